@@ -1,0 +1,5 @@
+import sys
+
+from greatleap.cli import main
+
+sys.exit(main())

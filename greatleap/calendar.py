@@ -1,0 +1,116 @@
+"""The historical timeline as data (ODD 2, process overview and scheduling).
+
+Dates are (year, month) pairs, month 1-12; a window includes both ends. The model asks the
+calendar what is in force in a given month; counterfactuals build a calendar with dates moved or
+removed (``Calendar.replace``), never change code. Sources are in ``docs/ODD.md`` and
+``greatleap/data/SOURCES.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+YM = tuple[int, int]
+Window = tuple[YM, YM]
+
+
+def month_index(ym: YM) -> int:
+    """Months since January of year 0: comparable and subtractable."""
+    return ym[0] * 12 + ym[1] - 1
+
+
+def in_window(ym: YM, window: Optional[Window]) -> bool:
+    return window is not None and month_index(window[0]) <= month_index(ym) <= month_index(window[1])
+
+
+@dataclass(frozen=True)
+class Calendar:
+    # People's communes formed: private plots abolished and the exit right lost.
+    communes: Window = ((1958, 9), (1961, 5))
+    # Communal dining halls: open with free eating, rationed from the first date of `hall_rationing`.
+    halls: Window = ((1958, 10), (1961, 5))
+    free_eating: Window = ((1958, 10), (1958, 12))
+    # Backyard steel campaign.
+    furnaces: Window = ((1958, 8), (1958, 12))
+    # Winter water-conservancy campaigns.
+    irrigation: tuple[Window, ...] = (((1957, 10), (1958, 3)), ((1958, 10), (1959, 3)),
+                                      ((1959, 10), (1960, 3)))
+    # Close planting and deep ploughing imposed on the fields (sown in these months).
+    close_planting: Window = ((1958, 9), (1960, 12))
+    # Coerced long hours ("fight hard for three years").
+    long_hours: Window = ((1958, 3), (1960, 6))
+    # Peasants recruited into urban industry, and later sent back down.
+    recruitment: Window = ((1958, 3), (1958, 12))
+    sent_down: Window = ((1961, 6), (1962, 6))
+    # Lushan Conference; from its end, the anti-rightist penalty regime.
+    lushan: Window = ((1959, 7), (1959, 8))
+    # Household registration enforced against flight (State Council orders, Feb-Mar 1959).
+    registration: YM = (1959, 2)
+    # The August 1959 plenum cut the 1958 claim from 375 to 250 Mt: targets rebase on it.
+    report_revision: tuple[YM, float] = ((1959, 8), 250 / 375)
+    # The historical retreat: Emergency Directive on communes (Nov 1960); imports from Jan 1961.
+    retreat: YM = (1960, 11)
+    imports_start: YM = (1961, 1)
+    # The superior's target growth for each harvest year over last year's (revised) report:
+    # Beidaihe (Aug 1958) expected 300-350 Mt against 195 Mt in 1957.
+    target_growth: dict = field(default_factory=lambda: {
+        1958: 0.65, 1959: 0.10, 1960: 0.05, 1961: -0.10, 1962: -0.05})
+    # National weather index of yields by year (1 = normal); drought 1959-61.
+    weather: dict = field(default_factory=lambda: {
+        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.02, 1959: 0.94, 1960: 0.90, 1961: 0.92,
+        1962: 0.98})
+    # Net grain exports in Mt per calendar year (Lin & Yang 2000; Shang 2010), imports in Mt.
+    exports_mt: dict = field(default_factory=lambda: {
+        1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7})
+    imports_mt: dict = field(default_factory=lambda: {1961: 5.81, 1962: 5.0})
+
+    def replace(self, **changes) -> "Calendar":
+        return replace(self, **changes)
+
+    # ---- questions the model asks -------------------------------------------------------
+    def communes_on(self, ym: YM) -> bool:
+        return in_window(ym, self.communes)
+
+    def halls_open(self, ym: YM) -> bool:
+        return in_window(ym, self.halls)
+
+    def free_eating_on(self, ym: YM) -> bool:
+        return self.halls_open(ym) and in_window(ym, self.free_eating)
+
+    def furnaces_on(self, ym: YM) -> bool:
+        return in_window(ym, self.furnaces)
+
+    def irrigation_on(self, ym: YM) -> bool:
+        return any(in_window(ym, w) for w in self.irrigation)
+
+    def close_planting_on(self, ym: YM) -> bool:
+        return in_window(ym, self.close_planting)
+
+    def long_hours_on(self, ym: YM) -> bool:
+        return in_window(ym, self.long_hours)
+
+    def after_lushan(self, ym: YM) -> bool:
+        return month_index(ym) > month_index(self.lushan[1])
+
+    def registration_on(self, ym: YM) -> bool:
+        return month_index(ym) >= month_index(self.registration)
+
+    def events(self) -> list[tuple[YM, str]]:
+        """Dated markers for charts and the dashboard banner, in time order."""
+        marks = [
+            (self.irrigation[0][0], "Winter irrigation campaign"),
+            (self.furnaces[0], "Backyard furnace campaign"),
+            (self.communes[0], "People's communes"),
+            (self.halls[0], "Dining halls open, free eating"),
+            (self.lushan[0], "Lushan Conference"),
+            (self.retreat, "Retreat (historical)"),
+            (self.halls[1], "Dining halls close"),
+        ]
+        return sorted(marks, key=lambda m: month_index(m[0]))
+
+
+HISTORICAL = Calendar()
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")

@@ -1,0 +1,14 @@
+"""Errors a user can cause, each with a one-line message naming the field and what is allowed.
+
+The CLI prints ``error: <message>`` and exits with code 2 for these; the dashboard shows the
+message in place of the run. Anything else is a bug and keeps its traceback.
+"""
+
+
+class InputError(ValueError):
+    """Bad user input: an out-of-range parameter, an unknown scenario, a malformed spec file."""
+
+    def __init__(self, field: str, problem: str):
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")

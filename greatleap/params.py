@@ -1,0 +1,392 @@
+"""Every parameter of the model, declared once: default, unit, allowed range, label and meaning.
+
+Each parameter belongs to one mechanism (the module that reads it) and is either
+- an **uncertainty**: we do not know its true value (how much cadres inflate, labour elasticity...);
+- a **lever**: a policy choice that a counterfactual changes (quota rule, halls, exports, Lushan...);
+- **setup**: the size and extent of the simulated world.
+
+The model constructor, the dashboard's controls, the sweep specs and the docs' parameter table
+are all generated from ``PARAMS``; no default is written anywhere else. Scenario presets are
+named sets of overrides (``SCENARIOS``). ODD references point at sections of ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from greatleap.errors import InputError
+
+UNCERTAINTY, LEVER, SETUP = "uncertainty", "lever", "setup"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: Any
+    unit: str
+    low: Any  # inclusive bounds for numbers; None for bool and choice
+    high: Any
+    label: str
+    meaning: str
+    mechanism: str  # module that reads it
+    kind: str  # UNCERTAINTY, LEVER or SETUP
+    odd: str  # section of docs/ODD.md
+    choices: tuple = ()  # allowed values of a choice parameter
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+    def allowed(self) -> str:
+        if self.type is bool:
+            return "true or false"
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        return f"a {'whole number' if self.type is int else 'number'} in [{self.low}, {self.high}]"
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` coerced to this parameter's type, or raise InputError."""
+        def bad():
+            return InputError(self.name, f"got {value!r}; allowed: {self.allowed()} ({self.unit})")
+
+        if self.type is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, (int, float)) and value in (0, 1):
+                return bool(value)
+            raise bad()
+        if self.choices:
+            if value not in self.choices:
+                raise bad()
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad()
+        if self.type is int:
+            if isinstance(value, float) and not value.is_integer():
+                raise bad()
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise bad()
+        if not (self.low <= value <= self.high):
+            raise bad()
+        return value
+
+
+def _p(name, default, unit, low, high, label, meaning, mechanism, kind, odd, choices=()):
+    return Param(name, default, unit, low, high, label, meaning, mechanism, kind, odd, tuple(choices))
+
+
+_PARAM_LIST = [
+    # ---- setup: the world (ODD 5, initialisation) ------------------------------------------
+    _p("n_communes", 16, "communes", 1, 400, "Number of communes",
+       "Communes on the grid, laid out in rows of square blocks.", "model", SETUP, "5"),
+    _p("commune_side", 10, "plots", 3, 50, "Commune size (plots per side)",
+       "Each commune is a square of commune_side x commune_side household plots.", "model", SETUP, "5"),
+    _p("household_size", 5.0, "persons", 2.0, 8.0, "Mean household size",
+       "Mean number of people per household plot at the start.", "model", SETUP, "5"),
+    _p("communes_per_official", 4, "communes", 1, 16, "Communes per official",
+       "How many communes one official oversees (a county's worth).", "model", SETUP, "5"),
+    _p("start_year", 1957, "year", 1955, 1962, "First year",
+       "The run starts in January of this year.", "model", SETUP, "2"),
+    _p("end_year", 1962, "year", 1956, 1970, "Last year",
+       "The run ends in December of this year.", "model", SETUP, "2"),
+    _p("materialise_peasants", True, "switch", None, None, "Peasant agents as objects",
+       "Create a Mesa Peasant agent per person (needed by the dashboard); off, agents are built on demand.",
+       "model", SETUP, "2"),
+
+    # ---- 7.1 production ---------------------------------------------------------------------
+    _p("output_per_capita", 356.0, "kg/person/year", 200.0, 600.0, "Normal grain output per person",
+       "Unhusked grain a commune grows per rural person in a normal year (195 Mt / 547 M rural, 1957).",
+       "production", SETUP, "7.1"),
+    _p("fertility_sd", 0.18, "ratio", 0.0, 0.6, "Spread of plot fertility",
+       "Standard deviation of plot fertility around its commune's mean.", "production", UNCERTAINTY, "7.1"),
+    _p("commune_fertility_sd", 0.15, "ratio", 0.0, 0.6, "Spread of commune fertility",
+       "Standard deviation of mean fertility between communes.", "production", UNCERTAINTY, "7.1"),
+    _p("labour_elasticity", 0.6, "elasticity", 0.0, 1.5, "Output elasticity of field labour",
+       "Percent change of the harvest for one percent more effective labour in the critical months.",
+       "production", UNCERTAINTY, "7.1"),
+    _p("harvest_loss_max", 0.35, "share", 0.0, 1.0, "Harvest lost with no labour at harvest",
+       "Share of a ripe crop that rots when all harvest labour is away.", "production", UNCERTAINTY, "7.1"),
+    _p("close_planting", True, "switch", None, None, "Close planting and deep ploughing",
+       "The 1958-60 agronomy campaign is imposed on the fields.", "production", LEVER, "7.1"),
+    _p("close_planting_penalty", 0.06, "share", 0.0, 0.5, "Yield penalty of close planting",
+       "Share of yield lost on fields farmed with close planting and deep ploughing.",
+       "production", UNCERTAINTY, "7.1"),
+    _p("weather_scale", 1.0, "ratio", 0.0, 3.0, "Weather shock strength",
+       "Multiplies the historical weather deviations (0 = normal weather every year).",
+       "production", UNCERTAINTY, "7.1"),
+    _p("weather_regional_sd", 0.04, "ratio", 0.0, 0.3, "Regional weather spread",
+       "Standard deviation of each region's yearly weather around the national index.",
+       "production", UNCERTAINTY, "7.1"),
+
+    # ---- 7.2 labour allocation --------------------------------------------------------------
+    _p("backyard_furnaces", True, "switch", None, None, "Backyard furnaces",
+       "Autumn 1958 steel campaign pulls labour from the fields.", "labour", LEVER, "7.2"),
+    _p("furnace_share", 0.30, "share of workers", 0.0, 0.8, "Workers at the furnaces",
+       "Share of able workers at backyard furnaces at the campaign's height.", "labour", LEVER, "7.2"),
+    _p("irrigation_campaigns", True, "switch", None, None, "Winter irrigation campaigns",
+       "Winter water-conservancy campaigns of 1957-60 pull labour from winter field work.",
+       "labour", LEVER, "7.2"),
+    _p("irrigation_share", 0.35, "share of workers", 0.0, 0.8, "Workers on irrigation works",
+       "Share of able workers on irrigation works at the campaign's height.", "labour", LEVER, "7.2"),
+    _p("industrial_recruitment", 0.03, "share of rural people", 0.0, 0.15, "Peasants recruited to industry",
+       "Share of rural working-age people moved to urban industry in 1958.", "labour", LEVER, "7.2"),
+    _p("coercion_kcal", 350.0, "kcal/day", 0.0, 1500.0, "Extra energy burned by long hours",
+       "Extra daily expenditure of a worker driven to coerced long hours during campaigns.",
+       "labour", UNCERTAINTY, "7.2"),
+    _p("effort_loss_private_plots", 0.06, "share", 0.0, 0.5, "Effort lost with private plots",
+       "Fall in field effort once private plots and sidelines are abolished.", "labour", UNCERTAINTY, "7.2"),
+    _p("exit_right_kept", False, "switch", None, None, "Exit right kept",
+       "Peasants keep the right to leave the collective (Lin 1990): no effort loss from its removal.",
+       "labour", LEVER, "7.2"),
+    _p("effort_loss_exit", 0.10, "share", 0.0, 0.5, "Effort lost with the exit right",
+       "Fall in field effort when leaving the collective becomes impossible (autumn 1958).",
+       "labour", UNCERTAINTY, "7.2"),
+
+    # ---- 7.3 reporting cascade --------------------------------------------------------------
+    _p("honest_reporting", False, "switch", None, None, "Cadres report honestly",
+       "Cadres and officials report the true harvest (no markup at any level).", "reporting", LEVER, "7.3"),
+    _p("markup_career", 0.25, "markup per unit ambition", 0.0, 2.0, "Markup from career stake",
+       "Markup a cadre adds per unit of ambition (career stake).", "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_target", 0.55, "markup per log target gap", 0.0, 2.0, "Markup from the superior's target",
+       "Markup added per unit of log(target / true harvest) when the target exceeds the harvest.",
+       "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_penalty", 0.6, "markup per purge probability", 0.0, 5.0, "Markup from fear of purge",
+       "Markup added per unit of the purge probability a low reporter faces, times risk aversion.",
+       "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_emulation", 0.3, "markup per peer markup", 0.0, 0.9, "Markup from emulation contests",
+       "Share of neighbouring communes' last markup a cadre matches ('launching satellites').",
+       "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_cap", 1.5, "markup", 0.0, 10.0, "Largest credible cadre markup",
+       "A cadre's markup never exceeds this (report at most (1 + cap) times the truth).",
+       "reporting", UNCERTAINTY, "7.3"),
+    _p("official_markup", 0.25, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
+       "Markup an official adds to the sum of cadre reports, per unit of career stake.",
+       "reporting", UNCERTAINTY, "7.3"),
+    _p("famine_visibility", 40.0, "per death rate", 0.0, 200.0, "Visibility of famine in reports",
+       "How fast markups shrink as starvation deaths mount (per annual starvation death rate).",
+       "reporting", UNCERTAINTY, "7.3"),
+
+    # ---- 7.4 careers and purges -------------------------------------------------------------
+    _p("lushan_purge", True, "switch", None, None, "Lushan anti-rightist purge",
+       "After the Lushan Conference (Aug 1959) low reporters are purged far more often.",
+       "careers", LEVER, "7.4"),
+    _p("purge_prob_before", 0.05, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, before Lushan",
+       "Chance a criticised low reporter is purged at a harvest review before Lushan.",
+       "careers", UNCERTAINTY, "7.4"),
+    _p("purge_prob_after", 0.35, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, after Lushan",
+       "Chance a criticised low reporter is purged at a harvest review after Lushan.",
+       "careers", UNCERTAINTY, "7.4"),
+    _p("criticised_share", 0.25, "share of cadres", 0.0, 1.0, "Share of cadres criticised",
+       "Share of each official's cadres, lowest reports against target first, criticised at a review.",
+       "careers", UNCERTAINTY, "7.4"),
+    _p("replacement_zeal", 0.3, "ambition", 0.0, 1.0, "Zeal of replacement cadres",
+       "How much more ambitious (and less loyal to the village) a purged cadre's replacement is.",
+       "careers", UNCERTAINTY, "7.4"),
+
+    # ---- 7.5 quotas and procurement ----------------------------------------------------------
+    _p("quota_rule", "inflexible", "rule", None, None, "Procurement quota rule",
+       "inflexible: set in advance from reported and last year's output; flexible: a share of the true harvest.",
+       "procurement", LEVER, "7.5", choices=("inflexible", "flexible")),
+    _p("procurement_share", 0.24, "share", 0.0, 0.8, "Planned procurement share",
+       "Share of the expected (reported) harvest the plan procures in a normal year.",
+       "procurement", LEVER, "7.5"),
+    _p("quota_progressivity", 0.3, "elasticity", 0.0, 2.0, "Progressivity of quotas",
+       "How much larger a share is asked of communes with higher reported output per person.",
+       "procurement", UNCERTAINTY, "7.5"),
+    _p("quota_weight_current", 0.35, "weight", 0.0, 1.0, "Weight of the current report in quotas",
+       "Weight on the current harvest's report (the rest on last year's) in the inflexible quota.",
+       "procurement", UNCERTAINTY, "7.5"),
+    _p("official_quota_push", 0.15, "share per unit stake", 0.0, 1.0, "Officials' quota push",
+       "Extra quota an official adds per unit of career stake, to signal loyalty (Kung & Chen 2011).",
+       "procurement", UNCERTAINTY, "7.5"),
+    _p("retention_floor", 150.0, "kg/person/year", 0.0, 400.0, "Grain a cadre keeps back",
+       "Grain per person a fully loyal cadre refuses to hand over; zealous cadres keep less.",
+       "procurement", UNCERTAINTY, "7.5"),
+    _p("anti_hiding_searches", True, "switch", None, None, "Anti-hiding searches",
+       "A procurement shortfall triggers searches of households for hidden grain.",
+       "procurement", LEVER, "7.5"),
+    _p("search_seizure", 0.6, "share", 0.0, 1.0, "Hidden grain seized by a search",
+       "Share of a searched household's hidden grain that is seized.", "procurement", UNCERTAINTY, "7.5"),
+    _p("search_violence", 0.004, "deaths per person searched", 0.0, 0.05, "Deaths from search violence",
+       "Probability that a person in a searched household is beaten to death.",
+       "procurement", UNCERTAINTY, "7.5"),
+    _p("equalise_retention", False, "switch", None, None, "Equalise retention across communes",
+       "Counterfactual: after procurement, retained grain is pooled and shared equally per person.",
+       "procurement", LEVER, "7.5"),
+
+    # ---- 7.6 dining halls -------------------------------------------------------------------
+    _p("dining_halls", True, "switch", None, None, "Communal dining halls",
+       "Halls open in October 1958, free eating first, cadre rations after, closed in 1961.",
+       "dining", LEVER, "7.6"),
+    _p("hall_participation", 0.85, "share of households", 0.0, 1.0, "Hall participation",
+       "Mean share of a commune's households that eat in the hall (varies by commune).",
+       "dining", UNCERTAINTY, "7.6"),
+    _p("free_eating", 1.5, "x need", 1.0, 3.0, "Free-eating consumption",
+       "Grain eaten and wasted in the free phase, as a multiple of need.", "dining", UNCERTAINTY, "7.6"),
+    _p("hall_waste", 0.08, "share", 0.0, 0.5, "Hall waste and pilfering",
+       "Share of grain lost in the hall kitchens outside the free phase.", "dining", UNCERTAINTY, "7.6"),
+    _p("ladle_bias", 0.3, "share", 0.0, 1.0, "Ration cut for non-workers",
+       "Share by which the hall cuts the ration of those who cannot work.", "dining", UNCERTAINTY, "7.6"),
+
+    # ---- 7.7 coping -------------------------------------------------------------------------
+    _p("non_grain_kcal", 300.0, "kcal/day", 0.0, 1000.0, "Food from private plots and sidelines",
+       "Daily energy from vegetables, private plots and sidelines while these are allowed.",
+       "coping", UNCERTAINTY, "7.7"),
+    _p("forage_kcal", 400.0, "kcal/day", 0.0, 1500.0, "Energy from a day of foraging",
+       "Energy a forager gathers per day (bark, wild greens), before depletion.", "coping", UNCERTAINTY, "7.7"),
+    _p("green_crop_eating", True, "switch", None, None, "Eating green crops",
+       "Hungry households eat the standing crop before it ripens.", "coping", LEVER, "7.7"),
+    _p("green_crop_loss", 2.0, "kg lost per kg eaten", 1.0, 5.0, "Harvest lost per kg eaten green",
+       "Ripe grain lost for each kilogram of standing crop eaten green.", "coping", UNCERTAINTY, "7.7"),
+    _p("concealment", 0.04, "share of harvest", 0.0, 0.3, "Grain concealed at harvest",
+       "Share of the harvest a loyal team hides and divides privately.", "coping", UNCERTAINTY, "7.7"),
+    _p("registration_enforcement", 0.85, "probability", 0.0, 1.0, "Household registration enforcement",
+       "Chance a flight attempt is stopped by the militia once registration is enforced (1959-).",
+       "coping", LEVER, "7.7"),
+    _p("flight_propensity", 0.04, "per month", 0.0, 0.5, "Flight attempts by the starving",
+       "Monthly chance a starving household tries to flee.", "coping", UNCERTAINTY, "7.7"),
+    _p("kin_transfers", 0.25, "share of surplus", 0.0, 1.0, "Kin transfers",
+       "Share of a household's surplus sent each month to hungry kin.", "coping", UNCERTAINTY, "7.7"),
+
+    # ---- 7.8 physiology and demography ------------------------------------------------------
+    _p("kcal_per_kg", 2520.0, "kcal/kg", 1500.0, 3500.0, "Energy per kg of unhusked grain",
+       "0.72 milling extraction x 3,500 kcal/kg of milled cereal.", "physiology", UNCERTAINTY, "7.8"),
+    _p("bmi_limit_male", 13.0, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
+       "BMI at which a man's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8"),
+    _p("bmi_limit_female", 11.5, "kg/m2", 9.0, 15.0, "Survival limit of BMI, women",
+       "BMI at which a woman's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8"),
+    _p("baseline_mortality", 1.0, "x standard schedule", 0.2, 3.0, "Baseline mortality",
+       "Multiplier on the age schedule of deaths from causes other than hunger.",
+       "physiology", UNCERTAINTY, "7.8"),
+    _p("fertility", 1.0, "x standard schedule", 0.0, 2.0, "Fertility",
+       "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8"),
+    _p("death_registration", 0.6, "share", 0.3, 1.0, "Deaths registered",
+       "Share of deaths entered in the registers (Banister: about 60% in the 1950s).",
+       "physiology", UNCERTAINTY, "7.8"),
+
+    # ---- 7.9 the state ----------------------------------------------------------------------
+    _p("urban_share", 0.153, "share of population", 0.0, 0.5, "Urban share at the start",
+       "Town residents with a state ration, as a share of everyone (99 M of 646 M in 1957).",
+       "state", SETUP, "7.9"),
+    _p("urban_ration", 330.0, "kg/person/year", 100.0, 600.0, "Urban grain demand",
+       "Grain the state supplies per town resident per year (food, industry, army).", "state", LEVER, "7.9"),
+    _p("exports", True, "switch", None, None, "Grain exports",
+       "The state exports grain as it did (2.7 Mt 1958, 4.2 Mt 1959, about 2.7 Mt 1960).", "state", LEVER, "7.9"),
+    _p("accept_aid", False, "switch", None, None, "Accept aid early",
+       "The state buys and accepts grain from abroad from late 1959 instead of 1961.", "state", LEVER, "7.9"),
+    _p("central_stock_months", 5.0, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
+       "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9"),
+    _p("retreat_rule", "endogenous", "rule", None, None, "Retreat trigger",
+       "endogenous: retreat when central stocks run low; calendar: on the historical date; never.",
+       "state", LEVER, "7.9", choices=("endogenous", "calendar", "never")),
+    _p("retreat_threshold", 1.5, "months of urban demand", 0.0, 12.0, "Stocks that trigger the retreat",
+       "The centre retreats when its stocks fall below this many months of urban demand.",
+       "state", UNCERTAINTY, "7.9"),
+    _p("resale_share", 0.5, "share", 0.0, 1.0, "Resales to deficit communes",
+       "Share of a deficit commune's shortfall the state sells back, after a delay.", "state", LEVER, "7.9"),
+    _p("resale_delay", 3, "months", 0, 12, "Delay of resales",
+       "Months between a commune's shortfall and the state's resale.", "state", UNCERTAINTY, "7.9"),
+    _p("steel_usable", 0.3, "share", 0.0, 1.0, "Usable share of backyard steel",
+       "Share of backyard-furnace output that is usable steel.", "state", UNCERTAINTY, "7.9"),
+]
+
+PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in _PARAM_LIST}
+
+# Scenario presets: overrides of the defaults. `baseline` is the historical run.
+_POLICIES_OFF = {
+    "honest_reporting": True, "quota_rule": "flexible", "lushan_purge": False,
+    "dining_halls": False, "backyard_furnaces": False, "irrigation_campaigns": False,
+    "industrial_recruitment": 0.0, "close_planting": False, "exit_right_kept": True,
+    "anti_hiding_searches": False, "retreat_rule": "never",
+}
+SCENARIOS: dict[str, dict[str, Any]] = {
+    "baseline": {},
+    "honest_reporting": {"honest_reporting": True},
+    "flexible_quotas": {"quota_rule": "flexible"},
+    "no_lushan_purge": {"lushan_purge": False},
+    "no_exports_accept_aid": {"exports": False, "accept_aid": True},
+    "no_dining_halls": {"dining_halls": False},
+    "no_backyard_furnaces": {"backyard_furnaces": False},
+    "exit_right_kept": {"exit_right_kept": True},
+    "weather_only": _POLICIES_OFF,
+    "policy_only": {"weather_scale": 0.0},
+    # counterfactuals used by the validation of the stylized facts
+    "no_labour_diversion": {"backyard_furnaces": False, "irrigation_campaigns": False,
+                            "industrial_recruitment": 0.0},
+    "normal_procurement": {"quota_rule": "flexible", "honest_reporting": True},
+    "no_diversion_normal_procurement": {"backyard_furnaces": False, "irrigation_campaigns": False,
+                                        "industrial_recruitment": 0.0, "quota_rule": "flexible",
+                                        "honest_reporting": True},
+    "equal_retention": {"equalise_retention": True},
+    "lax_registration": {"registration_enforcement": 0.0},
+    "strict_registration": {"registration_enforcement": 1.0},
+    "no_kin_transfers": {"kin_transfers": 0.0},
+}
+
+SCENARIO_TITLES: dict[str, str] = {
+    "baseline": "Historical (baseline)",
+    "honest_reporting": "Cadres report honestly",
+    "flexible_quotas": "Quotas a share of the true harvest",
+    "no_lushan_purge": "No purge after Lushan",
+    "no_exports_accept_aid": "No exports, aid accepted",
+    "no_dining_halls": "No dining halls",
+    "no_backyard_furnaces": "No backyard furnaces",
+    "exit_right_kept": "Exit right kept",
+    "weather_only": "Weather only (policies off)",
+    "policy_only": "Policy only (normal weather)",
+    "no_labour_diversion": "No labour diversion",
+    "normal_procurement": "Normal procurement",
+    "no_diversion_normal_procurement": "No diversion, normal procurement",
+    "equal_retention": "Retention equalised",
+    "lax_registration": "Flight not blocked",
+    "strict_registration": "Flight fully blocked",
+    "no_kin_transfers": "No kin transfers",
+}
+
+
+def scenario(name: str) -> dict[str, Any]:
+    """The overrides of a named preset, or a one-line error listing the names."""
+    if name not in SCENARIOS:
+        raise InputError("scenario", f"unknown scenario {name!r}; allowed: {', '.join(SCENARIOS)}")
+    return dict(SCENARIOS[name])
+
+
+def resolve(scenario_name: str = "baseline", **overrides: Any) -> dict[str, Any]:
+    """Full, validated parameter set: defaults, then the preset, then explicit overrides."""
+    values = dict(DEFAULTS)
+    values.update(scenario(scenario_name))
+    values.update(overrides)
+    return validate(values)
+
+
+def validate(values: dict[str, Any]) -> dict[str, Any]:
+    """Check every name and value; return a new dict with values coerced to their types."""
+    out = {}
+    for name, value in values.items():
+        if name not in PARAMS:
+            raise InputError(name, "unknown parameter; see `greatleap params` for the list")
+        out[name] = PARAMS[name].check(value)
+    if "start_year" in out and "end_year" in out and out["end_year"] < out["start_year"]:
+        raise InputError("end_year", f"got {out['end_year']}; must be >= start_year ({out['start_year']})")
+    return out
+
+
+def by_kind(kind: str) -> list[Param]:
+    return [p for p in _PARAM_LIST if p.kind == kind]
+
+
+def table_markdown() -> str:
+    """The parameter table of docs/ODD.md, generated so that it always matches this module."""
+    rows = ["| name | default | unit | range | kind | mechanism (ODD) | meaning |",
+            "|---|---|---|---|---|---|---|"]
+    for p in _PARAM_LIST:
+        rng = p.allowed().replace("a number in ", "").replace("a whole number in ", "")
+        rows.append(f"| `{p.name}` | {p.default!r} | {p.unit} | {rng} | {p.kind} | "
+                    f"{p.mechanism} ({p.odd}) | {p.meaning} |")
+    return "\n".join(rows)
