@@ -1,0 +1,203 @@
+"""Where runs execute: local worker processes (default) or an existing Dask cluster.
+
+Both engines take a picklable ``fn(task) -> record`` and an iterable of tasks, and yield
+``(task, record)`` as runs finish, in completion order. ``fn`` is ``execute_run`` bound to the model
+function; it catches the model's own exceptions, so the only errors an engine sees are worker
+deaths. Either engine may run a task more than once (after a worker dies, or on resume), which is
+harmless because a run's result depends only on its params and seed, and the store keeps one
+part per run_id.
+
+A worker death makes every run in flight at that moment a suspect: each suspect is rerun alone,
+once; one that kills its worker again is recorded as failed, the others succeed. Why: a bare
+ProcessPoolExecutor fails every pending run after one crash, and Dask can blame an innocent
+neighbour with ``KilledWorker`` (notes/ecosystem.md §1.5-1.6).
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, Iterator
+
+_running = 0  # runs in progress in this process (Dask workers may run several threads)
+_running_lock = threading.Lock()
+
+
+def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> dict[str, Any]:
+    """Run one task in a worker and return a plain record; the model's errors become a record."""
+    global _running
+    with _running_lock:
+        _running += 1
+    start = time.perf_counter()
+    try:
+        out = model_fn(task["params"], task["seed"])
+        monthly = out["monthly"]
+        if task.get("series") is not None:
+            missing = [c for c in task["series"] if c not in monthly.columns]
+            if missing:
+                raise KeyError(f"series {missing} not in the model's monthly table")
+            monthly = monthly[list(task["series"])]
+        record = {"status": "ok", "error": "", "summary": dict(out["summary"]),
+                  "monthly": monthly.reset_index(drop=True)}
+    except Exception as exc:  # noqa: BLE001 - any model error is recorded, and the sweep goes on
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
+        record = {"status": "failed", "error": f"{type(exc).__name__}: {exc}{where}", "summary": {}, "monthly": None}
+    finally:
+        with _running_lock:
+            _running -= 1
+            if _running == 0:
+                _forget_finished_models()
+    record.update(run_id=task["run_id"], elapsed_s=time.perf_counter() - start)
+    return record
+
+
+def _forget_finished_models() -> None:
+    """Mesa 3.3.1 keeps every model ever built in ``Agent._ids`` (notes/mesa_idioms.md §0 #11).
+    Clear it when no run is in progress here, so long-lived (Dask) workers do not grow."""
+    import sys
+
+    agent_module = sys.modules.get("mesa.agent")
+    if agent_module is not None:
+        agent_module.Agent._ids.clear()
+
+
+def failed_record(task: dict[str, Any], error: str) -> dict[str, Any]:
+    return {"run_id": task["run_id"], "status": "failed", "error": error, "summary": {},
+            "monthly": None, "elapsed_s": 0.0}
+
+
+def _init_local_worker(parent_pid: int) -> None:
+    """Pool workers ignore Ctrl-C (the driver handles it) and exit if the driver dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)  # the driver was killed: nobody will read our results
+
+    threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+
+
+class LocalEngine:
+    """Worker processes on this machine (spawn start method, recycled every few runs)."""
+
+    def __init__(self, workers: int | None = None, max_tasks_per_child: int = 25):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.max_tasks_per_child = max_tasks_per_child
+        self.description = f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
+
+    def _pool(self, n: int) -> cf.ProcessPoolExecutor:
+        # import mesa forces spawn for the whole process anyway; say so, and recycle workers so
+        # that nothing a model leaves behind accumulates over thousands of runs
+        return cf.ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+                                      max_tasks_per_child=self.max_tasks_per_child,
+                                      initializer=_init_local_worker, initargs=(os.getpid(),))
+
+    def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
+        todo = collections.deque(tasks)
+        window = 2 * self.workers  # bounded: flat memory for huge designs, little lost to a crash
+        while todo:
+            pool, inflight, suspects = self._pool(self.workers), {}, []
+            try:
+                while inflight or (todo and not suspects):
+                    while todo and not suspects and len(inflight) < window:
+                        task = todo.popleft()
+                        inflight[pool.submit(fn, task)] = task
+                    done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                    for fut in done:
+                        task = inflight.pop(fut)
+                        try:
+                            record = fut.result()
+                        except BrokenProcessPool:
+                            suspects.append(task)
+                            continue
+                        except Exception as exc:  # e.g. a result that cannot be unpickled
+                            record = failed_record(task, f"{type(exc).__name__}: {exc}")
+                        yield task, record
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+            for task in suspects:
+                yield task, self._run_alone(fn, task)
+
+    def _run_alone(self, fn: Callable, task: dict) -> dict:
+        pool = self._pool(1)
+        try:
+            return pool.submit(fn, task).result()
+        except BrokenProcessPool:
+            return failed_record(task, "worker process died running this run (rerun alone)")
+        except Exception as exc:
+            return failed_record(task, f"{type(exc).__name__}: {exc}")
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        pass
+
+
+class DaskEngine:
+    """An existing Dask cluster, reached at ``address`` or through a scheduler file.
+
+    Workers need greatleap importable and should run one thread each (``--nthreads 1``).
+    """
+
+    def __init__(self, address: str | None = None, scheduler_file: str | None = None, timeout: float = 30):
+        from distributed import Client
+
+        self.client = Client(address=address, scheduler_file=scheduler_file, timeout=f"{timeout}s")
+        self.client.wait_for_workers(1, timeout=timeout)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+        where = address or self.client.scheduler.address
+        self.description = f"Dask cluster at {where} ({self.workers} worker threads)"
+
+    def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
+        from distributed import as_completed
+
+        todo = collections.deque(tasks)
+        window = 2 * max(1, sum(self.client.nthreads().values()))
+        pending: dict[str, dict] = {}  # key -> task; we hold no future once its result is read
+        completed = as_completed()
+        suspects = []
+
+        def submit(task: dict) -> None:
+            fut = self.client.submit(fn, task, pure=False, key=f"greatleap-run-{task['run_id']}-{uuid.uuid4().hex[:8]}")
+            pending[fut.key] = task
+            completed.add(fut)
+
+        for _ in range(min(window, len(todo))):
+            submit(todo.popleft())
+        for fut in completed:
+            task = pending.pop(fut.key)
+            record = self._result(fut, task)
+            fut.release()  # finished results kept alive on a dead worker get recomputed; drop them
+            del fut
+            if todo:
+                submit(todo.popleft())
+            if record is None:
+                suspects.append(task)
+            else:
+                yield task, record
+        for task in suspects:
+            fut = self.client.submit(fn, task, pure=False, key=f"greatleap-alone-{task['run_id']}-{uuid.uuid4().hex[:8]}")
+            record = self._result(fut, task)
+            yield task, record or failed_record(task, "worker died running this run, also when rerun alone")
+
+    def _result(self, fut, task: dict) -> dict | None:
+        """The record, or None when the run's worker died (KilledWorker): a suspect."""
+        try:
+            return fut.result()
+        except Exception as exc:  # KilledWorker, or a communication error
+            if self.client.status not in ("running", "connecting"):
+                raise RuntimeError("lost the Dask scheduler; run the same command again to resume") from exc
+            return None
+
+    def close(self) -> None:
+        self.client.close()
