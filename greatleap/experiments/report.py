@@ -1,0 +1,198 @@
+"""``greatleap report SWEEP_DIR``: figures (PNG and SVG) and summary tables of a finished sweep.
+
+Written to ``SWEEP_DIR/report/``:
+- ``timeseries``: main monthly series, median and 10-90 % band across runs, one line per scenario;
+- ``outcome_vs_<param>``: each main outcome against each varied parameter;
+- ``heatmap_<a>_<b>``: mean outcome over a two-parameter grid, one panel per scenario;
+- ``summary.csv`` / ``summary.md``: per scenario and grid point, runs, mean, sd, 10th/90th
+  percentiles of each outcome; ``failures.csv`` when runs failed.
+Figures use matplotlib's object API (no pyplot, no display needed) and the Okabe-Ito palette,
+which stays distinguishable for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greatleap.atomic import atomic_path, write_table, write_text
+from greatleap.errors import InputError
+from greatleap.experiments.design import KEY_COLUMNS
+from greatleap.experiments.store import SweepStore
+
+MAIN_SERIES = ["cdr", "kcal_mean", "procurement_share", "population"]
+MAIN_OUTCOMES = ["excess_deaths", "peak_cdr", "report_ratio_1958", "peak_procurement_share"]
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s"}
+
+
+def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
+                series: list[str] | None = None) -> list[Path]:
+    store = SweepStore(sweep_dir)
+    spec = store.manifest()["spec"]
+    summary = store.summary()
+    ok = summary[summary["status"] == "ok"] if len(summary) else summary
+    if ok.empty:
+        raise InputError("sweep_dir", f"{sweep_dir} has no successful run to report yet")
+    grid, sampled = list(spec["grid"]), list(spec["bounds"])
+    available = [c for c in ok.columns if c not in NOT_OUTCOMES and c not in grid + sampled
+                 and pd.api.types.is_numeric_dtype(ok[c])]
+    outcomes = _choose(outcomes, MAIN_OUTCOMES, available, "outcome")
+    out = Path(sweep_dir) / "report"
+    written = timeseries_figure(store, series, out / "timeseries")
+    for param in grid + sampled:
+        written += outcome_vs_param_figure(ok, param, outcomes, sampled=param in sampled,
+                                           target=out / f"outcome_vs_{param}")
+    if len(grid) == 2:
+        written += heatmap_figure(ok, grid[0], grid[1], outcomes[0], out / f"heatmap_{grid[0]}_{grid[1]}")
+    written += summary_tables(summary, grid, outcomes, out)
+    return written
+
+
+def _choose(asked: list[str] | None, preferred: list[str], available: list[str], what: str) -> list[str]:
+    if asked:
+        for name in asked:
+            if name not in available:
+                raise InputError(what, f"{name!r} is not in this sweep; available: {', '.join(available)}")
+        return asked
+    chosen = [n for n in preferred if n in available] or available[:4]
+    if not chosen:
+        raise InputError(what, "this sweep kept no numeric " + what)
+    return chosen
+
+
+def save_figure(fig, target: Path) -> list[Path]:
+    paths = []
+    for fmt in ("png", "svg"):
+        path = target.with_suffix(f".{fmt}")
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=120, bbox_inches="tight")
+        paths.append(path)
+    return paths
+
+
+def _time_axis(monthly: pd.DataFrame) -> pd.Series:
+    if "date" in monthly:
+        return pd.to_datetime(monthly["date"])
+    if {"year", "month"} <= set(monthly):
+        return monthly["year"] + (monthly["month"] - 1) / 12
+    return monthly.groupby("run_id").cumcount()
+
+
+def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path) -> list[Path]:
+    from matplotlib.figure import Figure
+
+    monthly = store.monthly()
+    numeric = [c for c in monthly.columns if c not in KEY_COLUMNS and c not in ("date", "year", "month")
+               and pd.api.types.is_numeric_dtype(monthly[c])]
+    series = _choose(series, MAIN_SERIES, numeric, "series")
+    monthly = monthly.assign(t=_time_axis(monthly))
+    scenarios = list(dict.fromkeys(monthly["scenario"]))
+    fig = Figure(figsize=(8, 2.3 * len(series)), layout="constrained")
+    axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, name in zip(axes, series):
+        for colour, scenario in zip(_colours(len(scenarios)), scenarios):
+            by_t = monthly.loc[monthly["scenario"] == scenario].groupby("t")[name]
+            q = by_t.quantile([0.1, 0.5, 0.9]).unstack()
+            n_runs = monthly.loc[monthly["scenario"] == scenario, "run_id"].nunique()
+            ax.fill_between(q.index, q[0.1], q[0.9], color=colour, alpha=0.25, linewidth=0)
+            ax.plot(q.index, q[0.5], color=colour, label=f"{scenario} ({n_runs} runs)")
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize="small", loc="best")
+    axes[0].set_title("Median across runs, band: 10th-90th percentile (seeds and design points)")
+    return save_figure(fig, target)
+
+
+def _colours(n: int) -> list[str]:
+    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
+
+
+def outcome_vs_param_figure(ok: pd.DataFrame, param: str, outcomes: list[str], sampled: bool,
+                            target: Path) -> list[Path]:
+    from matplotlib.figure import Figure
+
+    scenarios = list(dict.fromkeys(ok["scenario"]))
+    fig = Figure(figsize=(3.6 * len(outcomes), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(outcomes), squeeze=False)[0]
+    for ax, outcome in zip(axes, outcomes):
+        for colour, scenario in zip(_colours(len(scenarios)), scenarios):
+            rows = ok.loc[ok["scenario"] == scenario, [param, outcome]].dropna()
+            if sampled or rows[param].dtype == object:  # sampled: every run is its own point
+                ax.scatter(rows[param].astype(float) if sampled else rows[param].astype(str),
+                           rows[outcome], s=10, alpha=0.6, color=colour, label=scenario)
+                continue
+            q = rows.groupby(param)[outcome].quantile([0.1, 0.5, 0.9]).unstack()
+            x = q.index.astype(float) if q.index.dtype != bool else q.index.astype(int)
+            ax.errorbar(x, q[0.5], yerr=[q[0.5] - q[0.1], q[0.9] - q[0.5]], marker="o", capsize=3,
+                        color=colour, label=scenario)
+        ax.set_xlabel(param)
+        ax.set_ylabel(outcome)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize="small")
+    fig.suptitle(f"Outcomes against {param}" + ("" if sampled else " (median, 10th-90th percentile)"))
+    return save_figure(fig, target)
+
+
+def heatmap_figure(ok: pd.DataFrame, a: str, b: str, outcome: str, target: Path) -> list[Path]:
+    from matplotlib.figure import Figure
+
+    scenarios = list(dict.fromkeys(ok["scenario"]))
+    fig = Figure(figsize=(4.2 * len(scenarios), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(scenarios), squeeze=False)[0]
+    tables = {s: ok[ok["scenario"] == s].pivot_table(index=b, columns=a, values=outcome, aggfunc="mean")
+              for s in scenarios}
+    lo = min(t.min().min() for t in tables.values())
+    hi = max(t.max().max() for t in tables.values())
+    for ax, scenario in zip(axes, scenarios):  # one colour scale for every panel
+        table = tables[scenario]
+        image = ax.imshow(table.values, origin="lower", cmap="viridis", vmin=lo, vmax=hi, aspect="auto")
+        ax.set_xticks(range(len(table.columns)), [_fmt(v) for v in table.columns])
+        ax.set_yticks(range(len(table.index)), [_fmt(v) for v in table.index])
+        for (i, j), value in np.ndenumerate(table.values):  # dark text on the light (yellow) end
+            light = hi > lo and (value - lo) / (hi - lo) > 0.6
+            ax.text(j, i, _fmt(value), ha="center", va="center", fontsize="x-small",
+                    color="black" if light else "white")
+        ax.set_xlabel(a)
+        ax.set_ylabel(b)
+        ax.set_title(scenario)
+    fig.colorbar(image, ax=list(axes), label=f"mean {outcome}")
+    return save_figure(fig, target)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return "nan" if np.isnan(value) else f"{value:.4g}"
+    return str(value)
+
+
+def summary_tables(summary: pd.DataFrame, grid: list[str], outcomes: list[str], out: Path) -> list[Path]:
+    groups = ["scenario"] + grid
+    rows = []
+    for key, part in summary.groupby(groups, sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        ok = part[part["status"] == "ok"]
+        row = dict(zip(groups, key), runs_ok=len(ok), runs_failed=len(part) - len(ok))
+        for name in outcomes:
+            values = ok[name].dropna()
+            row.update({f"{name}_mean": values.mean(), f"{name}_sd": values.std(),
+                        f"{name}_p10": values.quantile(0.1), f"{name}_p90": values.quantile(0.9)})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    written = [out / "summary.csv", out / "summary.md"]
+    write_table(table, written[0])
+    header = groups + ["runs (ok/failed)"] + [f"{n}: mean [p10, p90]" for n in outcomes]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in rows:
+        cells = [_fmt(r[g]) for g in groups] + [f"{r['runs_ok']}/{r['runs_failed']}"]
+        cells += [f"{_fmt(r[f'{n}_mean'])} [{_fmt(r[f'{n}_p10'])}, {_fmt(r[f'{n}_p90'])}]" for n in outcomes]
+        lines.append("| " + " | ".join(cells) + " |")
+    write_text(written[1], "\n".join(lines) + "\n")
+    failed = summary[summary["status"] != "ok"]
+    if len(failed):
+        written.append(out / "failures.csv")
+        write_table(failed[[*KEY_COLUMNS, "error"]], written[-1])
+    return written
