@@ -1,0 +1,69 @@
+"""The charts as a PNG file for download (matplotlib, drawn only when someone asks for it).
+
+Same panels, series, colours and markers as the live ECharts view (`charts.PANELS`).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from greatleap.visualization.charts import (ANNUAL, HISTORY_LABEL, OKABE_ITO, PANELS, RIGHT_AXIS, event_marks,
+                                            history_values, month_labels, series_values)
+
+DASHES = ["-", "--"]
+
+
+def as_array(values: list) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], float)
+
+
+def charts_png(frames, labels, events, first_year: int, last_year: int, dpi: int = 100) -> bytes:
+    months = month_labels(first_year, last_year)
+    n = len(months)
+    marks = event_marks(events, first_year, last_year)
+    fig = Figure(figsize=(14, 8), dpi=dpi)
+    fig.subplots_adjust(left=0.05, right=0.95, top=0.88, bottom=0.1, hspace=0.45, wspace=0.35)
+    for i, (title, lines, unit) in enumerate(PANELS):
+        ax = fig.add_subplot(2, 4, i + 1)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_xlim(0, n - 1)
+        ax.set_xticks(range(0, n, 12), [m.split()[1] for m in months[::12]], fontsize=7)
+        ax.tick_params(labelsize=7)
+        for k, (m, _) in enumerate(marks):
+            x = months.index(m)
+            ax.axvline(x, color="#777777", lw=0.7, ls=":", zorder=0)
+            ax.text(x, 1.0, str(k + 1), transform=ax.get_xaxis_transform(), fontsize=6, ha="center", va="bottom")
+        right = None
+        for j, (name, text) in enumerate(lines):
+            target = ax
+            if name in RIGHT_AXIS:
+                right = right or ax.twinx()
+                right.set_ylim(0, 1)
+                right.tick_params(labelsize=7)
+                target = right
+            for r, (frame, _) in enumerate(zip(frames, labels)):
+                y = as_array(series_values(frame, name, n))
+                x = np.arange(len(y))
+                ok = ~np.isnan(y)
+                target.plot(x[ok], y[ok], DASHES[r], color=OKABE_ITO[j], lw=1.4, marker="o" if name in ANNUAL else None,
+                            ms=3, label=text if r == 0 else None)
+        if title.startswith("Deaths"):
+            ax.plot(np.arange(n), as_array(history_values(first_year, last_year)), ":", color="#000000", lw=1.6,
+                    label=HISTORY_LABEL)
+        ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
+        handles, names = ax.get_legend_handles_labels()
+        if right is not None:
+            h2, n2 = right.get_legend_handles_labels()
+            handles, names = handles + h2, names + n2
+        ax.legend(handles, names, fontsize=6.5, loc="upper left", frameon=False)
+    runs = "      ".join(f"{'solid' if r == 0 else 'dashed'}: {label}" for r, label in enumerate(labels))
+    fig.suptitle(runs, fontsize=11)
+    fig.text(0.5, 0.02, "Dotted lines: " + "   ".join(f"{k + 1} {name} ({m})" for k, (m, name) in enumerate(marks)),
+             ha="center", fontsize=8)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,85 @@
+"""The settings panel, generated from `greatleap.params.PARAMS`: no default, range or label is
+written here. Switches for on/off parameters, drop-downs for rules, sliders for numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+
+from greatleap.params import LEVER, PARAMS, SETUP, UNCERTAINTY, Param
+from greatleap.visualization.session import UI_CAPS, control_params
+
+# World-size controls shown at the top (the rest of the setup block keeps its defaults).
+SIZE_CONTROLS = ("n_communes", "commune_side")
+MECHANISM_TITLES = {
+    "production": "Production", "labour": "Labour", "reporting": "Reporting of harvests",
+    "careers": "Careers and purges", "procurement": "Quotas and procurement", "dining": "Dining halls",
+    "coping": "Coping", "physiology": "Body and demography", "state": "The state", "model": "The world",
+}
+
+
+def slider_step(p: Param) -> float:
+    """About 100 positions across the range, on a 1-2-5 grid that the default and the lower
+    bound sit on exactly (a slider snaps to its step, which would silently move the default)."""
+    raw = (p.high - p.low) / 100
+    candidates = sorted((m * 10.0 ** e for e in range(-5, 4) for m in (1, 2, 5)), reverse=True)
+    for step in candidates:
+        if step > raw * 1.0001:
+            continue
+        if all(abs(v / step - round(v / step)) < 1e-6 for v in (p.default, p.low)):
+            return step
+    return candidates[-1]
+
+
+@solara.component
+def ParamControl(p: Param, value: Any, on_change):
+    """One parameter's control; `on_change(name, value)` receives what the user set."""
+    def set_value(v):
+        on_change(p.name, v)
+
+    if p.type is bool:
+        solara.Switch(label=p.label, value=bool(value), on_value=set_value)
+    elif p.choices:
+        solara.Select(label=p.label, values=list(p.choices), value=value, on_value=set_value)
+    elif p.type is int:
+        solara.SliderInt(label=p.label, value=int(value), min=p.low, max=min(p.high, UI_CAPS.get(p.name, p.high)),
+                         on_value=set_value, tick_labels="end_points")
+    else:
+        solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=p.high, step=slider_step(p),
+                           on_value=set_value, tick_labels="end_points")
+
+
+@solara.component
+def ParamGroup(title: str, params: list[Param], values: dict, on_change, expand: bool = False):
+    """Controls of one kind, with a small heading per mechanism so related ones sit together."""
+    with solara.Details(summary=title, expand=expand):
+        with solara.Column(gap="0px"):
+            mechanism = None
+            for p in params:
+                if p.mechanism != mechanism:
+                    mechanism = p.mechanism
+                    solara.HTML(tag="div", unsafe_innerHTML=f"<b>{MECHANISM_TITLES.get(mechanism, mechanism)}</b>",
+                                style="margin-top: 8px; font-size: 13px")
+                ParamControl(p, values[p.name], on_change)
+
+
+@solara.component
+def Settings(values: solara.Reactive[dict]):
+    """World size, policy levers and uncertain assumptions; changes apply on Reset."""
+    def on_change(name, value):
+        values.set({**values.value, name: value})
+
+    current = values.value
+    for name in SIZE_CONTROLS:
+        ParamControl(PARAMS[name], current[name], on_change)
+    ParamGroup("Policy levers", control_params(LEVER), current, on_change)
+    ParamGroup("Uncertain assumptions", control_params(UNCERTAINTY), current, on_change)
+
+
+def setup_values(values: dict) -> dict:
+    """The world's size and extent, which a scenario preset must not change."""
+    return {k: v for k, v in values.items() if PARAMS[k].kind == SETUP}
+
+
+__all__ = ["Settings", "ParamControl", "setup_values", "SIZE_CONTROLS", "UNCERTAINTY"]

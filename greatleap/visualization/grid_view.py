@@ -1,0 +1,189 @@
+"""The live map, drawn straight from the model's numpy layers into a PNG.
+
+Each household plot is a k x k block of pixels. Matplotlib took ~100 ms a frame for this map;
+numpy + Pillow take a few ms, which leaves the step budget to the model. The legend and colour
+bar are HTML (see `legend_html`), built from the same colours.
+
+Palettes: hunger uses ColorBrewer YlOrBr and the heatmaps YlGn, cividis and Purples: sequential,
+readable with the common colour-vision deficiencies. Communes are told apart by dark boundary
+lines and a frame in Paul Tol's muted palette (its pale sand/olive dropped: they vanish on YlOrBr).
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib import colormaps
+from PIL import Image
+
+# label in the layer switch -> (property layer, colour map, what the colour bar measures)
+LAYERS = {
+    "Hunger": ("hunger", "YlOrBr", "Hunger of the household"),
+    "Standing crop": ("standing_crop", "YlGn", "Standing crop (kg per plot)"),
+    "Fertility": ("fertility", "cividis", "Fertility of the plot"),
+    "Hidden grain": ("hidden_grain", "Purples", "Hidden grain (kg per plot)"),
+}
+HUNGER_TICKS = ["fed", "hungry", "severely hungry", "starving"]
+COMMUNE_COLOURS = ["#332288", "#88CCEE", "#44AA99", "#117733", "#CC6677", "#882255", "#AA4499"]
+BOUNDARY, DIED_OUT, DEATH_DOT = (34, 34, 34), (0, 0, 0), (20, 20, 20)
+TARGET_PX = 420  # the map's longer side, in pixels
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def lut(cmap: str) -> np.ndarray:
+    return (colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+
+
+class ScaleMemory:
+    """Keeps a heatmap's top colour fixed or growing during a run, so a colour keeps its meaning
+    from month to month instead of being stretched to each month's maximum."""
+
+    def __init__(self):
+        self.top: dict[tuple[int, str], float] = {}
+
+    def vmax(self, model, layer: str, data: np.ndarray) -> float:
+        key = (id(model), layer)
+        top = max(self.top.get(key, 0.0), float(np.nanmax(data)) if data.size else 0.0, 1e-9)
+        if len(self.top) > 64:  # forget models of closed tabs
+            self.top.clear()
+        self.top[key] = top
+        return top
+
+
+SCALES = ScaleMemory()
+
+
+def upscale(a: np.ndarray, k: int) -> np.ndarray:
+    """[x, y] layer -> image rows (y up, as on a map) with each plot a k x k block."""
+    return np.repeat(np.repeat(a.T[::-1], k, axis=0), k, axis=1)
+
+
+def near(mask: np.ndarray, r: int) -> np.ndarray:
+    """Pixels within r (Chebyshev distance) of a True pixel."""
+    out = mask.copy()
+    for _ in range(r):
+        grown = out.copy()
+        grown[1:] |= out[:-1]
+        grown[:-1] |= out[1:]
+        grown[:, 1:] |= out[:, :-1]
+        grown[:, :-1] |= out[:, 1:]
+        out = grown
+    return out
+
+
+def layer_rgb(model, layer_label: str, k: int) -> np.ndarray:
+    layer, cmap, _ = LAYERS[layer_label]
+    data = np.asarray(getattr(model.grid, layer).data, dtype=float)
+    vmax = 3.0 if layer == "hunger" else SCALES.vmax(model, layer, data)
+    idx = np.clip(np.nan_to_num(data) / vmax * 255, 0, 255).astype(np.uint8)
+    rgb = lut(cmap)[upscale(idx, k)]
+    if layer == "hunger":  # a household with nobody left is black
+        gone = (np.asarray(model.grid.alive.data) <= 0) & (np.asarray(model.grid.deaths.data) > 0)
+        rgb[upscale(gone, k)] = DIED_OUT
+    return rgb
+
+
+def draw_communes(rgb: np.ndarray, commune: np.ndarray, k: int) -> None:
+    ids = upscale(commune, k)
+    edge = np.zeros(ids.shape, bool)
+    edge[:, 1:] |= ids[:, 1:] != ids[:, :-1]
+    edge[1:, :] |= ids[1:, :] != ids[:-1, :]
+    edge[[0, -1], :] = True
+    edge[:, [0, -1]] = True
+    line = near(edge, 1)
+    frame = near(edge, 4) & ~near(edge, 1) & (ids >= 0)
+    palette = np.array([hex_rgb(c) for c in COMMUNE_COLOURS], np.uint8)
+    order = np.searchsorted(np.unique(commune), ids)  # commune rank, so colours follow layout
+    rgb[frame] = palette[order[frame] % len(palette)]
+    rgb[line] = BOUNDARY
+
+
+def draw_deaths(rgb: np.ndarray, deaths: np.ndarray, k: int) -> None:
+    """A dot in the middle of each plot that has lost people; its radius grows with the count."""
+    radius = np.where(deaths > 0, np.clip(0.6 + 0.55 * np.sqrt(deaths), 1.0, k / 2 - 1.2), 0.0)
+    r = upscale(radius, k)
+    yy, xx = np.indices(r.shape)
+    c = (k - 1) / 2
+    d2 = (xx % k - c) ** 2 + (yy % k - c) ** 2
+    rgb[(r > 0) & (d2 <= r ** 2)] = DEATH_DOT
+
+
+def stamp(rgb: np.ndarray, cx: float, cy: float, size: int, shape: str, fill, outline) -> None:
+    """Draw a triangle (cadre) or diamond (official) of `size` pixels centred at (cx, cy)."""
+    half = size / 2
+    y0, y1 = int(max(cy - half, 0)), int(min(cy + half + 1, rgb.shape[0]))
+    x0, x1 = int(max(cx - half, 0)), int(min(cx + half + 1, rgb.shape[1]))
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    u, v = (xx - cx) / half, (yy - cy) / half  # -1..1
+    if shape == "triangle":  # apex up
+        inside = (v <= 1) & (np.abs(u) <= (v + 1) / 2)
+        core = (v <= 0.7) & (np.abs(u) <= (v + 1) / 2 - 0.28)
+    else:
+        inside = np.abs(u) + np.abs(v) <= 1
+        core = np.abs(u) + np.abs(v) <= 0.6
+    rgb[y0:y1, x0:x1][inside] = outline
+    rgb[y0:y1, x0:x1][core] = fill
+
+
+def leaders(model) -> dict[str, list[tuple[int, int]]]:
+    """Cell coordinates of cadres and officials (looked up by class name: no agent import)."""
+    out = {"Cadre": [], "Official": []}
+    for cls, agents in model.agents_by_type.items():
+        if cls.__name__ in out:
+            out[cls.__name__] += [a.cell.coordinate for a in agents if getattr(a, "cell", None) is not None]
+    return out
+
+
+def grid_rgb(model, layer_label: str = "Hunger") -> np.ndarray:
+    grid = model.grid
+    w, h = np.asarray(grid.commune.data).shape
+    k = max(4, TARGET_PX // max(w, h))
+    rgb = layer_rgb(model, layer_label, k)
+    draw_communes(rgb, np.asarray(grid.commune.data), k)
+    draw_deaths(rgb, np.asarray(grid.deaths.data, dtype=float), k)
+    size = max(7, int(k * 1.5))
+    for (x, y) in leaders(model)["Cadre"]:
+        stamp(rgb, x * k + (k - 1) / 2, (h - 1 - y) * k + (k - 1) / 2, size, "triangle", (255, 255, 255), (0, 0, 0))
+    for (x, y) in leaders(model)["Official"]:
+        stamp(rgb, x * k + (k - 1) / 2, (h - 1 - y) * k + (k - 1) / 2, size + 3, "diamond", (0, 0, 0), (255, 255, 255))
+    return rgb
+
+
+def grid_png(model, layer_label: str = "Hunger") -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(grid_rgb(model, layer_label)).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def colour_bar_css(layer_label: str) -> str:
+    colours = lut(LAYERS[layer_label][1])[::32].tolist() + [lut(LAYERS[layer_label][1])[-1].tolist()]
+    stops = ", ".join(f"rgb({r},{g},{b})" for r, g, b in colours)
+    return f"linear-gradient(to right, {stops})"
+
+
+def legend_html(layer_label: str, top: float | None = None) -> str:
+    """Colour bar and symbol key under the map (HTML, so it is crisp and readable by tests)."""
+    title = LAYERS[layer_label][2]
+    if layer_label == "Hunger":
+        ticks = "".join(f"<span>{t}</span>" for t in HUNGER_TICKS)
+    else:
+        ticks = f"<span>0</span><span>{top:,.0f}</span>" if top is not None else "<span>low</span><span>high</span>"
+    frame = COMMUNE_COLOURS[0]
+    key = [
+        '<svg width="14" height="14"><circle cx="7" cy="7" r="3.5" fill="#141414"/></svg> deaths on the plot (bigger dot = more)',
+        '<svg width="14" height="14"><rect width="14" height="14" fill="#000"/></svg> household died out',
+        '<svg width="14" height="14"><polygon points="7,1 13,13 1,13" fill="#fff" stroke="#000" stroke-width="2"/></svg> commune cadre',
+        '<svg width="14" height="14"><polygon points="7,0 14,7 7,14 0,7" fill="#000" stroke="#fff"/></svg> official',
+        f'<svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="none" stroke="{frame}" '
+        'stroke-width="2.5"/></svg> commune (frame colour; dark lines are boundaries)',
+    ]
+    return (f'<div class="gl-legend" style="font-size:12px;max-width:{TARGET_PX}px">'
+            f"<div><b>{title}</b></div>"
+            f'<div style="height:10px;background:{colour_bar_css(layer_label)};border:1px solid #999"></div>'
+            f'<div style="display:flex;justify-content:space-between">{ticks}</div>'
+            + "".join(f'<div style="display:flex;gap:6px;align-items:center">{item}</div>' for item in key)
+            + "</div>")

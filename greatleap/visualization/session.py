@@ -1,0 +1,135 @@
+"""One browser tab's runs: the settings, the model(s) built from them, stepping and export.
+
+Plain Python (no Solara), so the rules are easy to test: every tab owns one ``Session``; a
+session holds the run with the chosen settings and, in compare mode, a second run that applies a
+counterfactual preset on top of the same settings and the same seed.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, validate
+
+# Caps that keep one step plus redraw fast enough to watch (the model allows far larger worlds).
+UI_CAPS = {"n_communes": 36, "commune_side": 16}
+# Setup values the dashboard fixes: it draws every person, so peasants must be agents.
+FIXED = {"materialise_peasants": True}
+
+
+def model_class():
+    from greatleap.model import FamineModel  # imported late: the model module is heavy
+
+    return FamineModel
+
+
+@dataclass
+class Run:
+    """A model and what it was built from; `label` names it on charts, grids and in the CSV."""
+
+    scenario: str
+    label: str
+    params: dict[str, Any]
+    seed: int
+    model: Any = None
+
+    def build(self) -> "Run":
+        self.model = model_class()(rng=self.seed, **self.params)
+        return self
+
+
+def counterfactual_params(values: dict[str, Any], compare: str) -> dict[str, Any]:
+    """The settings with a preset's overrides on top: the one thing that differs in compare mode."""
+    return validate({**values, **SCENARIOS[compare]})
+
+
+@dataclass
+class Session:
+    scenario: str = "baseline"
+    seed: int = 1
+    compare: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    runs: list[Run] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self):
+        if not self.values:
+            self.values = scenario_values(self.scenario)
+        self.rebuild()
+
+    # ---- building -----------------------------------------------------------------------
+    def rebuild(self, values: dict | None = None, seed: int | None = None,
+                scenario: str | None = None, compare: str | None | bool = False) -> None:
+        """Start again at month 0 from the given (or current) settings; same seed for every run."""
+        with self.lock:
+            if values is not None:
+                self.values = validate({**values, **FIXED})
+            if seed is not None:
+                self.seed = int(seed)
+            if scenario is not None:
+                self.scenario = scenario
+            if compare is not False:
+                self.compare = compare
+            runs = [Run(self.scenario, SCENARIO_TITLES[self.scenario], dict(self.values), self.seed)]
+            if self.compare:
+                runs.append(Run(self.compare, SCENARIO_TITLES[self.compare],
+                                counterfactual_params(self.values, self.compare), self.seed))
+                if runs[0].label == runs[1].label:
+                    runs[0].label = "Current settings"
+            self.runs = [r.build() for r in runs]
+
+    # ---- running ------------------------------------------------------------------------
+    @property
+    def model(self):
+        return self.runs[0].model
+
+    @property
+    def running(self) -> bool:
+        return any(r.model.running for r in self.runs)
+
+    @property
+    def total_steps(self) -> int:
+        v = self.values
+        return (v["end_year"] - v["start_year"] + 1) * 12
+
+    def step(self) -> None:
+        """Advance every run by one month (runs that have ended stay where they are)."""
+        with self.lock:
+            for run in self.runs:
+                if run.model.running:
+                    run.model.step()
+
+    # ---- export -------------------------------------------------------------------------
+    def monthly_frame(self) -> pd.DataFrame:
+        """Every run's monthly series, stacked, with the run's name and seed in front."""
+        with self.lock:
+            frames = []
+            for run in self.runs:
+                df = run.model.monthly_frame().copy()
+                df.insert(0, "seed", run.seed)
+                df.insert(0, "run", run.label)
+                frames.append(df)
+        return pd.concat(frames, ignore_index=True)
+
+    def csv_bytes(self) -> bytes:
+        buf = io.StringIO()
+        self.monthly_frame().to_csv(buf, index=False)
+        return buf.getvalue().encode()
+
+
+def scenario_values(name: str) -> dict[str, Any]:
+    """A preset's full settings, with the dashboard's size caps applied."""
+    values = resolve(name, **FIXED)
+    for key, cap in UI_CAPS.items():
+        values[key] = min(values[key], cap)
+    return values
+
+
+def control_params(kind: str) -> list:
+    """Parameters shown as controls for one kind (lever, uncertainty), in declaration order."""
+    return [p for p in PARAMS.values() if p.kind == kind and p.name not in FIXED]

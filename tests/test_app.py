@@ -1,0 +1,131 @@
+"""The dashboard without a browser: `solara.render` builds the real widget tree in-process; the
+tests click and set widgets as the browser would and read the session's models back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import ipyvuetify as v
+import pytest
+import solara
+from solara.components.echarts import EchartsWidget
+
+from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY
+from greatleap.visualization import app
+from greatleap.visualization.session import Session, control_params
+
+
+@pytest.fixture
+def dashboard():
+    session = Session()
+    _, rc = solara.render(app.Page(session=session), handle_error=False)
+    yield session, rc
+    rc.close()
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def text_of(rc, css_class: str) -> str:
+    return rc.find(v.Html, class_=css_class).widget.children[0]
+
+
+def select(rc, label: str, value: str) -> None:
+    rc.find(v.Select, label=label).widget.v_model = value
+
+
+def test_step_advances_the_model_the_counter_and_the_banner(dashboard):
+    session, rc = dashboard
+    assert text_of(rc, "gl-counter") == "Month 0 of 72"
+    click(rc, "Step")
+    click(rc, "Step")
+    assert session.model.steps == 2
+    assert text_of(rc, "gl-counter") == "Month 2 of 72"
+    assert text_of(rc, "gl-banner").startswith("February 1957 \u2014 ")
+    assert len(session.model.monthly_frame()) == 2
+
+
+def test_reset_starts_again_with_the_changed_settings(dashboard):
+    session, rc = dashboard
+    click(rc, "Step")
+    old_model = session.model
+    rc.find(v.Slider, label=PARAMS["n_communes"].label).widget.v_model = 4
+    rc.find(v.Alert).assert_single()  # "Settings changed: press Reset ..."
+    assert session.model is old_model, "a slider alone must not restart the run"
+    click(rc, "Reset")
+    assert session.model is not old_model
+    assert session.model.steps == 0 and text_of(rc, "gl-counter") == "Month 0 of 72"
+    assert session.model.p["n_communes"] == 4
+    assert len(set(session.model.grid.commune.data[session.model.grid.commune.data >= 0].ravel())) == 4
+    rc.find(v.Alert).assert_empty()
+
+
+def test_scenario_change_applies_the_preset_and_restarts(dashboard):
+    session, rc = dashboard
+    click(rc, "Step")
+    select(rc, "Scenario", "Cadres report honestly")
+    assert session.scenario == "honest_reporting"
+    assert session.model.steps == 0 and session.model.p["honest_reporting"] is True
+    switch = rc.find(v.Switch, label=PARAMS["honest_reporting"].label).widget
+    assert switch.v_model is True
+    select(rc, "Scenario", "Historical (baseline)")
+    assert session.model.p["honest_reporting"] is False
+    assert rc.find(v.Switch, label=PARAMS["honest_reporting"].label).widget.v_model is False
+
+
+def test_compare_mode_runs_both_scenarios_from_the_same_seed(dashboard):
+    session, rc = dashboard
+    select(rc, "Compare with", "Cadres report honestly")
+    assert [r.scenario for r in session.runs] == ["baseline", "honest_reporting"]
+    base, other = (r.model for r in session.runs)
+    assert base.rng_seed == other.rng_seed == session.seed
+    assert other.p["honest_reporting"] and not base.p["honest_reporting"]
+    for _ in range(3):
+        click(rc, "Step")
+    assert base.steps == other.steps == 3
+    captions = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if "deaths so far" in str(w.children)]
+    assert [c.split(":")[0] for c in captions] == ["Historical (baseline)", "Cadres report honestly"]
+    option = rc.find(EchartsWidget).widget.option  # the charts carry both runs, the second dashed
+    deaths = [s for s in option["series"] if s["name"] == "all deaths (model)"]
+    assert [s["lineStyle"]["type"] for s in deaths] == ["solid", "dashed"]
+    assert all(len(s["data"]) == 3 for s in deaths)
+    rows = list(csv.DictReader(io.StringIO(session.csv_bytes().decode())))
+    assert {r["run"] for r in rows} == {"Historical (baseline)", "Cadres report honestly"}
+    assert len(rows) == 6
+    select(rc, "Compare with", app.NO_COMPARE)
+    assert len(session.runs) == 1
+
+
+def test_play_runs_months_in_a_thread_until_pause(dashboard):
+    session, rc = dashboard
+    rc.find(v.Slider, label="Speed (months per second)").widget.v_model = 12
+    click(rc, "Play")
+    deadline = time.monotonic() + 20
+    while session.model.steps < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session.model.steps >= 3
+    click(rc, "Pause")
+    time.sleep(0.5)  # the month being simulated when we paused may still land
+    paused = session.model.steps
+    time.sleep(0.6)
+    assert session.model.steps == paused
+    assert text_of(rc, "gl-counter") == f"Month {paused} of 72"
+
+
+def test_controls_are_generated_from_params_with_their_defaults(dashboard):
+    _, rc = dashboard
+    for p in control_params(LEVER) + control_params(UNCERTAINTY):
+        kind = v.Switch if p.type is bool else v.Select if p.choices else v.Slider
+        widget = rc.find(kind, label=p.label).widget
+        assert widget.v_model == p.default, p.name
+        if kind is v.Slider:
+            assert (widget.min, widget.max) == (p.low, p.high)
+
+
+def test_every_scenario_title_is_offered(dashboard):
+    _, rc = dashboard
+    offered = rc.find(v.Select, label="Scenario").widget.items
+    assert len(offered) == len(SCENARIOS)

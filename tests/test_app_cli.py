@@ -1,0 +1,63 @@
+"""`greatleap app` and the offline asset cache, without starting a server."""
+
+from __future__ import annotations
+
+import pytest
+
+from greatleap.cli import main
+from greatleap.visualization import assets, cli
+
+
+@pytest.fixture
+def exec_calls(monkeypatch):
+    """Record the exec that would replace the CLI with `solara run`."""
+    calls = []
+    monkeypatch.setattr(cli.os, "execve", lambda path, argv, env: calls.append((argv, env)))
+    return calls
+
+
+def test_app_serves_the_module_in_production_on_loopback(exec_calls, capsys):
+    assert not assets.missing(), "run `python -m greatleap.visualization.assets fill` first"
+    assert main(["app", "--port", "8799"]) == 0
+    (argv, env), = exec_calls
+    assert argv[argv.index("run") + 1] == "greatleap.visualization.app"
+    assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--port") + 1] == "8799"
+    assert {"--production", "--no-open", "--no-check-version"} <= set(argv)
+    assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(assets.cache_dir())
+    assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")  # a miss never goes online
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_app_warns_when_listening_beyond_loopback(exec_calls, capsys):
+    assert main(["app", "--host", "0.0.0.0"]) == 0
+    assert "anyone who can reach this machine" in capsys.readouterr().err
+
+
+def test_app_fails_in_one_line_when_assets_are_missing(exec_calls, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("GREATLEAP_ASSETS_DIR", str(tmp_path / "empty"))
+    assert main(["app"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: assets:") and "assets fill" in err and "\n" not in err
+    assert exec_calls == []
+
+
+def test_bad_port_is_an_input_error(exec_calls, capsys):
+    assert main(["app", "--port", "70000"]) == 2
+    assert capsys.readouterr().err.strip() == "error: port: got 70000; allowed: a whole number in [1, 65535]"
+
+
+@pytest.mark.parametrize("host,expected", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                           ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
+def test_loopback_detection(host, expected):
+    assert cli.is_loopback(host) is expected
+
+
+def test_cache_counts_a_half_unpacked_package_as_missing(tmp_path):
+    for spec in assets.needed_specs():
+        (tmp_path / spec).mkdir(parents=True)
+        (tmp_path / spec / "package.json").write_text("{}")
+    assert assets.missing(tmp_path) == []
+    first = assets.needed_specs()[0]
+    (tmp_path / first / "package.json").unlink()
+    (tmp_path / (first + ".part")).mkdir()
+    assert assets.missing(tmp_path) == [first]
