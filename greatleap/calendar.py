@@ -47,8 +47,10 @@ class Calendar:
     lushan: Window = ((1959, 7), (1959, 8))
     # Household registration enforced against flight (State Council orders, Feb-Mar 1959).
     registration: YM = (1959, 2)
-    # The August 1959 plenum cut the 1958 claim from 375 to 250 Mt: targets rebase on it.
-    report_revision: tuple[YM, float] = ((1959, 8), 250 / 375)
+    # The 1959 plan was drawn up on a cut 1958 claim: the Wuchang plenum (Dec 1958) and the
+    # Zhengzhou conferences (early 1959) cooled the targets, and the August 1959 plenum made
+    # the cut from 375 to 250 Mt official. Targets and quotas set in 1959 rebase on it.
+    report_revision: tuple[YM, float] = ((1959, 1), 250 / 375)
     # The historical retreat: Emergency Directive on communes (Nov 1960); imports from Jan 1961.
     retreat: YM = (1960, 11)
     imports_start: YM = (1961, 1)
@@ -56,9 +58,10 @@ class Calendar:
     # Beidaihe (Aug 1958) expected 300-350 Mt against 195 Mt in 1957.
     target_growth: dict = field(default_factory=lambda: {
         1958: 0.65, 1959: 0.10, 1960: 0.05, 1961: -0.10, 1962: -0.05})
-    # National weather index of yields by year (1 = normal); drought 1959-61.
+    # National weather index of yields by year (1 = normal): a bumper 1958, drought and floods
+    # 1959-61 (Kueh 1984 puts the 1959-61 yield fall near 12%, part of it policy).
     weather: dict = field(default_factory=lambda: {
-        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.02, 1959: 0.94, 1960: 0.90, 1961: 0.92,
+        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.10, 1959: 0.94, 1960: 0.90, 1961: 0.92,
         1962: 0.98})
     # Net grain exports in Mt per calendar year (Lin & Yang 2000; Shang 2010), imports in Mt.
     exports_mt: dict = field(default_factory=lambda: {

@@ -1,0 +1,100 @@
+"""Coping (ODD 7.7): what households do when short of food.
+
+Rules in plain words:
+- Private plots and sidelines add ``non_grain_kcal`` a day per person; under the communes only
+  the collective vegetable plots remain (40%).
+- Foragers gather ``forage_kcal`` a day, less as more of the commune forages (depletion).
+- A household short of food first eats any grain it hid, then, while a crop stands, eats it green;
+  each kg eaten green costs ``green_crop_loss`` kg of the harvest.
+- At harvest a loyal team hides ``concealment`` of the crop and divides it among its households.
+- A household with stores beyond four months of need sends ``kin_transfers`` of the surplus to a
+  hungry kin household (Cao, Xu & Zhang 2022).
+- A starving household tries to flee with chance ``flight_propensity`` a month; once household
+  registration is enforced (1959) the militia stops it with chance ``registration_enforcement``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from greatleap.labour import FORAGE
+from greatleap.physiology import DAYS_PER_MONTH
+
+GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
+GREEN_MAX_SHARE = 0.06  # of the standing crop a commune can eat green in a month
+
+
+def side_food_kcal(model, alive_idx: np.ndarray, task: np.ndarray) -> np.ndarray:
+    """Per household, kcal/day from private plots, vegetables and foraging."""
+    p, hh, com = model.p, model.households, model.communes
+    people = model.people
+    plots = p["non_grain_kcal"] * (0.4 if model.private_plots_abolished() else 1.0)
+    foraging = task == FORAGE
+    commune = people.commune[alive_idx]
+    n_alive = np.bincount(commune, minlength=com.n)
+    n_forage = np.bincount(commune, weights=foraging, minlength=com.n)
+    pressure = np.divide(n_forage, n_alive, out=np.zeros(com.n), where=n_alive > 0)
+    per_forager = p["forage_kcal"] / (1.0 + 3.0 * pressure)
+    kcal = plots + np.where(foraging, per_forager[commune], 0.0)
+    return np.bincount(people.household[alive_idx], weights=kcal, minlength=len(hh))
+
+
+def eat_hidden(model, shortfall_kg: np.ndarray) -> np.ndarray:
+    """Households eat hidden grain to cover a shortfall (kg); returns kg eaten."""
+    hh = model.households
+    eaten = np.minimum(hh.hidden, np.maximum(shortfall_kg, 0.0))
+    hh.hidden -= eaten
+    return eaten
+
+
+def eat_green(model, shortfall_kg: np.ndarray, need_kg: np.ndarray, crop) -> np.ndarray:
+    """Hungry households eat the standing crop; returns kg eaten per household."""
+    if crop is None or not model.p["green_crop_eating"]:
+        return np.zeros_like(shortfall_kg)
+    com, hh = model.communes, model.households
+    # only real hunger drives people to strip the fields: a shortfall beyond a fifth of need
+    want = np.maximum(shortfall_kg - 0.2 * need_kg, 0.0) / GREEN_EFFICIENCY
+    demand = np.bincount(hh.commune, weights=want, minlength=com.n)
+    standing = model.expected(crop)
+    cap = GREEN_MAX_SHARE * standing / model.p["green_crop_loss"]
+    fill = np.divide(np.minimum(demand, cap), demand, out=np.zeros(com.n), where=demand > 0)
+    taken = want * fill[hh.commune]
+    crop.green_eaten += np.bincount(hh.commune, weights=taken, minlength=com.n) * model.p["green_crop_loss"]
+    return taken * GREEN_EFFICIENCY
+
+
+def conceal(model, harvest_kg: np.ndarray) -> np.ndarray:
+    """At harvest, teams hide grain and divide it among households. Returns kg hidden per commune."""
+    com, hh = model.communes, model.households
+    loyalty = np.array([c.loyalty for c in model.cadres])
+    hidden = model.p["concealment"] * loyalty * harvest_kg
+    hh_pop = model.household_population().astype(float)
+    com_pop = np.bincount(hh.commune, weights=hh_pop, minlength=com.n)
+    per_person = np.divide(hidden, com_pop, out=np.zeros(com.n), where=com_pop > 0)
+    hh.hidden += per_person[hh.commune] * hh_pop
+    return np.where(com_pop > 0, hidden, 0.0)
+
+
+def kin_transfers(model, need_kg_month: np.ndarray, hungry: np.ndarray) -> float:
+    """Surplus households send grain to hungry kin. Returns kg moved (a transfer, not a loss)."""
+    hh = model.households
+    rate = model.p["kin_transfers"]
+    if rate <= 0:
+        return 0.0
+    surplus = np.maximum(hh.stock - 4.0 * need_kg_month, 0.0)
+    gift = np.where(hungry[hh.kin], rate * surplus, 0.0)
+    hh.stock -= gift
+    hh.stock += np.bincount(hh.kin, weights=gift, minlength=len(hh))
+    return float(gift.sum())
+
+
+def flight(model, hh_hunger: np.ndarray) -> np.ndarray:
+    """Households that get away this month (boolean per household)."""
+    p = model.p
+    trying = (hh_hunger >= 2.0) & (model.rng.random(len(hh_hunger)) < p["flight_propensity"])
+    stopped = p["registration_enforcement"] if model.calendar.registration_on(model.ym) else 0.1
+    return trying & (model.rng.random(len(hh_hunger)) >= stopped)
+
+
+def grain_to_kcal_per_day(model, kg_month: np.ndarray) -> np.ndarray:
+    return kg_month * model.p["kcal_per_kg"] / DAYS_PER_MONTH

@@ -1,0 +1,320 @@
+"""FamineModel: the world and the month's schedule (ODD 2, process overview and scheduling).
+
+``step()`` simulates one month, phase by phase, in the order listed in ``step``; each phase
+lives in its mechanism's module. Keyword parameters are those of ``greatleap.params``; a
+``scenario`` name applies a preset first.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from mesa import DataCollector, Model
+
+from greatleap import careers, coping, dining, labour, physiology, procurement, production, reporting
+from greatleap import reporters, world
+from greatleap.agents import Cadre, Official, Peasant
+from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
+from greatleap.village import Village
+from greatleap.ledger import GrainLedger
+from greatleap.params import resolve
+from greatleap.state import State
+
+
+def _seed(rng):
+    """Seeds typed into a UI arrive as text."""
+    if isinstance(rng, str):
+        rng = rng.strip()
+        return int(rng) if rng.lstrip("-").isdigit() else rng
+    return rng
+
+
+class FamineModel(Model):
+    def __init__(self, rng=None, calendar: Calendar | None = None, scenario: str = "baseline",
+                 **params):
+        rng = _seed(rng)
+        super().__init__(rng=rng)
+        self.rng_seed = rng
+        self.scenario = scenario
+        self.p = resolve(scenario, **params)
+        self.calendar = calendar or HISTORICAL
+        self.start = (self.p["start_year"], 1)
+        self.n_months = (self.p["end_year"] - self.p["start_year"] + 1) * 12
+        self.t, self.ym = -1, self.start
+        self._build_world()
+        self.ledger = GrainLedger()
+        self.stats = reporters.empty_stats()
+        self.datacollector = DataCollector(model_reporters=reporters.model_reporters(self))
+
+    # ---- building -------------------------------------------------------------------------
+    def _build_world(self) -> None:
+        p = self.p
+        self.grid, ids = world.build_grid(self, p)
+        fertility = world.draw_fertility(self.rng, ids, p)
+        self.grid.fertility.data[:] = fertility
+        self.households = hh = world.build_households(self, ids, p)
+        self.people = world.build_people(self, hh, p)
+        self.communes = com = world.Communes(p["n_communes"])
+        com.region = np.arange(com.n) // p["communes_per_official"]
+        com.hall_participation = hh.participation
+        self.fertility_plot = fertility[hh.x, hh.y]
+        self.fertility_by_commune = np.bincount(hh.commune, weights=self.fertility_plot, minlength=com.n)
+        pop = self.commune_population().astype(float)
+        plots = np.bincount(hh.commune, minlength=com.n)
+        # potential output: normal output per person x people x the commune's mean fertility
+        self.potential = p["output_per_capita"] * pop * self.fertility_by_commune / plots
+        people = self.people
+        able = labour.able_weight(people.view("age"), people.view("hunger"))
+        com.workers_normal = np.maximum(np.bincount(people.view("commune"), weights=able, minlength=com.n), 1.0)
+        com.report_last_year = self.potential.copy()
+        com.true_last_year = self.potential.copy()
+        com.quota_initial = np.zeros(com.n)
+        self._build_cadres_and_officials(ids)
+        self.peasant_agents: dict[int, Peasant] = {}
+        if p["materialise_peasants"]:
+            self._materialise(np.arange(people.n))
+        self.state = State(self, people.n)
+        self.crops = production.make_crops(com.n)
+        self.weather = production.regional_weather(self, self.start[0])
+        self.village = Village(self)
+        self._initial_stocks()
+
+    def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
+        side, rng = self.p["commune_side"], self.rng
+        self.cadres: list[Cadre] = []
+        for c in range(self.communes.n):
+            xs, ys = np.nonzero(ids == c)
+            cell = self.grid[(int(xs.min()) + side // 2, int(ys.min()) + side // 2)]
+            self.cadres.append(Cadre(self, c, cell, ambition=float(rng.beta(2, 3)),
+                                     risk_aversion=float(rng.beta(2, 2)), loyalty=float(rng.beta(3, 2))))
+        self.officials: list[Official] = []
+        self.official_of: list[Official] = [None] * self.communes.n
+        per = self.p["communes_per_official"]
+        for g, first in enumerate(range(0, self.communes.n, per)):
+            group = list(range(first, min(first + per, self.communes.n)))
+            xs, ys = np.nonzero(ids == first)
+            cell = self.grid[(int(xs.min()) + 1, int(ys.min()) + 1)]
+            official = Official(self, g, group, cell, career_stake=float(rng.beta(2, 2)))
+            self.officials.append(official)
+            for c in group:
+                self.official_of[c] = official
+
+    def _initial_stocks(self) -> None:
+        """January 1957: households hold what is left of the 1956 autumn harvest."""
+        p, hh = self.p, self.households
+        grain_kcal = 2000.0 - p["non_grain_kcal"]
+        per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * 6.5
+        hh.stock[:] = per_person * self.household_population()
+        self.communes.seed[:] = production.SEED_RATE * self.crops[1].share * self.potential
+
+    def _materialise(self, idx: np.ndarray) -> None:
+        cells = self.grid._cells if hasattr(self.grid, "_cells") else None
+        hh = self.households
+        for i in idx:
+            h = self.people.household[i]
+            cell = cells[(int(hh.x[h]), int(hh.y[h]))] if cells else self.grid[(int(hh.x[h]), int(hh.y[h]))]
+            self.peasant_agents[int(i)] = Peasant(self, int(i), cell)
+
+    def peasant(self, index: int) -> Peasant:
+        """The Peasant agent of a person, created on demand when agents are not materialised."""
+        agent = self.peasant_agents.get(int(index))
+        if agent is None:
+            hh = self.households
+            h = self.people.household[index]
+            agent = Peasant(self, int(index), self.grid[(int(hh.x[h]), int(hh.y[h]))])
+            self.peasant_agents[int(index)] = agent
+        return agent
+
+    def release_peasants(self, idx: np.ndarray) -> None:
+        """Dead or departed people leave the grid and the model's agent set."""
+        for i in idx:
+            agent = self.peasant_agents.pop(int(i), None)
+            if agent is not None:
+                agent.remove()
+
+    # ---- the month ------------------------------------------------------------------------
+    def step(self) -> None:
+        self._advance_clock()
+        self.ledger.open_month(self)
+        reporters.open_month(self)
+        self.state.check_retreat(self)  # ODD 7.9
+        self._policy_transitions()  # ODD 7.6, 7.2
+        alive = np.flatnonzero(self.people.view("alive"))
+        work = self.village.work_month(alive)  # ODD 7.2
+        self._farm(work.field_labour)  # ODD 7.1, 7.3, 7.4, 7.5
+        self._collect_owed()  # ODD 7.5
+        work = work.still_alive(self.people)
+        food = self.village.feed(work)  # ODD 7.6, 7.7
+        self.village.live_and_die(work, food)  # ODD 7.8
+        self._towns_and_trade(work)  # ODD 7.9
+        self.ledger.check(self)
+        reporters.finish_month(self, work)
+        self.datacollector.collect(self)
+        if self.t >= self.n_months - 1:
+            self.running = False
+
+    def _advance_clock(self) -> None:
+        self.t += 1
+        months = month_index(self.start) + self.t
+        self.ym = (months // 12, months % 12 + 1)
+        if self.ym[1] == 1 and self.t > 0:
+            self.weather = production.regional_weather(self, self.ym[0])
+            reporters.close_year(self)
+
+    def _policy_transitions(self) -> None:
+        was_open = getattr(self, "_halls_were_open", False)
+        now_open = self.halls_open()
+        if now_open and not was_open:
+            dining.open_halls(self)
+        elif was_open and not now_open:
+            dining.share_out_granary(self)
+        self._halls_were_open = now_open
+
+    def _farm(self, field_labour: np.ndarray) -> None:
+        month = self.ym[1]
+        for crop in self.crops:
+            if month in crop.sowing:
+                self.ledger.add("seed", production.sow(self, crop, field_labour))
+            elif crop.standing and month in crop.growing:
+                production.tend(crop, field_labour)
+            if crop.standing and month == crop.harvest:
+                self._bring_in(crop, field_labour)
+
+    def _bring_in(self, crop: production.Crop, field_labour: np.ndarray) -> None:
+        """Harvest, conceal, keep seed, report, set quotas, collect, review cadres, share out."""
+        com = self.communes
+        grain, rotted = production.harvest(self, crop, field_labour, self.weather)
+        self.ledger.add("produced", grain + rotted)
+        self.ledger.add("lost", rotted)
+        hidden = coping.conceal(self, grain)
+        com.granary += grain - hidden
+        keep = np.minimum(com.granary, production.SEED_RATE * crop.share * self.potential)
+        com.seed += keep
+        com.granary -= keep
+        cadre_kg = reporting.cadre_reports(self, grain, crop.share)
+        official_kg = reporting.official_reports(self, cadre_kg)
+        targets = reporting.season_targets(self, crop.share)
+        com.quota = procurement.set_quotas(self, grain, official_kg, crop.share)
+        com.quota_initial = com.quota.copy()
+        com.owed_since = np.where(com.quota > 0, self.t, -1)
+        months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
+        taken = procurement.collect(self, months_left)
+        self.state.stock += taken.sum()
+        reporters.record_harvest(self, grain, hidden, cadre_kg, official_kg, com.quota_initial, taken)
+        if crop.name == "autumn":
+            criticised, purged = careers.review_cadres(self, official_kg, targets)
+            reporters.record_review(self, criticised, purged)
+            reporters.close_harvest_year(self)
+        if self.p["equalise_retention"]:
+            procurement.equalise_retention(self)
+        dining.share_out_granary(self)
+
+    def _collect_owed(self) -> None:
+        """Months after a harvest: collect what is still owed, then search if it is not paid."""
+        com = self.communes
+        if self.ym[1] in (6, 10):
+            return  # collected at the harvest itself
+        owed = (com.quota > 0) & (com.owed_since >= 0)
+        if owed.any():
+            taken = procurement.collect(self, dining.months_to_next_harvest(self.ym[1]))
+            self.state.stock += taken.sum()
+            reporters.record_collection(self, taken)
+        seized, killed = procurement.search_households(self)
+        self.state.stock += seized.sum()
+        reporters.record_search(self, seized)
+        self.village.kill(killed, cause="violence")
+
+    def _towns_and_trade(self, work) -> None:
+        state = self.state
+        exports, imports = state.trade(self)
+        self.ledger.add("exported", exports)
+        self.ledger.add("imported", imports)
+        delivered = state.deliver_resales(self)
+        self.communes.granary += delivered
+        if not self.halls_open():
+            dining.share_out_granary(self)
+        eaten, fill = state.feed_towns(self)
+        self.ledger.add("eaten", eaten)
+        births, deaths, refugee_deaths = state.town_demography(self, fill)
+        reporters.record_state(self, exports, imports, delivered, births, deaths, refugee_deaths, work)
+
+    # ---- questions the mechanisms ask ------------------------------------------------------
+    def leap_on(self) -> bool:
+        """The Great Leap's campaign regime: from February 1958 until the retreat."""
+        return month_index(self.ym) >= month_index((1958, 2))
+
+    def halls_open(self) -> bool:
+        if not self.p["dining_halls"] or not self.calendar.halls_open(self.ym):
+            return False
+        return not (self.state.retreated and self.state.months_since_retreat(self) >= 6)
+
+    def free_eating_on(self) -> bool:
+        return self.halls_open() and self.calendar.free_eating_on(self.ym)
+
+    def private_plots_abolished(self) -> bool:
+        if not self.calendar.communes_on(self.ym):
+            return False
+        return not (self.state.retreated and self.state.months_since_retreat(self) >= 6)
+
+    def purge_risk(self) -> float:
+        return careers.purge_risk(self)
+
+    def report_revision(self) -> float:
+        """Targets and quotas set in a revision year use the revised (cut) claim of last year."""
+        (year, month), factor = self.calendar.report_revision
+        return factor if self.ym[0] == year and self.ym[1] >= month else 1.0
+
+    def expected(self, crop) -> np.ndarray:
+        return production.expected_crop(self, crop, self.weather)
+
+    def household_population(self) -> np.ndarray:
+        people = self.people
+        alive = people.view("alive")
+        return np.bincount(people.view("household")[alive], minlength=len(self.households))
+
+    def commune_population(self) -> np.ndarray:
+        people = self.people
+        alive = people.view("alive")
+        return np.bincount(people.view("commune")[alive], minlength=self.communes.n)
+
+    def rural_population(self) -> int:
+        return int(self.people.view("alive").sum())
+
+    def population(self) -> float:
+        return self.rural_population() + self.state.urban + self.state.migrants
+
+    def date_label(self) -> str:
+        return f"{MONTH_NAMES[self.ym[1] - 1]} {self.ym[0]}"
+
+    @property
+    def year(self) -> int:
+        return self.ym[0]
+
+    @property
+    def month(self) -> int:
+        return self.ym[1]
+
+    def regime_text(self) -> str:
+        return reporters.regime_text(self)
+
+    # ---- outputs --------------------------------------------------------------------------
+    def monthly_frame(self):
+        return reporters.monthly_frame(self)
+
+    def annual_frame(self):
+        return reporters.annual_frame(self)
+
+    def commune_table(self):
+        return reporters.commune_table(self)
+
+    def official_table(self):
+        return reporters.official_table(self)
+
+    def summary(self) -> dict:
+        return reporters.summary(self)
+
+    def run(self) -> "FamineModel":
+        while self.running:
+            self.step()
+        return self

@@ -1,0 +1,121 @@
+"""Quotas, collection and anti-hiding searches (ODD 7.5).
+
+Rules in plain words:
+- Inflexible rule (Meng, Qian & Yared 2015): at each harvest the official sets a commune's quota
+  from its expected output, a blend of this harvest's report and last year's report (rebased on
+  the August 1959 revision), before anyone knows the real harvest. The share asked rises with
+  the commune's reported output per person (progressive), and the official adds a push that grows
+  with his career stake (Kung & Chen 2011).
+- Flexible rule (the counterfactual): the quota is the planned share of the true harvest.
+- After the centre's retreat, quotas are cut to a sustainable share of the true harvest.
+- The cadre collects at harvest and for two months after, from the collective granary and the
+  household stores, but defends a retention floor for the village that shrinks with his fear of
+  purge and his lack of loyalty.
+- A quota still unpaid after that triggers an anti-hiding search: households are searched in
+  proportion to the shortfall, a share of their hidden grain is seized, and some of the searched
+  are beaten to death.
+- Counterfactual: retention equalised across communes at the same national total.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+COLLECTION_MONTHS = 3  # harvest month and the two after it
+
+
+SUMMER_RELIEF = 0.6  # the summer crop feeds the lean months: the plan takes less of it
+
+
+def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
+    """Per commune, the quota (kg) on this harvest."""
+    p = model.p
+    season = SUMMER_RELIEF if model.ym[1] == 6 else 1.0
+    return season * _annual_rule(model, true_kg, official_kg, share)
+
+
+def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
+    p = model.p
+    if model.state.retreated:
+        return 0.85 * p["procurement_share"] * true_kg
+    if p["quota_rule"] == "flexible":
+        return p["procurement_share"] * true_kg
+    w = p["quota_weight_current"]
+    last = model.communes.report_last_year * model.report_revision() * share
+    expected = np.where(last > 0, w * official_kg + (1 - w) * last, official_kg)
+    per_person = expected / np.maximum(model.commune_population(), 1)
+    relative = per_person / max(per_person.mean(), 1e-9)
+    rate = np.clip(p["procurement_share"] * relative ** p["quota_progressivity"], 0.0, 0.8)
+    push = np.array([1.0 + model.official_of[c].quota_push(p) for c in range(model.communes.n)])
+    if not model.leap_on():
+        push[:] = 1.0
+    return rate * expected * push
+
+
+def retention_floor(model, months_to_harvest: int) -> np.ndarray:
+    """Per commune, grain (kg) the cadre refuses to hand over."""
+    risk = model.purge_risk()
+    defence = np.array([c.retention_share(risk) for c in model.cadres])
+    per_person = model.p["retention_floor"] * months_to_harvest / 12
+    return defence * per_person * model.commune_population()
+
+
+def collect(model, months_to_harvest: int) -> np.ndarray:
+    """Collect what is owed from granaries, then household stores, down to the floor."""
+    com, hh = model.communes, model.households
+    owed = com.quota
+    if not owed.any():
+        return np.zeros(com.n)
+    house = np.bincount(hh.commune, weights=hh.stock, minlength=com.n)
+    available = np.maximum(com.granary + house - retention_floor(model, months_to_harvest), 0.0)
+    take = np.minimum(owed, available)
+    from_granary = np.minimum(take, com.granary)
+    from_house = take - from_granary
+    com.granary -= from_granary
+    share = np.divide(from_house, house, out=np.zeros(com.n), where=house > 0)
+    hh.stock -= hh.stock * share[hh.commune]
+    com.quota -= take
+    return take
+
+
+def search_households(model) -> tuple[np.ndarray, np.ndarray]:
+    """Anti-hiding searches where the collection window closed unpaid.
+
+    Returns (grain seized per commune, indices of people beaten to death).
+    """
+    com, hh, people, p = model.communes, model.households, model.people, model.p
+    due = (com.quota > 0) & (com.owed_since >= 0) & (model.t - com.owed_since >= COLLECTION_MONTHS - 1)
+    seized = np.zeros(com.n)
+    killed = np.empty(0, dtype=np.int64)
+    if not due.any():
+        return seized, killed
+    if p["anti_hiding_searches"] and model.leap_on() and not model.state.retreated:
+        shortfall = com.quota / np.maximum(com.quota_initial, 1.0)
+        zeal = np.array([0.5 + c.ambition for c in model.cadres])
+        fear = 1.0 + 2.0 * model.purge_risk()
+        intensity = np.where(due, np.clip(shortfall * zeal * fear, 0.0, 1.0), 0.0)
+        searched = model.rng.random(len(hh)) < intensity[hh.commune]
+        grab = np.where(searched, hh.hidden * p["search_seizure"], 0.0)
+        hh.hidden -= grab
+        seized = np.bincount(hh.commune, weights=grab, minlength=com.n)
+        alive = np.flatnonzero(people.view("alive"))
+        in_searched = searched[people.household[alive]]
+        risk = p["search_violence"] * intensity[people.commune[alive]]
+        killed = alive[in_searched & (model.rng.random(len(alive)) < risk)]
+    com.quota[due] = 0.0  # what cannot be found is written off until the next harvest
+    com.owed_since[due] = -1
+    return seized, killed
+
+
+def equalise_retention(model) -> None:
+    """Counterfactual: pool retained grain and share it equally per person across communes."""
+    com, hh = model.communes, model.households
+    pop = model.commune_population().astype(float)
+    house = np.bincount(hh.commune, weights=hh.stock, minlength=com.n)
+    held = com.granary + house
+    if pop.sum() <= 0 or held.sum() <= 0:
+        return
+    target = held.sum() * pop / pop.sum()
+    scale = np.divide(target, held, out=np.zeros(com.n), where=held > 0)
+    hh.stock *= scale[hh.commune]
+    com.granary = np.where(held > 0, com.granary * scale, target)

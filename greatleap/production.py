@@ -1,0 +1,111 @@
+"""Production (ODD 7.1).
+
+Rules in plain words:
+- Two crops a year: a summer crop (winter wheat) sown in October and harvested in June, and an
+  autumn crop (rice, maize, sweet potato) sown in April-May and harvested in October.
+- A plot's crop is its potential (fertility x normal output) times the share of land sown,
+  which follows labour at sowing time and the seed kept back, times a yield factor, which follows
+  effective labour in the crop's growing months (elasticity ``labour_elasticity``), times the
+  region's weather that year, times the close-planting penalty on fields sown during the
+  campaign. Half the fall comes through area and half through yield, as Kueh (1984) found.
+- At harvest, a share of the ripe crop rots when harvest labour is away; crops eaten green
+  earlier are missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SEED_RATE = 0.06  # seed kept per kg of normal harvest
+
+
+@dataclass
+class Crop:
+    name: str
+    share: float  # share of a normal year's output
+    sowing: tuple[int, ...]  # calendar months of sowing
+    growing: tuple[int, ...]  # months whose field labour sets the yield
+    harvest: int
+    area: np.ndarray = field(default=None)  # per commune, share of land sown
+    log_labour: np.ndarray = field(default=None)  # per commune, sum of log labour while growing
+    months: int = 0
+    penalty: float = 0.0  # close-planting penalty of this planting
+    green_eaten: np.ndarray = field(default=None)  # per commune, kg of harvest lost to green eating
+    standing: bool = False
+
+
+def make_crops(n_communes: int, summer_share: float = 0.3) -> list[Crop]:
+    crops = [Crop("summer", summer_share, (10,), (3, 4, 5), 6),
+             Crop("autumn", 1.0 - summer_share, (4, 5), (6, 7, 8, 9), 10)]
+    for crop in crops:
+        crop.area = np.ones(n_communes)
+        crop.log_labour = np.zeros(n_communes)
+        crop.green_eaten = np.zeros(n_communes)
+    # In January 1957 the summer crop is already in the ground.
+    crops[0].standing = True
+    return crops
+
+
+def regional_weather(model, year: int) -> np.ndarray:
+    """Per commune: the yield factor of the weather in ``year`` (1 = normal)."""
+    p = model.p
+    national = 1.0 + p["weather_scale"] * (model.calendar.weather.get(year, 1.0) - 1.0)
+    regions = model.communes.region
+    noise = model.rng.normal(0.0, p["weather_regional_sd"], regions.max() + 1)
+    return np.clip(national + noise[regions], 0.3, 1.5)
+
+
+def sow(model, crop: Crop, labour: np.ndarray) -> float:
+    """Sowing month: land sown follows labour and seed. Returns seed used (kg)."""
+    p = model.p
+    first = model.ym[1] == crop.sowing[0]
+    # land is sown even short-handed, so area responds half as much as yield
+    by_labour = np.clip(labour, 0.05, 1.1) ** (0.5 * p["labour_elasticity"])
+    crop.area = by_labour if first else 0.5 * (crop.area + by_labour)
+    if model.ym[1] != crop.sowing[-1]:
+        return 0.0
+    need = SEED_RATE * crop.share * model.potential * crop.area
+    used = np.minimum(need, model.communes.seed)
+    crop.area = np.where(need > 0, crop.area * used / np.maximum(need, 1e-9), crop.area)
+    model.communes.seed -= used
+    crop.log_labour[:] = 0.0
+    crop.months = 0
+    crop.green_eaten[:] = 0.0
+    crop.standing = True
+    planting = p["close_planting"] and model.calendar.close_planting_on(model.ym)
+    crop.penalty = p["close_planting_penalty"] if planting and not model.state.retreated else 0.0
+    return float(used.sum())
+
+
+def tend(crop: Crop, labour: np.ndarray) -> None:
+    crop.log_labour += np.log(np.clip(labour, 0.05, 1.1))
+    crop.months += 1
+
+
+def expected_crop(model, crop: Crop, weather: np.ndarray) -> np.ndarray:
+    """Per commune, the ripe crop (kg) the fields now promise."""
+    alpha = model.p["labour_elasticity"]
+    yield_factor = np.exp(alpha * crop.log_labour / max(crop.months, 1))
+    ripe = model.potential * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
+    return np.maximum(ripe - crop.green_eaten, 0.0)
+
+
+def harvest(model, crop: Crop, labour: np.ndarray, weather: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Harvest month: (grain brought in, grain rotted in the field) per commune, kg."""
+    ripe = expected_crop(model, crop, weather)
+    short = np.clip(1.0 - labour, 0.0, 1.0)
+    lost = ripe * model.p["harvest_loss_max"] * short
+    crop.standing = False
+    return ripe - lost, lost
+
+
+def standing_crop_layer(model, crops: list[Crop], weather: np.ndarray) -> np.ndarray:
+    """Per plot: the standing crop (kg), for the dashboard's heat-map."""
+    per_commune = sum(expected_crop(model, c, weather) for c in crops if c.standing)
+    if np.isscalar(per_commune):
+        return np.zeros_like(model.fertility_plot)
+    commune = model.households.commune
+    share = model.fertility_plot / np.maximum(model.fertility_by_commune[commune], 1e-9)
+    return per_commune[commune] * share

@@ -1,0 +1,440 @@
+"""The outcome vocabulary: named, documented series collected every month.
+
+The data collector, the dashboard, the sweeps and the validation all read these names.
+``MONTHLY`` lists every monthly series with its unit and meaning; ``SUMMARY_OUTCOMES`` the
+per-run outcomes. The model calls the ``record_*`` functions as things happen during a month;
+``finish_month`` derives rates and shares, updates the grid layers, and the data collector then
+reads ``model.stats``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from greatleap.labour import TASKS
+from greatleap.physiology import AGE_GROUPS
+
+# name: (unit, meaning)
+MONTHLY: dict[str, tuple[str, str]] = {
+    "date": ("YYYY-MM", "Month simulated"),
+    "year": ("year", "Calendar year"),
+    "month": ("month", "Calendar month 1-12"),
+    "population": ("persons", "Everyone: villagers, town residents and refugees"),
+    "rural_population": ("persons", "Villagers alive in the communes"),
+    "urban_population": ("persons", "Town residents on a state ration"),
+    "migrants": ("persons", "Refugees who fled the villages"),
+    "births": ("persons", "Births this month (villages and towns)"),
+    "deaths": ("persons", "Deaths this month, all causes, everyone"),
+    "deaths_starvation": ("persons", "Deaths from starvation and famine disease"),
+    "deaths_violence": ("persons", "Deaths from beatings in anti-hiding searches"),
+    "deaths_baseline": ("persons", "Deaths from other causes"),
+    "deaths_rural": ("persons", "Deaths in the villages"),
+    "deaths_urban": ("persons", "Deaths of town residents and refugees"),
+    "deaths_age_0_9": ("persons", "Village deaths aged 0-9"),
+    "deaths_age_10_59": ("persons", "Village deaths aged 10-59"),
+    "deaths_age_60_plus": ("persons", "Village deaths aged 60 and over"),
+    "cdr": ("per 1000 per year", "Crude death rate, true, annualised"),
+    "cdr_registered": ("per 1000 per year", "Crude death rate as the registers would show it"),
+    "cdr_rural": ("per 1000 per year", "Village crude death rate, true"),
+    "cdr_urban": ("per 1000 per year", "Town crude death rate, true"),
+    "cdr_age_0_9": ("per 1000 per year", "Village death rate aged 0-9"),
+    "cdr_age_10_59": ("per 1000 per year", "Village death rate aged 10-59"),
+    "cdr_age_60_plus": ("per 1000 per year", "Village death rate aged 60+"),
+    "cbr": ("per 1000 per year", "Crude birth rate, annualised"),
+    "harvest_true_kg": ("kg", "Grain actually harvested this month"),
+    "harvest_reported_cadre_kg": ("kg", "The harvest as cadres reported it"),
+    "harvest_reported_official_kg": ("kg", "The harvest as officials reported it upward"),
+    "report_ratio_cadre": ("ratio", "Cadre reports / true harvest, this year's harvests so far"),
+    "report_ratio_official": ("ratio", "Official reports / true harvest, this year's harvests so far"),
+    "quota_kg": ("kg", "Procurement quotas set on this month's harvest"),
+    "procurement_kg": ("kg", "Grain procured this month (collections and seizures)"),
+    "procurement_share": ("share", "Procurement / true harvest, this year so far"),
+    "retained_per_capita_kg": ("kg/person", "Grain left in the villages per villager after procurement"),
+    "kcal_mean": ("kcal/day", "Mean energy intake of villagers"),
+    "kcal_p10": ("kcal/day", "10th percentile of villagers' energy intake"),
+    "share_hungry": ("share", "Villagers hungry or worse"),
+    "share_starving": ("share", "Villagers starving or severely wasted"),
+    "hidden_grain_kg": ("kg", "Grain hidden in households"),
+    "grain_seized_kg": ("kg", "Hidden grain seized in anti-hiding searches"),
+    "cadres_criticised": ("cadres", "Cadres criticised as rightists this month"),
+    "cadres_purged": ("cadres", "Cadres purged this month"),
+    "cadres_purged_total": ("cadres", "Cadres purged since the start"),
+    "commune_stock_kg": ("kg", "Grain in commune granaries and hall larders"),
+    "household_stock_kg": ("kg", "Grain in household stores (not hidden)"),
+    "central_stock_kg": ("kg", "State granary stocks"),
+    "exports_kg": ("kg", "Grain exported this month"),
+    "imports_kg": ("kg", "Grain imported this month"),
+    "resales_kg": ("kg", "Grain sold back to deficit communes this month"),
+    "kin_transfers_kg": ("kg", "Grain sent to hungry kin this month"),
+    "hall_eaten_kg": ("kg", "Grain eaten in dining halls this month"),
+    "steel_kg": ("kg", "Backyard-furnace steel this month"),
+    "steel_usable_kg": ("kg", "Usable part of it"),
+    "labour_fields": ("share", "Share of able labour in the fields"),
+    "labour_furnaces": ("share", "Share at backyard furnaces"),
+    "labour_irrigation": ("share", "Share on irrigation works"),
+    "labour_foraging": ("share", "Share foraging"),
+    "fled": ("persons", "Villagers who fled this month"),
+    "retreat": ("0/1", "The centre has retreated"),
+    "halls_open": ("0/1", "Dining halls are open"),
+    "ledger_error_kg": ("kg", "Grain ledger imbalance (should be ~0)"),
+}
+
+SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
+    "excess_deaths": ("persons", "Deaths in 1959-61 above the 1957 death rate (true deaths)"),
+    "excess_death_share": ("share", "Excess deaths / population at the start"),
+    "excess_deaths_china_m": ("million", "Excess death share scaled to China's 1957 population"),
+    "peak_cdr": ("per 1000", "Highest annual registered crude death rate"),
+    "peak_cdr_year": ("year", "Year of the highest registered death rate"),
+    "report_ratio_1958": ("ratio", "1958 reported (official) / true harvest"),
+    "peak_procurement_share": ("share", "Highest annual procurement / true harvest"),
+    "peak_procurement_year": ("year", "Year of the highest procurement share"),
+    "output_index_1960": ("1957 = 100", "1960 true harvest against 1957"),
+    "total_deaths": ("persons", "All deaths in the run"),
+    "starvation_deaths": ("persons", "Deaths from starvation and famine disease"),
+    "violence_deaths": ("persons", "Deaths in anti-hiding searches"),
+    "cadres_purged": ("cadres", "Cadres purged in the run"),
+    "retreat_year": ("year", "Year the centre retreated (NaN if never)"),
+}
+
+_COUNTERS = ("births", "deaths_starvation", "deaths_violence", "deaths_baseline", "deaths_urban",
+             "deaths_age_0_9", "deaths_age_10_59", "deaths_age_60_plus", "harvest_true_kg",
+             "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
+             "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
+             "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
+             "steel_usable_kg", "fled", "urban_births")
+_PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
+                "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
+
+
+def empty_stats() -> dict:
+    stats = dict.fromkeys(MONTHLY, 0.0)
+    stats.update(dict.fromkeys(_COUNTERS, 0.0))
+    return stats
+
+
+def model_reporters(model) -> dict:
+    """Data-collector reporters: each reads one named entry of ``model.stats``."""
+    return {name: [_read, [model, name]] for name in MONTHLY}
+
+
+def _read(model, name):
+    return model.stats[name]
+
+
+# ---- recording during the month ----------------------------------------------------------
+def open_month(model) -> None:
+    model.stats = empty_stats()
+    com = model.communes
+    com.starvation_deaths_12m[model.t % 12] = 0.0
+    if not hasattr(model, "acc"):
+        _reset_year(model)
+        model.year_rows, model.purged_total = [], 0
+        model.harvest_year = _empty_harvest_year(com.n)
+
+
+def _reset_year(model) -> None:
+    model.acc = {k: np.zeros(model.communes.n) for k in _PER_COMMUNE}
+    model.acc_year = model.ym[0]
+
+
+def _empty_harvest_year(n):
+    return {k: np.zeros(n) for k in ("true", "cadre", "official", "quota", "procured")}
+
+
+def record_deaths(model, idx: np.ndarray, cause: str) -> None:
+    people, s, com = model.people, model.stats, model.communes
+    s[f"deaths_{cause}"] += len(idx)
+    age = people.age[idx]
+    for (lo, hi), name in zip(AGE_GROUPS, ("deaths_age_0_9", "deaths_age_10_59", "deaths_age_60_plus")):
+        s[name] += int(((age >= lo) & (age < hi)).sum())
+    by_commune = np.bincount(people.commune[idx], minlength=com.n)
+    model.acc["deaths"] += by_commune
+    if cause == "starvation":
+        model.acc["starvation_deaths"] += by_commune
+        com.starvation_deaths_12m[model.t % 12] += by_commune
+    hh = model.households
+    h = people.household[idx]
+    np.add.at(model.grid.deaths.data, (hh.x[h], hh.y[h]), 1)
+
+
+def record_births(model, idx) -> None:
+    model.stats["births"] += len(idx)
+    model.acc["births"] += np.bincount(model.people.commune[idx], minlength=model.communes.n)
+
+
+def record_flight(model, idx) -> None:
+    model.stats["fled"] += len(idx)
+
+
+def record_recruits(model, idx) -> None:
+    pass  # a transfer to the towns, visible in the urban population
+
+
+def record_settled(model, idx) -> None:
+    pass  # a transfer from the towns, visible in the rural population
+
+
+def record_kin(model, kg: float) -> None:
+    model.stats["kin_transfers_kg"] += kg
+
+
+def record_labour(model, task, able) -> None:
+    total = able.sum()
+    by_task = np.bincount(task, weights=able, minlength=len(TASKS))
+    for k, name in enumerate(("labour_fields", "labour_furnaces", "labour_irrigation", "labour_foraging")):
+        model.stats[name] = float(by_task[k] / total) if total > 0 else 0.0
+    from greatleap.labour import FURNACE
+    from greatleap.state import STEEL_KG_PER_WORKER_MONTH
+
+    steel = by_task[FURNACE] * STEEL_KG_PER_WORKER_MONTH
+    model.stats["steel_kg"] = float(steel)
+    model.stats["steel_usable_kg"] = float(steel * model.p["steel_usable"])
+
+
+def record_food(model, alive, intake, hall) -> None:
+    s = model.stats
+    if len(intake):
+        s["kcal_mean"] = float(intake.mean())
+        s["kcal_p10"] = float(np.percentile(intake, 10))
+    s["hall_eaten_kg"] = float(hall.sum())
+    commune = model.people.commune[alive]
+    model.acc["kcal_sum"] += np.bincount(commune, weights=intake, minlength=model.communes.n)
+    model.acc["person_months"] += np.bincount(commune, minlength=model.communes.n)
+
+
+def record_harvest(model, true_kg, hidden, cadre_kg, official_kg, quota, taken) -> None:
+    s, hy = model.stats, model.harvest_year
+    s["harvest_true_kg"] += float(true_kg.sum())
+    s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
+    s["harvest_reported_official_kg"] += float(official_kg.sum())
+    s["quota_kg"] += float(quota.sum())
+    s["procurement_kg"] += float(taken.sum())
+    for key, value in (("true", true_kg), ("cadre", cadre_kg), ("official", official_kg),
+                       ("quota", quota), ("procured", taken)):
+        hy[key] += value
+    for key, value in (("true_kg", true_kg), ("cadre_kg", cadre_kg), ("official_kg", official_kg),
+                       ("quota_kg", quota), ("procured_kg", taken)):
+        model.acc[key] += value
+
+
+def record_collection(model, taken) -> None:
+    model.stats["procurement_kg"] += float(taken.sum())
+    model.harvest_year["procured"] += taken
+    model.acc["procured_kg"] += taken
+
+
+def record_search(model, seized) -> None:
+    record_collection(model, seized)
+    model.stats["grain_seized_kg"] += float(seized.sum())
+
+
+def record_review(model, criticised: int, purged: int) -> None:
+    model.stats["cadres_criticised"] += criticised
+    model.stats["cadres_purged"] += purged
+    model.purged_total += purged
+
+
+def record_state(model, exports, imports, resales, births, deaths, refugee_deaths, work) -> None:
+    s = model.stats
+    s["exports_kg"], s["imports_kg"], s["resales_kg"] = exports, imports, float(resales.sum())
+    s["urban_births"], s["deaths_urban"] = births, deaths + refugee_deaths
+
+
+def close_harvest_year(model) -> None:
+    """After the autumn harvest: this year's official report becomes the base of next year's."""
+    com, hy = model.communes, model.harvest_year
+    com.report_last_year = np.where(hy["official"] > 0, hy["official"], com.report_last_year)
+    com.true_last_year = hy["true"].copy()
+    model.last_ratio = np.divide(hy["official"], hy["true"], out=np.ones(com.n), where=hy["true"] > 0)
+    model.harvest_year = _empty_harvest_year(com.n)
+
+
+def last_report_ratio(model) -> np.ndarray:
+    return getattr(model, "last_ratio", np.ones(model.communes.n))
+
+
+# ---- end of month and year ------------------------------------------------------------------
+def finish_month(model, work) -> None:
+    s, people, state = model.stats, model.people, model.state
+    rural = model.rural_population()
+    total = model.population()
+    rural_deaths = s["deaths_starvation"] + s["deaths_violence"] + s["deaths_baseline"]
+    s["deaths_rural"] = rural_deaths
+    s["deaths"] = rural_deaths + s["deaths_urban"]
+    s["births"] += s["urban_births"]
+    s.update(date=f"{model.ym[0]:04d}-{model.ym[1]:02d}", year=model.ym[0], month=model.ym[1],
+             population=total, rural_population=rural, urban_population=state.urban,
+             migrants=state.migrants)
+    per_1000 = 12_000.0
+    s["cdr"] = s["deaths"] * per_1000 / max(total, 1)
+    s["cdr_registered"] = s["cdr"] * model.p["death_registration"]
+    s["cdr_rural"] = rural_deaths * per_1000 / max(rural, 1)
+    s["cdr_urban"] = s["deaths_urban"] * per_1000 / max(state.urban + state.migrants, 1)
+    s["cbr"] = s["births"] * per_1000 / max(total, 1)
+    alive = people.view("alive")
+    age, hunger = people.view("age")[alive], people.view("hunger")[alive]
+    for (lo, hi), name in zip(AGE_GROUPS, ("0_9", "10_59", "60_plus")):
+        n = int(((age >= lo) & (age < hi)).sum())
+        s[f"cdr_age_{name}"] = s[f"deaths_age_{name}"] * per_1000 / max(n, 1)
+    s["share_hungry"] = float((hunger >= 1).mean()) if len(hunger) else 0.0
+    s["share_starving"] = float((hunger >= 2).mean()) if len(hunger) else 0.0
+    hh, com, hy = model.households, model.communes, model.harvest_year
+    s["hidden_grain_kg"] = float(hh.hidden.sum())
+    s["commune_stock_kg"] = float(com.granary.sum())
+    s["household_stock_kg"] = float(hh.stock.sum())
+    s["central_stock_kg"] = float(state.stock)
+    s["retained_per_capita_kg"] = (s["commune_stock_kg"] + s["household_stock_kg"] + s["hidden_grain_kg"]) / max(rural, 1)
+    true_year = model.acc["true_kg"].sum()
+    s["report_ratio_cadre"] = model.acc["cadre_kg"].sum() / true_year if true_year > 0 else np.nan
+    s["report_ratio_official"] = model.acc["official_kg"].sum() / true_year if true_year > 0 else np.nan
+    s["procurement_share"] = model.acc["procured_kg"].sum() / true_year if true_year > 0 else np.nan
+    model.purged_total += 0
+    s["cadres_purged_total"] = model.purged_total
+    s["retreat"] = float(state.retreated)
+    s["halls_open"] = float(model.halls_open())
+    s["ledger_error_kg"] = model.ledger.error
+    _update_layers(model)
+    if model.t >= model.n_months - 1:
+        close_year(model)
+
+
+def _update_layers(model) -> None:
+    from greatleap import production
+
+    grid, hh, people = model.grid, model.households, model.people
+    alive = people.view("alive")
+    household = people.view("household")[alive]
+    n = np.bincount(household, minlength=len(hh))
+    hunger = np.bincount(household, weights=people.view("hunger")[alive], minlength=len(hh))
+    grid.alive.data[hh.x, hh.y] = n
+    grid.hunger.data[hh.x, hh.y] = np.divide(hunger, n, out=np.zeros(len(hh)), where=n > 0)
+    grid.hidden_grain.data[hh.x, hh.y] = hh.hidden
+    grid.standing_crop.data[hh.x, hh.y] = production.standing_crop_layer(model, model.crops, model.weather)
+
+
+def close_year(model) -> None:
+    """Turn the year's per-commune accumulators into rows of the commune table."""
+    if getattr(model, "_closed_year", None) == model.acc_year:
+        return
+    acc, com = model.acc, model.communes
+    months = np.maximum(acc["person_months"], 1)
+    pop = acc["person_months"] / 12
+    for c in range(com.n):
+        official = model.official_of[c]
+        model.year_rows.append({
+            "year": model.acc_year, "commune": c, "official": official.group,
+            "official_career_stake": official.career_stake,
+            "hall_participation": float(com.hall_participation[c]),
+            "population": float(pop[c]), "deaths": float(acc["deaths"][c]),
+            "starvation_deaths": float(acc["starvation_deaths"][c]), "births": float(acc["births"][c]),
+            "cdr": float(acc["deaths"][c] * 1000 / max(pop[c], 1)),
+            "true_kg": float(acc["true_kg"][c]), "reported_cadre_kg": float(acc["cadre_kg"][c]),
+            "reported_official_kg": float(acc["official_kg"][c]), "quota_kg": float(acc["quota_kg"][c]),
+            "procured_kg": float(acc["procured_kg"][c]),
+            "procurement_share": float(acc["procured_kg"][c] / acc["true_kg"][c]) if acc["true_kg"][c] > 0 else np.nan,
+            "retained_per_capita_kg": float((acc["true_kg"][c] - acc["procured_kg"][c]) / max(pop[c], 1)),
+            "kcal_mean": float(acc["kcal_sum"][c] / months[c]),
+            "cadre_ambition": model.cadres[c].ambition, "cadre_purged_count": model.cadres[c].purged_count,
+        })
+    model._closed_year = model.acc_year
+    _reset_year(model)
+
+
+# ---- tables -----------------------------------------------------------------------------
+def monthly_frame(model) -> pd.DataFrame:
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def annual_frame(model) -> pd.DataFrame:
+    m = monthly_frame(model)
+    if m.empty:
+        return pd.DataFrame()
+    g = m.groupby("year")
+    sums = g[["births", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
+              "deaths_rural", "deaths_urban", "harvest_true_kg", "harvest_reported_cadre_kg",
+              "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
+              "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
+              "steel_usable_kg", "fled"]].sum()
+    means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
+               "share_hungry", "share_starving"]].mean()
+    a = pd.concat([sums, means], axis=1).reset_index()
+    a["cdr"] = a["deaths"] * 1000 / a["population"]
+    a["cdr_registered"] = a["cdr"] * model.p["death_registration"]
+    a["cbr"] = a["births"] * 1000 / a["population"]
+    a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
+    a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
+    a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
+    first = a["harvest_true_kg"].iloc[0]
+    a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
+    a["central_stock_end_kg"] = g["central_stock_kg"].last().values
+    a["retreat"] = g["retreat"].max().values
+    return a
+
+
+def commune_table(model) -> pd.DataFrame:
+    return pd.DataFrame(getattr(model, "year_rows", []))
+
+
+def official_table(model) -> pd.DataFrame:
+    c = commune_table(model)
+    if c.empty:
+        return c
+    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_official_kg",
+            "quota_kg", "procured_kg"]
+    t = c.groupby(["year", "official", "official_career_stake"])[keys].sum().reset_index()
+    t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
+    t["procurement_share"] = t["procured_kg"] / t["true_kg"].where(t["true_kg"] > 0)
+    t["report_ratio"] = t["reported_official_kg"] / t["true_kg"].where(t["true_kg"] > 0)
+    return t
+
+
+def summary(model) -> dict:
+    a = annual_frame(model)
+    out = dict.fromkeys(SUMMARY_OUTCOMES, np.nan)
+    if a.empty:
+        return out
+    by_year = a.set_index("year")
+    start_pop = monthly_frame(model)["population"].iloc[0]
+    base_year = by_year.index.min()
+    base_rate = by_year.loc[base_year, "deaths"] / by_year.loc[base_year, "population"]
+    famine = by_year.loc[[y for y in (1959, 1960, 1961) if y in by_year.index]]
+    excess = float((famine["deaths"] - base_rate * famine["population"]).sum()) if len(famine) else np.nan
+    out.update(
+        excess_deaths=excess, excess_death_share=excess / start_pop,
+        excess_deaths_china_m=excess / start_pop * 646.5,
+        peak_cdr=float(by_year["cdr_registered"].max()), peak_cdr_year=int(by_year["cdr_registered"].idxmax()),
+        report_ratio_1958=float(by_year.loc[1958, "report_ratio_official"]) if 1958 in by_year.index else np.nan,
+        peak_procurement_share=float(by_year["procurement_share"].max()),
+        peak_procurement_year=int(by_year["procurement_share"].idxmax()),
+        output_index_1960=float(100 * by_year.loc[1960, "harvest_true_kg"] / by_year.loc[1957, "harvest_true_kg"])
+        if {1957, 1960} <= set(by_year.index) else np.nan,
+        total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
+        violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
+        retreat_year=float(by_year.index[by_year["retreat"] > 0].min()) if (by_year["retreat"] > 0).any() else np.nan,
+    )
+    return out
+
+
+def regime_text(model) -> str:
+    """The policy regime in force, in words, for the dashboard banner."""
+    if model.t < 0:
+        return "before the run"
+    parts = []
+    cal, ym, state = model.calendar, model.ym, model.state
+    if model.leap_on() and not state.retreated:
+        parts.append("Great Leap Forward")
+    if model.private_plots_abolished():
+        parts.append("people's communes")
+    if model.halls_open():
+        parts.append("communal dining halls open, free eating" if model.free_eating_on()
+                     else "communal dining halls, cadre rations")
+    if model.stats.get("labour_furnaces", 0) > 0:
+        parts.append("backyard furnaces")
+    if model.stats.get("labour_irrigation", 0) > 0:
+        parts.append("irrigation campaign")
+    if model.p["lushan_purge"] and cal.after_lushan(ym) and model.purge_risk() > 0:
+        parts.append("anti-rightist purge")
+    if state.retreated:
+        parts.append("retreat: quotas cut, imports")
+    return ", ".join(parts) if parts else "normal times"

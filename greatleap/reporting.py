@@ -1,0 +1,70 @@
+"""The reporting cascade (ODD 7.3).
+
+Rules in plain words:
+- At each harvest during the Leap, every cadre reports ``true x (1 + markup)``. The markup grows
+  with his ambition (career stake), with the purge risk a low reporter faces times his risk
+  aversion, with his neighbours' last markups (emulation contests) and with the gap between the
+  superior's target and the true harvest; it is capped at a credible maximum.
+- Markups shrink as famine becomes visible: each starvation death in the commune over the past
+  year makes an inflated claim harder to sustain. After the centre retreats, reports are honest.
+- Each official adds his own markup, growing with his career stake, to the sum of his cadres'
+  reports, so that markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016).
+- Targets: the superior expects last year's reported output times the year's target growth
+  (Beidaihe's doubling in 1958); from August 1959 targets rebase on the revised 1958 claim.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def visibility(model) -> np.ndarray:
+    """Per commune, 0-1: how undeniable the famine is (starvation deaths over the last year)."""
+    deaths = model.communes.starvation_deaths_12m.sum(axis=0)
+    rate = deaths / np.maximum(model.commune_population(), 1)
+    return np.clip(model.p["famine_visibility"] * rate, 0.0, 1.0)
+
+
+def reporting_pressure_on(model) -> bool:
+    p = model.p
+    return (not p["honest_reporting"]) and model.leap_on() and not model.state.retreated
+
+
+def season_targets(model, share: float) -> np.ndarray:
+    """Per commune, the superior's target for this harvest (kg)."""
+    growth = model.calendar.target_growth.get(model.ym[0], 0.0)
+    base = model.communes.report_last_year * model.report_revision()
+    return base * (1.0 + growth) * share
+
+
+def cadre_reports(model, true_kg: np.ndarray, share: float) -> np.ndarray:
+    """Every cadre's report of this harvest (kg); remembers each cadre's markup."""
+    if not reporting_pressure_on(model):
+        for cadre in model.cadres:
+            cadre.last_markup = 0.0
+        return true_kg.copy()
+    p = model.p
+    targets = season_targets(model, share)
+    vis = visibility(model)
+    risk = model.purge_risk()
+    last = np.array([c.last_markup for c in model.cadres])
+    reports = np.empty_like(true_kg)
+    for c, cadre in enumerate(model.cadres):
+        peers = model.official_of[c].communes
+        peer_markup = (last[peers].sum() - last[c]) / max(len(peers) - 1, 1)
+        m = cadre.markup(true_kg[c], targets[c], risk, peer_markup, vis[c], p)
+        cadre.last_markup = m
+        reports[c] = true_kg[c] * (1.0 + m)
+    return reports
+
+
+def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
+    """Per commune, the report as it leaves the official (his markup applied to his communes)."""
+    if not reporting_pressure_on(model):
+        return cadre_kg.copy()
+    vis = visibility(model)
+    out = cadre_kg.copy()
+    for official in model.officials:
+        group = official.communes
+        out[group] *= 1.0 + official.markup(float(vis[group].mean()), model.p)
+    return out

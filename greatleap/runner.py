@@ -1,0 +1,99 @@
+"""Run one scenario headless: ``run_one(params, seed)`` and the `greatleap run` command's work.
+
+``run_one`` knows nothing of experiments: give it a full parameter dict and a seed, get back the
+monthly series, the annual table, the per-commune and per-official tables and the summary.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from greatleap import atomic
+from greatleap.errors import InputError
+from greatleap.params import PARAMS, resolve
+
+
+def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
+    from greatleap.model import FamineModel
+
+    model = FamineModel(rng=int(seed), **params).run()
+    result = {
+        "monthly": model.monthly_frame(),
+        "annual": model.annual_frame(),
+        "communes": model.commune_table(),
+        "officials": model.official_table(),
+        "summary": model.summary(),
+    }
+    model.remove_all_agents()  # Mesa keeps agents of old models alive otherwise
+    return result
+
+
+def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """``["n_communes=9", "dining_halls=false"]`` -> typed, validated values."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise InputError("--set", f"expected NAME=VALUE, got {pair!r}")
+        if name not in PARAMS:
+            raise InputError(name, "unknown parameter; see `greatleap params` for the list")
+        out[name] = PARAMS[name].check(_parse_value(text.strip(), PARAMS[name]))
+    return out
+
+
+def _parse_value(text: str, param) -> Any:
+    if param.type is bool:
+        lowered = text.lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        return text
+    if param.choices:
+        return text
+    try:
+        return int(text) if param.type is int else float(text)
+    except ValueError:
+        return text
+
+
+def format_summary(scenario: str, seed: int, s: dict) -> str:
+    def fmt(value, spec):
+        return "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, spec)
+
+    lines = [
+        f"greatleap run: scenario {scenario}, seed {seed}",
+        f"  excess deaths 1959-61:      {fmt(s['excess_deaths'], ',.0f')} "
+        f"({fmt(100 * s['excess_death_share'], '.2f')}% of the starting population; "
+        f"{fmt(s['excess_deaths_china_m'], '.1f')} M scaled to China)",
+        f"  peak crude death rate:      {fmt(s['peak_cdr'], '.1f')} per 1000 (registered) in {fmt(s['peak_cdr_year'], '.0f')}",
+        f"  1958 report / true harvest: {fmt(s['report_ratio_1958'], '.2f')}",
+        f"  peak procurement share:     {fmt(s['peak_procurement_share'], '.3f')} in {fmt(s['peak_procurement_year'], '.0f')}",
+        f"  retreat:                    {fmt(s['retreat_year'], '.0f')}",
+    ]
+    return "\n".join(lines)
+
+
+def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path | None,
+                 overwrite: bool = False) -> str:
+    params = resolve(scenario, **overrides)
+    files = _output_files(out) if out is not None else {}
+    existing = [f for f in files.values() if f.exists()]
+    if existing and not overwrite:
+        raise InputError("--out", f"{out} already holds results ({existing[0].name}); pass --overwrite to replace them")
+    result = run_one(params, seed)
+    for key, path in files.items():
+        table = result[key.split(".")[0]]
+        atomic.write_table(table, path)
+    text = format_summary(scenario, seed, result["summary"])
+    if out is not None:
+        text += f"\n  written to {out}/ (monthly, annual, communes, officials as .parquet and .csv)"
+    return text
+
+
+def _output_files(out: Path) -> dict[str, Path]:
+    return {f"{name}.{ext}": out / f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials")
+            for ext in ("parquet", "csv")}

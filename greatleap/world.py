@@ -1,0 +1,135 @@
+"""Building the world at the start of a run (ODD 5, initialisation).
+
+Communes are square blocks of household plots laid out in rows on one grid; each plot is one
+household. Officials oversee consecutive groups of communes (a "region", which shares its
+weather). People are drawn from a stable-population age structure; each household gets a
+kin partner in another commune of the same region.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from greatleap.physiology import ANNUAL_DEATH_RATE, HEALTHY_BMI
+from greatleap.population import People
+
+
+class Households:
+    """Household-level state, one entry per plot (arrays indexed by household id).
+
+    - ``commune``  commune id
+    - ``x``, ``y`` plot coordinates on the grid
+    - ``stock``    grain in the household store, kg
+    - ``hidden``   grain hidden from the cadre, kg
+    - ``in_hall``  eats in the commune's dining hall while halls are open
+    - ``kin``      household id of a kin household (transfers, ODD 7.7)
+    """
+
+    def __init__(self, commune, x, y, in_hall, kin):
+        self.commune, self.x, self.y = commune, x, y
+        self.stock = np.zeros(len(commune))
+        self.hidden = np.zeros(len(commune))
+        self.in_hall = in_hall
+        self.kin = kin
+
+    def __len__(self) -> int:
+        return len(self.commune)
+
+
+class Communes:
+    """Commune-level state (arrays indexed by commune id); the cadre agent holds the rest."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.granary = np.zeros(n)  # collective grain, kg (the hall's larder while halls are open)
+        self.seed = np.zeros(n)  # seed kept for the next sowing, kg
+        self.quota = np.zeros(n)  # procurement still owed on the current harvest, kg
+        self.owed_since = np.full(n, -1)  # month index when the unpaid quota fell due
+        self.hall_participation = np.zeros(n)
+        self.region = np.zeros(n, dtype=int)
+        self.workers_normal = np.ones(n)  # able workers at the start: the labour norm
+        self.report_last_year = np.zeros(n)  # official-level reported output of the last year, kg
+        self.true_last_year = np.zeros(n)
+        self.starvation_deaths_12m = np.zeros((12, n))  # ring buffer for famine visibility
+
+
+def commune_layout(n_communes: int, side: int) -> tuple[int, int, np.ndarray]:
+    """Grid width, height and the commune id of every plot (array shape (width, height))."""
+    cols = math.ceil(math.sqrt(n_communes))
+    rows = math.ceil(n_communes / cols)
+    width, height = cols * side, rows * side
+    ids = np.full((width, height), -1, dtype=np.int32)
+    for c in range(n_communes):
+        cx, cy = (c % cols) * side, (c // cols) * side
+        ids[cx:cx + side, cy:cy + side] = c
+    return width, height, ids
+
+
+def build_grid(model, p) -> tuple[OrthogonalMooreGrid, np.ndarray]:
+    width, height, ids = commune_layout(p["n_communes"], p["commune_side"])
+    grid = OrthogonalMooreGrid((width, height), torus=False, random=model.random)
+    for name, dtype, default in (("commune", int, -1), ("fertility", float, 0.0),
+                                 ("standing_crop", float, 0.0), ("hidden_grain", float, 0.0),
+                                 ("hunger", float, 0.0), ("alive", int, 0), ("deaths", int, 0)):
+        grid.create_property_layer(name, default_value=dtype(default), dtype=dtype)
+    grid.commune.data[:] = ids
+    return grid, ids
+
+
+def draw_fertility(rng, ids: np.ndarray, p) -> np.ndarray:
+    """Plot fertility around 1: a commune mean times plot-level noise."""
+    n = ids.max() + 1
+    commune_mean = np.clip(rng.normal(1.0, p["commune_fertility_sd"], n), 0.4, 1.8)
+    plot = np.clip(rng.normal(1.0, p["fertility_sd"], ids.shape), 0.2, 2.0)
+    fert = np.where(ids >= 0, commune_mean[np.maximum(ids, 0)] * plot, 0.0)
+    return fert
+
+
+def stable_age_weights(growth: float = 0.02) -> np.ndarray:
+    """Share of people at each whole age in a stable population growing at ``growth``/year."""
+    survival = np.concatenate([[1.0], np.cumprod(1.0 - ANNUAL_DEATH_RATE[:-1])])
+    w = survival * np.exp(-growth * np.arange(101))
+    return w / w.sum()
+
+
+def build_households(model, ids: np.ndarray, p) -> Households:
+    rng = model.rng
+    xs, ys = np.nonzero(ids >= 0)
+    commune = ids[xs, ys].astype(np.int16)
+    n_comm = p["n_communes"]
+    participation = np.clip(rng.normal(p["hall_participation"], 0.1, n_comm), 0.0, 1.0)
+    in_hall = rng.random(len(commune)) < participation[commune]
+    kin = _kin_partners(rng, commune, p["communes_per_official"])
+    hh = Households(commune, xs, ys, in_hall, kin)
+    hh.participation = participation
+    return hh
+
+
+def _kin_partners(rng, commune: np.ndarray, per_official: int) -> np.ndarray:
+    """Each household's kin: a random household of another commune in the same region, if any."""
+    n = len(commune)
+    region = commune // per_official
+    order = np.lexsort((rng.random(n), region))  # random order within each region
+    kin = np.empty(n, dtype=np.int64)
+    for r in np.unique(region):
+        members = order[region[order] == r]
+        kin[members] = np.roll(members, len(members) // 2 if len(members) > 1 else 0)
+    return kin
+
+
+def build_people(model, hh: Households, p) -> People:
+    rng = model.rng
+    n_hh = len(hh)
+    sizes = 1 + rng.poisson(p["household_size"] - 1, n_hh)
+    n = int(sizes.sum())
+    people = People(capacity=int(n * 1.3) + 16)
+    ages = rng.choice(101, size=n, p=stable_age_weights()) + rng.random(n)
+    household = np.repeat(np.arange(n_hh), sizes)
+    female = rng.random(n) < 0.485
+    bmi = np.clip(rng.normal(HEALTHY_BMI, 1.2, n), 17.0, 24.0)
+    people.add(age=ages, female=female, bmi=bmi, household=household,
+               commune=hh.commune[household])
+    return people
