@@ -15,6 +15,12 @@ import click
 from greatleap.errors import InputError
 
 
+class RunsFailed(click.ClickException):
+    """The sweep finished but some runs failed: exit code 1 (bad input is 2)."""
+
+    exit_code = 1
+
+
 def engine_options(command: Callable) -> Callable:
     """--workers / --scheduler / --scheduler-file, shared by sweep and sensitivity."""
     options = [
@@ -101,9 +107,8 @@ def sweep(spec: Path, out, workers, scheduler, scheduler_file, retry_failed, qui
     """
     _, result = run_spec(spec, out, workers, scheduler, scheduler_file, retry_failed, quiet, task)
     if result.failed:
-        click.echo(f"{result.failed} runs failed; see the status and error columns of "
-                   f"{result.output / 'summary'}", err=True)
-        raise click.exceptions.Exit(1)
+        raise RunsFailed(f"{result.failed} runs failed; their errors and seeds are in the status and "
+                         f"error columns of {result.output / 'summary'}")
 
 
 @click.command("report")

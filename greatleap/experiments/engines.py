@@ -106,18 +106,25 @@ class LocalEngine:
         todo = collections.deque(tasks)
         window = 2 * self.workers  # bounded: flat memory for huge designs, little lost to a crash
         while todo:
-            pool, inflight, suspects = self._pool(self.workers), {}, []
+            pool, inflight, suspects, broken = self._pool(self.workers), {}, [], False
             try:
-                while inflight or (todo and not suspects):
-                    while todo and not suspects and len(inflight) < window:
+                while inflight or (todo and not broken):
+                    while todo and not broken and len(inflight) < window:
                         task = todo.popleft()
-                        inflight[pool.submit(fn, task)] = task
+                        try:
+                            inflight[pool.submit(fn, task)] = task
+                        except BrokenProcessPool:  # a worker died before we noticed: not a suspect
+                            todo.appendleft(task)
+                            broken = True
+                    if not inflight:
+                        break
                     done, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
                     for fut in done:
                         task = inflight.pop(fut)
                         try:
                             record = fut.result()
                         except BrokenProcessPool:
+                            broken = True
                             suspects.append(task)
                             continue
                         except Exception as exc:  # e.g. a result that cannot be unpickled

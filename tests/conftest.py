@@ -1,0 +1,76 @@
+"""Shared fixtures. Keep this small: each part's helpers live in its own test modules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def subprocess_env() -> dict[str, str]:
+    """Environment for child processes that must import greatleap and the tests' helper modules."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """A real Dask cluster as a user starts it: `dask scheduler` and two `dask worker` processes,
+    on 127.0.0.1 only, found through a scheduler file (port 0: no collision with anything).
+
+    Yields the scheduler file's path; SIGTERMs each process by PID afterwards.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("dask.distributed is not installed")
+    folder = tmp_path_factory.mktemp("dask")
+    scheduler_file = folder / "scheduler.json"
+    log = open(folder / "cluster.log", "wb")  # kept in pytest's tmp folder, for post-mortems
+    common = {"env": subprocess_env(), "stdout": log, "stderr": subprocess.STDOUT}
+    procs = [subprocess.Popen([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+                              **common)]
+    try:
+        deadline = time.monotonic() + 30
+        while not _readable_json(scheduler_file):
+            if time.monotonic() > deadline or procs[0].poll() is not None:
+                raise RuntimeError("the Dask scheduler did not start")
+            time.sleep(0.1)
+        for name in ("w1", "w2"):
+            procs.append(subprocess.Popen(
+                [str(VENV_BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1",
+                 "--dashboard-address", "127.0.0.1:0", "--nworkers", "1", "--nthreads", "1", "--name", name,
+                 "--death-timeout", "30", "--local-directory", str(folder)], **common))
+        with Client(scheduler_file=str(scheduler_file), timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+        yield scheduler_file
+    finally:
+        # workers first, then the scheduler: a worker that loses its scheduler while closing
+        # waits 8 s before its nanny kills it
+        for group in (procs[1:], procs[:1]):
+            for proc in group:
+                proc.terminate()
+            for proc in group:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        log.close()
+
+
+def _readable_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_text())
+        return True
+    except (OSError, ValueError):
+        return False

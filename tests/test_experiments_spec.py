@@ -1,0 +1,105 @@
+"""The sweep spec and design: validated before any run, seeds derived from one master seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from greatleap.cli import main
+from greatleap.errors import InputError
+from greatleap.experiments.design import build_design, run_params
+from greatleap.experiments.spec import load_spec, parse_spec
+from greatleap.experiments.store import SweepStore
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_example_specs_are_valid_and_small():
+    paths = sorted((REPO / "experiments").glob("*.toml"))
+    assert REPO / "experiments" / "example.toml" in paths
+    for path in paths:
+        design = build_design(load_spec(path))
+        assert 0 < len(design) <= 600, path
+
+
+def test_grid_design_crosses_scenarios_points_and_replicates_with_common_seeds():
+    spec = parse_spec({"output": "x", "scenarios": ["baseline", "honest_reporting"], "seeds": 3,
+                       "vary": {"procurement_share": [0.2, 0.3],
+                                "markup_career": {"low": 0.0, "high": 0.5, "steps": 3}}})
+    design = build_design(spec)
+    assert len(design) == 2 * 6 * 3
+    assert list(design["run_id"]) == list(range(36))
+    assert sorted(design["markup_career"].unique()) == [0.0, 0.25, 0.5]
+    # replicate k has the same seed at every point and in every scenario (common random numbers)
+    assert design.groupby("replicate")["seed"].nunique().eq(1).all()
+    assert design["seed"].nunique() == 3
+    params = run_params(spec, design.iloc[-1].to_dict())
+    assert params["honest_reporting"] is True and params["procurement_share"] == 0.3
+
+
+def test_design_is_regenerated_exactly_from_the_master_seed():
+    raw = {"output": "x", "seeds": 2, "master_seed": 5,
+           "sample": {"method": "lhs", "n": 6, "params": {"markup_career": {}, "weather_scale": {"low": 0.5, "high": 2}}}}
+    a, b = build_design(parse_spec(raw)), build_design(parse_spec(raw))
+    assert a.equals(b)
+    other = build_design(parse_spec({**raw, "master_seed": 6}))
+    assert not np.array_equal(a["seed"], other["seed"])
+    assert a["weather_scale"].between(0.5, 2).all() and a["markup_career"].nunique() == 6
+
+
+@pytest.mark.parametrize("method, n, expected_points", [("morris", 3, 3 * 4), ("sobol", 4, 4 * 5)])
+def test_sensitivity_designs_have_salib_sizes(method, n, expected_points):
+    spec = parse_spec({"output": "x", "sample": {"method": method, "n": n,
+                                                 "params": ["markup_career", "weather_scale", "resale_delay"]}})
+    design = build_design(spec)
+    assert len(design) == expected_points
+    assert design["resale_delay"].map(type).eq(int).all()  # whole-number parameters stay whole
+
+
+@pytest.mark.parametrize("raw, field", [
+    ({"vary": {"nope": [1]}}, "vary.nope"),
+    ({"vary": {"procurement_share": [0.2, 0.95]}}, "procurement_share"),
+    ({"vary": {"honest_reporting": {"low": 0, "high": 1, "steps": 2}}}, "vary.honest_reporting"),
+    ({"vary": {"procurement_share": {"low": 0.1, "high": 0.3}}}, "vary.procurement_share"),
+    ({"scenarios": ["baseline", "utopia"]}, "scenario"),
+    ({"seeds": 0}, "seeds"),
+    ({"seed": 3}, "seed"),
+    ({"fixed": {"n_communes": 4}, "vary": {"n_communes": [4, 9]}}, "vary.n_communes"),
+    ({"sample": {"method": "sobol", "n": 6, "params": ["markup_career", "weather_scale"]}}, "sample.n"),
+    ({"sample": {"method": "lhs", "n": 4, "params": ["quota_rule"]}}, "sample.params.quota_rule"),
+    ({"sample": {"method": "grid", "n": 4}}, "sample.method"),
+    ({"fixed": {"start_year": 1960, "end_year": 1958}}, "end_year"),
+])
+def test_bad_spec_names_the_field(raw, field):
+    with pytest.raises(InputError) as err:
+        build_design(parse_spec({"output": "x", **raw}))
+    assert err.value.field == field
+
+
+def test_bad_spec_is_rejected_by_the_cli_before_any_run_or_file(tmp_path, capsys):
+    out = tmp_path / "out"
+    spec = tmp_path / "bad.toml"
+    spec.write_text(f'output = "{out}"\nseeds = 2\n[vary]\nprocurement_share = [0.2, 0.9]\n')
+    assert main(["sweep", str(spec), "--workers", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and err.startswith("error: procurement_share: got 0.9")
+    assert not out.exists()
+    spec.write_text("output = [1, 2")
+    assert main(["sweep", str(spec)]) == 2
+    assert capsys.readouterr().err.startswith("error: spec: ")
+    assert main(["sweep", str(spec), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+
+
+def test_a_folder_holding_another_design_is_not_overwritten(tmp_path):
+    spec = parse_spec({"output": str(tmp_path / "s"), "seeds": 2})
+    SweepStore(spec.output).open_for(spec.to_dict(), build_design(spec))
+    changed = parse_spec({"output": str(tmp_path / "s"), "seeds": 3})
+    with pytest.raises(InputError) as err:
+        SweepStore(changed.output).open_for(changed.to_dict(), build_design(changed))
+    assert err.value.field == "output"
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError):
+        SweepStore(tmp_path / "other").open_for(spec.to_dict(), build_design(spec))
