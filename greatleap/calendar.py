@@ -61,7 +61,7 @@ class Calendar:
     # National weather index of yields by year (1 = normal): a bumper 1958, drought and floods
     # 1959-61 (Kueh 1984 puts the 1959-61 yield fall near 12%, part of it policy).
     weather: dict = field(default_factory=lambda: {
-        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.10, 1959: 0.94, 1960: 0.90, 1961: 0.92,
+        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.05, 1959: 0.96, 1960: 0.92, 1961: 0.94,
         1962: 0.98})
     # Net grain exports in Mt per calendar year (Lin & Yang 2000; Shang 2010), imports in Mt.
     exports_mt: dict = field(default_factory=lambda: {

@@ -21,14 +21,14 @@ from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
 
 GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
-GREEN_MAX_SHARE = 0.06  # of the standing crop a commune can eat green in a month
+GREEN_MAX_SHARE = 0.04  # of the standing crop a commune can eat green in a month
 
 
 def side_food_kcal(model, alive_idx: np.ndarray, task: np.ndarray) -> np.ndarray:
     """Per household, kcal/day from private plots, vegetables and foraging."""
     p, hh, com = model.p, model.households, model.communes
     people = model.people
-    plots = p["non_grain_kcal"] * (0.4 if model.private_plots_abolished() else 1.0)
+    plots = p["non_grain_kcal"] * (0.6 if model.private_plots_abolished() else 1.0)
     foraging = task == FORAGE
     commune = people.commune[alive_idx]
     n_alive = np.bincount(commune, minlength=com.n)

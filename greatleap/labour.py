@@ -23,7 +23,7 @@ FIELDS, FURNACE, IRRIGATION, FORAGE, NONE = range(5)
 # Campaign intensity by calendar month (share of the peak mobilisation).
 _FURNACE_RAMP = {8: 0.1, 9: 0.5, 10: 1.0, 11: 1.0, 12: 0.6}
 _IRRIGATION_RAMP = {10: 0.1, 11: 0.65, 12: 0.85, 1: 1.0, 2: 0.8, 3: 0.4}
-FORAGE_PROPENSITY = np.array([0.0, 0.1, 0.4, 0.6], dtype=np.float32)  # by hunger state
+FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)  # by hunger state
 
 
 def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
@@ -77,8 +77,8 @@ def incentive_effort(model) -> float:
 
 def work_capacity(bmi: np.ndarray, intake_ratio: np.ndarray) -> np.ndarray:
     """Hunger-sapped capacity to work, 0-1."""
-    by_bmi = np.clip((bmi - 12.0) / 6.5, 0.1, 1.0)
-    by_intake = np.clip(intake_ratio, 0.3, 1.0) ** 0.3
+    by_bmi = np.clip((bmi - 10.0) / 7.0, 0.3, 1.0)
+    by_intake = np.clip(intake_ratio, 0.3, 1.0) ** 0.2
     return by_bmi * by_intake
 
 
@@ -90,14 +90,19 @@ def long_hours_kcal(model, task: np.ndarray) -> np.ndarray:
     return np.where(at_work, model.p["coercion_kcal"], 0.0).astype(np.float32)
 
 
-def effective_field_labour(model, alive_idx, task, able, capacity) -> np.ndarray:
-    """Per commune: effective field labour relative to the commune's norm."""
+def field_labour(model, alive_idx, task, able, capacity) -> tuple[np.ndarray, np.ndarray]:
+    """Per commune, relative to the commune's norm: (hands present in the fields, effective labour).
+
+    Presence decides how much land is sown and how much of a ripe crop is brought in; effective
+    labour (presence x effort x capacity x hours) decides the yield.
+    """
     commune = model.people.commune[alive_idx]
-    in_fields = task == FIELDS
+    in_fields = np.where(task == FIELDS, able, 0.0)
+    norm = model.communes.workers_normal
+    present = np.bincount(commune, weights=in_fields, minlength=model.communes.n) / norm
     hours = 1.15 if model.calendar.long_hours_on(model.ym) and not model.state.retreated else 1.0
-    weight = np.where(in_fields, able * capacity, 0.0)
-    total = np.bincount(commune, weights=weight, minlength=model.communes.n)
-    return total * incentive_effort(model) * hours / model.communes.workers_normal
+    working = np.bincount(commune, weights=in_fields * capacity, minlength=model.communes.n) / norm
+    return present, working * incentive_effort(model) * hours
 
 
 def labour_shares(task: np.ndarray, able: np.ndarray) -> dict[str, float]:

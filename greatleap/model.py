@@ -142,7 +142,7 @@ class FamineModel(Model):
         self._policy_transitions()  # ODD 7.6, 7.2
         alive = np.flatnonzero(self.people.view("alive"))
         work = self.village.work_month(alive)  # ODD 7.2
-        self._farm(work.field_labour)  # ODD 7.1, 7.3, 7.4, 7.5
+        self._farm(work)  # ODD 7.1, 7.3, 7.4, 7.5
         self._collect_owed()  # ODD 7.5
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
@@ -171,20 +171,20 @@ class FamineModel(Model):
             dining.share_out_granary(self)
         self._halls_were_open = now_open
 
-    def _farm(self, field_labour: np.ndarray) -> None:
+    def _farm(self, work) -> None:
         month = self.ym[1]
         for crop in self.crops:
             if month in crop.sowing:
-                self.ledger.add("seed", production.sow(self, crop, field_labour))
+                self.ledger.add("seed", production.sow(self, crop, work.present))
             elif crop.standing and month in crop.growing:
-                production.tend(crop, field_labour)
+                production.tend(crop, work.field_labour)
             if crop.standing and month == crop.harvest:
-                self._bring_in(crop, field_labour)
+                self._bring_in(crop, work.present)
 
-    def _bring_in(self, crop: production.Crop, field_labour: np.ndarray) -> None:
+    def _bring_in(self, crop: production.Crop, present: np.ndarray) -> None:
         """Harvest, conceal, keep seed, report, set quotas, collect, review cadres, share out."""
         com = self.communes
-        grain, rotted = production.harvest(self, crop, field_labour, self.weather)
+        grain, rotted = production.harvest(self, crop, present, self.weather)
         self.ledger.add("produced", grain + rotted)
         self.ledger.add("lost", rotted)
         hidden = coping.conceal(self, grain)

@@ -69,19 +69,23 @@ def age_index(age: np.ndarray) -> np.ndarray:
 
 
 def daily_need(age_idx: np.ndarray, labour: np.ndarray, long_hours_kcal: np.ndarray,
-               month: int, capacity: np.ndarray) -> np.ndarray:
+               month: int, capacity, bmi) -> np.ndarray:
     """kcal/day each person spends this month: by age, plus work as hard as they can, plus
-    coerced hours (which no weakness excuses)."""
+    coerced hours (which no weakness excuses). The resting part (60%) shrinks with body mass,
+    so a thinner body needs less: a moderate shortfall settles at a lower weight instead of
+    killing, and only a deep one does."""
     task = TASK_KCAL.copy()
     task[0] *= FIELD_SEASON[month]
-    return _NEED_BY_AGE[age_idx] + task[labour] * capacity + long_hours_kcal
+    mass = 0.4 + 0.6 * np.minimum(bmi, HEALTHY_BMI) / HEALTHY_BMI
+    return _NEED_BY_AGE[age_idx] * mass + task[labour] * capacity + long_hours_kcal
 
 
 def update_body_mass(bmi: np.ndarray, intake: np.ndarray, need: np.ndarray) -> None:
     """Energy balance -> BMI, in place. Adaptation absorbs part of a deficit."""
     balance = intake - need
-    # Adaptation: half of a deficit is absorbed by lower spending, more as reserves run down.
-    absorbed = np.where(balance < 0, 0.5 + 0.2 * np.clip((18.5 - bmi) / 5.0, 0.0, 1.0), 0.5)
+    # Adaptive thermogenesis and less fidgeting absorb part of a deficit, more as reserves run
+    # down; part of a surplus goes to heat.
+    absorbed = np.where(balance < 0, 0.25 + 0.2 * np.clip((18.5 - bmi) / 5.0, 0.0, 1.0), 0.5)
     change = balance * (1.0 - absorbed) * (DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2)
     np.add(bmi, change.astype(np.float32), out=bmi)
     np.clip(bmi, 8.0, 24.0, out=bmi)

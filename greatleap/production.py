@@ -86,9 +86,10 @@ def tend(crop: Crop, labour: np.ndarray) -> None:
 
 def expected_crop(model, crop: Crop, weather: np.ndarray) -> np.ndarray:
     """Per commune, the ripe crop (kg) the fields now promise."""
-    alpha = model.p["labour_elasticity"]
-    yield_factor = np.exp(alpha * crop.log_labour / max(crop.months, 1))
-    ripe = model.potential * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
+    p = model.p
+    yield_factor = np.exp(p["labour_elasticity"] * crop.log_labour / max(crop.months, 1))
+    trend = (1.0 + p["yield_trend"]) ** (model.ym[0] - p["start_year"])
+    ripe = model.potential * trend * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
     return np.maximum(ripe - crop.green_eaten, 0.0)
 
 

@@ -109,8 +109,9 @@ class State:
 
     def request_resales(self, model, food_kg: np.ndarray, need_kg: np.ndarray,
                         report_ratio: np.ndarray) -> None:
-        """Communes below 70% of need until the next harvest apply; the state believes the report."""
-        short = np.maximum(0.7 * need_kg - food_kg, 0.0)
+        """Communes below 80% of need until the next harvest apply for the whole shortfall; the
+        state believes it only as far as the commune's inflated report allows."""
+        short = np.where(food_kg < 0.8 * need_kg, need_kg - food_kg, 0.0)
         pending = {c for _, c, _ in self.pending_resales}
         due = model.t + model.p["resale_delay"]
         for c in np.flatnonzero(short > 0):

@@ -24,14 +24,16 @@ class Work:
     task: np.ndarray
     able: np.ndarray
     need: np.ndarray  # kcal/day
-    field_labour: np.ndarray  # per commune, relative to the norm
+    present: np.ndarray  # per commune, hands in the fields relative to the norm
+    field_labour: np.ndarray  # per commune, effective field labour relative to the norm
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned."""
         keep = people.alive[self.alive]
         if keep.all():
             return self
-        return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.field_labour)
+        return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
+                    self.field_labour)
 
 
 @dataclass
@@ -64,12 +66,13 @@ class Village:
         task = labour.assign_tasks(m, alive, able)
         people.labour[alive] = task
         age_idx = physiology.age_index(age)
-        usual = physiology.daily_need(age_idx, task, 0.0, m.ym[1], 1.0)
-        capacity = labour.work_capacity(people.bmi[alive], people.kcal[alive] / usual)
-        need = physiology.daily_need(age_idx, task, labour.long_hours_kcal(m, task), m.ym[1], capacity)
-        field = labour.effective_field_labour(m, alive, task, able, capacity)
+        bmi = people.bmi[alive]
+        usual = physiology.daily_need(age_idx, task, 0.0, m.ym[1], 1.0, bmi)
+        capacity = labour.work_capacity(bmi, people.kcal[alive] / usual)
+        need = physiology.daily_need(age_idx, task, labour.long_hours_kcal(m, task), m.ym[1], capacity, bmi)
+        present, effective = labour.field_labour(m, alive, task, able, capacity)
         reporters.record_labour(m, task, able)
-        return Work(alive, task, able, need, field)
+        return Work(alive, task, able, need, present, effective)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Food:

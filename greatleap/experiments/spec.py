@@ -102,7 +102,7 @@ def parse_spec(raw: dict[str, Any], default_name: str = "sweep") -> Spec:
     if not isinstance(raw["output"], str) or not raw["output"]:
         raise InputError("output", "must be a folder path (a string)")
     outcomes = _names(raw.get("outcomes"), "outcomes", _known_outcomes())
-    series = _names(raw.get("series"), "series", None)
+    series = _names(raw.get("series"), "series", _known_series())
     fixed = _fixed(_table(raw.get("fixed", {}), "fixed"))
     grid = {name: _grid_values(name, spec) for name, spec in _table(raw.get("vary", {}), "vary").items()}
     method, n, bounds = _sample(_table(raw.get("sample", {}), "sample"))
@@ -157,6 +157,14 @@ def _known_outcomes() -> set[str] | None:
     return set(SUMMARY_OUTCOMES)
 
 
+def _known_series() -> set[str] | None:
+    try:
+        from greatleap.reporters import MONTHLY
+    except ImportError:
+        return None
+    return set(MONTHLY)
+
+
 def _names(value: Any, field_name: str, known: set[str] | None) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -164,7 +172,7 @@ def _names(value: Any, field_name: str, known: set[str] | None) -> tuple[str, ..
         raise InputError(field_name, "must be a non-empty list of names")
     for v in value:
         if known is not None and v not in known:
-            raise InputError(field_name, f"unknown outcome {v!r}; allowed: {', '.join(sorted(known))}")
+            raise InputError(field_name, f"unknown name {v!r}; allowed: {', '.join(sorted(known))}")
     return tuple(dict.fromkeys(value))
 
 

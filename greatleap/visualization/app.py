@@ -39,9 +39,11 @@ def banner_text(session: Session) -> tuple[str, str]:
 
 
 def run_caption(run) -> str:
-    frame = run.model.grid
-    alive, dead = int(frame.alive.data.sum()), int(frame.deaths.data.sum())
-    return f"{run.label}: {alive:,} people alive, {dead:,} deaths so far"
+    if run.model.steps == 0:
+        return f"{run.label}: not started"
+    grid = run.model.grid
+    alive, dead = int(grid.alive.data.sum()), int(grid.deaths.data.sum())
+    return f"{run.label}: {alive:,} people alive on the plots, {dead:,} deaths so far"
 
 
 @solara.component
@@ -68,7 +70,7 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
                                                session.values["end_year"]),
-                         attributes={"style": "height: 640px; width: 100%", "class": "gl-charts"})
+                         attributes={"style": "height: 680px; width: 100%", "class": "gl-charts"})
 
 
 @solara.component

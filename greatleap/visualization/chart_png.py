@@ -10,8 +10,8 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-from greatleap.visualization.charts import (ANNUAL, HISTORY_LABEL, OKABE_ITO, PANELS, RIGHT_AXIS, event_marks,
-                                            history_values, month_labels, series_values)
+from greatleap.visualization.charts import (ANNUAL, HISTORY_LABEL, HISTORY_PANEL, OKABE_ITO, PANELS, RIGHT_AXIS,
+                                            event_marks, history_values, month_labels, series_values)
 
 DASHES = ["-", "--"]
 
@@ -28,8 +28,7 @@ def charts_png(frames, labels, events, first_year: int, last_year: int, dpi: int
     fig.subplots_adjust(left=0.05, right=0.95, top=0.88, bottom=0.1, hspace=0.45, wspace=0.35)
     for i, (title, lines, unit) in enumerate(PANELS):
         ax = fig.add_subplot(2, 4, i + 1)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(unit, fontsize=8)
+        ax.set_title(f"{title}\n({unit})", fontsize=9)
         ax.set_xlim(0, n - 1)
         ax.set_xticks(range(0, n, 12), [m.split()[1] for m in months[::12]], fontsize=7)
         ax.tick_params(labelsize=7)
@@ -51,7 +50,7 @@ def charts_png(frames, labels, events, first_year: int, last_year: int, dpi: int
                 ok = ~np.isnan(y)
                 target.plot(x[ok], y[ok], DASHES[r], color=OKABE_ITO[j], lw=1.4, marker="o" if name in ANNUAL else None,
                             ms=3, label=text if r == 0 else None)
-        if title.startswith("Deaths"):
+        if title == HISTORY_PANEL:
             ax.plot(np.arange(n), as_array(history_values(first_year, last_year)), ":", color="#000000", lw=1.6,
                     label=HISTORY_LABEL)
         ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))

@@ -25,20 +25,21 @@ RUN_DASH = ["solid", "dashed"]
 # (title, [(series name, legend label)], unit). Series names ending in "_t" are the "_kg" column
 # in tonnes; harvest series are summed by year; the rest are monthly_frame() columns as they are.
 PANELS = [
-    ("Harvest: true and reported", [("harvest_true_t", "true"), ("harvest_reported_cadre_t", "reported by cadres"),
-                                    ("harvest_reported_official_t", "reported by officials")], "t per year"),
+    ("Harvest, true and reported", [("harvest_true_t", "true"), ("harvest_reported_cadre_t", "reported by cadres"),
+                                    ("harvest_reported_official_t", "reported by officials")], "tonnes per year"),
     ("Quota and procurement", [("quota_t", "quota"), ("procurement_t", "procured"),
-                               ("procurement_share", "share procured (right axis)")], "t per month"),
-    ("Deaths per 1000 per year", [("cdr", "all deaths (model)"), ("cdr_registered", "registered (model)")],
-     "per 1000"),
+                               ("procurement_share", "share procured (right axis)")], "tonnes per month"),
+    ("Crude death rate", [("cdr", "all deaths (model)"), ("cdr_registered", "registered (model)")],
+     "deaths per 1000 people per year"),
     ("Population", [("population", "alive")], "people"),
-    ("Energy intake", [("kcal_mean", "mean"), ("kcal_p10", "poorest 10%")], "kcal per day"),
+    ("Energy intake", [("kcal_mean", "mean"), ("kcal_p10", "poorest 10%")], "kcal per person per day"),
     ("Grain stocks and trade", [("commune_stock_t", "commune stores"), ("central_stock_t", "state granaries"),
-                                ("exports_t", "exports"), ("imports_t", "imports")], "t"),
+                                ("exports_t", "exports"), ("imports_t", "imports")], "tonnes"),
     ("Labour by task", [("labour_fields", "fields"), ("labour_furnaces", "furnaces"),
-                        ("labour_irrigation", "irrigation"), ("labour_foraging", "foraging")], "share"),
-    ("Cadres purged", [("cadres_purged_total", "purged so far")], "cadres"),
+                        ("labour_irrigation", "irrigation"), ("labour_foraging", "foraging")], "share of work"),
+    ("Cadres purged", [("cadres_purged_total", "purged so far")], "cadres, cumulative"),
 ]
+HISTORY_PANEL = "Crude death rate"  # the registered national rate is overlaid here
 ANNUAL = {"harvest_true_t", "harvest_reported_cadre_t", "harvest_reported_official_t"}
 RIGHT_AXIS = {"procurement_share"}
 HISTORY_LABEL = "registered, China (SSB)"
@@ -64,14 +65,13 @@ def series_values(frame: pd.DataFrame, name: str, n_months: int) -> list:
     if col not in frame:
         return []
     values = frame[col].to_numpy(float) / (1000 if name.endswith("_t") else 1)
-    if name in ANNUAL:  # harvests: one point per year, at June, summed over the year so far
+    if name in ANNUAL:  # harvests: one point per year, at its latest harvest so far (June, then October)
         out = [None] * len(values)
         years = frame["year"].to_numpy()
         for year in np.unique(years):
-            idx = np.nonzero(years == year)[0]
-            total = values[idx].sum()
-            if total > 0:
-                out[min(idx[0] + 5, idx[-1])] = total
+            idx = np.nonzero((years == year) & (values > 0))[0]
+            if idx.size:
+                out[idx[-1]] = round(float(values[years == year].sum()), 3)
         return out
     return [None if not math.isfinite(v) else round(float(v), 4) for v in values]
 
@@ -96,13 +96,14 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
     for i, (title, lines, unit) in enumerate(PANELS):
         row, col = divmod(i, 4)
         left, top = 4 + col * 24.5, 7 + row * 48
-        grids.append({"left": f"{left}%", "width": "18.5%", "top": f"{top + 9}%", "height": "27%"})
-        titles.append({"text": title, "left": f"{left - 1}%", "top": f"{top}%", "textStyle": {"fontSize": 13}})
+        grids.append({"left": f"{left}%", "width": "18.5%", "top": f"{top + 14}%", "height": "25%"})
+        titles.append({"text": f"{{t|{title}}}\n{{u|{unit}}}", "left": f"{left - 1}%", "top": f"{top}%",
+                       "textStyle": {"rich": {"t": {"fontSize": 13, "fontWeight": "bold", "lineHeight": 17},
+                                              "u": {"fontSize": 10, "color": "#555555", "lineHeight": 13}}}})
         x_axes.append({"type": "category", "data": months, "gridIndex": i, "boundaryGap": False,
                        "axisLabel": {"interval": 23, "fontSize": 10, "formatter": "{value}"},
                        "axisTick": {"interval": 11}})
-        y_axes.append({"type": "value", "gridIndex": i, "name": unit, "nameTextStyle": {"fontSize": 10},
-                       "axisLabel": {"fontSize": 10}, "scale": False})
+        y_axes.append({"type": "value", "gridIndex": i, "axisLabel": {"fontSize": 10}, "scale": False})
         names = []
         for j, (name, text) in enumerate(lines):
             y_index = len(y_axes) - 1
@@ -116,7 +117,7 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                                "data": series_values(frame, name, len(months)), "showSymbol": name in ANNUAL,
                                "connectNulls": True, "color": OKABE_ITO[j], "animation": False,
                                "lineStyle": {"type": RUN_DASH[r], "width": 1.8}})
-        if title.startswith("Deaths"):
+        if title == HISTORY_PANEL:
             names.append(HISTORY_LABEL)
             series.append({"type": "line", "name": HISTORY_LABEL, "xAxisIndex": i, "yAxisIndex": len(y_axes) - 1,
                            "data": history_values(first_year, last_year), "showSymbol": False, "color": "#000000",
@@ -128,7 +129,7 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                                     "lineStyle": {"type": "dotted", "color": "#777777"},
                                     "label": {"formatter": "{b}", "fontSize": 9, "color": "#555555"},
                                     "data": [{"xAxis": m, "name": str(k + 1)} for k, (m, _) in enumerate(marks)]}})
-        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": f"{top + 4}%",
+        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": f"{top + 5.5}%",
                         "width": "20%", "itemWidth": 14, "itemHeight": 8, "textStyle": {"fontSize": 10},
                         "selectedMode": False})
     key = "   ".join(f"{k + 1} {name} ({m})" for k, (m, name) in enumerate(marks))
