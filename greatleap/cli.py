@@ -59,6 +59,18 @@ def list_scenarios() -> None:
         click.echo(f"{name:32s} {SCENARIO_TITLES[name]}: {changes}")
 
 
+@cli.command("history")
+@click.option("--scenario", default="baseline", show_default=True)
+@click.option("--seeds", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
+def history(scenario: str, seeds: int, overrides: tuple[str, ...]) -> None:
+    """Print the model-against-history table of the four calibration series."""
+    from greatleap.history import model_vs_history, to_markdown
+    from greatleap.runner import parse_overrides
+
+    click.echo(to_markdown(model_vs_history(scenario, seeds, **parse_overrides(overrides))))
+
+
 def _register_optional_commands() -> None:
     """Subcommands that live with their part of the package (dashboard, experiments)."""
     import importlib
