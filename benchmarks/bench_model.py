@@ -1,0 +1,280 @@
+"""Speed and memory of the whole famine model at 10k, 100k and 1M peasants.
+
+Methodology copied from Mesa's own ``benchmarks/`` (see /work/shared/notes/mesa_idioms.md §8):
+fixed configurations, several replications, the *fastest* construction and the *fastest* run
+are kept. Each configuration runs in its own child process so that the peak-RSS figures are not
+polluted by an earlier, larger model.
+
+Figures printed per configuration:
+
+- construction time (fastest of the replications);
+- ns per peasant-month for the whole model (every phase of ``FamineModel.step``, data
+  collection included): wall time of the timed months divided by the sum, over those months,
+  of the villagers alive at the start of each month. Wall and CPU (``process_time``) are both
+  shown; the machine is shared, so CPU time is the steadier of the two;
+- memory per peasant: ``model.people.nbytes() / peasants`` (the person arrays, at their
+  allocated capacity), peak-RSS growth per peasant over construction + the timed months
+  (``resource.getrusage``), and the tracemalloc peak per peasant (a separate run, as tracing
+  slows construction down);
+- the same for ``materialise_peasants=True`` (one ``Peasant`` agent object per villager);
+- a phase breakdown of one run (which phases of the month dominate).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_model.py            # full run (several minutes)
+    .venv/bin/python benchmarks/bench_model.py --quick    # 10k and 100k, fewer months
+    .venv/bin/python benchmarks/bench_model.py --sizes 100k --months 12 --reps 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+
+# size label: (n_communes, commune_side); peasants ~ n_communes * side**2 * household_size (5)
+CONFIGS = {
+    "10k": (16, 11),
+    "100k": (100, 14),
+    "1M": (400, 22),
+}
+SEED = 1
+TARGET_NS = 100.0
+TARGET_BYTES = 200.0
+
+
+def _maxrss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+
+
+def _build(size: str, materialise: bool):
+    from greatleap.model import FamineModel
+
+    n_communes, side = CONFIGS[size]
+    return FamineModel(rng=SEED, n_communes=n_communes, commune_side=side,
+                       materialise_peasants=materialise)
+
+
+def _timed_months(model, months: int) -> tuple[float, float, int]:
+    """(wall s, cpu s, peasant-months) for ``months`` steps of the whole model."""
+    wall = cpu = 0.0
+    peasant_months = 0
+    for _ in range(months):
+        peasant_months += model.rural_population()
+        w0, c0 = time.perf_counter(), time.process_time()
+        model.step()
+        wall += time.perf_counter() - w0
+        cpu += time.process_time() - c0
+    return wall, cpu, peasant_months
+
+
+def measure_speed(size: str, materialise: bool, months: int, reps: int) -> dict:
+    """Run in a child process: fastest construction, fastest run, RSS growth, phase split."""
+    import numpy as np  # noqa: F401  (imported before the RSS baseline)
+    import greatleap.model  # noqa: F401
+
+    gc.collect()
+    rss0 = _maxrss_bytes()
+    builds, walls, cpus = [], [], []
+    rss_growth = None
+    peasants = pm = 0
+    people_bytes = 0
+    for r in range(reps):
+        gc.collect()
+        t0 = time.perf_counter()
+        model = _build(size, materialise)
+        builds.append(time.perf_counter() - t0)
+        peasants = model.rural_population()
+        people_bytes = model.people.nbytes()
+        wall, cpu, pm = _timed_months(model, months)
+        walls.append(wall)
+        cpus.append(cpu)
+        if r == 0:
+            rss_growth = _maxrss_bytes() - rss0
+        del model
+    best = int(np.argmin(walls))
+    return {
+        "size": size, "materialise": materialise, "peasants": peasants, "months": months,
+        "reps": reps, "build_s": min(builds), "run_wall_s": walls[best], "run_cpu_s": min(cpus),
+        "ns_wall": min(walls) / pm * 1e9, "ns_cpu": min(cpus) / pm * 1e9,
+        "ns_wall_all": [w / pm * 1e9 for w in walls],
+        "people_bytes_per_peasant": people_bytes / peasants,
+        "rss_growth_per_peasant": rss_growth / peasants,
+    }
+
+
+def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
+    import tracemalloc
+
+    import greatleap.model  # noqa: F401
+
+    gc.collect()
+    tracemalloc.start()
+    model = _build(size, materialise)
+    after_build, peak_build = tracemalloc.get_traced_memory()
+    peasants = model.rural_population()
+    for _ in range(months):
+        model.step()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"size": size, "materialise": materialise, "peasants": peasants,
+            "traced_after_build_per_peasant": after_build / peasants,
+            "traced_peak_per_peasant": peak / peasants,
+            "traced_after_run_per_peasant": current / peasants}
+
+
+PHASES = (
+    ("model", "_policy_transitions"), ("village", "work_month"), ("model", "_farm"),
+    ("model", "_collect_owed"), ("village", "feed"), ("village", "live_and_die"),
+    ("model", "_towns_and_trade"), ("ledger", "check"), ("ledger", "open_month"),
+    ("datacollector", "collect"), ("state", "check_retreat"),
+)
+
+
+def measure_phases(size: str, months: int) -> dict:
+    """One run with timing wrappers on the instance's phase methods (nothing is edited)."""
+    from greatleap import reporters
+
+    model = _build(size, False)
+    spent: dict[str, float] = {}
+
+    def wrap(owner, name, label):
+        fn = getattr(owner, name)
+
+        def timed(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, name, timed)
+
+    owners = {"model": model, "village": model.village, "ledger": model.ledger,
+              "datacollector": model.datacollector, "state": model.state}
+    for owner, name in PHASES:
+        wrap(owners[owner], name, f"{owner}.{name}")
+    # module-level reporters called from step(): wrap in the model module's namespace only
+    for name in ("finish_month", "open_month"):
+        original = getattr(reporters, name)
+
+        def make(fn, label):
+            def timed(*a, **k):
+                t0 = time.perf_counter()
+                try:
+                    return fn(*a, **k)
+                finally:
+                    spent[label] = spent.get(label, 0.0) + time.perf_counter() - t0
+            return timed
+
+        setattr(reporters, name, make(original, f"reporters.{name}"))
+    # (this runs in a throw-away child process, so the patches are never undone)
+    total = 0.0
+    pm = 0
+    for _ in range(months):
+        pm += model.rural_population()
+        t0 = time.perf_counter()
+        model.step()
+        total += time.perf_counter() - t0
+    spent["other (clock, alive index, ...)"] = total - sum(spent.values())
+    return {"size": size, "total_s": total, "peasant_months": pm,
+            "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}}
+
+
+def _child(kind: str, **kw) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON."""
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", json.dumps({"kind": kind, **kw})]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import mesa
+    import numpy as np
+
+    load = os.getloadavg()
+    return (f"{cpu}, nproc={os.cpu_count()}, load avg {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; "
+            f"Python {platform.python_version()}, numpy {np.__version__}, mesa {mesa.__version__}")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="10k and 100k only, 6 months, 2 reps")
+    ap.add_argument("--sizes", default=None, help="comma list of 10k,100k,1M")
+    ap.add_argument("--months", type=int, default=None, help="timed months per run (default 12)")
+    ap.add_argument("--reps", type=int, default=None, help="replications (fastest kept; default 3)")
+    ap.add_argument("--no-materialised", action="store_true", help="skip the Peasant-object runs")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        spec = json.loads(args.child)
+        kind = spec.pop("kind")
+        fn = {"speed": measure_speed, "trace": measure_tracemalloc, "phases": measure_phases}[kind]
+        print(json.dumps(fn(**spec)))
+        return
+
+    sizes = (args.sizes.split(",") if args.sizes else (["10k", "100k"] if args.quick else list(CONFIGS)))
+    months = args.months or (6 if args.quick else 12)
+    reps = args.reps or (2 if args.quick else 3)
+    print(f"machine: {machine()}")
+    print(f"model: default parameters, seed {SEED}, from January 1957; {months} timed months per run, "
+          f"fastest of {reps} runs; construction excluded from the per-month figure")
+    print()
+    print(f"{'size':>5} {'peasant objs':>12} {'peasants':>9} {'build s':>8} {'ns/pm wall':>11} "
+          f"{'ns/pm cpu':>10} {'people B/p':>10} {'RSS+ B/p':>9} {'traced pk B/p':>13}")
+    results = []
+    for size in sizes:
+        for materialise in ((False,) if args.no_materialised else (False, True)):
+            r_reps = reps if not (materialise and size == "1M") else 1
+            r = _child("speed", size=size, materialise=materialise, months=months, reps=r_reps)
+            t = _child("trace", size=size, materialise=materialise, months=min(months, 3))
+            r.update(t)
+            results.append(r)
+            print(f"{size:>5} {'yes' if materialise else 'no (lazy)':>12} {r['peasants']:>9,} "
+                  f"{r['build_s']:>8.2f} {r['ns_wall']:>11.0f} {r['ns_cpu']:>10.0f} "
+                  f"{r['people_bytes_per_peasant']:>10.1f} {r['rss_growth_per_peasant']:>9.0f} "
+                  f"{r['traced_peak_per_peasant']:>13.0f}", flush=True)
+    print()
+    print("ns/pm = nanoseconds per peasant-month, whole model; B/p = bytes per peasant.")
+    print("RSS+ = peak-RSS growth over construction and the timed months, divided by peasants.")
+    print()
+    print("targets (issue 2, headless = materialise_peasants=False):")
+    for r in results:
+        if r["materialise"]:
+            continue
+        if r["size"] in ("100k", "1M"):
+            ok = r["ns_wall"] <= TARGET_NS
+            print(f"  <= {TARGET_NS:.0f} ns/peasant-month at {r['size']}: "
+                  f"{'MET' if ok else 'NOT MET'} ({r['ns_wall']:.0f} ns wall, {r['ns_cpu']:.0f} ns cpu)")
+        ok_mem = r["rss_growth_per_peasant"] <= TARGET_BYTES
+        print(f"  <= {TARGET_BYTES:.0f} bytes/peasant headless at {r['size']}: "
+              f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {r['rss_growth_per_peasant']:.0f} B, "
+              f"person arrays {r['people_bytes_per_peasant']:.1f} B)")
+    print()
+    phase_size = "100k" if "100k" in sizes else sizes[0]
+    ph = _child("phases", size=phase_size, months=months)
+    print(f"phase breakdown at {phase_size}, one run of {months} months "
+          f"({ph['total_s'] / ph['peasant_months'] * 1e9:.0f} ns/peasant-month with timing wrappers):")
+    for name, s in ph["phases"].items():
+        print(f"  {name:<34} {s / ph['peasant_months'] * 1e9:7.0f} ns/pm  {100 * s / ph['total_s']:5.1f}%")
+
+
+if __name__ == "__main__":
+    main()
