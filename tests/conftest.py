@@ -20,6 +20,20 @@ def subprocess_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def small_sweep(tmp_path_factory):
+    """The small test sweep (16 runs of the real model) on 2 local workers: the reference that
+    other engines, worker counts and interrupted sweeps must reproduce bit for bit."""
+    import test_sweep_tasks as tasks
+    from greatleap.experiments.engines import LocalEngine
+    from greatleap.experiments.spec import load_spec
+    from greatleap.experiments.sweep import run_sweep
+
+    folder = tmp_path_factory.mktemp("reference")
+    spec = load_spec(tasks.write_spec(folder / "spec.toml", folder / "out"))
+    return spec, run_sweep(spec, LocalEngine(2), model_fn=tasks.model, progress=False)
+
+
+@pytest.fixture(scope="session")
 def dask_cluster(tmp_path_factory):
     """A real Dask cluster as a user starts it: `dask scheduler` and two `dask worker` processes,
     on 127.0.0.1 only, found through a scheduler file (port 0: no collision with anything).
@@ -74,3 +88,35 @@ def _readable_json(path: Path) -> bool:
         return True
     except (OSError, ValueError):
         return False
+
+
+# ---- the famine model at reduced size (tests of the model's mechanisms) ----------------------
+SMALL = {"n_communes": 4, "commune_side": 6}
+
+
+def small_model(seed: int = 1, **params):
+    """A FamineModel of 4 communes of 6 x 6 plots (about 800 villagers), unless overridden."""
+    from greatleap.model import FamineModel
+
+    return FamineModel(rng=seed, **{**SMALL, **params})
+
+
+def step_through(model, ym: tuple[int, int]):
+    """Step the model until it has simulated month ``ym`` (inclusive); returns the model."""
+    from greatleap.calendar import month_index
+
+    target = month_index(ym) - month_index(model.start)
+    assert model.t <= target, f"the run is already past {ym}"
+    while model.t < target:
+        assert model.running, f"the run ends before {ym}"
+        model.step()
+    return model
+
+
+def set_month(model, ym: tuple[int, int]):
+    """Put a freshly built model's clock on ``ym`` without simulating (unit tests of one phase)."""
+    from greatleap.calendar import month_index
+
+    model.ym = ym
+    model.t = month_index(ym) - month_index(model.start)
+    return model

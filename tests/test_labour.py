@@ -1,0 +1,121 @@
+"""Labour allocation (ODD 7.2): campaigns pull labour from the fields, coerced long hours burn
+energy, effort falls with hunger and with the loss of private plots and of the exit right."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import set_month, small_model, step_through
+
+from greatleap import labour, physiology
+
+
+def _frame_through(ym, seed=3, **params):
+    return step_through(small_model(seed=seed, **params), ym).monthly_frame().set_index("date")
+
+
+def test_backyard_furnaces_pull_labour_from_the_fields():
+    on = _frame_through((1958, 11), furnace_share=0.5)
+    off = _frame_through((1958, 11), furnace_share=0.5, backyard_furnaces=False)
+    assert on.loc["1958-10", "labour_furnaces"] > 0.2
+    assert (off["labour_furnaces"] == 0).all()
+    assert on.loc["1958-10", "labour_fields"] < off.loc["1958-10", "labour_fields"] - 0.2
+    assert (on.loc[:"1958-07", "labour_furnaces"] == 0).all()  # only during the campaign
+    assert on.loc["1958-10", "steel_kg"] > 0 and (off["steel_kg"] == 0).all()
+
+
+def test_the_furnace_campaign_lowers_the_autumn_harvest_it_takes_hands_from():
+    on = _frame_through((1958, 10), furnace_share=0.5)
+    off = _frame_through((1958, 10), furnace_share=0.5, backyard_furnaces=False)
+    assert on.loc["1958-06", "harvest_true_kg"] == off.loc["1958-06", "harvest_true_kg"]
+    assert on.loc["1958-10", "harvest_true_kg"] < 0.95 * off.loc["1958-10", "harvest_true_kg"]
+
+
+def test_winter_irrigation_works_pull_labour_from_the_fields():
+    on = _frame_through((1958, 1), irrigation_share=0.5)
+    off = _frame_through((1958, 1), irrigation_share=0.5, irrigation_campaigns=False)
+    assert on.loc["1958-01", "labour_irrigation"] > 0.2
+    assert (off["labour_irrigation"] == 0).all()
+    assert on.loc["1958-01", "labour_fields"] < off.loc["1958-01", "labour_fields"] - 0.2
+    assert (on.loc[:"1957-09", "labour_irrigation"] == 0).all()
+
+
+def test_campaign_shares_grow_with_the_cadres_zeal():
+    m = set_month(small_model(furnace_share=0.3), (1958, 10))
+    for c, ambition in zip(m.cadres, (0.0, 0.3, 0.6, 1.0)):
+        c.ambition = ambition
+    furnace, _ = labour.campaign_shares(m)
+    assert (np.diff(furnace) > 0).all()
+
+
+def test_coerced_long_hours_burn_extra_energy_of_those_at_work():
+    m = small_model(coercion_kcal=600.0)
+    task = np.array(labour.TASKS.index("fields")).repeat(3).astype(np.int8)
+    task[1], task[2] = labour.FORAGE, labour.NONE
+    set_month(m, (1957, 5))  # before the "three hard years"
+    assert (labour.long_hours_kcal(m, task) == 0).all()
+    set_month(m, (1959, 5))
+    extra = labour.long_hours_kcal(m, task)
+    np.testing.assert_allclose(extra, [600.0, 0.0, 0.0])
+    age, bmi = np.full(3, 30), np.full(3, 21.0, dtype=np.float32)
+    plain = physiology.daily_need(age, task, np.zeros(3, dtype=np.float32), 5, 1.0, bmi)
+    driven = physiology.daily_need(age, task, extra, 5, 1.0, bmi)
+    np.testing.assert_allclose(driven - plain, [600.0, 0.0, 0.0], rtol=1e-5)
+
+
+def test_coerced_long_hours_use_up_more_food():
+    """Driven hard in 1958-59, the villages eat their grain faster and end thinner."""
+    kept = {}
+    for kcal in (0.0, 1200.0):
+        m = step_through(small_model(seed=5, coercion_kcal=kcal, end_year=1959), (1959, 5))
+        alive = m.people.view("alive")
+        kept[kcal] = (float(m.people.view("bmi")[alive].mean()),
+                      float(m.households.stock.sum() + m.communes.granary.sum()))
+    thinner = kept[1200.0][0] < kept[0.0][0] - 0.2
+    less_food = kept[1200.0][1] < 0.9 * kept[0.0][1]
+    assert thinner or less_food, kept
+
+
+def test_hunger_saps_the_capacity_to_work():
+    fed = labour.work_capacity(np.array([21.0]), np.array([1.0]))
+    thin = labour.work_capacity(np.array([15.0]), np.array([1.0]))
+    underfed = labour.work_capacity(np.array([21.0]), np.array([0.5]))
+    assert fed[0] == 1.0 and thin[0] < fed[0] and underfed[0] < fed[0]
+
+
+def test_effective_field_labour_follows_capacity_but_presence_does_not():
+    m = set_month(small_model(), (1957, 7))
+    alive = np.flatnonzero(m.people.view("alive"))
+    able = labour.able_weight(m.people.age[alive], m.people.hunger[alive])
+    task = np.zeros(len(alive), dtype=np.int8)
+    present_1, effective_1 = labour.field_labour(m, alive, task, able, np.ones(len(alive)))
+    present_h, effective_h = labour.field_labour(m, alive, task, able, np.full(len(alive), 0.5))
+    np.testing.assert_allclose(present_h, present_1)
+    np.testing.assert_allclose(effective_h, 0.5 * effective_1)
+
+
+def test_severely_wasted_people_cannot_work():
+    weight = labour.able_weight(np.array([30.0, 30.0, 5.0]), np.array([0, 3, 0]))
+    assert weight[0] == 1.0 and weight[1] == 0.0 and weight[2] == 0.0
+
+
+def test_effort_falls_when_private_plots_and_the_exit_right_are_lost():
+    m = small_model(effort_loss_private_plots=0.1, effort_loss_exit=0.2)
+    set_month(m, (1958, 6))  # before the communes
+    assert labour.incentive_effort(m) == 1.0
+    set_month(m, (1959, 6))  # under the communes
+    collective = labour.incentive_effort(m)
+    assert collective < 1.0
+    m.p["exit_right_kept"] = True
+    kept = labour.incentive_effort(m)
+    assert collective < kept < 1.0  # only the private plots' loss remains
+    np.testing.assert_allclose(kept, 0.9)
+    np.testing.assert_allclose(collective, 0.9 * 0.8)
+
+
+def test_keeping_the_exit_right_keeps_field_effort_and_the_harvest():
+    harvests = {}
+    for kept in (False, True):
+        m = step_through(small_model(seed=6, exit_right_kept=kept, effort_loss_exit=0.4), (1959, 10))
+        frame = m.monthly_frame().set_index("date")
+        harvests[kept] = frame.loc["1959-10", "harvest_true_kg"]
+    assert harvests[True] > 1.05 * harvests[False]

@@ -1,0 +1,104 @@
+"""Production (ODD 7.1): fertility, labour in the critical months, weather, close planting,
+harvest losses when labour is away. Each test fails if its mechanism is removed or inverted."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from conftest import set_month, small_model, step_through
+
+from greatleap import production
+from greatleap.calendar import HISTORICAL
+
+
+def _rank_correlation(a, b) -> float:
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def test_more_fertile_communes_harvest_more_grain_per_person():
+    m = small_model(seed=2, n_communes=16, commune_side=4, commune_fertility_sd=0.4, fertility_sd=0.0,
+                    weather_regional_sd=0.0, end_year=1957).run()
+    table = m.commune_table()
+    per_person = (table["true_kg"] / table["population"]).to_numpy()
+    plots = np.bincount(m.households.commune, minlength=m.communes.n)
+    mean_fertility = m.fertility_by_commune / plots
+    assert np.ptp(mean_fertility) > 0.3  # the draw really spreads the communes
+    assert _rank_correlation(per_person, mean_fertility) > 0.8
+
+
+def test_less_labour_in_the_growing_months_gives_a_smaller_crop():
+    m = small_model()
+    crop = m.crops[0]  # the summer crop standing in January 1957
+    full, short = copy.deepcopy(crop), copy.deepcopy(crop)
+    for _ in crop.growing:
+        production.tend(full, np.ones(m.communes.n))
+        production.tend(short, np.full(m.communes.n, 0.5))
+    weather = np.ones(m.communes.n)
+    assert (production.expected_crop(m, short, weather) < 0.95 * production.expected_crop(m, full, weather)).all()
+    m.p["labour_elasticity"] = 0.0  # labour does not matter: the same crop
+    np.testing.assert_allclose(production.expected_crop(m, short, weather),
+                               production.expected_crop(m, full, weather))
+
+
+def test_weather_scale_multiplies_the_calendar_weather_deviation():
+    calendar = HISTORICAL.replace(weather={**HISTORICAL.weather, 1960: 0.8})
+    factors = {}
+    for scale in (0.0, 1.0, 2.0):
+        m = small_model(weather_scale=scale, weather_regional_sd=0.0, calendar=calendar)
+        factors[scale] = production.regional_weather(m, 1960)
+    np.testing.assert_allclose(factors[0.0], 1.0)
+    np.testing.assert_allclose(factors[1.0], 0.8)
+    np.testing.assert_allclose(factors[2.0], 0.6)
+
+
+def test_a_bad_weather_year_lowers_the_harvest_in_proportion():
+    m = small_model()
+    crop = m.crops[0]
+    present = np.ones(m.communes.n)
+    good, _ = production.harvest(m, copy.deepcopy(crop), present, np.ones(m.communes.n))
+    bad, _ = production.harvest(m, copy.deepcopy(crop), present, np.full(m.communes.n, 0.7))
+    np.testing.assert_allclose(bad, 0.7 * good)
+
+
+def test_close_planting_penalises_crops_sown_during_the_campaign_only():
+    m = small_model(close_planting=True, close_planting_penalty=0.3)
+    seeds = m.communes.seed.copy()
+    set_month(m, (1957, 10))  # before the campaign
+    production.sow(m, m.crops[0], np.ones(m.communes.n))
+    assert m.crops[0].penalty == 0.0
+    m.communes.seed[:] = seeds
+    set_month(m, (1958, 10))  # sown under the campaign
+    production.sow(m, m.crops[0], np.ones(m.communes.n))
+    assert m.crops[0].penalty == 0.3
+    off = small_model(close_planting=False, close_planting_penalty=0.3)
+    set_month(off, (1958, 10))
+    production.sow(off, off.crops[0], np.ones(off.communes.n))
+    assert off.crops[0].penalty == 0.0
+
+
+def test_close_planting_lowers_the_next_summer_harvest():
+    harvests = {}
+    for on in (True, False):
+        m = step_through(small_model(seed=4, close_planting=on, close_planting_penalty=0.3), (1959, 6))
+        frame = m.monthly_frame().set_index("date")
+        harvests[on] = frame.loc["1959-06", "harvest_true_kg"]
+        pre = frame.loc["1958-06", "harvest_true_kg"]
+        harvests[(on, "1958")] = pre
+    assert harvests[(True, "1958")] == harvests[(False, "1958")]  # identical before the campaign
+    assert harvests[True] < 0.85 * harvests[False]
+
+
+def test_harvest_rots_when_labour_is_away_at_harvest_time():
+    m = small_model()
+    crop = m.crops[0]
+    weather = np.ones(m.communes.n)
+    grain_all, lost_all = production.harvest(m, copy.deepcopy(crop), np.ones(m.communes.n), weather)
+    grain_half, lost_half = production.harvest(m, copy.deepcopy(crop), np.full(m.communes.n, 0.5), weather)
+    assert (lost_all == 0).all()
+    assert (lost_half > 0).all() and (grain_half < grain_all).all()
+    np.testing.assert_allclose(grain_half + lost_half, grain_all)  # the crop rots, it does not vanish
+    m.p["harvest_loss_max"] = 0.0
+    grain_none, _ = production.harvest(m, copy.deepcopy(crop), np.full(m.communes.n, 0.5), weather)
+    np.testing.assert_allclose(grain_none, grain_all)
