@@ -120,6 +120,8 @@ class Tab:
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.page.on("websocket", lambda ws: None if ws.url.startswith("ws://127.0.0.1:") else
+                     self.problems.append(f"websocket outside 127.0.0.1: {ws.url}"))
         self.page.goto(url)
         self.page.get_by_role("button", name="Step", exact=True).wait_for(timeout=60_000)
         self.grid.wait_for()
@@ -283,15 +285,33 @@ def test_two_browser_contexts_get_independent_models(browser, server_url):
         second.close()
 
 
-def test_screenshot_for_the_docs(tab):
-    """The README's picture: a compare run two years in (kept in artifacts; copied by hand)."""
-    tab.choose("Compare with", "Cadres report honestly")
-    tab.page.get_by_role("slider", name="Speed (months per second)").press("End")
-    tab.button("Play").click()
+def test_guard_reports_a_request_that_leaves_loopback(tab):
+    """The guard the other tests rely on: a request elsewhere is blocked and reported."""
+    tab.page.evaluate("fetch('http://192.0.2.1/probe').catch(() => null)")
+    tab.page.wait_for_timeout(500)
+    assert tab.problems == ["request outside 127.0.0.1: http://192.0.2.1/probe"]
+    tab.problems.clear()
+
+
+def test_screenshot_for_the_docs(browser, server_url):
+    """The documentation's picture: compare mode two years in, map and charts in view.
+    Set UPDATE_DOCS_SCREENSHOT=1 to copy it to docs/img/dashboard.png."""
     from playwright.sync_api import expect
 
-    expect(tab.counter).to_have_text(re.compile(r"^Month (2[4-9]|[3-9]\d) of"), timeout=60_000)
-    tab.button("Pause").click()
-    wait_still(tab)
-    tab.page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=False)
-    assert shutil.which  # keep flake8 quiet about the import used by maintainers copying the file
+    tab = Tab(browser, server_url)
+    try:
+        tab.page.set_viewport_size({"width": 1500, "height": 1450})
+        tab.choose("Compare with", "Cadres report honestly")
+        tab.page.get_by_role("slider", name="Speed (months per second)").press("End")
+        tab.button("Play").click()
+        expect(tab.counter).to_have_text(re.compile(r"^Month (2[4-9]|[3-9]\d) of"), timeout=60_000)
+        tab.button("Pause").click()
+        wait_still(tab)
+        tab.page.wait_for_timeout(500)  # let the last chart update paint
+        path = ARTIFACTS / "dashboard.png"
+        tab.page.screenshot(path=str(path))
+        assert not tab.problems, tab.problems
+        if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
+            shutil.copyfile(path, ROOT / "docs" / "img" / "dashboard.png")
+    finally:
+        tab.close()

@@ -119,8 +119,14 @@ def Page(session: Session | None = None):
         tick.set(tick.value + 1)
 
     def step_once():
-        session.step()
-        tick.set(tick.value + 1)
+        try:
+            session.step()
+        except Exception as exc:  # a model bug: say so on the page instead of freezing silently
+            playing.set(False)
+            error.set(f"The model stopped with an error: {exc!r}")
+            raise
+        finally:
+            tick.set(tick.value + 1)
 
     def play_loop():
         # runs in a thread while `playing`; paced to the speed slider, never faster than the model

@@ -3,6 +3,7 @@ written here. Switches for on/off parameters, drop-downs for rules, sliders for 
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import solara
@@ -32,6 +33,20 @@ def slider_step(p: Param) -> float:
     return candidates[-1]
 
 
+def shown(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# Vuetify puts a slider's label on the same line as the track, which leaves long labels a stub of
+# a slider; we hide that label (it stays the slider's accessible name) and write our own line above,
+# with the current value and unit, and the parameter's meaning as a hover tooltip.
+CSS = """
+.gl-param .v-input__slider .v-input__slot > .v-label { display: none; }
+.gl-param .v-input__slider { margin-top: 0; }
+.gl-param-label { font-size: 13px; margin-top: 6px; }
+"""
+
+
 @solara.component
 def ParamControl(p: Param, value: Any, on_change):
     """One parameter's control; `on_change(name, value)` receives what the user set."""
@@ -39,15 +54,22 @@ def ParamControl(p: Param, value: Any, on_change):
         on_change(p.name, v)
 
     if p.type is bool:
-        solara.Switch(label=p.label, value=bool(value), on_value=set_value)
+        with solara.Div(attributes={"title": p.meaning}):
+            solara.Switch(label=p.label, value=bool(value), on_value=set_value)
     elif p.choices:
-        solara.Select(label=p.label, values=list(p.choices), value=value, on_value=set_value)
-    elif p.type is int:
-        solara.SliderInt(label=p.label, value=int(value), min=p.low, max=min(p.high, UI_CAPS.get(p.name, p.high)),
-                         on_value=set_value, tick_labels="end_points")
+        with solara.Div(attributes={"title": p.meaning}):
+            solara.Select(label=p.label, values=list(p.choices), value=value, on_value=set_value)
     else:
-        solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=p.high, step=slider_step(p),
-                           on_value=set_value, tick_labels="end_points")
+        with solara.Column(gap="0px", classes=["gl-param"]):
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"{p.label}: {shown(value)} {p.unit}"),
+                        classes=["gl-param-label"], attributes={"title": p.meaning})
+            if p.type is int:
+                solara.SliderInt(label=p.label, value=int(value), min=p.low,
+                                 max=min(p.high, UI_CAPS.get(p.name, p.high)), on_value=set_value,
+                                 tick_labels="end_points")
+            else:
+                solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=p.high, step=slider_step(p),
+                                   on_value=set_value, tick_labels="end_points")
 
 
 @solara.component
@@ -71,6 +93,7 @@ def Settings(values: solara.Reactive[dict]):
         values.set({**values.value, name: value})
 
     current = values.value
+    solara.Style(CSS)
     for name in SIZE_CONTROLS:
         ParamControl(PARAMS[name], current[name], on_change)
     ParamGroup("Policy levers", control_params(LEVER), current, on_change)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from greatleap.errors import InputError
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, validate
 
 # Caps that keep one step plus redraw fast enough to watch (the model allows far larger worlds).
@@ -66,11 +67,14 @@ class Session:
     def rebuild(self, values: dict | None = None, seed: int | None = None,
                 scenario: str | None = None, compare: str | None | bool = False) -> None:
         """Start again at month 0 from the given (or current) settings; same seed for every run."""
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise InputError("seed", f"got {seed!r}; allowed: a whole number >= 0")
+        checked = validate({**values, **FIXED}) if values is not None else None
         with self.lock:
-            if values is not None:
-                self.values = validate({**values, **FIXED})
+            if checked is not None:
+                self.values = checked
             if seed is not None:
-                self.seed = int(seed)
+                self.seed = seed
             if scenario is not None:
                 self.scenario = scenario
             if compare is not False:
