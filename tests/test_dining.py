@@ -1,0 +1,103 @@
+"""Dining halls and distribution (ODD 7.6): free eating in autumn 1958, cadre rations after,
+closure in 1961; households eat from their own stores outside the halls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import set_month, small_model, step_through
+
+from greatleap import dining
+
+
+def _hall_model(ym, **params):
+    m = set_month(small_model(**params), ym)
+    m.communes.granary[:] = 1e7  # a full larder: only the rule limits what is served
+    return m
+
+
+def _need(m):
+    return np.full(len(m.households), 50.0)  # kg of grain a month per household
+
+
+def test_in_the_free_eating_phase_the_hall_serves_more_than_need():
+    m = _hall_model((1958, 11), free_eating=1.6, ladle_bias=0.0)
+    assert m.free_eating_on()
+    need = _need(m)
+    eaten, wasted = dining.hall_meals(m, need, np.ones(len(m.households)), 3)
+    in_hall = m.households.in_hall
+    assert in_hall.any()
+    assert (eaten[in_hall] > 1.1 * need[in_hall]).all()
+    assert wasted.sum() > 0
+    assert (eaten[~in_hall] == 0).all()
+
+
+def test_after_free_eating_the_ration_never_exceeds_need():
+    m = _hall_model((1959, 3), free_eating=1.6, ladle_bias=0.0)
+    assert m.halls_open() and not m.free_eating_on()
+    need = _need(m)
+    eaten, _ = dining.hall_meals(m, need, np.ones(len(m.households)), 3)
+    in_hall = m.households.in_hall
+    assert (eaten[in_hall] <= need[in_hall] + 1e-9).all()
+    assert eaten[in_hall].sum() > 0.9 * need[in_hall].sum()
+
+
+def test_the_ladle_serves_households_who_cannot_work_less():
+    m = _hall_model((1959, 3), ladle_bias=0.5)
+    need = _need(m)
+    workers = dining.hall_meals(m, need, np.ones(len(m.households)), 3)[0]
+    idle = dining.hall_meals(m, need, np.zeros(len(m.households)), 3)[0]
+    in_hall = m.households.in_hall
+    np.testing.assert_allclose(idle[in_hall], 0.5 * workers[in_hall])
+
+
+def test_free_eating_raises_villagers_intake_above_what_they_eat_at_home():
+    kcal = {}
+    for halls in (True, False):
+        frame = step_through(small_model(seed=3, dining_halls=halls, free_eating=2.0), (1958, 11)) \
+            .monthly_frame().set_index("date")
+        kcal[halls] = frame.loc["1958-11", "kcal_mean"]
+        before = frame.loc["1958-09", "kcal_mean"]
+        kcal[halls, "before"] = before
+    assert kcal[True, "before"] == kcal[False, "before"]
+    assert kcal[True] > 1.05 * kcal[False]
+
+
+def test_with_halls_off_nobody_eats_in_a_hall():
+    frame = small_model(seed=1, dining_halls=False, end_year=1961).run().monthly_frame()
+    assert (frame["hall_eaten_kg"] == 0).all()
+    assert (frame["halls_open"] == 0).all()
+
+
+def test_halls_feed_the_villages_from_october_1958_until_they_close():
+    frame = small_model(seed=1, retreat_rule="never").run().monthly_frame().set_index("date")
+    assert (frame.loc[:"1958-09", "hall_eaten_kg"] == 0).all()
+    assert (frame.loc["1958-10":"1959-06", "hall_eaten_kg"] > 0).all()
+    assert (frame.loc["1961-06":, "hall_eaten_kg"] == 0).all()  # closed in 1961
+    assert (frame.loc["1961-06":, "halls_open"] == 0).all()
+
+
+def test_opening_halls_hands_members_stores_to_the_hall_and_closing_shares_the_larder_out():
+    m = set_month(small_model(), (1958, 10))
+    hh, com = m.households, m.communes
+    total = hh.stock.sum() + com.granary.sum()
+    dining.open_halls(m)
+    assert (hh.stock[hh.in_hall] == 0).all() and (hh.stock[~hh.in_hall] > 0).all()
+    assert hh.stock.sum() + com.granary.sum() == pytest.approx(total)
+    set_month(m, (1961, 7))  # closed
+    assert not m.halls_open()
+    dining.share_out_granary(m)
+    assert com.granary.sum() == pytest.approx(0.0, abs=1e-6)
+    assert hh.stock.sum() == pytest.approx(total)
+
+
+def test_households_spread_their_store_to_the_next_harvest_and_never_eat_beyond_need():
+    m = set_month(small_model(), (1957, 7))
+    hh = m.households
+    hh.stock[:] = 100.0
+    need = np.full(len(hh), 10.0)
+    eaten = dining.household_meals(m, need, 4)
+    np.testing.assert_allclose(eaten, 10.0)  # a full store: need
+    hh.stock[:] = 20.0
+    eaten = dining.household_meals(m, need, 4)
+    np.testing.assert_allclose(eaten, 5.0)  # a thin store: spread over four months

@@ -1,0 +1,126 @@
+"""Quotas and procurement (ODD 7.5): inflexible quotas, collection, anti-hiding searches and the
+equal-retention counterfactual."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import set_month, small_model, step_through
+
+from greatleap import procurement
+from greatleap.calendar import HISTORICAL
+
+SHOCK_1957 = HISTORICAL.replace(weather={**HISTORICAL.weather, 1957: 0.7})
+
+
+def _quota_share(m, true_kg) -> float:
+    share = m.crops[1].share
+    return float(procurement.set_quotas(m, true_kg, true_kg, share).sum() / true_kg.sum())
+
+
+@pytest.mark.parametrize("ym", [(1957, 10), (1959, 10)])
+def test_inflexible_quotas_take_a_bigger_share_of_a_failed_harvest(ym):
+    m = set_month(small_model(quota_rule="inflexible"), ym)
+    normal = m.crops[1].share * m.potential
+    assert _quota_share(m, 0.5 * normal) > 1.5 * _quota_share(m, normal)
+
+
+def test_flexible_quotas_take_the_same_share_whatever_the_harvest():
+    m = set_month(small_model(quota_rule="flexible", procurement_share=0.27), (1959, 10))
+    normal = m.crops[1].share * m.potential
+    assert _quota_share(m, 0.5 * normal) == pytest.approx(_quota_share(m, normal))
+    assert _quota_share(m, normal) == pytest.approx(0.27)
+
+
+def test_with_a_harvest_shock_inflexible_quotas_raise_the_procurement_share():
+    """1957 harvests fail by 30%; the retention floor is off so that only the quota rule binds."""
+    shares = {}
+    for rule in ("inflexible", "flexible"):
+        for calendar, label in ((SHOCK_1957, "shock"), (HISTORICAL, "normal")):
+            annual = small_model(seed=1, quota_rule=rule, end_year=1957, calendar=calendar,
+                                 retention_floor=0.0).run().annual_frame().set_index("year")
+            shares[rule, label] = annual.loc[1957, "procurement_share"]
+    assert shares["inflexible", "shock"] > shares["flexible", "shock"] + 0.05
+    assert shares["inflexible", "shock"] > shares["inflexible", "normal"] + 0.05
+    assert shares["flexible", "shock"] == pytest.approx(shares["flexible", "normal"], abs=0.02)
+
+
+def test_zealous_officials_push_quotas_up_during_the_leap():
+    m = set_month(small_model(official_quota_push=0.5), (1958, 10))
+    normal = m.crops[1].share * m.potential
+    pushed = _quota_share(m, normal)
+    m.p["official_quota_push"] = 0.0
+    assert pushed > _quota_share(m, normal)
+
+
+def test_collection_stops_at_the_retention_floor_the_cadre_defends():
+    m = set_month(small_model(retention_floor=300.0), (1959, 10))
+    m.communes.granary[:] = 400.0 * m.commune_population()
+    m.households.stock[:] = 0.0
+    m.communes.quota[:] = 1e9  # asks for everything
+    taken = procurement.collect(m, 12)
+    floor = procurement.retention_floor(m, 12)
+    assert (floor > 0).all()
+    np.testing.assert_allclose(m.communes.granary, floor)
+    assert (taken > 0).all()
+
+
+def _owing_model(**params):
+    """A commune system in March 1959 whose winter quota is still unpaid, with grain hidden."""
+    m = set_month(small_model(search_violence=0.05, search_seizure=0.6, **params), (1959, 3))
+    m.households.hidden[:] = 20.0
+    m.communes.quota[:] = m.communes.quota_initial[:] = 5_000.0
+    m.communes.owed_since[:] = m.t - 2
+    return m
+
+
+def test_searches_seize_hidden_grain_and_kill_only_when_enabled():
+    m = _owing_model(anti_hiding_searches=True)
+    seized, killed = procurement.search_households(m)
+    assert seized.sum() > 0
+    assert m.households.hidden.sum() == pytest.approx(20.0 * len(m.households) - seized.sum())
+    assert len(killed) > 0 and m.people.alive[killed].all()  # the village then kills them
+    assert (m.communes.quota == 0).all()  # the rest is written off
+
+    off = _owing_model(anti_hiding_searches=False)
+    seized, killed = procurement.search_households(off)
+    assert seized.sum() == 0 and len(killed) == 0
+    assert (off.households.hidden == 20.0).all()
+
+
+def test_searches_in_a_run_seize_grain_and_cause_violence_deaths_only_when_enabled():
+    # a high retention floor leaves quotas unpaid, concealment leaves grain to find
+    totals = {}
+    for on in (True, False):
+        frames = [small_model(seed=s, anti_hiding_searches=on, search_violence=0.05, retention_floor=400.0,
+                              concealment=0.2, retreat_rule="calendar", end_year=1959).run().monthly_frame()
+                  for s in range(2)]
+        totals[on] = (sum(f["grain_seized_kg"].sum() for f in frames),
+                      sum(f["deaths_violence"].sum() for f in frames))
+    assert totals[True][0] > 0 and totals[True][1] > 0
+    assert totals[False] == (0.0, 0.0)
+
+
+def test_equalise_retention_gives_every_commune_the_same_grain_per_person():
+    m = small_model()
+    rng = np.random.default_rng(0)
+    m.communes.granary[:] = rng.uniform(0, 1e5, m.communes.n)
+    m.households.stock[:] = rng.uniform(0, 500, len(m.households))
+    total = m.communes.granary.sum() + m.households.stock.sum()
+    procurement.equalise_retention(m)
+    held = m.communes.granary + np.bincount(m.households.commune, weights=m.households.stock,
+                                            minlength=m.communes.n)
+    per_person = held / m.commune_population()
+    np.testing.assert_allclose(per_person, per_person.mean())
+    assert held.sum() == pytest.approx(total)
+
+
+def test_the_equal_retention_scenario_evens_out_grain_across_communes_after_a_harvest():
+    spread = {}
+    for on in (True, False):
+        m = step_through(small_model(seed=2, equalise_retention=on, commune_fertility_sd=0.3), (1957, 6))
+        held = m.communes.granary + np.bincount(m.households.commune, weights=m.households.stock,
+                                                minlength=m.communes.n)
+        per_person = held / m.commune_population()
+        spread[on] = per_person.std() / per_person.mean()
+    assert spread[True] < 0.5 * spread[False]
