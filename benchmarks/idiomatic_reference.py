@@ -447,6 +447,7 @@ def month_state(model) -> dict:
     s = model.stats
     return {"alive": alive.copy(), "bmi": people.view("bmi").copy(),
             "hunger": people.view("hunger").copy(), "age": people.view("age").copy(),
+            "kcal": people.view("kcal").copy(),
             "n": people.n, "deaths_starvation": s["deaths_starvation"],
             "deaths_baseline": s["deaths_baseline"], "births": s["births"],
             "mean_bmi": float(people.view("bmi")[alive].mean()),
@@ -478,6 +479,8 @@ def compare(n_communes: int, side: int, months: int, warmup: int, seed: int = 1,
             "alive_identical": bool(same_n and (sa["alive"] == sb["alive"]).all()),
             "hunger_identical": bool(same_n and (sa["hunger"] == sb["hunger"]).all()),
             "max_abs_bmi_diff": float(np.abs(sa["bmi"] - sb["bmi"]).max()) if same_n else float("nan"),
+            "max_rel_kcal_diff": float((np.abs(sa["kcal"] - sb["kcal"]) / np.maximum(sa["kcal"], 1.0))
+                                       [sa["alive"]].max()) if same_n else float("nan"),
         })
     return {"peasants": a.rural_population(), "peasant_months": pm, "months": months,
             "vec_peasant_month_s": ta["peasant_month"], "ref_peasant_month_s": tb["peasant_month"],
@@ -500,12 +503,12 @@ def report(size: str, r: dict) -> None:
           f"with the reference village {r['ref_step_s'] / pm * 1e9:.0f} ns/pm "
           f"({r['ref_step_s'] / r['vec_step_s']:.1f}x)")
     print(f"  {'month':<9} {'deaths v/r':>11} {'starv v/r':>10} {'births v/r':>11} "
-          f"{'mean BMI vec':>12} {'ref':>8} {'alive=':>6} {'hunger=':>7} {'max|dBMI|':>9}")
+          f"{'mean BMI vec':>12} {'ref':>8} {'alive=':>6} {'hunger=':>7} {'max|dBMI|':>9} {'kcal rel':>9}")
     for row in r["rows"]:
         print(f"  {row['date']:<9} {row['deaths_vec']:>5.0f}/{row['deaths_ref']:<5.0f} "
               f"{row['starv_vec']:>4.0f}/{row['starv_ref']:<5.0f} {row['births_vec']:>5.0f}/{row['births_ref']:<5.0f} "
               f"{row['mean_bmi_vec']:>12.5f} {row['mean_bmi_ref']:>8.5f} {str(row['alive_identical']):>6} "
-              f"{str(row['hunger_identical']):>7} {row['max_abs_bmi_diff']:>9.1e}")
+              f"{str(row['hunger_identical']):>7} {row['max_abs_bmi_diff']:>9.1e} {row['max_rel_kcal_diff']:>9.1e}")
 
 
 SIZES = {"10k": (16, 11), "100k": (100, 14), "1M": (400, 22)}
