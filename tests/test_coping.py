@@ -1,0 +1,156 @@
+"""Coping (ODD 7.7): foraging, eating green crops, concealment at harvest, flight under household
+registration, kin transfers."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from conftest import set_month, small_model, step_through
+
+from greatleap import coping, labour
+
+
+def _alive(m):
+    return np.flatnonzero(m.people.view("alive"))
+
+
+def test_foraging_adds_energy_to_the_household():
+    m = set_month(small_model(forage_kcal=500.0), (1959, 4))
+    alive = _alive(m)
+    fields = np.full(len(alive), labour.FIELDS, dtype=np.int8)
+    forage = np.full(len(alive), labour.FORAGE, dtype=np.int8)
+    gain = coping.side_food_kcal(m, alive, forage) - coping.side_food_kcal(m, alive, fields)
+    members = np.bincount(m.people.household[alive], minlength=len(m.households))
+    assert (gain[members > 0] > 0).all()
+    m.p["forage_kcal"] = 0.0
+    np.testing.assert_allclose(coping.side_food_kcal(m, alive, forage), coping.side_food_kcal(m, alive, fields))
+
+
+def test_foraging_yields_less_per_forager_as_more_of_the_commune_forages():
+    m = set_month(small_model(forage_kcal=500.0, non_grain_kcal=0.0), (1959, 4))
+    alive = _alive(m)
+    one = np.full(len(alive), labour.FIELDS, dtype=np.int8)
+    one[0] = labour.FORAGE
+    everyone = np.full(len(alive), labour.FORAGE, dtype=np.int8)
+    h = m.people.household[alive[0]]
+    alone = coping.side_food_kcal(m, alive, one)[h]
+    crowded = coping.side_food_kcal(m, alive, everyone)[h] / np.sum(m.people.household[alive] == h)
+    assert crowded < alone
+
+
+def test_private_plots_feed_people_until_the_communes_abolish_them():
+    m = small_model(non_grain_kcal=500.0, forage_kcal=0.0)
+    alive = _alive(m)
+    task = np.zeros(len(alive), dtype=np.int8)
+    before = coping.side_food_kcal(set_month(m, (1958, 6)), alive, task).sum()
+    under = coping.side_food_kcal(set_month(m, (1959, 6)), alive, task).sum()
+    assert under < 0.9 * before
+
+
+def _growing_crop_model():
+    m = set_month(small_model(green_crop_eating=True, green_crop_loss=2.0), (1959, 4))
+    crop = m.crops[0]  # the summer crop, standing in spring
+    for _ in range(2):
+        crop.log_labour += 0.0
+        crop.months += 1
+    return m, crop
+
+
+def test_eating_green_crops_feeds_the_hungry_and_lowers_the_harvest():
+    m, crop = _growing_crop_model()
+    ripe_before = m.expected(crop).copy()
+    short = np.full(len(m.households), 40.0)
+    need = np.full(len(m.households), 50.0)
+    eaten = coping.eat_green(m, short, need, crop)
+    assert eaten.sum() > 0
+    lost = ripe_before - m.expected(crop)
+    assert (lost > 0).any()
+    # each kg eaten green costs green_crop_loss kg of ripe grain (and feeds less than ripe grain)
+    assert lost.sum() == pytest.approx(2.0 * eaten.sum() / coping.GREEN_EFFICIENCY)
+
+
+def test_without_green_crop_eating_the_standing_crop_is_untouched():
+    m, crop = _growing_crop_model()
+    m.p["green_crop_eating"] = False
+    ripe_before = m.expected(crop).copy()
+    eaten = coping.eat_green(m, np.full(len(m.households), 40.0), np.full(len(m.households), 50.0), crop)
+    assert eaten.sum() == 0
+    np.testing.assert_allclose(m.expected(crop), ripe_before)
+
+
+def test_concealment_moves_part_of_the_harvest_into_hidden_household_stocks():
+    m = small_model(concealment=0.1)
+    for cadre in m.cadres:
+        cadre.loyalty = 1.0
+    harvest = np.full(m.communes.n, 10_000.0)
+    hidden = coping.conceal(m, harvest)
+    np.testing.assert_allclose(hidden, 1_000.0)
+    np.testing.assert_allclose(np.bincount(m.households.commune, weights=m.households.hidden), 1_000.0)
+    m.households.hidden[:] = 0.0
+    m.p["concealment"] = 0.0
+    assert coping.conceal(m, harvest).sum() == 0 and m.households.hidden.sum() == 0
+
+
+def test_in_a_run_hidden_grain_appears_at_harvest_only_with_concealment():
+    hidden = {}
+    for share in (0.0, 0.15):
+        frame = step_through(small_model(seed=2, concealment=share), (1957, 6)).monthly_frame()
+        hidden[share] = frame.set_index("date").loc["1957-06", "hidden_grain_kg"]
+    assert hidden[0.0] == 0.0
+    assert hidden[0.15] > 0.0
+
+
+def test_household_registration_stops_flight():
+    hunger = np.full(2_000, 2.0)  # every household starving
+    counts = {}
+    for enforcement in (0.0, 0.5, 1.0):
+        m = set_month(small_model(flight_propensity=0.5, registration_enforcement=enforcement), (1959, 6))
+        counts[enforcement] = int(coping.flight(m, hunger).sum())
+    assert counts[0.0] > counts[0.5] > counts[1.0] == 0
+    # before registration is enforced (February 1959) the militia stops few
+    early = set_month(small_model(flight_propensity=0.5, registration_enforcement=1.0), (1958, 6))
+    assert coping.flight(early, hunger).sum() > 0.5 * counts[0.0]
+    fed = coping.flight(set_month(small_model(flight_propensity=0.5, registration_enforcement=0.0), (1959, 6)),
+                        np.zeros(2_000))
+    assert fed.sum() == 0  # only the starving flee
+
+
+def test_strict_registration_means_fewer_villagers_flee_over_the_famine():
+    fled = {}
+    for enforcement in (0.0, 1.0):
+        fled[enforcement] = sum(
+            small_model(seed=s, flight_propensity=0.3, registration_enforcement=enforcement, end_year=1961)
+            .run().monthly_frame().loc[lambda f: f["year"] >= 1959, "fled"].sum() for s in range(2))
+    assert fled[1.0] == 0
+    assert fled[0.0] > 0
+
+
+def test_kin_transfers_move_grain_from_surplus_households_to_hungry_kin():
+    m = small_model(kin_transfers=0.5)
+    hh = m.households
+    hh.stock[:] = 0.0
+    donor = 0
+    receiver = int(hh.kin[donor])
+    hh.stock[donor] = 1_000.0
+    need = np.full(len(hh), 10.0)
+    hungry = np.zeros(len(hh), dtype=bool)
+    moved = coping.kin_transfers(m, need, hungry)
+    assert moved == 0 and hh.stock[donor] == 1_000.0  # kin not hungry: nothing moves
+    hungry[receiver] = True
+    moved = coping.kin_transfers(m, need, hungry)
+    assert moved == pytest.approx(0.5 * (1_000.0 - 4 * 10.0))
+    assert hh.stock[receiver] == pytest.approx(moved)
+    assert hh.stock.sum() == pytest.approx(1_000.0)  # a transfer, not a loss
+    m.p["kin_transfers"] = 0.0
+    assert coping.kin_transfers(m, need, hungry) == 0.0
+
+
+def test_kin_live_in_another_commune_of_the_same_region():
+    """world.py promises each household "a kin partner in another commune of the same region"."""
+    m = small_model(n_communes=8, communes_per_official=4)
+    hh = m.households
+    assert (m.communes.region[hh.commune[hh.kin]] == m.communes.region[hh.commune]).all()
+    same = hh.commune[hh.kin] == hh.commune
+    assert not same.any(), f"{same.mean():.0%} of households have their kin in their own commune"
