@@ -12,19 +12,13 @@ import pytest
 
 import test_sweep_tasks as tasks
 from conftest import subprocess_env
-from greatleap.experiments.engines import LocalEngine
-from greatleap.experiments.spec import load_spec
-from greatleap.experiments.sweep import run_sweep
 
 pytestmark = pytest.mark.cluster
 
 
-@pytest.fixture(scope="module")
-def local_reference(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("local")
-    spec = load_spec(tasks.write_spec(folder / "spec.toml", folder / "out", seeds=3))
-    run_sweep(spec, LocalEngine(2), model_fn=tasks.model, progress=False)
-    return spec.output
+@pytest.fixture
+def local_reference(small_sweep):
+    return small_sweep[0].output
 
 
 def sweep_command(spec_path, scheduler_file):
@@ -33,12 +27,12 @@ def sweep_command(spec_path, scheduler_file):
 
 
 def test_dask_sweep_is_bit_identical_to_the_local_one(dask_cluster, local_reference, tmp_path):
-    spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out", seeds=3)
+    spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
     done = subprocess.run(sweep_command(spec_path, dask_cluster), env=subprocess_env(),
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
-    assert "24 runs: 24 ok, 0 failed" in done.stdout
-    tasks.assert_each_run_once(tmp_path / "out", 24)
+    assert "16 runs: 16 ok, 0 failed" in done.stdout
+    tasks.assert_each_run_once(tmp_path / "out", 16)
     tasks.assert_same_results(local_reference, tmp_path / "out")
 
 
@@ -48,7 +42,7 @@ def test_dask_worker_killed_mid_sweep_and_the_sweep_still_completes(dask_cluster
     with Client(scheduler_file=str(dask_cluster), timeout="30s") as client:
         client.wait_for_workers(2, timeout=60)
         worker_pids = list(client.run(os.getpid).values())
-    spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out", seeds=3)
+    spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
     proc = subprocess.Popen(sweep_command(spec_path, dask_cluster), env=subprocess_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parts = tmp_path / "out" / "summary"
@@ -61,7 +55,7 @@ def test_dask_worker_killed_mid_sweep_and_the_sweep_still_completes(dask_cluster
     done_at_kill = len(list(parts.glob("run-*.parquet")))
     out, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err
-    assert done_at_kill < 24, "the kill did not land mid-sweep"
-    assert "24 runs: 24 ok, 0 failed" in out
-    tasks.assert_each_run_once(tmp_path / "out", 24)
+    assert done_at_kill < 16, "the kill did not land mid-sweep"
+    assert "16 runs: 16 ok, 0 failed" in out
+    tasks.assert_each_run_once(tmp_path / "out", 16)
     tasks.assert_same_results(local_reference, tmp_path / "out")

@@ -19,13 +19,9 @@ from greatleap.experiments.store import SweepStore
 from greatleap.experiments.sweep import run_sweep
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The small sweep (16 runs of the real model) on 2 local workers; other tests compare to it."""
-    folder = tmp_path_factory.mktemp("reference")
-    spec = load_spec(tasks.write_spec(folder / "spec.toml", folder / "out"))
-    result = run_sweep(spec, LocalEngine(2), model_fn=tasks.model, progress=False)
-    return spec, result
+@pytest.fixture
+def reference(small_sweep):
+    return small_sweep
 
 
 def test_local_sweep_stores_every_run_once_with_its_seed(reference):
@@ -58,7 +54,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     assert code == 1  # finished, with failures
     summary = SweepStore(tmp_path / "out").summary()
     failed = summary[summary["status"] == "failed"]
-    assert len(failed) == 4 and (summary["status"] == "ok").sum() == 12  # 2 poisoned points x 2 seeds
+    assert len(failed) == 2 and (summary["status"] == "ok").sum() == 14  # the poisoned point x 2 seeds
     assert failed["error"].str.contains("ValueError: poisoned design point").all()
     assert set(failed["seed"]) == set(summary["seed"])  # both replicate seeds are recorded
     tasks.assert_each_run_once(tmp_path / "out", 16)
@@ -69,9 +65,10 @@ def test_a_run_that_kills_its_worker_fails_alone_and_the_others_succeed(tmp_path
     result = run_sweep(spec, LocalEngine(2), model_fn=tasks.kill_worker_at_one_point, progress=False)
     summary = SweepStore(spec.output).summary()
     failed = summary[summary["status"] == "failed"]
-    assert (result.ok, result.failed) == (12, 4)
+    assert (result.ok, result.failed) == (14, 2)
     assert failed["error"].str.contains("worker process died").all()
-    assert (failed["markup_career"] == 0.3).all() and (failed["scenario"] == "honest_reporting").all()
+    assert (failed["markup_career"] == 0.3).all() and (failed["procurement_share"] == 0.3).all()
+    assert (failed["scenario"] == "honest_reporting").all()
 
 
 def test_a_worker_killed_once_mid_sweep_loses_no_run(reference, tmp_path, monkeypatch):

@@ -18,8 +18,6 @@ SMALL = {"n_communes": 4, "commune_side": 6}  # the real model at a size that ru
 
 def model(params: dict, seed: int) -> dict:
     """The real model."""
-    if os.environ.get("GREATLEAP_DEV_STAND_IN"):  # TEMPORARY until greatleap.runner lands
-        return stand_in(params, seed)
     from greatleap.runner import run_one
 
     return run_one(params, seed)
@@ -35,8 +33,8 @@ def stand_in(params: dict, seed: int) -> dict:
 
 
 def _poisoned(params: dict) -> bool:
-    """The design points the fault-injection tests break: honest reporting with markup_career 0.3."""
-    return params["honest_reporting"] and params["markup_career"] == 0.3
+    """The design point the fault-injection tests break (both its seeds)."""
+    return params["honest_reporting"] and params["markup_career"] == 0.3 and params["procurement_share"] == 0.3
 
 
 def raise_at_one_point(params: dict, seed: int) -> dict:

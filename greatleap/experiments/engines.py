@@ -132,19 +132,26 @@ class LocalEngine:
                         yield task, record
             finally:
                 pool.shutdown(wait=False, cancel_futures=True)
-            for task in suspects:
-                yield task, self._run_alone(fn, task)
+            yield from self._run_alone(fn, suspects)
 
-    def _run_alone(self, fn: Callable, task: dict) -> dict:
-        pool = self._pool(1)
+    def _run_alone(self, fn: Callable, suspects: list[dict]) -> Iterator[tuple[dict, dict]]:
+        """Rerun each suspect by itself in a one-worker pool (kept while its worker survives)."""
+        pool = None
         try:
-            return pool.submit(fn, task).result()
-        except BrokenProcessPool:
-            return failed_record(task, "worker process died running this run (rerun alone)")
-        except Exception as exc:
-            return failed_record(task, f"{type(exc).__name__}: {exc}")
+            for task in suspects:
+                pool = pool or self._pool(1)
+                try:
+                    record = pool.submit(fn, task).result()
+                except BrokenProcessPool:
+                    record = failed_record(task, "worker process died running this run (rerun alone)")
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+                except Exception as exc:
+                    record = failed_record(task, f"{type(exc).__name__}: {exc}")
+                yield task, record
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         pass

@@ -100,11 +100,21 @@ def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path)
             n_runs = monthly.loc[monthly["scenario"] == scenario, "run_id"].nunique()
             ax.fill_between(q.index, q[0.1], q[0.9], color=colour, alpha=0.25, linewidth=0)
             ax.plot(q.index, q[0.5], color=colour, label=f"{scenario} ({n_runs} runs)")
-        ax.set_ylabel(name)
+        ax.set_ylabel(_label(name), fontsize="small")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small", loc="best")
     axes[0].set_title("Median across runs, band: 10th-90th percentile (seeds and design points)")
     return save_figure(fig, target)
+
+
+def _label(name: str) -> str:
+    """``name (unit)`` from the reporters' vocabulary, so axes say what they measure."""
+    try:
+        from greatleap.reporters import MONTHLY, SUMMARY_OUTCOMES
+    except ImportError:
+        return name
+    unit = (MONTHLY.get(name) or SUMMARY_OUTCOMES.get(name) or ("",))[0]
+    return f"{name} ({unit})" if unit else name
 
 
 def _colours(n: int) -> list[str]:
@@ -130,7 +140,7 @@ def outcome_vs_param_figure(ok: pd.DataFrame, param: str, outcomes: list[str], s
             ax.errorbar(x, q[0.5], yerr=[q[0.5] - q[0.1], q[0.9] - q[0.5]], marker="o", capsize=3,
                         color=colour, label=scenario)
         ax.set_xlabel(param)
-        ax.set_ylabel(outcome)
+        ax.set_ylabel(_label(outcome), fontsize="small")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small")
     fig.suptitle(f"Outcomes against {param}" + ("" if sampled else " (median, 10th-90th percentile)"))
@@ -159,7 +169,7 @@ def heatmap_figure(ok: pd.DataFrame, a: str, b: str, outcome: str, target: Path)
         ax.set_xlabel(a)
         ax.set_ylabel(b)
         ax.set_title(scenario)
-    fig.colorbar(image, ax=list(axes), label=f"mean {outcome}")
+    fig.colorbar(image, ax=list(axes), label=f"mean {_label(outcome)}")
     return save_figure(fig, target)
 
 

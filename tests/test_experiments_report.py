@@ -1,0 +1,70 @@
+"""`greatleap report` and `greatleap sensitivity` write their figures and tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from greatleap.cli import main
+
+
+def test_report_draws_figures_and_tables_of_a_two_parameter_grid(small_sweep, capsys):
+    spec, _ = small_sweep
+    assert main(["report", str(spec.output)]) == 0
+    report = spec.output / "report"
+    listed = set(capsys.readouterr().out.split())
+    for stem in ("timeseries", "outcome_vs_procurement_share", "outcome_vs_markup_career",
+                 "heatmap_procurement_share_markup_career"):
+        for ext in ("png", "svg"):
+            path = report / f"{stem}.{ext}"
+            assert str(path) in listed and path.stat().st_size > 5_000
+            assert path.read_bytes()[:4] == (b"\x89PNG" if ext == "png" else b"<?xm")
+    table = pd.read_csv(report / "summary.csv")
+    assert len(table) == 2 * 4  # scenario x grid point
+    assert (table["runs_ok"] == 2).all() and (table["runs_failed"] == 0).all()
+    assert {"excess_deaths_mean", "excess_deaths_p10", "peak_cdr_p90"} <= set(table.columns)
+    markdown = (report / "summary.md").read_text()
+    assert markdown.startswith("| scenario | procurement_share | markup_career | runs (ok/failed) |")
+    assert len(markdown.strip().splitlines()) == 2 + 8
+
+
+def test_report_of_a_folder_that_is_no_sweep_is_a_one_line_error(tmp_path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("error: sweep_dir: ")
+
+
+@pytest.mark.parametrize("method, n, columns", [("morris", 2, ["mu_star", "mu_star_conf", "sigma"]),
+                                                 ("sobol", 2, ["S1", "S1_conf", "ST", "ST_conf"])])
+def test_sensitivity_runs_its_samples_then_writes_indices_and_a_bar_chart(tmp_path, method, n, columns, capsys):
+    spec = tmp_path / "sa.toml"
+    spec.write_text(f'''output = "{tmp_path / 'out'}"
+seeds = 1
+master_seed = 3
+outcomes = ["excess_deaths", "peak_cdr"]
+[fixed]
+n_communes = 4
+commune_side = 6
+[sample]
+method = "{method}"
+n = {n}
+params = ["procurement_share", "markup_career"]
+''')
+    assert main(["sensitivity", str(spec), "--workers", "2", "--quiet", "--outcome", "peak_cdr"]) == 0
+    assert "runs: " in capsys.readouterr().out
+    folder = tmp_path / "out" / "sensitivity"
+    indices = pd.read_csv(folder / f"peak_cdr_{method}.csv")
+    assert list(indices["parameter"]) == ["procurement_share", "markup_career"]
+    assert indices[columns].notna().all().all()
+    for ext in ("md", "png", "svg"):
+        assert (folder / f"peak_cdr_{method}.{ext}").stat().st_size > 200
+    # analysing the finished folder again needs no run; a missing outcome is a one-line error
+    assert main(["sensitivity", str(tmp_path / "out")]) == 0
+    assert (folder / f"excess_deaths_{method}.csv").exists()
+    assert main(["sensitivity", str(tmp_path / "out"), "--outcome", "cadres_purged"]) == 2
+    assert "error: outcome: " in capsys.readouterr().err
+
+
+def test_sensitivity_refuses_a_grid_sweep(small_sweep, capsys):
+    assert main(["sensitivity", str(small_sweep[0].output)]) == 2
+    assert capsys.readouterr().err.startswith("error: sweep_dir: ")
+    assert not (small_sweep[0].output / "sensitivity").exists()
