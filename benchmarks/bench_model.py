@@ -187,6 +187,15 @@ def measure_phases(size: str, months: int) -> dict:
             "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}}
 
 
+def measure_reference(size: str, months: int, warmup: int) -> dict:
+    """The idiomatic-Mesa reference against the vectorised Village (see idiomatic_reference.py)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import idiomatic_reference
+
+    n_communes, side = CONFIGS[size]
+    return idiomatic_reference.compare(n_communes, side, months, warmup, SEED)
+
+
 def _child(kind: str, **kw) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON."""
     cmd = [sys.executable, os.path.abspath(__file__), "--child", json.dumps({"kind": kind, **kw})]
@@ -220,13 +229,17 @@ def main(argv=None) -> None:
     ap.add_argument("--months", type=int, default=None, help="timed months per run (default 12)")
     ap.add_argument("--reps", type=int, default=None, help="replications (fastest kept; default 3)")
     ap.add_argument("--no-materialised", action="store_true", help="skip the Peasant-object runs")
+    ap.add_argument("--no-reference", action="store_true", help="skip the idiomatic-Mesa reference")
+    ap.add_argument("--ref-months", type=int, default=3,
+                    help="months of the idiomatic reference (from January 1959; default 3)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.child:
         spec = json.loads(args.child)
         kind = spec.pop("kind")
-        fn = {"speed": measure_speed, "trace": measure_tracemalloc, "phases": measure_phases}[kind]
+        fn = {"speed": measure_speed, "trace": measure_tracemalloc, "phases": measure_phases,
+              "reference": measure_reference}[kind]
         print(json.dumps(fn(**spec)))
         return
 
@@ -268,6 +281,23 @@ def main(argv=None) -> None:
               f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {r['rss_growth_per_peasant']:.0f} B, "
               f"person arrays {r['people_bytes_per_peasant']:.1f} B)")
     print()
+    if not args.no_reference:
+        print("idiomatic Mesa reference of the peasant month (benchmarks/idiomatic_reference.py): "
+              f"{args.ref_months} months from January 1959, identical starting state and random stream")
+        for size in [s for s in sizes if s in ("10k", "100k")]:
+            r = _child("reference", size=size, months=args.ref_months, warmup=24)
+            pm = r["peasant_months"]
+            vec, ref = r["vec_peasant_month_s"] / pm * 1e9, r["ref_peasant_month_s"] / pm * 1e9
+            vc, rc = r["vec_peasant_month_cpu_s"] / pm * 1e9, r["ref_peasant_month_cpu_s"] / pm * 1e9
+            same = all(row["alive_identical"] and row["hunger_identical"] for row in r["rows"])
+            dbmi = max(row["max_abs_bmi_diff"] for row in r["rows"])
+            print(f"  {size:>5}: vectorised {vec:6.0f} ns/pm, idiomatic {ref:7.0f} ns/pm -> {ref / vec:5.1f}x wall, "
+                  f"{rc / vc:5.1f}x cpu; outcomes identical: {same}, max |dBMI| {dbmi:.1e}", flush=True)
+            if size == "100k":
+                ok = ref / vec >= 25 and rc / vc >= 25
+                print(f"  >= 25x the idiomatic reference at 100k: {'MET' if ok else 'NOT MET'} "
+                      f"({ref / vec:.1f}x wall, {rc / vc:.1f}x cpu)")
+        print()
     phase_size = "100k" if "100k" in sizes else sizes[0]
     ph = _child("phases", size=phase_size, months=months)
     print(f"phase breakdown at {phase_size}, one run of {months} months "
