@@ -1,0 +1,172 @@
+"""The state (ODD 7.9): exports out of central stocks, the retreat trigger, imports after the
+retreat, resales to deficit communes, towns, usable steel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import set_month, small_model
+
+from greatleap.calendar import month_index
+
+
+def test_exports_leave_the_central_stock():
+    m = set_month(small_model(exports=True), (1959, 3))
+    before = m.state.stock
+    exports, imports = m.state.trade(m)
+    assert exports > 0 and imports == 0
+    assert m.state.stock == pytest.approx(before - exports)
+    off = set_month(small_model(exports=False), (1959, 3))
+    before = off.state.stock
+    assert off.state.trade(off) == (0.0, 0.0) and off.state.stock == before
+
+
+def test_exports_stop_when_the_centre_retreats():
+    m = set_month(small_model(exports=True), (1959, 3))
+    m.state.retreated, m.state.retreat_t = True, m.t
+    assert m.state.trade(m)[0] == 0.0
+
+
+def test_exports_appear_in_a_run_and_vanish_without_them():
+    on = small_model(seed=1, end_year=1958).run().monthly_frame()
+    off = small_model(seed=1, end_year=1958, exports=False).run().monthly_frame()
+    assert (on["exports_kg"] > 0).all()
+    assert (off["exports_kg"] == 0).all()
+    assert off["central_stock_kg"].iloc[-1] > on["central_stock_kg"].iloc[-1]
+
+
+def _low_stocks(m, months_of_demand):
+    m.state.stock = months_of_demand * m.state.base_demand(m)
+
+
+def test_the_centre_retreats_when_its_stocks_fall_below_the_threshold():
+    m = set_month(small_model(retreat_rule="endogenous", retreat_threshold=1.0), (1959, 5))
+    _low_stocks(m, 2.0)
+    m.state.check_retreat(m)
+    assert not m.state.retreated
+    _low_stocks(m, 0.5)
+    m.state.check_retreat(m)
+    assert m.state.retreated and m.state.retreat_t == m.t
+
+
+def test_no_endogenous_retreat_before_1959_nor_under_the_never_rule():
+    early = set_month(small_model(retreat_rule="endogenous", retreat_threshold=1.0), (1958, 11))
+    _low_stocks(early, 0.1)
+    early.state.check_retreat(early)
+    assert not early.state.retreated
+    never = set_month(small_model(retreat_rule="never"), (1960, 5))
+    _low_stocks(never, 0.0)
+    never.state.check_retreat(never)
+    assert not never.state.retreated
+
+
+def test_the_calendar_rule_retreats_on_the_historical_date():
+    m = small_model(retreat_rule="calendar")
+    cal = m.calendar.retreat
+    before = cal[0] * 12 + cal[1] - 2
+    set_month(m, (before // 12, before % 12 + 1))
+    m.state.check_retreat(m)
+    assert not m.state.retreated
+    set_month(m, cal)
+    m.state.check_retreat(m)
+    assert m.state.retreated
+
+
+def test_imports_start_after_the_retreat():
+    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1959, 5))
+    assert not m.state.imports_on(m)
+    m.state.retreated, m.state.retreat_t = True, m.t
+    assert not m.state.imports_on(m)  # the first shiploads take time
+    set_month(m, (1959, 8))
+    assert m.state.imports_on(m)
+    before = m.state.stock
+    exports, imports = m.state.trade(m)
+    assert imports > 0 and m.state.stock == pytest.approx(before + imports - exports)
+
+
+def test_in_a_run_imports_arrive_only_after_the_retreat():
+    frame = small_model(seed=1, retreat_rule="calendar").run().monthly_frame().set_index("date")
+    assert (frame.loc[:"1960-10", "imports_kg"] == 0).all()
+    assert (frame.loc["1961-01":, "imports_kg"] > 0).all()
+    assert (frame.loc["1960-11":, "retreat"] == 1).all() and (frame.loc[:"1960-10", "retreat"] == 0).all()
+
+
+def test_accepting_aid_brings_imports_from_late_1959_without_a_retreat():
+    m = set_month(small_model(accept_aid=True, retreat_rule="never"), (1959, 11))
+    assert m.state.imports_on(m)
+    refuse = set_month(small_model(accept_aid=False, retreat_rule="never"), (1959, 11))
+    assert not refuse.state.imports_on(refuse)
+
+
+def _resales(share, delay=3):
+    m = set_month(small_model(resale_share=share, resale_delay=delay), (1959, 4))
+    need = np.full(m.communes.n, 10_000.0)
+    food = need.copy()
+    food[0] = 0.0  # one commune has nothing left
+    m.state.stock = 1e9
+    m.state.request_resales(m, food, need, np.ones(m.communes.n))
+    early = m.state.deliver_resales(m)
+    set_month(m, (1959, 4 + delay))
+    before = m.state.stock
+    delivered = m.state.deliver_resales(m)
+    assert m.state.stock == pytest.approx(before - delivered.sum())
+    return early, delivered
+
+
+def test_resales_reach_deficit_communes_late_and_only_in_part():
+    early, delivered = _resales(0.5)
+    assert early.sum() == 0  # not yet
+    assert 0 < delivered[0] <= 0.5 * 10_000.0
+    assert (delivered[1:] == 0).all()  # communes with food enough get nothing
+    assert _resales(1.0)[1][0] == pytest.approx(2 * delivered[0])
+    assert _resales(0.0)[1].sum() == 0
+
+
+def test_an_inflated_report_hides_a_communes_need_from_the_state():
+    m = set_month(small_model(resale_share=1.0, resale_delay=0), (1959, 4))
+    m.state.stock = 1e9
+    need, food = np.full(m.communes.n, 10_000.0), np.zeros(m.communes.n)
+    ratio = np.ones(m.communes.n)
+    ratio[1] = 2.0
+    m.state.request_resales(m, food, need, ratio)
+    delivered = m.state.deliver_resales(m)
+    assert delivered[1] == pytest.approx(0.5 * delivered[0])
+
+
+def test_resales_never_draw_central_stocks_below_a_month_of_urban_demand():
+    m = set_month(small_model(resale_share=1.0, resale_delay=0), (1959, 4))
+    m.state.stock = 1.5 * m.state.base_demand(m)
+    m.state.request_resales(m, np.zeros(m.communes.n), np.full(m.communes.n, 1e9), np.ones(m.communes.n))
+    m.state.deliver_resales(m)
+    assert m.state.stock == pytest.approx(m.state.base_demand(m))
+
+
+def test_town_rations_are_cut_when_central_stocks_run_low():
+    m = small_model()
+    m.state.stock = 12 * m.state.base_demand(m)
+    full = m.state.ration_factor(m)
+    m.state.stock = 0.2 * m.state.base_demand(m)
+    assert m.state.ration_factor(m) < full == 1.0
+    eaten, fill = m.state.feed_towns(m)
+    assert m.state.stock >= 0 and fill < 1.0
+
+
+def test_industrial_recruitment_moves_villagers_to_the_towns():
+    m = small_model(seed=1, industrial_recruitment=0.1, end_year=1958).run()
+    frame = m.monthly_frame().set_index("date")
+    assert frame.loc["1958-12", "urban_population"] > 1.05 * frame.loc["1958-02", "urban_population"]
+    none = small_model(seed=1, industrial_recruitment=0.0, end_year=1958).run().monthly_frame().set_index("date")
+    assert none.loc["1958-12", "urban_population"] < frame.loc["1958-12", "urban_population"]
+
+
+def test_only_the_usable_share_of_backyard_steel_counts():
+    frame = small_model(seed=1, end_year=1958, steel_usable=0.25).run().monthly_frame()
+    steel = frame["steel_kg"]
+    assert steel.sum() > 0
+    np.testing.assert_allclose(frame["steel_usable_kg"], 0.25 * steel)
+
+
+def test_central_stocks_start_at_the_given_months_of_urban_demand():
+    m = small_model(central_stock_months=5.0)
+    assert m.state.stock == pytest.approx(5.0 * m.state.base_demand(m))
+    assert month_index(m.start) == month_index((1957, 1))
