@@ -14,7 +14,7 @@ from solara.components.echarts import EchartsWidget
 
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY
 from greatleap.visualization import app
-from greatleap.visualization.session import Session, control_params
+from greatleap.visualization.session import Session, control_params, scenario_values
 
 
 @pytest.fixture
@@ -129,3 +129,30 @@ def test_every_scenario_title_is_offered(dashboard):
     _, rc = dashboard
     offered = rc.find(v.Select, label="Scenario").widget.items
     assert len(offered) == len(SCENARIOS)
+
+
+def test_buttons_grey_out_when_the_run_ends():
+    values = scenario_values("baseline")
+    values.update(n_communes=1, commune_side=3, end_year=values["start_year"])  # one year
+    session = Session(values=values)
+    _, rc = solara.render(app.Page(session=session), handle_error=False)
+    try:
+        for _ in range(12):
+            click(rc, "Step")
+        assert text_of(rc, "gl-counter") == "Month 12 of 12"
+        assert not session.running
+        assert rc.find(v.Btn, children=["Step"]).widget.disabled
+        assert rc.find(v.Btn, children=["Play"]).widget.disabled
+        click(rc, "Reset")
+        assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+    finally:
+        rc.close()
+
+
+def test_a_negative_seed_is_refused_with_a_message(dashboard):
+    session, rc = dashboard
+    old = session.model
+    rc.find(v.TextField, label="Seed").widget.v_model = "-3"
+    click(rc, "Reset")
+    assert session.model is old
+    assert "seed: got -3" in rc.find(v.Alert, type="error").widget.children[0]

@@ -74,6 +74,17 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
 
 
 @solara.component
+def Transport(session: Session, tick: solara.Reactive[int], playing: solara.Reactive[bool], on_step, on_reset):
+    """Play/Pause, Step, Reset: re-rendered each month so they grey out when the run ends."""
+    tick.value  # subscribe
+    with solara.Row(gap="8px"):
+        solara.Button("Pause" if playing.value else "Play", color="primary",
+                      on_click=lambda: playing.set(not playing.value), disabled=not session.running)
+        solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not session.running)
+        solara.Button("Reset", color="primary", on_click=on_reset)
+
+
+@solara.component
 def Downloads(session: Session):
     def csv():
         return session.csv_bytes()
@@ -155,18 +166,13 @@ def Page(session: Session | None = None):
     with solara.Columns([1, 3]):
         with solara.Column(gap="8px"):
             solara.HTML(tag="h3", unsafe_innerHTML=TITLE)
-            with solara.Row(gap="8px"):
-                solara.Button("Pause" if playing.value else "Play", color="primary",
-                              on_click=lambda: playing.set(not playing.value), disabled=not session.running)
-                solara.Button("Step", color="primary", on_click=step_once,
-                              disabled=playing.value or not session.running)
-                solara.Button("Reset", color="primary", on_click=rebuild)
+            Transport(session, tick, playing, step_once, rebuild)
             solara.SliderInt("Speed (months per second)", value=speed, min=1, max=12, tick_labels="end_points")
             solara.Select("Scenario", values=list(SCENARIO_BY_TITLE), value=SCENARIO_TITLES[scenario.value],
                           on_value=choose_scenario)
             solara.Select("Compare with", values=[NO_COMPARE] + [t for t in SCENARIO_BY_TITLE],
                           value=compare.value, on_value=choose_compare)
-            solara.InputInt("Seed", value=seed)
+            solara.InputInt("Seed", value=seed, continuous_update=True)
             if pending:
                 solara.Warning("Settings changed: press Reset to start again with them.", dense=True)
             if error.value:
