@@ -1,0 +1,217 @@
+"""Parameters and the `greatleap run` command: every out-of-range parameter and unknown scenario
+gives one clear line naming the field and its range (exit code 2, no traceback); runs write their
+tables and never overwrite results silently."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import subprocess_env
+
+from greatleap import params as params_module
+from greatleap.cli import main
+from greatleap.errors import InputError
+from greatleap.model import FamineModel
+from greatleap.params import PARAMS, SCENARIOS, resolve
+
+NUMERIC = [p for p in PARAMS.values() if p.type in (int, float)]
+SWITCHES = [p for p in PARAMS.values() if p.type is bool]
+CHOICES = [p for p in PARAMS.values() if p.choices]
+SMALL_RUN = ["--set", "n_communes=4", "--set", "commune_side=6"]
+TABLES = ("monthly", "annual", "communes", "officials")
+
+
+def _outside(p):
+    """A value just below and one just above the allowed range."""
+    if p.type is int:
+        return [p.low - 1, p.high + 1]
+    step = max(1e-3, 1e-3 * (p.high - p.low))
+    return [p.low - step, p.high + step]
+
+
+def _range_text(p) -> str:
+    return f"[{p.low}, {p.high}]"
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ") and "Traceback" not in err
+    return lines[0]
+
+
+# ---- the registry -----------------------------------------------------------------------------
+def test_every_parameter_is_declared_once_with_a_default_inside_its_range():
+    names = [p.name for p in params_module._PARAM_LIST]
+    assert len(names) == len(set(names)) == len(PARAMS)
+    for p in PARAMS.values():
+        assert p.check(p.default) == p.default, p.name
+        assert p.unit and p.label and p.meaning, p.name
+        assert p.kind in (params_module.UNCERTAINTY, params_module.LEVER, params_module.SETUP), p.name
+        if p.type in (int, float):
+            assert p.low <= p.default <= p.high, p.name
+
+
+def test_every_scenario_named_in_the_issue_exists_and_resolves():
+    required = {"baseline", "honest_reporting", "flexible_quotas", "no_lushan_purge", "no_exports_accept_aid",
+                "no_dining_halls", "no_backyard_furnaces", "exit_right_kept", "weather_only", "policy_only"}
+    assert required <= set(SCENARIOS)
+    for name, overrides in SCENARIOS.items():
+        values = resolve(name)
+        assert set(values) == set(PARAMS)
+        for key, value in overrides.items():
+            assert values[key] == value and value != PARAMS[key].default, (name, key)
+    assert SCENARIOS["baseline"] == {}
+
+
+# ---- errors from the Python API ------------------------------------------------------------------
+@pytest.mark.parametrize("p", NUMERIC, ids=lambda p: p.name)
+def test_an_out_of_range_number_names_the_field_and_its_range(p):
+    for bad in _outside(p):
+        with pytest.raises(InputError) as info:
+            resolve("baseline", **{p.name: bad})
+        assert info.value.field == p.name
+        message = str(info.value)
+        assert message.startswith(f"{p.name}: ") and _range_text(p) in message and "\n" not in message
+
+
+def test_the_model_refuses_bad_parameters_naming_the_field():
+    with pytest.raises(InputError, match=r"^n_communes: .*\[1, 400\]") as info:
+        FamineModel(n_communes=0)
+    assert info.value.field == "n_communes"
+    with pytest.raises(InputError) as info:
+        FamineModel(scenario="nope")
+    assert info.value.field == "scenario" and "baseline" in str(info.value)
+    with pytest.raises(InputError) as info:
+        FamineModel(no_such_parameter=1)
+    assert info.value.field == "no_such_parameter"
+    with pytest.raises(InputError) as info:
+        FamineModel(start_year=1960, end_year=1958)
+    assert info.value.field == "end_year"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "0.5", None, True])
+def test_a_number_parameter_refuses_non_numbers(bad):
+    with pytest.raises(InputError) as info:
+        resolve("baseline", weather_scale=bad)
+    assert info.value.field == "weather_scale"
+
+
+def test_a_whole_number_parameter_refuses_fractions():
+    with pytest.raises(InputError, match="whole number"):
+        resolve("baseline", n_communes=2.5)
+    assert resolve("baseline", n_communes=4.0)["n_communes"] == 4
+
+
+# ---- errors from the command line ------------------------------------------------------------------
+@pytest.mark.parametrize("p", NUMERIC, ids=lambda p: p.name)
+def test_cli_out_of_range_number_is_one_line_naming_field_and_range(p, capsys):
+    for bad in _outside(p):
+        assert main(["run", "--set", f"{p.name}={bad}"]) == 2
+        line = _one_error_line(capsys)
+        assert f"{p.name}: " in line and _range_text(p) in line
+
+
+@pytest.mark.parametrize("p", SWITCHES + CHOICES, ids=lambda p: p.name)
+def test_cli_bad_switch_or_choice_is_one_line_naming_field_and_allowed_values(p, capsys):
+    assert main(["run", "--set", f"{p.name}=maybe"]) == 2
+    line = _one_error_line(capsys)
+    assert f"{p.name}: " in line
+    if p.choices:
+        assert all(repr(c) in line for c in p.choices)
+    else:
+        assert "true or false" in line
+
+
+@pytest.mark.parametrize("argv, field", [
+    (["run", "--scenario", "nope"], "scenario"),
+    (["run", "--set", "n_communes=0"], "n_communes"),
+    (["run", "--set", "dining_halls=maybe"], "dining_halls"),
+    (["run", "--set", "unknown=1"], "unknown"),
+    (["run", "--set", "n_communes=many"], "n_communes"),
+    (["run", "--set", "weather_scale=nan"], "weather_scale"),
+    (["run", "--set", "n_communes"], "--set"),
+    (["run", "--set", "start_year=1960", "--set", "end_year=1958"], "end_year"),
+    (["run", "--seed", "abc"], "seed"),
+])
+def test_cli_bad_input_exits_2_with_one_line_naming_the_field(argv, field, capsys):
+    assert main(argv) == 2
+    line = _one_error_line(capsys)
+    assert field in line
+
+
+def test_cli_unknown_scenario_lists_the_scenarios(capsys):
+    assert main(["run", "--scenario", "nope"]) == 2
+    line = _one_error_line(capsys)
+    assert "'nope'" in line and all(name in line for name in SCENARIOS)
+
+
+@pytest.mark.parametrize("argv", [["run", "--scenario", "nope"], ["run", "--set", "n_communes=0"]])
+def test_the_installed_command_exits_2_with_one_line_and_no_traceback(argv):
+    for command in ([sys.executable, "-m", "greatleap"], [str(Path(sys.executable).parent / "greatleap")]):
+        out = subprocess.run(command + argv, capture_output=True, text=True, timeout=120, env=subprocess_env())
+        assert out.returncode == 2, out.stderr
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+        assert "Traceback" not in out.stderr and out.stdout == ""
+
+
+def test_the_params_and_scenarios_commands_list_everything(capsys):
+    assert main(["params"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in PARAMS)
+    assert main(["scenarios"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in SCENARIOS)
+
+
+# ---- outputs -----------------------------------------------------------------------------------
+def _files(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {f.name: (f.stat().st_mtime_ns, f.read_bytes()) for f in sorted(folder.iterdir())}
+
+
+def test_run_writes_every_table_as_parquet_and_csv_and_prints_the_summary(tmp_path, capsys):
+    out = tmp_path / "baseline"
+    assert main(["run", "--scenario", "baseline", "--seed", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "excess deaths" in printed and "peak crude death rate" in printed and "procurement" in printed
+    assert sorted(f.name for f in out.iterdir()) == sorted(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))
+    for table in TABLES:
+        parquet, csv = pd.read_parquet(out / f"{table}.parquet"), pd.read_csv(out / f"{table}.csv")
+        assert len(parquet) > 0, table
+        assert list(parquet.columns) == list(csv.columns)
+        pd.testing.assert_frame_equal(parquet, csv, check_dtype=False, check_exact=False, rtol=1e-9)
+    monthly = pd.read_parquet(out / "monthly.parquet")
+    assert len(monthly) == 72 and monthly["date"].iloc[0] == "1957-01" and monthly["date"].iloc[-1] == "1962-12"
+    communes = pd.read_parquet(out / "communes.parquet")
+    assert len(communes) == PARAMS["n_communes"].default * 6
+
+
+def test_run_refuses_to_overwrite_results_without_overwrite(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["run", "--seed", "1", "--out", str(out), *SMALL_RUN]) == 0
+    capsys.readouterr()
+    before = _files(out)
+    assert main(["run", "--seed", "2", "--out", str(out), *SMALL_RUN]) == 2
+    line = _one_error_line(capsys)
+    assert "--out" in line and "--overwrite" in line
+    assert _files(out) == before  # untouched, no temporary files left behind
+    assert main(["run", "--seed", "2", "--out", str(out), "--overwrite", *SMALL_RUN]) == 0
+    after = _files(out)
+    assert set(after) == set(before)
+    assert after["monthly.csv"][1] != before["monthly.csv"][1]  # a different seed's results
+
+
+def test_run_refuses_a_folder_holding_any_one_of_its_tables_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "partial"
+    out.mkdir()
+    (out / "communes.csv").write_text("someone else's table\n")
+    assert main(["run", "--seed", "1", "--out", str(out), *SMALL_RUN]) == 2
+    _one_error_line(capsys)
+    assert [f.name for f in out.iterdir()] == ["communes.csv"]
+    assert (out / "communes.csv").read_text() == "someone else's table\n"
