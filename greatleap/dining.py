@@ -3,7 +3,7 @@
 Rules in plain words:
 - Outside the hall period, the collective's grain left after procurement and seed is shared out
   to households by size at each harvest, and each household eats from its own store, spreading it
-  over the months to the next harvest and never eating more than its need.
+  over the months to the next harvest and eating at most a little over its need.
 - When halls open (October 1958) participating households hand their stores to the hall; what
   the collective keeps at later harvests stays in the hall's larder, except the share of the
   households that do not take part.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 OVEREATING = 1.2  # what a free hall's diners eat, as a multiple of need
+CATCH_UP = 1.15  # with grain enough, the thin eat a little over need and regain weight
 
 
 def months_to_next_harvest(month: int) -> int:
@@ -58,7 +59,7 @@ def open_halls(model) -> None:
 def household_meals(model, need_kg_hh: np.ndarray, months_left: int) -> np.ndarray:
     """Grain (kg) each household eats from its own store this month."""
     hh = model.households
-    eat = np.minimum(need_kg_hh, hh.stock / months_left)
+    eat = np.minimum(CATCH_UP * need_kg_hh, hh.stock / months_left)
     if model.halls_open():
         eat = np.where(hh.in_hall, 0.0, eat)
     hh.stock -= eat
@@ -83,7 +84,7 @@ def hall_meals(model, need_kg_hh: np.ndarray, workers_share_hh: np.ndarray,
     else:
         spread = com.granary / months_left
         waste_share = p["hall_waste"]
-        used = np.minimum(demand / (1.0 - waste_share), spread)
+        used = np.minimum(CATCH_UP * demand / (1.0 - waste_share), spread)
     com.granary -= used
     eaten = used * (1.0 - waste_share)
     fill = np.divide(eaten, demand, out=np.zeros(com.n), where=demand > 0)  # >1 in free eating

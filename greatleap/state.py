@@ -40,6 +40,7 @@ class State:
         self.retreated = False
         self.retreat_t: int | None = None
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
+        self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
         self.flows = {}
 
     def base_demand(self, model) -> float:
@@ -54,15 +55,24 @@ class State:
         return mt_per_year * 1e9 * self.scale / 12.0
 
     # ---- retreat -------------------------------------------------------------------------
+    def stock_months(self, model) -> float:
+        return self.stock / max(self.base_demand(model), 1e-9)
+
     def check_retreat(self, model) -> None:
+        """The centre compares its stocks with what it normally holds at this time of year
+        (learnt in the first year of the run): granaries are always low before the autumn
+        harvest, so only a fall far below the seasonal norm alarms it."""
         rule = model.p["retreat_rule"]
+        months = self.stock_months(model)
+        if model.t < 12:
+            self.normal_stock[model.ym[1]] = months
         if self.retreated or rule == "never":
             return
         if rule == "calendar":
             trigger = month_index(model.ym) >= month_index(model.calendar.retreat)
         else:
-            low = self.stock < model.p["retreat_threshold"] * self.base_demand(model)
-            trigger = low and model.ym[0] >= 1959
+            norm = self.normal_stock.get(model.ym[1], months)
+            trigger = model.t >= 12 and months < model.p["retreat_threshold"] * norm
         if trigger:
             self.retreated, self.retreat_t = True, model.t
 

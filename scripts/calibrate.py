@@ -1,0 +1,88 @@
+"""Calibrate the baseline on the four national series (docs/calibration.md).
+
+A Latin hypercube over the uncertain parameters below; each point is run for a few seeds at a
+reduced size and scored by its squared distance to the record of 1957-62 (output index, claimed/
+true ratio of 1958-59, procurement share, registered death rate), each series scaled by its
+spread. Prints the best points; nothing is written to params.py by this script.
+
+    .venv/bin/python scripts/calibrate.py --points 200 --seeds 3 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+from scipy.stats import qmc
+
+SPACE = {
+    "retention_floor": (150.0, 300.0),
+    "retreat_threshold": (0.1, 0.6),
+    "purge_prob_after": (0.2, 0.8),
+    "markup_target": (0.3, 1.2),
+    "official_markup": (0.1, 0.6),
+    "procurement_share": (0.22, 0.32),
+    "quota_weight_current": (0.0, 0.4),
+    "free_eating": (1.1, 2.0),
+    "coercion_kcal": (0.0, 400.0),
+    "labour_elasticity": (0.2, 0.6),
+    "urban_ration": (330.0, 460.0),
+    "non_grain_kcal": (400.0, 600.0),
+}
+SCALE = {"output_index": 10.0, "report_ratio": 0.2, "procurement_share": 0.04, "cdr_registered": 4.0}
+YEARS = range(1957, 1963)
+
+
+def score(point: dict, seeds: int, size: dict) -> tuple[float, dict]:
+    from greatleap.history import model_series, national_record
+    from greatleap.params import resolve
+    from greatleap.runner import run_one
+
+    record = national_record()
+    runs = [model_series(run_one(resolve("baseline", **size, **point), s)["annual"]) for s in range(1, seeds + 1)]
+    mean = sum(runs) / len(runs)
+    total = 0.0
+    for key, scale in SCALE.items():
+        for year in YEARS:
+            target = record[key].get(year, np.nan)
+            if np.isfinite(target):
+                total += ((mean.loc[year, key] - target) / scale) ** 2
+    return total, {k: mean[k].round(3).tolist() for k in SCALE}
+
+
+def _task(args):
+    point, seeds, size = args
+    try:
+        return point, *score(point, seeds, size)
+    except Exception as exc:  # a point the model rejects scores worst
+        return point, float("inf"), {"error": repr(exc)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--points", type=int, default=200)
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--master-seed", type=int, default=20261129)
+    ap.add_argument("--communes", type=int, default=9)
+    ap.add_argument("--side", type=int, default=8)
+    args = ap.parse_args()
+    names = list(SPACE)
+    sample = qmc.LatinHypercube(d=len(names), seed=args.master_seed).random(args.points)
+    lo, hi = np.array([SPACE[n][0] for n in names]), np.array([SPACE[n][1] for n in names])
+    points = [dict(zip(names, map(float, lo + u * (hi - lo)))) for u in sample]
+    size = {"n_communes": args.communes, "commune_side": args.side}
+    results = []
+    with ProcessPoolExecutor(args.workers) as pool:
+        for point, s, series in pool.map(_task, [(p, args.seeds, size) for p in points]):
+            results.append((s, point, series))
+            print(json.dumps({"score": s, "point": point}), flush=True)
+    results.sort(key=lambda r: r[0])
+    for s, point, series in results[:5]:
+        print("BEST", json.dumps({"score": s, "point": point, "series": series}))
+
+
+if __name__ == "__main__":
+    main()
