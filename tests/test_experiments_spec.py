@@ -92,14 +92,22 @@ def test_bad_spec_is_rejected_by_the_cli_before_any_run_or_file(tmp_path, capsys
     assert main(["sweep", str(spec), "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
 
 
-def test_a_folder_holding_another_design_is_not_overwritten(tmp_path):
-    spec = parse_spec({"output": str(tmp_path / "s"), "seeds": 2})
-    SweepStore(spec.output).open_for(spec.to_dict(), build_design(spec))
-    changed = parse_spec({"output": str(tmp_path / "s"), "seeds": 3})
+@pytest.mark.parametrize("change", [{"seeds": 3}, {"fixed": {"n_communes": 9}}, {"outcomes": ["peak_cdr"]}])
+def test_a_folder_holding_another_sweep_is_not_resumed_into(tmp_path, change):
+    raw = {"output": str(tmp_path / "s"), "seeds": 2, "fixed": {"n_communes": 4}}
+    spec = parse_spec(raw)
+    assert SweepStore(spec.output).open_for(spec, build_design(spec)) is False
+    assert SweepStore(spec.output).open_for(spec, build_design(spec)) is True  # same sweep: resume
+    changed = parse_spec({**raw, **change})
     with pytest.raises(InputError) as err:
-        SweepStore(changed.output).open_for(changed.to_dict(), build_design(changed))
+        SweepStore(changed.output).open_for(changed, build_design(changed))
     assert err.value.field == "output"
+
+
+def test_a_folder_that_is_not_a_sweep_is_not_written_into(tmp_path):
+    spec = parse_spec({"output": str(tmp_path / "other")})
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("mine")
     with pytest.raises(InputError):
-        SweepStore(tmp_path / "other").open_for(spec.to_dict(), build_design(spec))
+        SweepStore(spec.output).open_for(spec, build_design(spec))
+    assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["notes.txt"]

@@ -86,9 +86,15 @@ def run_params(spec: Spec, row: dict[str, Any]) -> dict[str, Any]:
     return resolve(row["scenario"], **spec.fixed, **point)
 
 
-def design_hash(design: pd.DataFrame) -> str:
-    """Fingerprint of the design, stored in the manifest: resuming a changed design is refused."""
-    text = design.to_csv(index=False, float_format="%.17g")
+def sweep_fingerprint(spec: Spec, design: pd.DataFrame) -> str:
+    """Hash of everything that decides the stored results: the runs, the base parameters of each
+    scenario (defaults + preset + [fixed]) and the kept outcomes and series. Resuming is refused
+    when it changed, so a store never mixes two different sweeps (or two versions of the defaults)."""
+    import json
+
+    base = {scenario: resolve(scenario, **spec.fixed) for scenario in spec.scenarios}
+    kept = {"outcomes": spec.outcomes, "series": spec.series}
+    text = design.to_csv(index=False, float_format="%.17g") + json.dumps([base, kept], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -85,10 +85,12 @@ def _time_axis(monthly: pd.DataFrame) -> pd.Series:
 def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path) -> list[Path]:
     from matplotlib.figure import Figure
 
-    monthly = store.monthly()
-    numeric = [c for c in monthly.columns if c not in KEY_COLUMNS and c not in ("date", "year", "month")
-               and pd.api.types.is_numeric_dtype(monthly[c])]
-    series = _choose(series, MAIN_SERIES, numeric, "series")
+    columns = store.monthly_columns()
+    time_columns = [c for c in ("date", "year", "month") if c in columns]
+    candidates = [c for c in columns if c not in KEY_COLUMNS and c not in time_columns]
+    series = _choose(series, [c for c in MAIN_SERIES if c in candidates], candidates, "series")
+    # read only what is drawn: a large sweep's monthly store does not fit in memory whole
+    monthly = store.monthly(columns=["run_id", "scenario", *time_columns, *series])
     monthly = monthly.assign(t=_time_axis(monthly))
     scenarios = list(dict.fromkeys(monthly["scenario"]))
     fig = Figure(figsize=(8, 2.3 * len(series)), layout="constrained")

@@ -27,7 +27,7 @@ import pandas as pd
 
 from greatleap.atomic import write_table, write_text
 from greatleap.errors import InputError
-from greatleap.experiments.design import KEY_COLUMNS, design_hash
+from greatleap.experiments.design import KEY_COLUMNS, sweep_fingerprint
 
 PART = re.compile(r"^run-(\d+)\.parquet$")
 OWN_FILES = {"manifest.json", "design.parquet", "monthly", "summary", "report", "sensitivity"}
@@ -44,15 +44,15 @@ class SweepStore:
         self.summary_dir = self.root / "summary"
 
     # ---- creating and resuming --------------------------------------------------------------
-    def open_for(self, spec_dict: dict[str, Any], design: pd.DataFrame) -> bool:
-        """Create the store, or check it holds this very design. True if it already existed."""
-        digest = design_hash(design)
+    def open_for(self, spec, design: pd.DataFrame) -> bool:
+        """Create the store, or check it holds this very sweep. True if it already existed."""
+        digest = sweep_fingerprint(spec, design)
         manifest = self.root / "manifest.json"
         if manifest.exists():
             found = self.manifest().get("design_hash")
             if found != digest:
-                raise InputError("output", f"{self.root} holds a different sweep (its design changed); "
-                                 "choose another output folder or delete that one")
+                raise InputError("output", f"{self.root} holds a different sweep (the design, [fixed], outcomes, "
+                                 "series or the model's defaults changed); choose another output folder")
             self._remove_temporaries()
             return True
         if self.root.exists():
@@ -62,7 +62,7 @@ class SweepStore:
         import greatleap
 
         write_table(design, self.root / "design.parquet")
-        info = {"spec": spec_dict, "design_hash": digest, "n_runs": int(len(design)),
+        info = {"spec": spec.to_dict(), "design_hash": digest, "n_runs": int(len(design)),
                 "greatleap_version": greatleap.__version__,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         write_text(manifest, json.dumps(info, indent=2, default=str) + "\n")  # last: marks the store valid
@@ -114,6 +114,13 @@ class SweepStore:
     def summary(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Every finished run's summary row (ok and failed), sorted by run_id."""
         return _read_parts(self.summary_dir, columns)
+
+    def monthly_columns(self) -> list[str]:
+        """Columns of the monthly parts (from one part's schema), without reading any data."""
+        import pyarrow.parquet as pq
+
+        first = next(iter(sorted(self.monthly_dir.glob("run-*.parquet"))), None) if self.monthly_dir.exists() else None
+        return [] if first is None else list(pq.read_schema(first).names)
 
     def monthly(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Monthly series of every successful run, sorted by run_id then date."""

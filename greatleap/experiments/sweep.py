@@ -42,7 +42,7 @@ def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bo
     design = build_design(spec)  # validates every run's parameters before anything is written
     model_fn = model_fn or default_model()
     store = SweepStore(spec.output)
-    store.open_for(spec.to_dict(), design)
+    store.open_for(spec, design)
     done = store.finished_ids()
     if retry_failed:
         done -= store.failed_ids()
