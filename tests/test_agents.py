@@ -109,6 +109,22 @@ def test_without_materialised_peasants_no_objects_exist_but_any_can_be_had_on_de
     assert _peasants(m) == [agent]
 
 
+@pytest.mark.parametrize("materialise", [True, False])
+def test_asking_for_a_dead_villager_does_not_bring_them_back_onto_the_grid(materialise):
+    m = small_model(seed=1, materialise_peasants=materialise)
+    m.step()
+    dead = int(np.flatnonzero(m.people.view("alive"))[0])
+    m.village.kill(np.array([dead]), cause="baseline")
+    try:
+        agent = m.peasant(dead)
+    except LookupError:  # refusing is one acceptable answer
+        agent = None
+    assert dead not in {a.index for a in _peasants(m)}
+    if agent is not None:
+        assert not agent.alive
+        assert agent.cell is None or agent not in agent.cell.agents
+
+
 def test_without_materialised_peasants_a_run_builds_none():
     m = small_model(seed=1, materialise_peasants=False, end_year=1958).run()
     assert _peasants(m) == []

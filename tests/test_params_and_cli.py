@@ -138,6 +138,7 @@ def test_cli_bad_switch_or_choice_is_one_line_naming_field_and_allowed_values(p,
     (["run", "--set", "n_communes"], "--set"),
     (["run", "--set", "start_year=1960", "--set", "end_year=1958"], "end_year"),
     (["run", "--seed", "abc"], "seed"),
+    (["run", "--seed", "-1", *SMALL_RUN], "seed"),  # numpy refuses negative seeds
 ])
 def test_cli_bad_input_exits_2_with_one_line_naming_the_field(argv, field, capsys):
     assert main(argv) == 2
