@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -68,3 +70,14 @@ def test_sensitivity_refuses_a_grid_sweep(small_sweep, capsys):
     assert main(["sensitivity", str(small_sweep[0].output)]) == 2
     assert capsys.readouterr().err.startswith("error: sweep_dir: ")
     assert not (small_sweep[0].output / "sensitivity").exists()
+
+
+def test_shipped_example_spec_runs_and_reports(tmp_path, capsys):
+    spec = Path(__file__).resolve().parents[1] / "experiments" / "example.toml"
+    out = tmp_path / "example"
+    assert main(["sweep", str(spec), "--workers", "2", "--quiet", "--out", str(out)]) == 0
+    assert "54 runs: 54 ok, 0 failed" in capsys.readouterr().out
+    assert main(["report", str(out)]) == 0
+    assert (out / "report" / "heatmap_procurement_share_markup_career.svg").exists()
+    summary = pd.read_csv(out / "report" / "summary.csv")
+    assert summary["excess_deaths_mean"].notna().all()

@@ -8,8 +8,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 import test_sweep_tasks as tasks
 from conftest import subprocess_env
 from greatleap.cli import main
@@ -19,13 +17,8 @@ from greatleap.experiments.store import SweepStore
 from greatleap.experiments.sweep import run_sweep
 
 
-@pytest.fixture
-def reference(small_sweep):
-    return small_sweep
-
-
-def test_local_sweep_stores_every_run_once_with_its_seed(reference):
-    spec, result = reference
+def test_local_sweep_stores_every_run_once_with_its_seed(small_sweep):
+    spec, result = small_sweep
     assert (result.total, result.ok, result.failed, result.skipped) == (16, 16, 0, 0)
     tasks.assert_each_run_once(spec.output, 16)
     summary = SweepStore(spec.output).summary()
@@ -33,8 +26,8 @@ def test_local_sweep_stores_every_run_once_with_its_seed(reference):
     assert set(summary["scenario"]) == {"baseline", "honest_reporting"}
 
 
-def test_rerunning_a_finished_sweep_runs_nothing(reference, capsys):
-    spec, _ = reference
+def test_rerunning_a_finished_sweep_runs_nothing(small_sweep, capsys):
+    spec, _ = small_sweep
     before = {p.name: p.stat().st_mtime_ns for p in (spec.output / "summary").iterdir()}
     assert main(["sweep", str(spec.output.parent / "spec.toml"), "--workers", "2", "--quiet",
                  "--task", "test_sweep_tasks:model"]) == 0
@@ -42,10 +35,10 @@ def test_rerunning_a_finished_sweep_runs_nothing(reference, capsys):
     assert before == {p.name: p.stat().st_mtime_ns for p in (spec.output / "summary").iterdir()}
 
 
-def test_one_worker_gives_bit_identical_results(reference, tmp_path):
+def test_one_worker_gives_bit_identical_results(small_sweep, tmp_path):
     spec = load_spec(tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out"))
     run_sweep(spec, LocalEngine(1), model_fn=tasks.model, progress=False)
-    tasks.assert_same_results(reference[0].output, spec.output)
+    tasks.assert_same_results(small_sweep[0].output, spec.output)
 
 
 def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, capsys):
@@ -71,23 +64,23 @@ def test_a_run_that_kills_its_worker_fails_alone_and_the_others_succeed(tmp_path
     assert (failed["scenario"] == "honest_reporting").all()
 
 
-def test_a_worker_killed_once_mid_sweep_loses_no_run(reference, tmp_path, monkeypatch):
+def test_a_worker_killed_once_mid_sweep_loses_no_run(small_sweep, tmp_path, monkeypatch):
     monkeypatch.setenv("GREATLEAP_TEST_KILL_MARKER", str(tmp_path / "killed"))
     spec = load_spec(tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out"))
     result = run_sweep(spec, LocalEngine(2), model_fn=tasks.kill_worker_once, progress=False)
     assert (tmp_path / "killed").exists()
     assert (result.ok, result.failed) == (16, 0)
-    tasks.assert_same_results(reference[0].output, spec.output)
+    tasks.assert_same_results(small_sweep[0].output, spec.output)
 
 
-def test_sweep_sigkilled_midway_resumes_with_every_run_exactly_once(reference, tmp_path):
+def test_sweep_sigkilled_midway_resumes_with_every_run_exactly_once(small_sweep, tmp_path):
     spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
     command = [sys.executable, "-m", "greatleap", "sweep", str(spec_path), "--workers", "2", "--quiet",
                "--task", "test_sweep_tasks:model"]
     proc = subprocess.Popen(command, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parts = tmp_path / "out" / "summary"
     deadline = time.monotonic() + 60
-    while len(list(parts.glob("run-*.parquet"))) < 5 if parts.exists() else True:
+    while not parts.exists() or len(list(parts.glob("run-*.parquet"))) < 5:
         assert proc.poll() is None, proc.stderr.read().decode()
         assert time.monotonic() < deadline, "the sweep made no progress"
         time.sleep(0.05)
@@ -98,7 +91,7 @@ def test_sweep_sigkilled_midway_resumes_with_every_run_exactly_once(reference, t
     assert 5 <= done_at_kill < 16, "the kill did not land mid-sweep"
     resumed = subprocess.run(command, env=subprocess_env(), capture_output=True, text=True, timeout=120)
     assert resumed.returncode == 0, resumed.stderr
-    assert f"16 runs, {done_at_kill} already done" in resumed.stdout or "already done" in resumed.stdout
+    assert f"16 runs, {done_at_kill} already done: {16 - done_at_kill} ok" in resumed.stdout
     tasks.assert_each_run_once(tmp_path / "out", 16)
-    tasks.assert_same_results(reference[0].output, tmp_path / "out")
+    tasks.assert_same_results(small_sweep[0].output, tmp_path / "out")
     assert not list((tmp_path / "out").rglob(".tmp-*"))
