@@ -1,0 +1,12 @@
+"""Validation against history: the model-vs-record report and the stylized facts as checks.
+
+- ``runs``: the baseline and the counterfactual presets over N seeds (in parallel), reduced to
+  the tables the checks read;
+- ``checks``: one small named function per stylized fact (numbered as in
+  ``../shared/data/stylized_facts.md``), each returning a ``Verdict``; the facts the model cannot
+  speak to are listed in ``NOT_MODELLED`` with the reason;
+- ``report`` and ``figures``: ``validation.md`` and its PNG figures;
+- ``cli``: the ``greatleap validate`` command.
+
+Every verdict is computed from the model at run time: nothing here knows what the model gives.
+"""
