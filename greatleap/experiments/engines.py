@@ -36,7 +36,7 @@ def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> 
     global _running
     with _running_lock:
         _running += 1
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         out = model_fn(task["params"], task["seed"])
         monthly = out["monthly"]
@@ -56,7 +56,9 @@ def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> 
             _running -= 1
             if _running == 0:
                 _forget_finished_models()
-    record.update(run_id=task["run_id"], elapsed_s=time.perf_counter() - start)
+    # cpu_s is this process's CPU time: the run's own cost, whatever else loads the machine
+    record.update(run_id=task["run_id"], elapsed_s=time.perf_counter() - start,
+                  cpu_s=time.process_time() - cpu_start)
     return record
 
 
@@ -72,7 +74,7 @@ def _forget_finished_models() -> None:
 
 def failed_record(task: dict[str, Any], error: str) -> dict[str, Any]:
     return {"run_id": task["run_id"], "status": "failed", "error": error, "summary": {},
-            "monthly": None, "elapsed_s": 0.0}
+            "monthly": None, "elapsed_s": 0.0, "cpu_s": 0.0}
 
 
 def _init_local_worker(parent_pid: int) -> None:

@@ -26,7 +26,7 @@ from greatleap.experiments.store import SweepStore
 MAIN_SERIES = ["cdr", "kcal_mean", "procurement_share", "population"]
 MAIN_OUTCOMES = ["excess_deaths", "peak_cdr", "report_ratio_1958", "peak_procurement_share"]
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s"}
+NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s", "cpu_s"}
 
 
 def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,

@@ -39,7 +39,7 @@ def analyse(sweep_dir: str | Path, outcome: str = "excess_deaths") -> list[Path]
     summary = store.summary()
     if outcome not in summary.columns:
         kept = [c for c in summary.columns if c not in ("run_id", "scenario", "point", "replicate", "seed",
-                                                        "status", "error", "elapsed_s", *spec["bounds"])]
+                                                        "status", "error", "elapsed_s", "cpu_s", *spec["bounds"])]
         raise InputError("outcome", f"{outcome!r} is not in this sweep; available: {', '.join(kept)}")
     names = list(spec["bounds"])
     problem = {"num_vars": len(names), "names": names, "bounds": [spec["bounds"][n] for n in names]}

@@ -5,7 +5,7 @@ Layout::
     OUT/manifest.json        the spec, the design's hash, versions; written last on creation
     OUT/design.parquet       one row per run (run_id, scenario, point, replicate, seed, varied params)
     OUT/monthly/run-NNNNNNNNN.parquet   the run's monthly series (ok runs only)
-    OUT/summary/run-NNNNNNNNN.parquet   one row: design columns, status, error, outcomes
+    OUT/summary/run-NNNNNNNNN.parquet   one row: design columns, status, error, time, outcomes
 
 Why parts: a single growing Parquet file is unreadable after a kill, and appending to CSV
 duplicated rows in our tests (notes/ecosystem.md §3). Each part is written to a temporary name and
@@ -90,7 +90,8 @@ class SweepStore:
         summary = record.get("summary") or {}
         names = outcomes if outcomes is not None else list(summary)
         row = {**keys, **{k: design_row[k] for k in varied}, "status": record["status"],
-               "error": record.get("error", ""), "elapsed_s": float(record.get("elapsed_s", 0.0))}
+               "error": record.get("error", ""), "elapsed_s": float(record.get("elapsed_s", 0.0)),
+               "cpu_s": float(record.get("cpu_s", 0.0))}
         row.update({name: _as_float(summary.get(name)) for name in names})
         write_table(pd.DataFrame([row]), self.summary_dir / part_name(run_id))
 
