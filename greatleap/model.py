@@ -18,15 +18,20 @@ from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
 from greatleap.ledger import GrainLedger
+from greatleap.errors import InputError
 from greatleap.params import resolve
 from greatleap.state import State
 
 
 def _seed(rng):
-    """Seeds typed into a UI arrive as text."""
+    """A seed: None, a SeedSequence or Generator, or a whole number >= 0 (typed seeds arrive as text)."""
     if isinstance(rng, str):
-        rng = rng.strip()
-        return int(rng) if rng.lstrip("-").isdigit() else rng
+        text = rng.strip()
+        if not text.lstrip("-").isdigit():
+            raise InputError("seed", f"got {rng!r}; allowed: a whole number >= 0")
+        rng = int(text)
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng < 0:
+        raise InputError("seed", f"got {rng}; allowed: a whole number >= 0")
     return rng
 
 
@@ -117,7 +122,10 @@ class FamineModel(Model):
             self.peasant_agents[int(i)] = Peasant(self, int(i), cell)
 
     def peasant(self, index: int) -> Peasant:
-        """The Peasant agent of a person, created on demand when agents are not materialised."""
+        """The Peasant agent of a living person, created on demand when agents are not
+        materialised. The dead and departed have left the grid: asking for them is an error."""
+        if not (0 <= int(index) < self.people.n) or not self.people.alive[int(index)]:
+            raise LookupError(f"person {index} is not a living villager")
         agent = self.peasant_agents.get(int(index))
         if agent is None:
             hh = self.households

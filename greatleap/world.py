@@ -109,14 +109,17 @@ def build_households(model, ids: np.ndarray, p) -> Households:
 
 
 def _kin_partners(rng, commune: np.ndarray, per_official: int) -> np.ndarray:
-    """Each household's kin: a random household of another commune in the same region, if any."""
+    """Each household's kin: a random household of the next commune in the same region (its own
+    commune only when the region has one commune)."""
     n = len(commune)
     region = commune // per_official
-    order = np.lexsort((rng.random(n), region))  # random order within each region
+    order = np.lexsort((rng.random(n), commune))  # by commune, random order within each
     kin = np.empty(n, dtype=np.int64)
     for r in np.unique(region):
         members = order[region[order] == r]
-        kin[members] = np.roll(members, len(members) // 2 if len(members) > 1 else 0)
+        communes = np.unique(commune[members])
+        shift = np.count_nonzero(commune[members] == communes[-1]) if len(communes) > 1 else len(members) // 2
+        kin[members] = np.roll(members, shift)  # equal-sized communes: each lands in the next
     return kin
 
 
