@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from greatleap.cli import main
 from greatleap.errors import InputError
 from greatleap.experiments.design import build_design, run_params
 from greatleap.experiments.spec import load_spec, parse_spec
 from greatleap.experiments.store import SweepStore
+from greatleap.params import PARAMS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -111,3 +114,40 @@ def test_a_folder_that_is_not_a_sweep_is_not_written_into(tmp_path):
     with pytest.raises(InputError):
         SweepStore(spec.output).open_for(spec, build_design(spec))
     assert sorted(p.name for p in (tmp_path / "other").iterdir()) == ["notes.txt"]
+
+
+NUMERIC = sorted(name for name, p in PARAMS.items() if p.type in (int, float) and p.kind != "setup")
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_any_valid_grid_gives_every_combination_within_range(data):
+    names = data.draw(st.lists(st.sampled_from(NUMERIC), min_size=1, max_size=3, unique=True))
+    vary = {}
+    for name in names:
+        p = PARAMS[name]
+        steps = data.draw(st.integers(1, 3))
+        if p.type is int:
+            low = data.draw(st.integers(p.low, p.high - 2))
+            vary[name] = {"low": low, "high": low + steps - 1, "steps": steps}
+        else:
+            low, high = sorted(data.draw(st.lists(st.floats(p.low, p.high), min_size=2, max_size=2, unique=True)))
+            vary[name] = {"low": low, "high": high, "steps": steps}
+    seeds = data.draw(st.integers(1, 3))
+    spec = parse_spec({"output": "x", "seeds": seeds, "vary": vary})
+    design = build_design(spec)
+    assert len(design) == seeds * int(np.prod([len(v) for v in spec.grid.values()]))
+    for name in names:
+        p = PARAMS[name]
+        assert design[name].between(p.low, p.high).all()
+        assert design[name].nunique() == len(spec.grid[name])
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(NUMERIC), excess=st.floats(1e-6, 1e6))
+def test_any_value_outside_a_range_is_rejected_naming_the_parameter(name, excess):
+    p = PARAMS[name]
+    value = p.high + (max(1, round(excess)) if p.type is int else excess)
+    with pytest.raises(InputError) as err:
+        parse_spec({"output": "x", "vary": {name: [p.default, value]}})
+    assert err.value.field == name

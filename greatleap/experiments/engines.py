@@ -92,7 +92,7 @@ def _init_local_worker(parent_pid: int) -> None:
 class LocalEngine:
     """Worker processes on this machine (spawn start method, recycled every few runs)."""
 
-    def __init__(self, workers: int | None = None, max_tasks_per_child: int = 25):
+    def __init__(self, workers: int | None = None, max_tasks_per_child: int = 100):
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.max_tasks_per_child = max_tasks_per_child
         self.description = f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
