@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,14 +22,15 @@ def local_reference(small_sweep):
     return small_sweep[0].output
 
 
-def sweep_command(spec_path, scheduler_file):
-    return [sys.executable, "-m", "greatleap", "sweep", str(spec_path), "--scheduler-file", str(scheduler_file),
-            "--quiet", "--task", "test_sweep_tasks:model"]
+def sweep_command(spec_path, *where):
+    return [sys.executable, "-m", "greatleap", "sweep", str(spec_path), *where, "--quiet",
+            "--task", "test_sweep_tasks:model"]
 
 
 def test_dask_sweep_is_bit_identical_to_the_local_one(dask_cluster, local_reference, tmp_path):
     spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
-    done = subprocess.run(sweep_command(spec_path, dask_cluster), env=subprocess_env(),
+    address = json.loads(dask_cluster.read_text())["address"]  # as a user would pass it: tcp://...
+    done = subprocess.run(sweep_command(spec_path, "--scheduler", address), env=subprocess_env(),
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert "16 runs: 16 ok, 0 failed" in done.stdout
@@ -43,7 +45,7 @@ def test_dask_worker_killed_mid_sweep_and_the_sweep_still_completes(dask_cluster
         client.wait_for_workers(2, timeout=60)
         worker_pids = list(client.run(os.getpid).values())
     spec_path = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
-    proc = subprocess.Popen(sweep_command(spec_path, dask_cluster), env=subprocess_env(),
+    proc = subprocess.Popen(sweep_command(spec_path, "--scheduler-file", str(dask_cluster)), env=subprocess_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parts = tmp_path / "out" / "summary"
     deadline = time.monotonic() + 120
