@@ -86,14 +86,19 @@ def _population_identity(frame, start_population):
     return np.diff(population) - (frame["births"] - frame["deaths"]).to_numpy()
 
 
-@pytest.mark.parametrize("scenario", ["baseline", "lax_registration", "no_exports_accept_aid", "weather_only"])
-def test_births_minus_deaths_is_the_change_in_population(scenario):
-    m = small_model(seed=3, scenario=scenario, flight_propensity=0.3, industrial_recruitment=0.1)
+@pytest.mark.parametrize("scenario, params", [
+    ("baseline", {}), ("no_exports_accept_aid", {}), ("weather_only", {}),
+    ("baseline", EXTREME),  # people flee, are recruited to the towns, sent back down, beaten to death
+])
+def test_births_minus_deaths_is_the_change_in_population(scenario, params):
+    m = small_model(seed=3, scenario=scenario, **params)
     start = m.population()
     frame = m.run().monthly_frame()
     gap = _population_identity(frame, start)
     np.testing.assert_allclose(gap, 0.0, atol=1e-6 * start)
     assert frame["deaths"].sum() > 0 and frame["births"].sum() > 0
+    if params:
+        assert frame["fled"].sum() > 0 and frame["deaths_violence"].sum() > 0
 
 
 def test_deaths_add_up_by_cause_place_and_age():

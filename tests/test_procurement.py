@@ -45,6 +45,21 @@ def test_with_a_harvest_shock_inflexible_quotas_raise_the_procurement_share():
     assert shares["flexible", "shock"] == pytest.approx(shares["flexible", "normal"], abs=0.02)
 
 
+def test_inflexible_quotas_ask_a_bigger_share_of_communes_reporting_more_per_person():
+    m = set_month(small_model(quota_rule="inflexible", quota_progressivity=1.0, official_quota_push=0.0,
+                              commune_fertility_sd=0.0),
+                  (1957, 10))
+    share = m.crops[1].share
+    richness = np.linspace(0.6, 1.4, m.communes.n)
+    m.communes.report_last_year = m.potential * richness
+    reported = share * m.potential * richness
+    rate = procurement.set_quotas(m, reported, reported, share) / reported
+    assert (np.diff(rate) > 0).all()
+    m.p["quota_progressivity"] = 0.0
+    flat = procurement.set_quotas(m, reported, reported, share) / reported
+    np.testing.assert_allclose(flat, flat[0])
+
+
 def test_zealous_officials_push_quotas_up_during_the_leap():
     m = set_month(small_model(official_quota_push=0.5), (1958, 10))
     normal = m.crops[1].share * m.potential
