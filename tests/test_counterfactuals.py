@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import small_model
 
 from greatleap.params import resolve
 from greatleap.runner import run_one
@@ -28,3 +29,13 @@ def test_the_counterfactual_gives_fewer_excess_deaths_than_the_baseline(scenario
     assert other.mean() < baseline.mean(), (
         f"{scenario}: mean excess deaths {other.mean():.1f} vs baseline {baseline.mean():.1f} over "
         f"{len(baseline)} seeds; per seed {np.round(other, 1).tolist()} vs {np.round(baseline, 1).tolist()}")
+
+
+def test_excess_deaths_are_counted_against_the_1957_death_rate_as_documented():
+    """reporters.SUMMARY_OUTCOMES: "Deaths in 1959-61 above the 1957 death rate"."""
+    m = small_model(seed=1, start_year=1955).run()
+    annual = m.annual_frame().set_index("year")
+    rate_1957 = annual.loc[1957, "deaths"] / annual.loc[1957, "population"]
+    famine = annual.loc[[1959, 1960, 1961]]
+    expected = float((famine["deaths"] - rate_1957 * famine["population"]).sum())
+    assert m.summary()["excess_deaths"] == pytest.approx(expected)

@@ -114,3 +114,12 @@ def test_households_spread_their_store_to_the_next_harvest_and_eat_little_beyond
     hh.stock[:] = 20.0
     eaten = dining.household_meals(m, need, 4)
     np.testing.assert_allclose(eaten, 5.0)  # a thin store: spread over four months
+
+
+def test_halls_close_and_private_plots_return_six_months_after_the_retreat():
+    m = set_month(small_model(), (1959, 12))
+    assert m.halls_open() and m.private_plots_abolished()
+    m.state.retreated, m.state.retreat_t = True, m.t - 3
+    assert m.halls_open() and m.private_plots_abolished()
+    m.state.retreat_t = m.t - 6
+    assert not m.halls_open() and not m.private_plots_abolished()

@@ -123,3 +123,13 @@ def test_keeping_the_exit_right_keeps_field_effort_and_the_harvest():
         frame = m.monthly_frame().set_index("date")
         harvests[kept] = frame.loc["1959-10", "harvest_true_kg"]
     assert harvests[True] > 1.05 * harvests[False]
+
+
+def test_the_campaigns_and_long_hours_stop_when_the_centre_retreats():
+    m = set_month(small_model(furnace_share=0.3, irrigation_share=0.3, coercion_kcal=500.0), (1958, 11))
+    furnace, irrigation = labour.campaign_shares(m)
+    assert furnace.sum() > 0 and irrigation.sum() > 0
+    m.state.retreated, m.state.retreat_t = True, m.t
+    furnace, irrigation = labour.campaign_shares(m)
+    assert furnace.sum() == 0 and irrigation.sum() == 0
+    assert (labour.long_hours_kcal(m, np.zeros(5, dtype=np.int8)) == 0).all()

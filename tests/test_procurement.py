@@ -139,3 +139,14 @@ def test_the_equal_retention_scenario_evens_out_grain_across_communes_after_a_ha
         per_person = held / m.commune_population()
         spread[on] = per_person.std() / per_person.mean()
     assert spread[True] < 0.5 * spread[False]
+
+
+def test_after_the_retreat_quotas_fall_below_the_planned_share_of_the_true_harvest():
+    m = set_month(small_model(quota_rule="inflexible", procurement_share=0.27), (1960, 10))
+    true_kg = 0.5 * m.crops[1].share * m.potential  # a failed harvest
+    inflated = 2.0 * true_kg  # still reported as a bumper one
+    before = procurement.set_quotas(m, true_kg, inflated, m.crops[1].share).sum() / true_kg.sum()
+    m.state.retreated, m.state.retreat_t = True, m.t
+    after = procurement.set_quotas(m, true_kg, inflated, m.crops[1].share).sum() / true_kg.sum()
+    assert before > 0.27
+    assert after < 0.27 and after < before

@@ -103,3 +103,12 @@ def test_harvest_rots_when_labour_is_away_at_harvest_time():
     m.p["harvest_loss_max"] = 0.0
     grain_none, _ = production.harvest(m, copy.deepcopy(crop), np.full(m.communes.n, 0.5), weather)
     np.testing.assert_allclose(grain_none, grain_all)
+
+
+def test_weather_is_shared_within_an_officials_region_and_differs_between_regions():
+    m = small_model(n_communes=8, commune_side=3, communes_per_official=4, weather_regional_sd=0.1)
+    weather = production.regional_weather(m, 1959)
+    region = m.communes.region
+    for r in np.unique(region):
+        assert np.ptp(weather[region == r]) == 0
+    assert weather[region == 0][0] != weather[region == 1][0]

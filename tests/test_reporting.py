@@ -115,3 +115,12 @@ def test_after_the_retreat_reports_are_honest():
     m = _leap_harvest_model(markup_career=1.0)
     m.state.retreated = True
     assert _mean_cadre_markup(m) == pytest.approx(0.0)
+
+
+def test_targets_set_in_1959_rebase_on_the_revised_1958_claim():
+    m = small_model()
+    m.communes.report_last_year = m.potential.copy()
+    revised = reporting.season_targets(set_month(m, (1959, 10)), 0.7)
+    m.calendar = m.calendar.replace(report_revision=((1959, 1), 1.0))
+    unrevised = reporting.season_targets(m, 0.7)
+    assert (revised < unrevised).all()

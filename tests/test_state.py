@@ -182,3 +182,10 @@ def test_central_stocks_start_at_the_given_months_of_urban_demand():
     m = small_model(central_stock_months=5.0)
     assert m.state.stock == pytest.approx(5.0 * m.state.base_demand(m))
     assert month_index(m.start) == month_index((1957, 1))
+
+
+def test_when_town_rations_fail_town_deaths_rise_and_births_fall():
+    fed, hungry = small_model(), small_model()
+    births_fed, deaths_fed, refugees_fed = fed.state.town_demography(fed, 1.0)
+    births_hungry, deaths_hungry, refugees_hungry = hungry.state.town_demography(hungry, 0.4)
+    assert deaths_hungry > deaths_fed and births_hungry < births_fed
