@@ -26,7 +26,10 @@ def dashboard():
 
 
 def click(rc, label: str) -> None:
-    rc.find(v.Btn, children=[label]).widget.click()
+    # wait_for: during Play a render from the model thread may be replacing the button right now
+    button = rc.find(v.Btn, children=[label])
+    button.wait_for(timeout=10)
+    button.widget.click()
 
 
 def text_of(rc, css_class: str) -> str:
@@ -156,3 +159,19 @@ def test_a_negative_seed_is_refused_with_a_message(dashboard):
     click(rc, "Reset")
     assert session.model is old
     assert "seed: got -3" in rc.find(v.Alert, type="error").widget.children[0]
+
+
+def test_reset_and_closing_the_tab_release_old_models():
+    import gc
+    import weakref
+
+    session = Session()
+    first = weakref.ref(session.model)
+    session.rebuild()
+    gc.collect()
+    assert first() is None, "Mesa's Agent._ids kept the replaced model alive"
+    second = weakref.ref(session.model)
+    session.close()
+    session.runs.clear()
+    gc.collect()
+    assert second() is None

@@ -13,7 +13,7 @@ import time
 import solara
 
 from greatleap.errors import InputError
-from greatleap.params import SCENARIO_TITLES, SCENARIOS
+from greatleap.params import SCENARIO_TITLES
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
@@ -46,12 +46,21 @@ def run_caption(run) -> str:
     return f"{run.label}: {alive:,} people alive on the plots, {dead:,} deaths so far"
 
 
+def wait_until_drawn(session: Session, tick: int, timeout: float = 2.0) -> None:
+    """Wait until the views have drawn month `tick`. If the model thread set the next month while
+    another thread (a click's) is still rendering, that thread renders it too, and again, and so
+    never returns to read the next click: Pause would be ignored until the run ends."""
+    deadline = time.monotonic() + timeout
+    while session.drawn < tick and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 @solara.component
 def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactive[str]):
-    tick.value  # subscribe: re-render after every step or reset
+    drawing = tick.value  # subscribe: re-render after every step or reset
     with session.lock:
         headline, counter = banner_text(session)
-        maps = [(run_caption(run), grid_png(run.model, layer.value), run) for run in session.runs]
+        maps = [(run_caption(run), grid_png(run.model, layer.value)) for run in session.runs]
         frames = [run.model.monthly_frame() for run in session.runs]
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
@@ -62,7 +71,7 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
     with solara.Row(style="gap: 24px; flex-wrap: wrap; align-items: flex-start"):
-        for caption, png, run in maps:
+        for caption, png in maps:
             with solara.Column(gap="4px", classes=["gl-map"]):
                 solara.Text(caption, style="font-size: 14px")
                 solara.Image(png)
@@ -71,6 +80,11 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
                                                session.values["end_year"]),
                          attributes={"style": "height: 680px; width: 100%", "class": "gl-charts"})
+
+    def mark_drawn():  # effects run once the render pass has updated the widgets
+        session.drawn = max(session.drawn, drawing)
+
+    solara.use_effect(mark_drawn, dependencies=[drawing])
 
 
 @solara.component
@@ -106,6 +120,7 @@ def Downloads(session: Session):
 def Page(session: Session | None = None):
     """The whole dashboard. `session` is for tests; a browser tab always gets a fresh one."""
     session = solara.use_memo(lambda: session or Session(), dependencies=[])  # one per browser tab
+    solara.use_effect(lambda: session.close, dependencies=[])  # on tab close: free its models
     tick = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(4)
@@ -147,7 +162,9 @@ def Page(session: Session | None = None):
                 playing.set(False)
                 break
             step_once()
-            time.sleep(max(0.0, 1.0 / speed.value - (time.monotonic() - started)))
+            wait_until_drawn(session, tick.value)
+            # always yield a little, so the thread carrying the browser's clicks gets the CPU
+            time.sleep(max(0.03, 1.0 / speed.value - (time.monotonic() - started)))
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
@@ -183,5 +200,3 @@ def Page(session: Session | None = None):
         with solara.Column():
             LiveView(session, tick, layer)
 
-
-__all__ = ["Page", "SCENARIOS"]

@@ -57,6 +57,7 @@ class Session:
     values: dict[str, Any] = field(default_factory=dict)
     runs: list[Run] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    drawn: int = -1  # the last month counter the page has drawn (see app.wait_until_drawn)
 
     def __post_init__(self):
         if not self.values:
@@ -85,7 +86,15 @@ class Session:
                                 counterfactual_params(self.values, self.compare), self.seed))
                 if runs[0].label == runs[1].label:
                     runs[0].label = "Current settings"
-            self.runs = [r.build() for r in runs]
+            old, self.runs = self.runs, [r.build() for r in runs]
+            for run in old:
+                forget(run.model)
+
+    def close(self) -> None:
+        """Release the models when the tab goes away (see `forget`)."""
+        with self.lock:
+            for run in self.runs:
+                forget(run.model)
 
     # ---- running ------------------------------------------------------------------------
     @property
@@ -124,6 +133,14 @@ class Session:
         buf = io.StringIO()
         self.monthly_frame().to_csv(buf, index=False)
         return buf.getvalue().encode()
+
+
+def forget(model) -> None:
+    """Drop Mesa 3.3.1's class-level reference to a model (`Agent._ids` is keyed by model, so
+    without this every model a classroom builds stays in memory until the server stops)."""
+    from mesa import Agent
+
+    Agent._ids.pop(model, None)
 
 
 def scenario_values(name: str) -> dict[str, Any]:
