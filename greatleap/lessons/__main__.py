@@ -1,0 +1,57 @@
+"""``python -m greatleap.lessons docs`` writes docs/lessons/; ``check`` measures every claim.
+
+    python -m greatleap.lessons docs [FOLDER]          # default: docs/lessons
+    python -m greatleap.lessons check [--seeds N] [--communes N --side N] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m greatleap.lessons")
+    sub = parser.add_subparsers(dest="command", required=True)
+    docs = sub.add_parser("docs", help="write the lessons for readers (docs/lessons/)")
+    docs.add_argument("folder", nargs="?", default="docs/lessons")
+    check = sub.add_parser("check", help="run every lesson's claims over several seeds and print the values")
+    check.add_argument("--seeds", type=int, default=None, help="seeds 1..N (default: the tests' seeds)")
+    check.add_argument("--communes", type=int, default=None, help="number of communes (default: the tests' size)")
+    check.add_argument("--side", type=int, default=None, help="plots per commune side")
+    check.add_argument("--workers", type=int, default=2)
+    check.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    args = parser.parse_args(argv)
+
+    if args.command == "docs":
+        from greatleap.lessons.text import write_docs
+
+        for path in write_docs(Path(args.folder)):
+            print(f"wrote {path}")
+        return 0
+
+    from greatleap.lessons import LESSONS
+    from greatleap.lessons.check import TEST_SEEDS, TEST_SIZE, measure
+
+    seeds = TEST_SEEDS if args.seeds is None else tuple(range(1, args.seeds + 1))
+    size = dict(TEST_SIZE)
+    if args.communes:
+        size["n_communes"] = args.communes
+    if args.side:
+        size["commune_side"] = args.side
+    lessons = [l for l in LESSONS if not args.lesson or l.id in args.lesson]
+    started = time.monotonic()
+    results = measure(lessons, seeds=seeds, size=size, workers=args.workers)
+    for m in results:
+        print(m.line())
+    failed = [m for m in results if not m.holds]
+    print(f"{len(results) - len(failed)} of {len(results)} claims hold; seeds {seeds[0]}-{seeds[-1]}, "
+          f"{size['n_communes']} communes of {size['commune_side']}x{size['commune_side']} plots, "
+          f"{time.monotonic() - started:.0f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
