@@ -116,3 +116,20 @@ def test_the_rural_population_is_the_number_of_living_villagers():
     while m.running:
         m.step()
         assert m.stats["rural_population"] == int(m.people.view("alive").sum())
+
+
+def test_the_per_commune_and_per_official_tables_add_up_to_the_national_series():
+    m = small_model(seed=3, n_communes=8, **EXTREME).run()
+    annual = m.annual_frame().set_index("year")
+    communes = m.commune_table().groupby("year").sum(numeric_only=True)
+    assert len(m.commune_table()) == 8 * len(annual)
+    for commune_column, national_column in (
+            ("deaths", "deaths_rural"), ("true_kg", "harvest_true_kg"),
+            ("reported_cadre_kg", "harvest_reported_cadre_kg"),
+            ("reported_official_kg", "harvest_reported_official_kg"), ("quota_kg", "quota_kg"),
+            ("procured_kg", "procurement_kg")):
+        np.testing.assert_allclose(communes[commune_column], annual[national_column], rtol=1e-9, atol=1e-6,
+                                   err_msg=commune_column)
+    officials = m.official_table().groupby("year").sum(numeric_only=True)
+    for column in ("deaths", "true_kg", "reported_official_kg", "procured_kg"):
+        np.testing.assert_allclose(officials[column], communes[column], rtol=1e-9, atol=1e-6, err_msg=column)
