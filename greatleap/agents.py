@@ -94,7 +94,8 @@ class Cadre(CellAgent):
 
     def retention_share(self, purge_risk: float) -> float:
         """Share of the retention floor this cadre defends against the quota (ODD 7.5)."""
-        return (0.5 + 0.5 * self.loyalty) * (1.0 - 0.5 * purge_risk * self.risk_aversion)
+        # fear of being branded a rightist makes him hand over 'excess grain' the village needs
+        return (0.5 + 0.5 * self.loyalty) * max(0.2, 1.0 - 1.5 * purge_risk * self.risk_aversion)
 
     def replace_with_zealot(self, rng, zeal: float) -> None:
         """A purged cadre's successor: more ambitious, less loyal to the village (ODD 7.4)."""
