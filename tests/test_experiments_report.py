@@ -81,3 +81,24 @@ def test_shipped_example_spec_runs_and_reports(tmp_path, capsys):
     assert (out / "report" / "heatmap_procurement_share_markup_career.svg").exists()
     summary = pd.read_csv(out / "report" / "summary.csv")
     assert summary["excess_deaths_mean"].notna().all()
+
+
+def test_report_of_a_latin_hypercube_sweep_plots_each_run_against_each_sampled_parameter(tmp_path, capsys):
+    spec = tmp_path / "lhs.toml"
+    spec.write_text(f'''output = "{tmp_path / 'out'}"
+scenarios = ["baseline", "flexible_quotas"]
+seeds = 2
+[sample]
+method = "lhs"
+n = 5
+params = {{ procurement_share = {{ low = 0.1, high = 0.4 }}, markup_career = {{}} }}
+''')
+    # the report does not depend on the model: a fast stand-in, run in this process (--workers 0)
+    assert main(["sweep", str(spec), "--workers", "0", "--quiet", "--task", "test_sweep_tasks:stand_in"]) == 0
+    assert "20 runs: 20 ok" in capsys.readouterr().out
+    assert main(["report", str(tmp_path / "out")]) == 0
+    files = {p.name for p in (tmp_path / "out" / "report").iterdir()}
+    assert {"outcome_vs_procurement_share.svg", "outcome_vs_markup_career.png", "timeseries.png"} <= files
+    assert not any(name.startswith("heatmap") for name in files)  # no grid, no heatmap
+    table = pd.read_csv(tmp_path / "out" / "report" / "summary.csv")
+    assert list(table["scenario"]) == ["baseline", "flexible_quotas"] and (table["runs_ok"] == 10).all()

@@ -25,7 +25,7 @@ def engine_options(command: Callable) -> Callable:
     """--workers / --scheduler / --scheduler-file, shared by sweep and sensitivity."""
     options = [
         click.option("--workers", type=int, default=None,
-                     help="Local worker processes [default: all cores]."),
+                     help="Local worker processes [default: all cores]; 0 runs in this process (debugging)."),
         click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
                      help="Run on the Dask cluster whose scheduler is at this address."),
         click.option("--scheduler-file", type=click.Path(path_type=Path), default=None,
@@ -47,8 +47,8 @@ def make_engine(workers: int | None, scheduler: str | None, scheduler_file: Path
         raise InputError("workers", "give either --workers (local) or --scheduler/--scheduler-file (Dask), not both")
     if scheduler and scheduler_file:
         raise InputError("scheduler", "give either --scheduler or --scheduler-file, not both")
-    if workers is not None and workers < 1:
-        raise InputError("workers", f"got {workers}; allowed: a whole number >= 1")
+    if workers is not None and workers < 0:
+        raise InputError("workers", f"got {workers}; allowed: a whole number >= 0 (0: in this process)")
     if scheduler or scheduler_file:
         if scheduler and "://" not in scheduler:
             raise InputError("scheduler", f"got {scheduler!r}; expected an address like tcp://HOST:8786")
@@ -60,9 +60,9 @@ def make_engine(workers: int | None, scheduler: str | None, scheduler_file: Path
             return DaskEngine(address=scheduler, scheduler_file=str(scheduler_file) if scheduler_file else None)
         except (OSError, TimeoutError) as exc:
             raise InputError("scheduler", f"cannot reach the Dask cluster: {exc}") from None
-    from greatleap.experiments.engines import LocalEngine
+    from greatleap.experiments.engines import InlineEngine, LocalEngine
 
-    return LocalEngine(workers)
+    return InlineEngine() if workers == 0 else LocalEngine(workers)
 
 
 def load_task(task: str | None) -> Callable | None:

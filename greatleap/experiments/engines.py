@@ -159,6 +159,20 @@ class LocalEngine:
         pass
 
 
+class InlineEngine:
+    """Runs in this process, one run after another: for debugging (``--workers 0``, pdb works)."""
+
+    workers = 1
+    description = "this process (no workers)"
+
+    def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
+        for task in tasks:
+            yield task, fn(task)
+
+    def close(self) -> None:
+        pass
+
+
 class DaskEngine:
     """An existing Dask cluster, reached at ``address`` or through a scheduler file.
 
@@ -207,13 +221,17 @@ class DaskEngine:
             yield task, record or failed_record(task, "worker died running this run, also when rerun alone")
 
     def _result(self, fut, task: dict) -> dict | None:
-        """The record, or None when the run's worker died (KilledWorker): a suspect."""
+        """The record; None when the run's worker died (KilledWorker), making it a suspect."""
+        from distributed import KilledWorker
+
         try:
             return fut.result()
-        except Exception as exc:  # KilledWorker, or a communication error
+        except KilledWorker:
+            return None
+        except Exception as exc:  # e.g. greatleap missing on a worker, or the scheduler gone
             if self.client.status not in ("running", "connecting"):
                 raise RuntimeError("lost the Dask scheduler; run the same command again to resume") from exc
-            return None
+            return failed_record(task, f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
         self.client.close()
