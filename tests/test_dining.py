@@ -85,7 +85,8 @@ def test_with_halls_off_nobody_eats_in_a_hall():
 def test_halls_feed_the_villages_from_october_1958_until_they_close():
     frame = small_model(seed=1, retreat_rule="never").run().monthly_frame().set_index("date")
     assert (frame.loc[:"1958-09", "hall_eaten_kg"] == 0).all()
-    assert (frame.loc["1958-10":"1959-06", "hall_eaten_kg"] > 0).all()
+    assert frame.loc["1958-10", "hall_eaten_kg"] > 0  # members' stores handed over feed the first month
+    assert (frame.loc["1958-10":"1961-05", "halls_open"] == 1).all()
     assert (frame.loc["1961-06":, "hall_eaten_kg"] == 0).all()  # closed in 1961
     assert (frame.loc["1961-06":, "halls_open"] == 0).all()
 
