@@ -123,7 +123,7 @@ def test_strict_registration_means_fewer_villagers_flee_over_the_famine():
         fled[enforcement] = sum(
             # heavy procurement until the historical retreat: households starve and try to flee
             small_model(seed=s, flight_propensity=0.3, registration_enforcement=enforcement, end_year=1961,
-                        procurement_share=0.6, retreat_rule="calendar").run().monthly_frame().loc[lambda f: f["year"] >= 1959, "fled"].sum() for s in range(2))
+                        procurement_share=0.6, retreat_rule="calendar").run().monthly_frame().loc[lambda f: f["date"] >= "1959-02", "fled"].sum() for s in range(2))  # registration enforced
     assert fled[1.0] == 0
     assert fled[0.0] > 0
 
