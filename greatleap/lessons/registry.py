@@ -248,8 +248,8 @@ def honest_report_gap_1958(runs) -> float:
     return abs(report_ratio_official(runs["comparison"], 1958) - 1)
 
 
-def official_report_ratio_1960(runs) -> float:
-    return report_ratio_official(runs["current"], 1960)
+def official_report_ratio_1962(runs) -> float:
+    return report_ratio_official(runs["current"], 1962)
 
 
 def starvation_comparison_over_current(runs) -> tuple[float, float]:
@@ -362,8 +362,12 @@ def comparison_retreats_no_earlier(runs) -> float:
     return float(a is not None and (b is None or b >= a))
 
 
-def starvation_never_retreat_over_historical(runs) -> tuple[float, float]:
-    return starvation_deaths(runs["never_retreat"]), starvation_deaths(runs["current"])
+def starvation_1961_62_never_retreat_over_historical(runs) -> tuple[float, float]:
+    def late(r):
+        a = r["annual"].set_index("year")
+        return float(a.loc[[1961, 1962], "deaths_starvation"].sum())
+
+    return late(runs["never_retreat"]), late(runs["current"])
 
 
 HISTORICAL_RETREAT = {"retreat_rule": "calendar"}
@@ -387,9 +391,9 @@ LESSONS: tuple[Lesson, ...] = (
                   "Officials' reports are more than {x} above the sum of their cadres' reports: each level "
                   "adds its own markup.",
                   officials_over_cadres_1958, ">", 1.05, "above_pct"),
-            Claim("reports_true_by_1960",
-                  "By 1960 the reports are back within {x} of the true harvest.",
-                  official_report_ratio_1960, "<", 1.1, "above_pct"),
+            Claim("reports_true_by_1962",
+                  "By 1962, after the centre's retreat, the reports are back within {x} of the true harvest.",
+                  official_report_ratio_1962, "<", 1.1, "above_pct"),
             Claim("honest_lines_coincide",
                   "With \"Cadres report honestly\" the reported and true harvest lines coincide "
                   "(within {x}).",
@@ -552,9 +556,9 @@ LESSONS: tuple[Lesson, ...] = (
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
                   comparison_retreats_no_earlier, ">", 0.5, "times"),
             Claim("never_retreat_deadlier",
-                  "With \"Retreat trigger\" set to never, deaths from starvation are more than {x} times "
-                  "those of the historical run (all seeds we tried, added together).",
-                  starvation_never_retreat_over_historical, ">", 3.0, "times", over="sum_ratio"),
+                  "With \"Retreat trigger\" set to never, deaths from starvation in 1961\u201362 are more "
+                  "than {x} times those of the historical run (all seeds we tried, added together).",
+                  starvation_1961_62_never_retreat_over_historical, ">", 3.0, "times", over="sum_ratio"),
         ),
     ),
 )
