@@ -55,7 +55,8 @@ def highlight_css(lesson: Lesson) -> str:
 @solara.component
 def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
     shown = solara.use_reactive(False)
-    parts = lesson_text.sections(lesson)
+    # re-rendered every month while the run plays: read and fill the lesson's text once
+    parts = solara.use_memo(lambda: lesson_text.sections(lesson), dependencies=[lesson.id])
     reveal = finished or shown.value
     solara.Style(highlight_css(lesson))
     with solara.Card(title=f"Lesson {lesson.number}", classes=["gl-lesson"], margin=0):
@@ -86,8 +87,9 @@ def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
 
 
 @solara.component
-def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson], None]):
-    """The list of lessons, or the card of the one loaded. ``tick`` is the page's step counter:
+def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson], None], expand: bool = False):
+    """The list of lessons, or the card of the one loaded, in a fold-out titled "Lessons"
+    (folded at first, so that the page opens on the model). ``tick`` is the page's step counter:
     the panel re-renders each month so that "What to notice" appears when the run ends."""
     tick.value  # subscribe
     active = solara.use_reactive(None)
@@ -97,7 +99,7 @@ def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson]
         on_load(lesson)
 
     current = next((item for item in LESSONS if item.id == active.value), None)
-    with solara.Details(summary="Lessons", expand=True):
+    with solara.Details(summary="Lessons", expand=expand):
         if current is None:
             with solara.Column(gap="2px", classes=["gl-lessons"]):
                 for lesson in LESSONS:
