@@ -157,3 +157,14 @@ def test_kin_live_in_another_commune_of_the_same_region():
     assert (m.communes.region[hh.commune[hh.kin]] == m.communes.region[hh.commune]).all()
     same = hh.commune[hh.kin] == hh.commune
     assert not same.any(), f"{same.mean():.0%} of households have their kin in their own commune"
+
+
+def test_in_a_famine_hungry_villagers_eat_the_standing_crop_green_only_when_they_may():
+    eaten = {}
+    for on in (True, False):
+        # heavy procurement until the historical retreat; May 1960: the summer crop stands, people starve
+        m = step_through(small_model(seed=1, green_crop_eating=on, procurement_share=0.6, retreat_rule="calendar"),
+                         (1960, 5))
+        eaten[on] = sum(crop.green_eaten.sum() for crop in m.crops)
+    assert eaten[True] > 0
+    assert eaten[False] == 0
