@@ -479,7 +479,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "The October 1958 harvest is more than {x} smaller than without the furnaces, in every seed.",
                   october_1958_harvest_furnaces_over_none, "<", 0.95, "below_pct"),
             Claim("steel_only_in_1958",
-                  "The furnaces make steel in 1958 only (less than {x} kg in any other year).",
+                  "The furnaces make steel in 1958 only, in every seed.",
                   steel_outside_1958, "<", 1.0, "times"),
         ),
     ),
@@ -542,15 +542,13 @@ LESSONS: tuple[Lesson, ...] = (
         controls=("exports", "accept_aid", "retreat_rule", "retreat_threshold", "resale_share"),
         claims=(
             Claim("exports_continue",
-                  "In the historical run the state exports grain in both 1958 and 1959 (more than {x} kg "
-                  "in each year, every seed).",
+                  "In the historical run the state exports grain in both 1958 and 1959, in every seed.",
                   smaller_export_1958_1959, ">", 0.0, "times"),
             Claim("imports_after_retreat",
                   "Imports begin only once the centre has retreated, in every seed.",
                   imports_only_after_retreat, ">", 0.5, "times"),
             Claim("granaries_fuller",
-                  "Without exports the state's granaries hold more grain in July 1959, in every seed "
-                  "(more than {x} kg more).",
+                  "Without exports the state's granaries hold more grain in July 1959, in every seed.",
                   state_stock_july_1959_comparison_minus_current, ">", 0.0, "times"),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
