@@ -168,3 +168,13 @@ def test_in_a_famine_hungry_villagers_eat_the_standing_crop_green_only_when_they
         eaten[on] = sum(crop.green_eaten.sum() for crop in m.crops)
     assert eaten[True] > 0
     assert eaten[False] == 0
+
+
+def test_in_a_famine_run_grain_moves_to_hungry_kin_only_when_kin_help():
+    moved = {}
+    for rate in (0.0, 1.0):
+        frame = small_model(seed=1, kin_transfers=rate, procurement_share=0.6, retreat_rule="calendar",
+                            end_year=1960).run().monthly_frame()
+        moved[rate] = frame["kin_transfers_kg"].sum()
+    assert moved[1.0] > 0
+    assert moved[0.0] == 0
