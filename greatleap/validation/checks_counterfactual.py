@@ -245,7 +245,8 @@ def f16_lushan_raises_1960_peak(rs):
     return Outcome(f"{b:.1f} vs {n:.1f} per 1000 ({b / n:.2f} x)", b >= 1.1 * n, f"only {b / n:.2f} x")
 
 
-@check(16, "the retreat comes later (mean, months) than without the purge", runs=("baseline", "no_lushan_purge"))
+@check(16, "the retreat comes at least half a month later on average than without the purge, "
+           "and later in more seeds than earlier", runs=("baseline", "no_lushan_purge"))
 def f16_lushan_delays_retreat(rs):
     """The purge delays the centre's recognition"""
     def months(run):
@@ -256,7 +257,9 @@ def f16_lushan_delays_retreat(rs):
         return np.array(out, dtype=float)
     b, n = months("baseline"), months("no_lushan_purge")
     d = float((b - n).mean())
-    return Outcome(f"{d:+.1f} months ({share_of_seeds(b > n)} later)", d > 0.5, f"retreat {d:+.1f} months later")
+    ok = d >= 0.5 and (b > n).sum() > (b < n).sum()
+    return Outcome(f"{d:+.1f} months ({share_of_seeds(b > n)} later, {share_of_seeds(b < n)} earlier)", ok,
+                   f"retreat {d:+.1f} months later on average, later in {share_of_seeds(b > n)}")
 
 
 # ---- facts 20 and 21: flight and kin ---------------------------------------------------------
