@@ -32,6 +32,13 @@ def click(rc, label: str) -> None:
     button.widget.click()
 
 
+def open_groups(rc) -> None:
+    """Unfold "Policy levers" and "Uncertain assumptions" (folded groups render no controls)."""
+    for title in ("Policy levers", "Uncertain assumptions"):
+        (button,) = [w for w in rc.find(v.Btn).widgets if title in w.children]
+        button.click()
+
+
 def text_of(rc, css_class: str) -> str:
     return rc.find(v.Html, class_=css_class).widget.children[0]
 
@@ -72,6 +79,7 @@ def test_scenario_change_applies_the_preset_and_restarts(dashboard):
     select(rc, "Scenario", "Cadres report honestly")
     assert session.scenario == "honest_reporting"
     assert session.model.steps == 0 and session.model.p["honest_reporting"] is True
+    open_groups(rc)
     switch = rc.find(v.Switch, label=PARAMS["honest_reporting"].label).widget
     assert switch.v_model is True
     select(rc, "Scenario", "Historical (baseline)")
@@ -120,6 +128,8 @@ def test_play_runs_months_in_a_thread_until_pause(dashboard):
 
 def test_controls_are_generated_from_params_with_their_defaults(dashboard):
     _, rc = dashboard
+    assert not rc.find(v.Switch).widgets, "folded groups must not build their controls"
+    open_groups(rc)
     for p in control_params(LEVER) + control_params(UNCERTAINTY):
         kind = v.Switch if p.type is bool else v.Select if p.choices else v.Slider
         widget = rc.find(kind, label=p.label).widget
@@ -175,3 +185,16 @@ def test_reset_and_closing_the_tab_release_old_models():
     session.runs.clear()
     gc.collect()
     assert second() is None
+
+
+def test_compared_maps_share_one_colour_scale():
+    from greatleap.visualization.grid_view import SCALES, share_scale
+
+    session = Session(compare="no_dining_halls")
+    for _ in range(5):
+        session.step()
+    models = [run.model for run in session.runs]
+    tops = [float(m.grid.standing_crop.data.max()) for m in models]
+    assert share_scale(models, "Standing crop", scale_key=12345) == max(tops) > 0
+    assert SCALES.top[(12345, "standing_crop")] == max(tops)
+    assert share_scale(models, "Hunger", scale_key=12345) is None  # hunger has a fixed 0-3 scale

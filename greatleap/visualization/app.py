@@ -17,7 +17,7 @@ from greatleap.params import SCENARIO_TITLES
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
-from greatleap.visualization.grid_view import LAYERS, SCALES, grid_png, legend_html
+from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, share_scale
 from greatleap.visualization.session import Session, scenario_values
 
 TITLE = "Great Leap Forward famine: an agent-based model"
@@ -60,7 +60,9 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
     drawing = tick.value  # subscribe: re-render after every step or reset
     with session.lock:
         headline, counter = banner_text(session)
-        maps = [(run_caption(run), grid_png(run.model, layer.value)) for run in session.runs]
+        scale_key = id(session.model)  # new after Reset: scales start again
+        top = share_scale([run.model for run in session.runs], layer.value, scale_key)
+        maps = [(run_caption(run), grid_png(run.model, layer.value, scale_key)) for run in session.runs]
         frames = [run.model.monthly_frame() for run in session.runs]
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
@@ -75,7 +77,6 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
             with solara.Column(gap="4px", classes=["gl-map"]):
                 solara.Text(caption, style="font-size: 14px")
                 solara.Image(png)
-        top = None if layer.value == "Hunger" else SCALES.top.get((id(session.model), LAYERS[layer.value][0]))
         solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
                                                session.values["end_year"]),

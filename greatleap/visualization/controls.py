@@ -73,17 +73,24 @@ def ParamControl(p: Param, value: Any, on_change):
 
 
 @solara.component
-def ParamGroup(title: str, params: list[Param], values: dict, on_change, expand: bool = False):
-    """Controls of one kind, with a small heading per mechanism so related ones sit together."""
-    with solara.Details(summary=title, expand=expand):
-        with solara.Column(gap="0px"):
-            mechanism = None
-            for p in params:
-                if p.mechanism != mechanism:
-                    mechanism = p.mechanism
-                    solara.HTML(tag="div", unsafe_innerHTML=f"<b>{MECHANISM_TITLES.get(mechanism, mechanism)}</b>",
-                                style="margin-top: 8px; font-size: 13px")
-                ParamControl(p, values[p.name], on_change)
+def ParamGroup(title: str, params: list[Param], values: dict, on_change):
+    """Controls of one kind, folded away until opened, with a heading per mechanism.
+
+    Folded groups render nothing (solara.Details would build its hidden children anyway): each
+    month's redraw walks the whole widget tree, and seventy sliders made a step cost 3x more."""
+    is_open, set_open = solara.use_state(False)
+    with solara.Card(margin=0, elevation=1, classes=["gl-group"]):
+        solara.Button(title, icon_name="mdi-chevron-up" if is_open else "mdi-chevron-down", text=True,
+                      on_click=lambda: set_open(not is_open), style="width: 100%; justify-content: space-between")
+        if is_open:
+            with solara.Column(gap="0px"):
+                mechanism = None
+                for p in params:
+                    if p.mechanism != mechanism:
+                        mechanism = p.mechanism
+                        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{MECHANISM_TITLES.get(mechanism, mechanism)}</b>",
+                                    style="margin-top: 8px; font-size: 13px")
+                    ParamControl(p, values[p.name], on_change)
 
 
 @solara.component

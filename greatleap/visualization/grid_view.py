@@ -40,13 +40,14 @@ def lut(cmap: str) -> np.ndarray:
 
 class ScaleMemory:
     """Keeps a heatmap's top colour fixed or growing during a run, so a colour keeps its meaning
-    from month to month instead of being stretched to each month's maximum."""
+    from month to month instead of being stretched to each month's maximum. Runs compared side by
+    side share one key, hence one scale."""
 
     def __init__(self):
         self.top: dict[tuple[int, str], float] = {}
 
-    def vmax(self, model, layer: str, data: np.ndarray) -> float:
-        key = (id(model), layer)
+    def vmax(self, scale_key: int, layer: str, data: np.ndarray) -> float:
+        key = (scale_key, layer)
         top = max(self.top.get(key, 0.0), float(np.nanmax(data)) if data.size else 0.0, 1e-9)
         if len(self.top) > 64:  # forget models of closed tabs
             self.top.clear()
@@ -75,10 +76,21 @@ def near(mask: np.ndarray, r: int) -> np.ndarray:
     return out
 
 
-def layer_rgb(model, layer_label: str, k: int) -> np.ndarray:
+def layer_data(model, layer_label: str) -> np.ndarray:
+    return np.asarray(getattr(model.grid, LAYERS[layer_label][0]).data, dtype=float)
+
+
+def share_scale(models, layer_label: str, scale_key: int) -> float | None:
+    """Let every map drawn under `scale_key` use the top colour of the largest value among them."""
+    if layer_label == "Hunger":
+        return None
+    return max(SCALES.vmax(scale_key, LAYERS[layer_label][0], layer_data(m, layer_label)) for m in models)
+
+
+def layer_rgb(model, layer_label: str, k: int, scale_key: int | None = None) -> np.ndarray:
     layer, cmap, _ = LAYERS[layer_label]
-    data = np.asarray(getattr(model.grid, layer).data, dtype=float)
-    vmax = 3.0 if layer == "hunger" else SCALES.vmax(model, layer, data)
+    data = layer_data(model, layer_label)
+    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
     idx = np.clip(np.nan_to_num(data) / vmax * 255, 0, 255).astype(np.uint8)
     rgb = lut(cmap)[upscale(idx, k)]
     if layer == "hunger":  # a household with nobody left is black
@@ -138,11 +150,11 @@ def leaders(model) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
-def grid_rgb(model, layer_label: str = "Hunger") -> np.ndarray:
+def grid_rgb(model, layer_label: str = "Hunger", scale_key: int | None = None) -> np.ndarray:
     grid = model.grid
     w, h = np.asarray(grid.commune.data).shape
     k = max(4, TARGET_PX // max(w, h))
-    rgb = layer_rgb(model, layer_label, k)
+    rgb = layer_rgb(model, layer_label, k, scale_key)
     draw_communes(rgb, np.asarray(grid.commune.data), k)
     draw_deaths(rgb, np.asarray(grid.deaths.data, dtype=float), k)
     size = max(7, int(k * 1.5))
@@ -153,9 +165,9 @@ def grid_rgb(model, layer_label: str = "Hunger") -> np.ndarray:
     return rgb
 
 
-def grid_png(model, layer_label: str = "Hunger") -> bytes:
+def grid_png(model, layer_label: str = "Hunger", scale_key: int | None = None) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(grid_rgb(model, layer_label)).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(grid_rgb(model, layer_label, scale_key)).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
