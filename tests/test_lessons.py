@@ -121,4 +121,4 @@ def test_the_teachers_guide_has_the_plan_glossary_note_limits_and_offline_use():
     assert "calibration.md" in guide and "validation" in guide
     assert "bash scripts/dev.sh app" in guide
     for item in LESSONS:
-        assert f"lessons/{lesson_text.doc_name(item)}" in guide
+        assert f"[{item.title}](lessons/{lesson_text.doc_name(item)})" in guide, item.id
