@@ -246,10 +246,20 @@ def test_play_switch_scenario_compare_and_export(tab):
     expect(page.locator(".gl-map img")).to_have_count(2)
     expect(page.locator(".gl-map")).to_contain_text(["Cadres report honestly:", "No dining halls:"])
     charts_single = shot(tab.charts)
+    round_trips = []
     for month in range(1, 25):
+        started = time.monotonic()
         tab.button("Step").click()
-        expect(tab.counter).to_have_text(f"Month {month} of 72")
+        # polled every animation frame (expect() backs off to 1 s polls, which would blur the timing)
+        page.wait_for_function("want => document.querySelector('.gl-counter')?.innerText === want",
+                               arg=f"Month {month} of 72")
+        round_trips.append((time.monotonic() - started) * 1000)
     wait_changed(tab.charts, charts_single)
+    round_trips.sort()
+    note = (f"browser Step click -> counter updated, compare mode (2 runs): median {round_trips[12]:.0f} ms, "
+            f"max {round_trips[-1]:.0f} ms")
+    print("\n" + note)
+    (ARTIFACTS / "timing.txt").write_text(note + "\n")
     page.screenshot(path=str(ARTIFACTS / "dashboard_compare.png"), full_page=True)
 
     with page.expect_download() as got:
