@@ -15,7 +15,6 @@ neighbour with ``KilledWorker`` (notes/ecosystem.md §1.5-1.6).
 
 from __future__ import annotations
 
-import collections
 import concurrent.futures as cf
 import multiprocessing
 import os
@@ -77,6 +76,20 @@ def failed_record(task: dict[str, Any], error: str) -> dict[str, Any]:
             "monthly": None, "elapsed_s": 0.0, "cpu_s": 0.0}
 
 
+class TaskQueue:
+    """Tasks still to submit, drawn lazily from the design (a 10^5-run sweep is never held in
+    memory at once), with room to put a task back."""
+
+    def __init__(self, tasks: Iterable[dict]):
+        self._tasks, self._back = iter(tasks), []
+
+    def pop(self) -> dict | None:
+        return self._back.pop() if self._back else next(self._tasks, None)
+
+    def push(self, task: dict) -> None:
+        self._back.append(task)
+
+
 def _init_local_worker(parent_pid: int) -> None:
     """Pool workers ignore Ctrl-C (the driver handles it) and exit if the driver dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -105,18 +118,18 @@ class LocalEngine:
                                       initializer=_init_local_worker, initargs=(os.getpid(),))
 
     def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
-        todo = collections.deque(tasks)
+        todo = TaskQueue(tasks)
         window = 2 * self.workers  # bounded: flat memory for huge designs, little lost to a crash
-        while todo:
+        broken = True
+        while broken:  # a new pool after each worker death, until every task is submitted
             pool, inflight, suspects, broken = self._pool(self.workers), {}, [], False
             try:
-                while inflight or (todo and not broken):
-                    while todo and not broken and len(inflight) < window:
-                        task = todo.popleft()
+                while True:
+                    while not broken and len(inflight) < window and (task := todo.pop()) is not None:
                         try:
                             inflight[pool.submit(fn, task)] = task
                         except BrokenProcessPool:  # a worker died before we noticed: not a suspect
-                            todo.appendleft(task)
+                            todo.push(task)
                             broken = True
                     if not inflight:
                         break
@@ -191,7 +204,7 @@ class DaskEngine:
     def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
         from distributed import as_completed
 
-        todo = collections.deque(tasks)
+        todo = TaskQueue(tasks)
         window = 2 * max(1, sum(self.client.nthreads().values()))
         pending: dict[str, dict] = {}  # key -> task; we hold no future once its result is read
         completed = as_completed()
@@ -202,15 +215,17 @@ class DaskEngine:
             pending[fut.key] = task
             completed.add(fut)
 
-        for _ in range(min(window, len(todo))):
-            submit(todo.popleft())
+        for _ in range(window):
+            if (task := todo.pop()) is None:
+                break
+            submit(task)
         for fut in completed:
             task = pending.pop(fut.key)
             record = self._result(fut, task)
             fut.release()  # finished results kept alive on a dead worker get recomputed; drop them
             del fut
-            if todo:
-                submit(todo.popleft())
+            if (following := todo.pop()) is not None:
+                submit(following)
             if record is None:
                 suspects.append(task)
             else:
