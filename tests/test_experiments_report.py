@@ -88,6 +88,7 @@ def test_report_of_a_latin_hypercube_sweep_plots_each_run_against_each_sampled_p
     spec.write_text(f'''output = "{tmp_path / 'out'}"
 scenarios = ["baseline", "flexible_quotas"]
 seeds = 2
+series = ["cdr"]
 [sample]
 method = "lhs"
 n = 5
@@ -96,6 +97,10 @@ params = {{ procurement_share = {{ low = 0.1, high = 0.4 }}, markup_career = {{}
     # the report does not depend on the model: a fast stand-in, run in this process (--workers 0)
     assert main(["sweep", str(spec), "--workers", "0", "--quiet", "--task", "test_sweep_tasks:stand_in"]) == 0
     assert "20 runs: 20 ok" in capsys.readouterr().out
+    from greatleap.experiments.store import SweepStore
+
+    kept = SweepStore(tmp_path / "out").monthly_columns()
+    assert kept == ["run_id", "scenario", "point", "replicate", "seed", "date", "cdr"]  # dates always kept
     assert main(["report", str(tmp_path / "out")]) == 0
     files = {p.name for p in (tmp_path / "out" / "report").iterdir()}
     assert {"outcome_vs_procurement_share.svg", "outcome_vs_markup_career.png", "timeseries.png"} <= files

@@ -43,7 +43,8 @@ def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> 
             missing = [c for c in task["series"] if c not in monthly.columns]
             if missing:
                 raise KeyError(f"series {missing} not in the model's monthly table")
-            monthly = monthly[list(task["series"])]
+            time_columns = [c for c in ("date", "year", "month") if c in monthly.columns and c not in task["series"]]
+            monthly = monthly[time_columns + list(task["series"])]  # series always keep their dates
         record = {"status": "ok", "error": "", "summary": dict(out["summary"]),
                   "monthly": monthly.reset_index(drop=True)}
     except Exception as exc:  # noqa: BLE001 - any model error is recorded, and the sweep goes on
