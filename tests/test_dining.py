@@ -124,3 +124,13 @@ def test_halls_close_and_private_plots_return_six_months_after_the_retreat():
     assert m.halls_open() and m.private_plots_abolished()
     m.state.retreat_t = m.t - 6
     assert not m.halls_open() and not m.private_plots_abolished()
+
+
+def test_when_the_halls_open_members_hand_their_stores_to_the_hall():
+    m = step_through(small_model(seed=2, retreat_rule="calendar", kin_transfers=0.0), (1958, 9))
+    hh = m.households
+    assert hh.stock[hh.in_hall].sum() > 0
+    step_through(m, (1958, 10))
+    assert (hh.stock[hh.in_hall] == 0).all()
+    assert hh.stock[~hh.in_hall].sum() > 0
+    assert m.communes.granary.sum() > 0
