@@ -198,3 +198,19 @@ def test_compared_maps_share_one_colour_scale():
     assert share_scale(models, "Standing crop", scale_key=12345) == max(tops) > 0
     assert SCALES.top[(12345, "standing_crop")] == max(tops)
     assert share_scale(models, "Hunger", scale_key=12345) is None  # hunger has a fixed 0-3 scale
+
+
+def test_loading_a_lesson_sets_scenario_settings_and_comparison_on_the_page(dashboard):
+    from greatleap.lessons import LESSONS
+    from greatleap.visualization.lessons_panel import button_label
+
+    session, rc = dashboard
+    click(rc, "Step")
+    item = next(i for i in LESSONS if i.comparison)
+    click(rc, button_label(item))
+    assert session.model.steps == 0
+    assert [r.scenario for r in session.runs] == [item.preset, item.comparison]
+    assert all(session.values[k] == v for k, v in item.settings.items())
+    assert rc.find(v.Select, label="Scenario").widget.v_model == item.preset_title
+    assert rc.find(v.Select, label="Compare with").widget.v_model == item.comparison_title
+    rc.find(v.Alert).assert_empty()  # the controls show what the run was built from

@@ -53,8 +53,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
+_SHARED: dict[str, list] = {}  # name -> [value, stop, users]
+
+
+@contextlib.contextmanager
+def shared(name: str, start):
+    """One server and one browser per pytest process, even when another test module imports these
+    fixtures (pytest then holds a second session fixture, and two sync Playwrights cannot run in
+    one process)."""
+    if name not in _SHARED:
+        _SHARED[name] = [*start(), 0]
+    entry = _SHARED[name]
+    entry[2] += 1
+    try:
+        yield entry[0]
+    finally:
+        entry[2] -= 1
+        if entry[2] == 0:
+            del _SHARED[name]
+            entry[1]()
+
+
+def start_server():
     if assets.missing():
         try:
             assets.fill(log=lambda *_: None)
@@ -68,18 +88,8 @@ def server_url():
     cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "greatleap"]
     proc = subprocess.Popen(cmd + ["app", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(OSError):
-                if urllib.request.urlopen(url + "readyz", timeout=2).status == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"greatleap app did not become ready; see {ARTIFACTS / 'server.log'}")
-            time.sleep(0.2)
-        yield url
-    finally:
+
+    def stop():
         proc.send_signal(signal.SIGTERM)  # by PID, never by name
         try:
             proc.wait(timeout=15)
@@ -88,9 +98,19 @@ def server_url():
             proc.wait()
         log.close()
 
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        with contextlib.suppress(OSError):
+            if urllib.request.urlopen(url + "readyz", timeout=2).status == 200:
+                return url, stop
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop()
+            raise RuntimeError(f"greatleap app did not become ready; see {ARTIFACTS / 'server.log'}")
+        time.sleep(0.2)
 
-@pytest.fixture(scope="session")
-def browser(request):
+
+def start_browser(request):
     if not Path(CHROMIUM).exists():
         unavailable(f"no chromium at {CHROMIUM}: `apt-get install chromium` (or set CHROMIUM_PATH), "
                     "or run `bash scripts/dev.sh test`")
@@ -103,10 +123,30 @@ def browser(request):
         manager = contextlib.nullcontext(request.getfixturevalue("playwright"))
     else:
         manager = sync_playwright()
-    with manager as pw:
+    pw = manager.__enter__()
+    try:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
+    except BaseException:
+        manager.__exit__(None, None, None)
+        raise
+
+    def stop():
         b.close()
+        manager.__exit__(None, None, None)
+
+    return b, stop
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    with shared("server", start_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    with shared("browser", lambda: start_browser(request)) as b:
+        yield b
 
 
 class Tab:
@@ -238,7 +278,7 @@ def test_play_switch_scenario_compare_and_export(tab):
 
     tab.choose("Scenario", "Cadres report honestly")
     expect(tab.counter).to_have_text("Month 0 of 72")
-    page.get_by_text("Policy levers").click()
+    page.get_by_role("button", name="Policy levers").click()
     honest = page.get_by_role("switch", name="Cadres report honestly")
     expect(honest).to_be_checked()
 

@@ -18,6 +18,7 @@ from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
 from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, share_scale
+from greatleap.visualization.lessons_panel import LessonsPanel, lesson_values
 from greatleap.visualization.session import Session, scenario_values
 
 TITLE = "Great Leap Forward famine: an agent-based model"
@@ -179,6 +180,13 @@ def Page(session: Session | None = None):
         compare.set(title)
         rebuild()
 
+    def load_lesson(item):
+        # a lesson is a Scenario, settings on top, and a Compare with, chosen in one click
+        scenario.set(item.preset)
+        values.set(lesson_values(item, values.value))
+        compare.set(SCENARIO_TITLES[item.comparison] if item.comparison else NO_COMPARE)
+        rebuild()
+
     pending = (values.value, seed.value) != applied.value
     solara.Title(TITLE)
     with solara.Columns([1, 3]):
@@ -186,6 +194,7 @@ def Page(session: Session | None = None):
             solara.HTML(tag="h3", unsafe_innerHTML=TITLE)
             Transport(session, tick, playing, step_once, rebuild)
             solara.SliderInt("Speed (months per second)", value=speed, min=1, max=12, tick_labels="end_points")
+            LessonsPanel(session, tick, load_lesson)
             solara.Select("Scenario", values=list(SCENARIO_BY_TITLE), value=SCENARIO_TITLES[scenario.value],
                           on_value=choose_scenario)
             solara.Select("Compare with", values=[NO_COMPARE] + [t for t in SCENARIO_BY_TITLE],

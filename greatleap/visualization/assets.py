@@ -29,14 +29,15 @@ def needed_specs() -> list[str]:
 
     From solara/server/templates/solara.html.j2: the Vuetify app bundle (v2 app for
     ipyvuetify<3, which Mesa 3.3.1 needs), requirejs and font-awesome; echarts for the charts
-    (solara/components/echarts.vue). We avoid widgets that load more (solara.Markdown pulls in
-    mermaid, altair vega...); add the package here if one is used.
+    (solara/components/echarts.vue); mermaid, which every solara.Markdown loads on mount (the
+    lessons panel uses Markdown). Widgets we do not use load more (altair: vega; GridDraggable:
+    vue-grid-layout); add the package here if one comes into use.
     """
     import ipyvuetify
 
     vuetify3 = int(ipyvuetify.__version__.split(".")[0]) >= 3
     app = "@widgetti/solara-vuetify3-app@5.2.0" if vuetify3 else "@widgetti/solara-vuetify-app@10.1.1"
-    return [app, "requirejs@2.3.6", "font-awesome@4.5.0", "echarts@5.4.0"]
+    return [app, "requirejs@2.3.6", "font-awesome@4.5.0", "echarts@5.4.0", "mermaid@10.8.0"]
 
 
 def cache_dir() -> Path:
