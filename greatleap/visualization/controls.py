@@ -81,7 +81,9 @@ def ParamGroup(title: str, params: list[Param], values: dict, on_change):
     is_open, set_open = solara.use_state(False)
     with solara.Card(margin=0, elevation=1, classes=["gl-group"]):
         solara.Button(title, icon_name="mdi-chevron-up" if is_open else "mdi-chevron-down", text=True,
-                      on_click=lambda: set_open(not is_open), style="width: 100%; justify-content: space-between")
+                      on_click=lambda: set_open(not is_open),
+                      style="width: 100%; justify-content: flex-start; text-transform: none; font-size: 15px; "
+                            "font-weight: 400; height: 48px")
         if is_open:
             with solara.Column(gap="0px"):
                 mechanism = None
