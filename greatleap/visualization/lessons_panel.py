@@ -79,11 +79,11 @@ def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
                 solara.Markdown(parts["What to notice"])
                 solara.Markdown("**Discussion questions**\n\n" + parts["Discussion questions"])
                 solara.Markdown("**Things to try**\n\n" + parts["Things to try"])
-        with solara.Row(gap="8px"):
+        with solara.Row(gap="4px", style="flex-wrap: wrap"):
             if not finished:
-                solara.Button(HIDE_NOTICE if shown.value else SHOW_NOTICE, text=True,
-                              on_click=lambda: shown.set(not shown.value))
-            solara.Button(CLOSE, text=True, on_click=on_close)
+                solara.Button(HIDE_NOTICE if shown.value else SHOW_NOTICE, text=True, small=True,
+                              on_click=lambda: shown.set(not shown.value), style="text-transform: none")
+            solara.Button(CLOSE, text=True, small=True, on_click=on_close, style="text-transform: none")
 
 
 @solara.component
