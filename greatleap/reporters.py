@@ -81,7 +81,7 @@ MONTHLY: dict[str, tuple[str, str]] = {
 }
 
 SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
-    "excess_deaths": ("persons", "Deaths in 1959-61 above the 1957 death rate (true deaths)"),
+    "excess_deaths": ("persons", "Deaths in 1959-61 above the 1957 death rate (true deaths; first year if later)"),
     "excess_death_share": ("share", "Excess deaths / population at the start"),
     "excess_deaths_china_m": ("million", "Excess death share scaled to China's 1957 population"),
     "peak_cdr": ("per 1000", "Highest annual registered crude death rate"),
@@ -396,7 +396,7 @@ def summary(model) -> dict:
         return out
     by_year = a.set_index("year")
     start_pop = monthly_frame(model)["population"].iloc[0]
-    base_year = by_year.index.min()
+    base_year = 1957 if 1957 in by_year.index else by_year.index.min()  # the last pre-Leap year
     base_rate = by_year.loc[base_year, "deaths"] / by_year.loc[base_year, "population"]
     famine = by_year.loc[[y for y in (1959, 1960, 1961) if y in by_year.index]]
     excess = float((famine["deaths"] - base_rate * famine["population"]).sum()) if len(famine) else np.nan
