@@ -24,19 +24,27 @@ SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
 EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
     "f1_back_to_baseline_by_1962",
+    "f3_report_ratio_1959",
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
     "f5_deaths_in_lower_tail",
-    "f5_equal_retention_cuts_deaths",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
     "f12_flexible_quotas_cut_deaths",
     "f14_exit_right_keeps_1959_output",
     "f15_stocks_exhausted_spring_1959",
+    "f16_lushan_raises_1959_reports",
+    "f16_lushan_raises_1959_procurement",
+    "f16_lushan_raises_1960_peak",
+    "f16_lushan_delays_retreat",
     "f17_retreat_when_stocks_low",
     "f18_excess_deaths_in_literature_range",
+    "f20_strict_registration_raises_deaths",
 ]
+# Hold in docs/validation.md (20 seeds, default size) but not at the reduced size here, so they
+# are not tests yet: f1_shoulders_fraction_of_1960, f11_career_stake_procurement_and_deaths,
+# f14_peak_without_exit_channel, f18_excess_deaths_central_band, f21_kin_transfers_lower_deaths.
 
 # Facts of ../shared/data/stylized_facts.md (its numbering skips 7-9 and 19).
 FACTS = ["1", "2", "3", "4", "5", "6", "10", "11", "12", "13", "14", "15", "16", "17", "18", "20", "21"]

@@ -11,7 +11,7 @@ import click
 @click.command("validate")
 @click.option("--seeds", default=20, show_default=True, type=int, help="Seeds per run (1..N, shared by every run).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("validation"),
-              show_default=True, help="Folder for validation.md, validation.csv and img/validation/*.png.")
+              show_default=True, help="Folder for validation.md and img/validation/*.png.")
 @click.option("--size", default="default", show_default=True,
               help="Model size: default (the parameters' defaults) or small (9 communes of 8 x 8 plots).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
