@@ -214,3 +214,16 @@ def test_loading_a_lesson_sets_scenario_settings_and_comparison_on_the_page(dash
     assert rc.find(v.Select, label="Scenario").widget.v_model == item.preset_title
     assert rc.find(v.Select, label="Compare with").widget.v_model == item.comparison_title
     rc.find(v.Alert).assert_empty()  # the controls show what the run was built from
+
+
+def test_docs_name_every_control_by_its_exact_label():
+    """docs/dashboard.md ("How to use it") must use the labels the page shows."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "dashboard.md").read_text()
+    fixed = ["Play", "Pause", "Step", "Reset", "Speed (months per second)", "Lessons", "Scenario", "Compare with",
+             app.NO_COMPARE, "Seed", "Policy levers", "Uncertain assumptions", "Download monthly series (CSV)",
+             "Download charts (PNG)", "Map layer", "Hunger", "Standing crop", "Fertility", "Hidden grain"]
+    generated = [PARAMS[n].label for n in ("n_communes", "commune_side")] + [p.label for p in control_params(LEVER)]
+    missing = [label for label in fixed + generated if label not in doc]
+    assert not missing, f"docs/dashboard.md does not mention: {missing}"
