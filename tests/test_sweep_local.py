@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
+
 import test_sweep_tasks as tasks
 from conftest import subprocess_env
 from greatleap.cli import main
@@ -103,3 +105,14 @@ def test_sweep_sigkilled_midway_resumes_with_every_run_exactly_once(small_sweep,
     tasks.assert_each_run_once(tmp_path / "out", 16)
     tasks.assert_same_results(small_sweep[0].output, tmp_path / "out")
     assert not list((tmp_path / "out").rglob(".tmp-*"))
+
+
+def test_sweeps_build_no_peasant_objects_which_changes_no_result():
+    from greatleap.experiments.design import HEADLESS
+    from greatleap.params import resolve
+    from greatleap.runner import run_one
+
+    with_objects = run_one(resolve("baseline", **tasks.SMALL, materialise_peasants=True), 5)
+    headless = run_one(resolve("baseline", **tasks.SMALL, **HEADLESS), 5)
+    pd.testing.assert_frame_equal(with_objects["monthly"], headless["monthly"], check_exact=True)
+    pd.testing.assert_series_equal(pd.Series(with_objects["summary"]), pd.Series(headless["summary"]))

@@ -28,6 +28,7 @@ run starts or a single file is written; a problem raises ``InputError(field, pro
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,7 @@ def parse_spec(raw: dict[str, Any], default_name: str = "sweep") -> Spec:
             raise InputError(f"sample.params.{sampled}", "also set in [fixed] or [vary]")
     if method in ("morris", "sobol") and grid:
         raise InputError("vary", f"cannot be combined with sample.method = {method!r} (the indices need the sampler's design alone)")
-    n_grid = int(np.prod([len(v) for v in grid.values()])) if grid else 1
+    n_grid = math.prod(len(v) for v in grid.values())  # Python ints: no overflow
     n_points = n_grid * {None: 1, "lhs": n, "morris": n * (len(bounds) + 1),
                          "sobol": n * (len(bounds) + 2)}[method]
     if n_points * len(scenarios) * seeds > MAX_RUNS:
