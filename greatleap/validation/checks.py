@@ -7,7 +7,7 @@ entries.
 
 from __future__ import annotations
 
-from greatleap.validation import checks_counterfactual, checks_national  # noqa: F401  (registers)
+from greatleap.validation import checks_counterfactual, checks_mechanisms, checks_national  # noqa: F401
 from greatleap.validation.core import CHECKS, NOT_MODELLED, Verdict
 
 # (fact, what cannot be checked, why) - the stylized facts' numbering skips 7-9 and 19 on purpose.

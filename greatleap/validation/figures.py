@@ -12,7 +12,7 @@ import numpy as np
 from greatleap import atomic
 from greatleap.history import SERIES, national_record
 from greatleap.params import SCENARIO_TITLES
-from greatleap.validation.checks_counterfactual import DECOMPOSITION
+from greatleap.validation.checks_mechanisms import DECOMPOSITION
 from greatleap.validation.core import output_fall
 from greatleap.validation.tables import CHINA_1957_M, RUN_TITLES, calibration_table, excess_table
 

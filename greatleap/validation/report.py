@@ -10,7 +10,7 @@ import pandas as pd
 
 from greatleap import atomic
 from greatleap.validation.checks import evaluate
-from greatleap.validation.checks_counterfactual import DECOMPOSITION, removed_share
+from greatleap.validation.checks_mechanisms import DECOMPOSITION, removed_share
 from greatleap.validation.core import FAILS, HOLDS, NOT_MODELLED, output_fall
 from greatleap.validation.runs import SIZES
 from greatleap.validation.tables import RUN_TITLES, calibration_table, excess_table
@@ -86,12 +86,13 @@ def _excess_section(rs) -> list[str]:
     t = excess_table(rs)
     out = ["", "## Counterfactuals: excess deaths 1959-61", "",
            "Deaths above the 1957 rate, as a share of the starting population and scaled to China's "
-           "646.5 M; seeds 1..N shared by every run.", "",
-           "| run | changes | excess deaths, mean | 5-95% | scaled to China, M | x baseline |",
-           "|---|---|---|---|---|---|"]
+           "646.5 M; seeds 1..N shared by every run. The retreat column is the median month in which the "
+           "centre retreats (quotas cut, imports), which sets how long the famine lasts.", "",
+           "| run | changes | excess deaths, mean | 5-95% | scaled to China, M | x baseline | retreat, median |",
+           "|---|---|---|---|---|---|---|"]
     for r in t.itertuples():
         out.append(f"| {RUN_TITLES.get(r.run, r.run)} (`{r.run}`) | {r.changes} | {100 * r.mean:.2f}% | "
-                   f"{100 * r.p5:.2f}-{100 * r.p95:.2f}% | {r.mean_m:.1f} ({r.p5_m:.1f}-{r.p95_m:.1f}) | {r.vs_baseline:.2f} |")
+                   f"{100 * r.p5:.2f}-{100 * r.p95:.2f}% | {r.mean_m:.1f} ({r.p5_m:.1f}-{r.p95_m:.1f}) | {r.vs_baseline:.2f} | {r.retreat} |")
     return out
 
 

@@ -9,7 +9,7 @@ from greatleap.history import SERIES, model_series, national_record
 from greatleap.params import SCENARIO_TITLES, SCENARIOS
 from greatleap.validation.runs import RUNS
 
-from greatleap.validation.core import CHINA_1957_M
+from greatleap.validation.core import CHINA_1957_M, first_retreat
 RUN_TITLES = {**SCENARIO_TITLES, "no_exports": "No exports (no early aid)"}
 
 # Where each historical figure comes from (details: greatleap/data/SOURCES.md).
@@ -54,5 +54,19 @@ def excess_table(rs) -> pd.DataFrame:
         rows.append({"run": run, "changes": ", ".join(f"{k}={v}" for k, v in changes.items()) or "(defaults)",
                      "mean": s.mean(), "p5": p5, "p95": p95, "mean_m": s.mean() * CHINA_1957_M,
                      "p5_m": p5 * CHINA_1957_M, "p95_m": p95 * CHINA_1957_M,
-                     "vs_baseline": s.mean() / base if base > 0 else np.nan})
+                     "vs_baseline": s.mean() / base if base > 0 else np.nan, "retreat": median_retreat(rs, run)})
     return pd.DataFrame(rows)
+
+
+def median_retreat(rs, run: str) -> str:
+    """Median month (over seeds) in which the centre retreats, as YYYY-MM, or "never"."""
+    months = []
+    for i in range(rs.seeds):
+        m = rs.monthly(run, i)
+        k = first_retreat(m)
+        months.append(np.inf if k is None else int(m["year"].iat[k]) * 12 + int(m["month"].iat[k]) - 1)
+    med = np.median(months)
+    if not np.isfinite(med):
+        return "never"
+    med = int(np.floor(med))
+    return f"{med // 12}-{med % 12 + 1:02d}"
