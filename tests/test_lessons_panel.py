@@ -142,3 +142,27 @@ def test_every_control_carries_its_meaning_as_title():
         _, rc = solara.render(ParamControl(p, p.default, lambda *_: None), handle_error=False)
         assert titled(rc, p.meaning), name
         rc.close()
+
+
+def test_the_dashboard_page_loads_a_lesson_into_its_scenario_and_compare_controls():
+    """The panel inside the real page: one click sets **Scenario**, the settings and **Compare
+    with**, and restarts both runs at month 0."""
+    from greatleap.params import SCENARIO_TITLES
+    from greatleap.visualization import app
+
+    session = small_session()
+    _, rc = solara.render(app.Page(session=session), handle_error=False)
+    try:
+        for item in (lesson("lushan"), lesson("reporting_cascade")):
+            click(rc, "Step")
+            click(rc, lp.button_label(item))
+            assert session.scenario == item.preset and session.compare == item.comparison
+            assert session.model.steps == 0 and session.values["n_communes"] == SMALL["n_communes"]
+            for name, value in {**SCENARIOS[item.preset], **item.settings}.items():
+                assert session.values[name] == value
+            assert rc.find(v.Select, label="Scenario").widget.v_model == SCENARIO_TITLES[item.preset]
+            assert rc.find(v.Select, label="Compare with").widget.v_model == SCENARIO_TITLES[item.comparison]
+            rc.find(v.Alert).assert_empty()  # nothing pending: the lesson's settings are the run's
+            click(rc, lp.CLOSE)
+    finally:
+        rc.close()

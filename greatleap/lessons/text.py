@@ -39,8 +39,8 @@ def _shown(value) -> str:
 def steps(lesson: Lesson) -> str:
     """Numbered dashboard steps, with the labels exactly as they appear on screen."""
     lines = [
-        f"In the **Lessons** panel (top of the left column), click **{lesson.number}. {lesson.title}**. "
-        "This does steps 1 to 3 for you; to do them by hand:",
+        "Open the **Lessons** fold-out (left column, under **Speed (months per second)**) and click "
+        f"**{lesson.number}. {lesson.title}**. This does steps 1 to 3 for you; to do them by hand:",
         "",
         f"1. **Scenario**: choose \"{lesson.preset_title}\".",
     ]
