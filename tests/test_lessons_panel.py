@@ -88,6 +88,10 @@ def test_one_click_loads_the_lessons_preset_settings_and_comparison(panel, item)
     for name, value in SCENARIOS[item.comparison].items():
         assert session.runs[1].params[name] == value
     assert html.escape(item.question) in html_text(rc, "gl-lesson-question")
+    loaded_line = html_text(rc, "gl-lesson-loaded")
+    assert html.escape(item.preset_title) in loaded_line and html.escape(item.comparison_title) in loaded_line
+    for name in item.settings:
+        assert html.escape(PARAMS[name].label) in loaded_line
     controls = html_text(rc, "gl-lesson-controls")
     for label in item.control_labels():
         assert html.escape(label) in controls

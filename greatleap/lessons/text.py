@@ -30,7 +30,7 @@ def source(lesson: Lesson) -> str:
     return resources.files("greatleap.lessons").joinpath(f"{lesson.id}.md").read_text(encoding="utf-8")
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -45,7 +45,7 @@ def steps(lesson: Lesson) -> str:
         f"1. **Scenario**: choose \"{lesson.preset_title}\".",
     ]
     if lesson.settings:
-        changes = "; ".join(f"\"{PARAMS[k].label}\" to {_shown(v)}" for k, v in lesson.settings.items())
+        changes = "; ".join(f"\"{PARAMS[k].label}\" to {shown(v)}" for k, v in lesson.settings.items())
         lines.append(f"2. Under **Policy levers**, set {changes}, then press **Reset**.")
     else:
         lines.append("2. Leave the other settings as the preset sets them.")

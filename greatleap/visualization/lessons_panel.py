@@ -61,10 +61,12 @@ def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
     solara.Style(highlight_css(lesson))
     with solara.Card(title=f"Lesson {lesson.number}", classes=["gl-lesson"], margin=0):
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(lesson.title)}</b>", style="font-size: 15px")
+        settings = "".join(f", {html.escape(PARAMS[k].label)} = {html.escape(lesson_text.shown(v))}"
+                           for k, v in lesson.settings.items())
         solara.HTML(tag="div", unsafe_innerHTML=(
-            f"Loaded: <b>Scenario</b> \u201c{html.escape(lesson.preset_title)}\u201d, "
+            f"Loaded: <b>Scenario</b> \u201c{html.escape(lesson.preset_title)}\u201d{settings}, "
             f"<b>Compare with</b> \u201c{html.escape(lesson.comparison_title)}\u201d."),
-            style="font-size: 13px; margin-top: 6px")
+            classes=["gl-lesson-loaded"], style="font-size: 13px; margin-top: 6px")
         solara.HTML(tag="div", unsafe_innerHTML="<b>Predict first.</b> " + html.escape(lesson.question),
                     classes=["gl-lesson-question"], style="font-size: 14px; margin-top: 8px")
         items = "".join(f"<li>{html.escape(label)}</li>" for label in lesson.control_labels())
