@@ -51,8 +51,8 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "procurement_kg": ("kg", "Grain procured this month (collections and seizures)"),
     "procurement_share": ("share", "Procurement / true harvest, this year so far"),
     "retained_per_capita_kg": ("kg/person", "Grain left in the villages per villager after procurement"),
-    "kcal_mean": ("kcal/day", "Mean energy intake of villagers"),
-    "kcal_p10": ("kcal/day", "10th percentile of villagers' energy intake"),
+    "kcal_mean": ("kcal/day", "Mean energy intake of villagers aged 15 and over"),
+    "kcal_p10": ("kcal/day", "10th percentile of the energy intake of villagers aged 15 and over"),
     "share_hungry": ("share", "Villagers hungry or worse"),
     "share_starving": ("share", "Villagers starving or severely wasted"),
     "hidden_grain_kg": ("kg", "Grain hidden in households"),
@@ -194,9 +194,10 @@ def record_labour(model, task, able) -> None:
 
 def record_food(model, alive, intake, hall) -> None:
     s = model.stats
-    if len(intake):
-        s["kcal_mean"] = float(intake.mean())
-        s["kcal_p10"] = float(np.percentile(intake, 10))
+    adult = intake[model.people.age[alive] >= 15]  # children's small needs would mask adult hunger
+    if len(adult):
+        s["kcal_mean"] = float(adult.mean())
+        s["kcal_p10"] = float(np.percentile(adult, 10))
     s["hall_eaten_kg"] = float(hall.sum())
     commune = model.people.commune[alive]
     model.acc["kcal_sum"] += np.bincount(commune, weights=intake, minlength=model.communes.n)
