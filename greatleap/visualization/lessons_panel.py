@@ -71,8 +71,8 @@ def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
                     classes=["gl-lesson-question"], style="font-size: 14px; margin-top: 8px")
         items = "".join(f"<li>{html.escape(label)}</li>" for label in lesson.control_labels())
         solara.HTML(tag="div", unsafe_innerHTML=(
-            "Controls this lesson uses (outlined under <b>Policy levers</b> and "
-            f"<b>Uncertain assumptions</b>):<ul>{items}</ul>"),
+            "Controls this lesson uses (outlined when you open <b>Policy levers</b> and "
+            f"<b>Uncertain assumptions</b> below):<ul>{items}</ul>"),
             classes=["gl-lesson-controls"], style="font-size: 13px; margin-top: 8px")
         solara.Text("Press Play. What to notice appears at the end of the run."
                     if not reveal else "What to notice", style="font-size: 13px; font-weight: 500")
