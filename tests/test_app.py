@@ -227,3 +227,24 @@ def test_docs_name_every_control_by_its_exact_label():
     generated = [PARAMS[n].label for n in ("n_communes", "commune_side")] + [p.label for p in control_params(LEVER)]
     missing = [label for label in fixed + generated if label not in doc]
     assert not missing, f"docs/dashboard.md does not mention: {missing}"
+
+
+def test_pause_then_play_at_once_never_runs_two_loops(dashboard):
+    session, rc = dashboard
+    rc.find(v.Slider, label="Speed (months per second)").widget.v_model = 2
+    stepping = []
+    original = session.step
+
+    def counting_step():
+        stepping.append(time.monotonic())
+        original()
+
+    session.step = counting_step
+    for _ in range(3):  # Play, Pause, Play... faster than one month
+        click(rc, "Play")
+        click(rc, "Pause")
+    click(rc, "Play")
+    time.sleep(2.6)
+    click(rc, "Pause")
+    gaps = [b - a for a, b in zip(stepping, stepping[1:])]
+    assert gaps and min(gaps[1:] or gaps) > 0.3, gaps  # at 2 months per second: one loop, ~0.5 s apart

@@ -157,8 +157,13 @@ def Page(session: Session | None = None):
             tick.set(tick.value + 1)
 
     def play_loop():
-        # runs in a thread while `playing`; paced to the speed slider, never faster than the model
-        while playing.value:
+        # runs in a thread while `playing`; paced to the speed slider, never faster than the model.
+        # Pause then Play within one month starts a new loop before the old one has seen the
+        # pause: the generation number makes the old one stop, so two loops never step together.
+        with session.lock:
+            session.play_generation += 1
+            me = session.play_generation
+        while playing.value and session.play_generation == me:
             started = time.monotonic()
             if not session.running:
                 playing.set(False)

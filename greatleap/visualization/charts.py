@@ -51,7 +51,7 @@ SHORT_EVENT = {"Winter irrigation campaign": "irrigation", "Backyard furnace cam
 @lru_cache(maxsize=1)
 def historical() -> pd.DataFrame:
     """National registered figures shipped with the package (sources in the CSV's header)."""
-    text = resources.files("greatleap.data").joinpath("historical.csv").read_text()
+    text = resources.files("greatleap").joinpath("data", "historical.csv").read_text()
     return pd.read_csv(io.StringIO(text), comment="#")
 
 

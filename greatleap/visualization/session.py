@@ -58,6 +58,7 @@ class Session:
     runs: list[Run] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     drawn: int = -1  # the last month counter the page has drawn (see app.wait_until_drawn)
+    play_generation: int = 0  # which Play loop may step (see app.Page.play_loop)
 
     def __post_init__(self):
         if not self.values:
