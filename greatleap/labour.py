@@ -26,10 +26,16 @@ _IRRIGATION_RAMP = {10: 0.1, 11: 0.65, 12: 0.85, 1: 1.0, 2: 0.8, 3: 0.4}
 FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)  # by hunger state
 
 
+_ABLE_BY_AGE = np.zeros(101, dtype=np.float32)
+_ABLE_BY_AGE[12:15] = _ABLE_BY_AGE[60:70] = 0.5
+_ABLE_BY_AGE[15:60] = 1.0
+
+
 def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
-    w = np.where((age >= 15) & (age < 60), 1.0, 0.0)
-    w = np.where(((age >= 12) & (age < 15)) | ((age >= 60) & (age < 70)), 0.5, w)
-    return np.where(hunger >= 3, 0.0, w).astype(np.float32)
+    """1 for ages 15-59, 0.5 for 12-14 and 60-69, else 0; nothing when severely wasted."""
+    w = _ABLE_BY_AGE[np.minimum(age, 100).astype(np.intp)]
+    w[hunger >= 3] = 0.0
+    return w
 
 
 def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
@@ -50,15 +56,20 @@ def assign_tasks(model, alive_idx: np.ndarray, able: np.ndarray) -> np.ndarray:
     """Draw this month's task for each living person (one uniform draw each)."""
     people = model.people
     furnace, irrigation = campaign_shares(model)
-    commune = people.commune[alive_idx]
-    f, i = furnace[commune], irrigation[commune]
     u = model.rng.random(len(alive_idx), dtype=np.float32)
     task = np.full(len(alive_idx), FIELDS, dtype=np.int8)
+    propensity = FORAGE_PROPENSITY[people.hunger[alive_idx]]
+    if not (furnace.any() or irrigation.any()):  # most months: no campaign, the draw is all rest
+        task[u < propensity] = FORAGE
+        task[able == 0] = NONE
+        return task
+    commune = people.commune[alive_idx]
+    f, i = furnace[commune], irrigation[commune]
     task[u < f + i] = IRRIGATION
     task[u < f] = FURNACE
     # the rest of the same draw, rescaled, decides foraging among field workers
     rest = (u - f - i) / np.maximum(1.0 - f - i, 1e-6)
-    forage = (task == FIELDS) & (rest < FORAGE_PROPENSITY[people.hunger[alive_idx]])
+    forage = (task == FIELDS) & (rest < propensity)
     task[forage] = FORAGE
     task[able == 0] = NONE
     return task

@@ -74,10 +74,16 @@ def daily_need(age_idx: np.ndarray, labour: np.ndarray, long_hours_kcal: np.ndar
     coerced hours (which no weakness excuses). The resting part (60%) shrinks with body mass,
     so a thinner body needs less: a moderate shortfall settles at a lower weight instead of
     killing, and only a deep one does."""
+    resting, work = need_parts(age_idx, labour, month, bmi)
+    return resting + work * capacity + long_hours_kcal
+
+
+def need_parts(age_idx: np.ndarray, labour: np.ndarray, month: int, bmi) -> tuple[np.ndarray, np.ndarray]:
+    """The two parts of ``daily_need``: resting need scaled by body mass, and the task's cost."""
     task = TASK_KCAL.copy()
     task[0] *= FIELD_SEASON[month]
     mass = 0.4 + 0.6 * np.minimum(bmi, HEALTHY_BMI) / HEALTHY_BMI
-    return _NEED_BY_AGE[age_idx] * mass + task[labour] * capacity + long_hours_kcal
+    return _NEED_BY_AGE[age_idx] * mass, task[labour]
 
 
 def update_body_mass(bmi: np.ndarray, intake: np.ndarray, need: np.ndarray) -> None:
@@ -119,5 +125,9 @@ def baseline_hazard(bmi: np.ndarray, age_idx: np.ndarray, p) -> np.ndarray:
 def conception_probability(age_idx: np.ndarray, female: np.ndarray, bmi: np.ndarray,
                            intake_ratio: np.ndarray, p) -> np.ndarray:
     """Monthly chance each woman conceives: falls to nothing as her reserve runs down."""
-    fecundity = np.clip((bmi - 16.0) / 3.0, 0.0, 1.0) * np.clip((intake_ratio - 0.5) / 0.4, 0.0, 1.0)
-    return np.where(female, MONTHLY_CONCEPTION[age_idx], 0.0) * fecundity * p["fertility"]
+    chance = np.zeros(len(age_idx))
+    fertile = female & (MONTHLY_CONCEPTION[age_idx] > 0)  # only they need the arithmetic
+    b, r = bmi[fertile], intake_ratio[fertile]
+    fecundity = np.clip((b - 16.0) / 3.0, 0.0, 1.0) * np.clip((r - 0.5) / 0.4, 0.0, 1.0)
+    chance[fertile] = MONTHLY_CONCEPTION[age_idx[fertile]] * fecundity * p["fertility"]
+    return chance

@@ -67,9 +67,9 @@ class Village:
         people.labour[alive] = task
         age_idx = physiology.age_index(age)
         bmi = people.bmi[alive]
-        usual = physiology.daily_need(age_idx, task, 0.0, m.ym[1], 1.0, bmi)
-        capacity = labour.work_capacity(bmi, people.kcal[alive] / usual)
-        need = physiology.daily_need(age_idx, task, labour.long_hours_kcal(m, task), m.ym[1], capacity, bmi)
+        resting, work = physiology.need_parts(age_idx, task, m.ym[1], bmi)
+        capacity = labour.work_capacity(bmi, people.kcal[alive] / (resting + work))
+        need = resting + work * capacity + labour.long_hours_kcal(m, task)
         present, effective = labour.field_labour(m, alive, task, able, capacity)
         reporters.record_labour(m, task, able)
         return Work(alive, task, able, need, present, effective)
