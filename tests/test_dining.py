@@ -54,6 +54,15 @@ def test_the_rationed_hall_spreads_a_thin_larder_over_the_months_to_the_harvest(
     np.testing.assert_allclose(wasted, 25.0)
 
 
+def test_in_the_free_eating_phase_the_ladle_cuts_nobodys_bowl():
+    """dining.py: free eating serves ``free_eating`` times need; the ladle comes with the rations."""
+    m = _hall_model((1958, 11), free_eating=1.6, ladle_bias=0.5)
+    need = _need(m)
+    idle = dining.hall_meals(m, need, np.zeros(len(m.households)), 3)[0]  # households with no workers
+    in_hall = m.households.in_hall
+    assert (idle[in_hall] > need[in_hall]).all()
+
+
 def test_the_ladle_serves_households_who_cannot_work_less():
     m = _hall_model((1959, 3), ladle_bias=0.5)
     need = _need(m)
@@ -63,17 +72,17 @@ def test_the_ladle_serves_households_who_cannot_work_less():
     np.testing.assert_allclose(idle[in_hall], 0.5 * workers[in_hall])
 
 
-def test_free_eating_raises_villagers_intake_above_what_they_eat_at_home():
-    kcal = {}
+def test_free_eating_runs_down_the_villages_grain_and_raises_intake():
+    grain, kcal = {}, {}
     for halls in (True, False):
         frame = step_through(small_model(seed=3, dining_halls=halls, free_eating=2.0, retreat_rule="calendar"),
-                             (1958, 11)) \
-            .monthly_frame().set_index("date")
-        kcal[halls] = frame.loc["1958-11", "kcal_mean"]
-        before = frame.loc["1958-09", "kcal_mean"]
-        kcal[halls, "before"] = before
-    assert kcal[True, "before"] == kcal[False, "before"]
-    assert kcal[True] > 1.05 * kcal[False]
+                             (1958, 12)).monthly_frame().set_index("date")
+        stocks = frame[["commune_stock_kg", "household_stock_kg", "hidden_grain_kg"]].sum(axis=1)
+        grain[halls, "before"], grain[halls] = stocks["1958-09"], stocks["1958-12"]
+        kcal[halls] = frame.loc["1958-10":"1958-12", "kcal_mean"].mean()
+    assert grain[True, "before"] == grain[False, "before"]  # the same villages until the halls open
+    assert grain[True] < 0.85 * grain[False]  # eaten and wasted in three months of free eating
+    assert kcal[True] > kcal[False]
 
 
 def test_with_halls_off_nobody_eats_in_a_hall():
