@@ -26,8 +26,17 @@ def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
         "officials": model.official_table(),
         "summary": model.summary(),
     }
-    model.remove_all_agents()  # Mesa keeps agents of old models alive otherwise
+    release(model)
     return result
+
+
+def release(model) -> None:
+    """Let a finished model be freed: Mesa 3.3.1 keys ``Agent._ids`` by model, a class-level dict
+    that keeps every model ever built (and its agents) alive until the process ends."""
+    from mesa import Agent
+
+    model.remove_all_agents()
+    Agent._ids.pop(model, None)
 
 
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
