@@ -320,6 +320,16 @@ def report_ratio_1959_purge_over_none(runs) -> float:
     return report_ratio_official(runs["current"], 1959) / report_ratio_official(runs["comparison"], 1959)
 
 
+def excess_death_share_historical_retreat(runs) -> float:
+    """Excess deaths 1959-61 / starting population with the retreat at its historical date."""
+    return float(runs["historical_retreat"]["summary"]["excess_death_share"])
+
+
+def excess_death_share(runs) -> float:
+    """Excess deaths 1959-61 as a share of the starting population, in the lesson's own run."""
+    return float(runs["current"]["summary"]["excess_death_share"])
+
+
 def starvation_current_over_comparison(runs) -> tuple[float, float]:
     return starvation_deaths(runs["current"]), starvation_deaths(runs["comparison"])
 
@@ -430,6 +440,11 @@ LESSONS: tuple[Lesson, ...] = (
                   "With the same setting, the quotas on all 1959 harvests take a share of the true "
                   "harvest more than {x} larger than in 1957, in every seed.",
                   quota_share_1959_over_1957_historical_retreat, ">", 1.2, "above_pct"),
+            Claim("deeper_than_the_record",
+                  "With the retreat held to November 1960, the model's excess deaths are more than {x} of "
+                  "the starting population on average, against about 4\u20135% in the record: compare the "
+                  "shapes of the curves, not the totals.",
+                  excess_death_share_historical_retreat, ">", 0.1, "pct", over="mean"),
             Claim("flexible_cuts_starvation",
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
@@ -504,6 +519,11 @@ LESSONS: tuple[Lesson, ...] = (
                   "Deaths from starvation are more than {x} higher with the purge (all seeds we tried, "
                   "added together).",
                   starvation_current_over_comparison, ">", 1.15, "above_pct", over="sum_ratio"),
+            Claim("deeper_than_the_record",
+                  "With the retreat held this late, the model's excess deaths are more than {x} of the "
+                  "starting population on average, against about 4\u20135% in the record: compare the two "
+                  "runs with each other, not with history.",
+                  excess_death_share, ">", 0.1, "pct", over="mean"),
         ),
     ),
     Lesson(
