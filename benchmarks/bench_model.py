@@ -53,10 +53,24 @@ def _maxrss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
 
 
+def lift_caps(n_communes: int, side: int, household_size: float = 5.0) -> None:
+    """Raise greatleap's interactive resource caps (params.MAX_PLOTS, MAX_PEASANTS) in this
+    process only, as far as this benchmark's world needs: the 1M configuration is above them
+    (they guard the dashboard and the CLI, not a deliberate benchmark)."""
+    from greatleap import params
+
+    plots = n_communes * side * side
+    if hasattr(params, "MAX_PLOTS"):
+        params.MAX_PLOTS = max(params.MAX_PLOTS, plots)
+    if hasattr(params, "MAX_PEASANTS"):
+        params.MAX_PEASANTS = max(params.MAX_PEASANTS, int(plots * household_size * 1.5))
+
+
 def _build(size: str, materialise: bool):
     from greatleap.model import FamineModel
 
     n_communes, side = CONFIGS[size]
+    lift_caps(n_communes, side)
     return FamineModel(rng=SEED, n_communes=n_communes, commune_side=side,
                        materialise_peasants=materialise)
 

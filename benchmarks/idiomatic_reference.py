@@ -410,8 +410,14 @@ class IdiomaticVillage(Village):
 # ---- comparing and timing ------------------------------------------------------------------
 def twin_models(n_communes: int, side: int, warmup: int, seed: int = 1, **params):
     """Two identical models advanced ``warmup`` months; the second gets the idiomatic village."""
+    from greatleap import params as params_mod
     from greatleap.model import FamineModel
 
+    plots = n_communes * side * side  # above the interactive caps at 1M: lift them here only
+    if hasattr(params_mod, "MAX_PLOTS"):
+        params_mod.MAX_PLOTS = max(params_mod.MAX_PLOTS, plots)
+    if hasattr(params_mod, "MAX_PEASANTS"):
+        params_mod.MAX_PEASANTS = max(params_mod.MAX_PEASANTS, plots * 8)
     a = FamineModel(rng=seed, n_communes=n_communes, commune_side=side,
                     materialise_peasants=False, **params)
     b = FamineModel(rng=seed, n_communes=n_communes, commune_side=side,
