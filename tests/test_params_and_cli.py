@@ -216,3 +216,11 @@ def test_run_refuses_a_folder_holding_any_one_of_its_tables_and_writes_nothing(t
     _one_error_line(capsys)
     assert [f.name for f in out.iterdir()] == ["communes.csv"]
     assert (out / "communes.csv").read_text() == "someone else's table\n"
+
+
+def test_run_refuses_an_out_path_that_is_a_file(tmp_path, capsys):
+    target = tmp_path / "results"
+    target.write_text("not a folder\n")
+    assert main(["run", "--out", str(target), *SMALL_RUN]) == 2
+    assert "--out" in _one_error_line(capsys)
+    assert target.read_text() == "not a folder\n"
