@@ -89,15 +89,24 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
+def one_line(text: str) -> str:
+    """The message on one printable line: a newline or control character typed into a name or a
+    spec key is shown escaped (as Python would write it), never as a line break."""
+    text = text.strip()
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors and exit code 2 for bad input, never a traceback."""
     try:
         cli.main(args=argv, prog_name="greatleap", standalone_mode=False)
     except InputError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {one_line(str(exc))}", err=True)
         return 2
     except click.exceptions.UsageError as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {one_line(exc.format_message())}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("interrupted", err=True)
@@ -105,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"error: {one_line(exc.format_message())}", err=True)
         return exc.exit_code
     return 0
 

@@ -392,13 +392,21 @@ def check_caps(values: dict[str, Any]) -> None:
         raise InputError("end_year", f"a run of {years} years; allowed: at most {MAX_YEARS} years")
 
 
+def field_name(name: Any) -> str:
+    """A name as an error shows it: as typed when plain, quoted when empty, padded or unprintable
+    (so the message stays one line and names what was typed)."""
+    if isinstance(name, str) and name and name.isprintable() and name.strip() == name:
+        return name
+    return repr(name)
+
+
 def validate(values: dict[str, Any]) -> dict[str, Any]:
     """Check every name and value, and the resource caps; return a new dict with values coerced
     to their types."""
     out = {}
     for name, value in values.items():
         if not isinstance(name, str) or name not in PARAMS:
-            raise InputError(str(name), "unknown parameter; see `greatleap params` for the list")
+            raise InputError(field_name(name), "unknown parameter; see `greatleap params` for the list")
         out[name] = PARAMS[name].check(value)
     if "start_year" in out and "end_year" in out and out["end_year"] < out["start_year"]:
         raise InputError("end_year", f"got {out['end_year']}; must be >= start_year ({out['start_year']})")

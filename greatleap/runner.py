@@ -12,7 +12,7 @@ from typing import Any
 
 from greatleap import atomic
 from greatleap.errors import InputError
-from greatleap.params import PARAMS, resolve
+from greatleap.params import PARAMS, field_name, resolve
 
 
 def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -48,7 +48,7 @@ def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
         if not sep:
             raise InputError("--set", f"expected NAME=VALUE, got {pair!r}")
         if name not in PARAMS:
-            raise InputError(name, "unknown parameter; see `greatleap params` for the list")
+            raise InputError(field_name(name), "unknown parameter; see `greatleap params` for the list")
         out[name] = PARAMS[name].check(_parse_value(text.strip(), PARAMS[name]))
     return out
 
