@@ -153,3 +153,9 @@ def test_the_grid_divides_into_square_communes_of_household_plots():
         xs, ys = np.nonzero(ids == c)
         assert len(xs) == 16 and np.ptp(xs) == 3 and np.ptp(ys) == 3
     assert len(m.households) == 5 * 16
+
+
+@pytest.mark.parametrize("size", [3.0, 6.0])
+def test_households_hold_household_size_people_on_average(size):
+    m = small_model(seed=1, n_communes=9, household_size=size)
+    assert abs(m.people.n / len(m.households) - size) < 0.15 * size

@@ -143,3 +143,9 @@ def test_when_the_halls_open_members_hand_their_stores_to_the_hall():
     assert (hh.stock[hh.in_hall] == 0).all()
     assert hh.stock[~hh.in_hall].sum() > 0
     assert m.communes.granary.sum() > 0
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_hall_participation_sets_the_share_of_households_eating_in_the_hall(share):
+    m = small_model(seed=1, n_communes=9, hall_participation=share)
+    assert abs(m.households.in_hall.mean() - share) < 0.1

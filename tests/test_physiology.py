@@ -129,3 +129,17 @@ def test_everyone_alive_ages_a_month_each_month_and_the_dead_do_not():
     np.testing.assert_allclose(m.people.age[:n][still] - age_before[still], 1 / 12, atol=1e-4)
     gone = alive_before & ~m.people.alive[:n]
     np.testing.assert_allclose(m.people.age[:n][gone], age_before[gone])
+
+
+def test_registered_deaths_are_the_registered_share_of_true_deaths():
+    frame = small_model(seed=1, end_year=1958, death_registration=0.5).run().monthly_frame()
+    np.testing.assert_allclose(frame["cdr_registered"], 0.5 * frame["cdr"])
+
+
+def test_the_fertility_parameter_scales_conceptions():
+    base = small_model().p
+    age, women, bmi, ratio = np.full(2, 25), np.full(2, True), np.full(2, 21.0), np.ones(2)
+    normal = physiology.conception_probability(age, women, bmi, ratio, base)
+    assert (physiology.conception_probability(age, women, bmi, ratio, {**base, "fertility": 0.0}) == 0).all()
+    np.testing.assert_allclose(physiology.conception_probability(age, women, bmi, ratio, {**base, "fertility": 2.0}),
+                               2 * normal)

@@ -168,3 +168,23 @@ def test_an_unpaid_quota_is_collected_for_two_months_after_the_harvest_then_writ
     by_month = frame.groupby("month")["procurement_kg"].sum()
     assert by_month[[7, 8, 11, 12]].sum() > 0
     assert (by_month[[1, 2, 3, 4, 5, 9]] == 0).all()
+
+
+def test_the_less_weight_on_the_current_report_the_more_a_failed_harvest_is_squeezed():
+    m = set_month(small_model(quota_rule="inflexible"), (1957, 10))
+    failed = 0.5 * m.crops[1].share * m.potential
+    shares = {}
+    for weight in (0.0, 0.5, 1.0):
+        m.p["quota_weight_current"] = weight
+        shares[weight] = _quota_share(m, failed)
+    assert shares[0.0] > shares[0.5] > shares[1.0]
+
+
+def test_a_search_seizes_the_search_seizure_share_of_a_searched_households_hidden_grain():
+    m = _owing_model(anti_hiding_searches=True)
+    m.p["search_seizure"] = 0.25
+    procurement.search_households(m)
+    hidden = m.households.hidden
+    searched = hidden < 20.0
+    assert searched.any()
+    np.testing.assert_allclose(hidden[searched], 15.0)

@@ -189,3 +189,9 @@ def test_when_town_rations_fail_town_deaths_rise_and_births_fall():
     births_fed, deaths_fed, refugees_fed = fed.state.town_demography(fed, 1.0)
     births_hungry, deaths_hungry, refugees_hungry = hungry.state.town_demography(hungry, 0.4)
     assert deaths_hungry > deaths_fed and births_hungry < births_fed
+
+
+@pytest.mark.parametrize("share", [0.1, 0.3])
+def test_the_towns_start_with_the_urban_share_of_everyone(share):
+    m = small_model(seed=1, urban_share=share)
+    assert m.state.urban / m.population() == pytest.approx(share)
