@@ -26,15 +26,8 @@ import uuid
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator
 
-_running = 0  # runs in progress in this process (Dask workers may run several threads)
-_running_lock = threading.Lock()
-
-
 def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> dict[str, Any]:
     """Run one task in a worker and return a plain record; the model's errors become a record."""
-    global _running
-    with _running_lock:
-        _running += 1
     start, cpu_start = time.perf_counter(), time.process_time()
     try:
         out = model_fn(task["params"], task["seed"])
@@ -51,25 +44,10 @@ def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> 
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
         record = {"status": "failed", "error": f"{type(exc).__name__}: {exc}{where}", "summary": {}, "monthly": None}
-    finally:
-        with _running_lock:
-            _running -= 1
-            if _running == 0:
-                _forget_finished_models()
     # cpu_s is this process's CPU time: the run's own cost, whatever else loads the machine
     record.update(run_id=task["run_id"], elapsed_s=time.perf_counter() - start,
                   cpu_s=time.process_time() - cpu_start)
     return record
-
-
-def _forget_finished_models() -> None:
-    """Mesa 3.3.1 keeps every model ever built in ``Agent._ids`` (notes/mesa_idioms.md §0 #11).
-    Clear it when no run is in progress here, so long-lived (Dask) workers do not grow."""
-    import sys
-
-    agent_module = sys.modules.get("mesa.agent")
-    if agent_module is not None:
-        agent_module.Agent._ids.clear()
 
 
 def failed_record(task: dict[str, Any], error: str) -> dict[str, Any]:
