@@ -133,3 +133,37 @@ def test_the_per_commune_and_per_official_tables_add_up_to_the_national_series()
     officials = m.official_table().groupby("year").sum(numeric_only=True)
     for column in ("deaths", "true_kg", "reported_official_kg", "procured_kg"):
         np.testing.assert_allclose(officials[column], communes[column], rtol=1e-9, atol=1e-6, err_msg=column)
+
+
+_FIXED = {"n_communes", "commune_side", "start_year", "end_year", "materialise_peasants"}
+
+
+def _any_value(p):
+    from hypothesis import strategies as st
+
+    if p.type is bool:
+        return st.booleans()
+    if p.choices:
+        return st.sampled_from(p.choices)
+    if p.type is int:
+        return st.integers(p.low, p.high)
+    return st.one_of(st.sampled_from([p.low, p.high]), st.floats(p.low, p.high, allow_nan=False))
+
+
+def test_any_valid_parameters_keep_the_books_balanced_and_the_population_accounted_for():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from greatleap.params import PARAMS
+
+    free = {name: _any_value(p) for name, p in PARAMS.items() if name not in _FIXED}
+
+    @settings(max_examples=15, deadline=None, derandomize=True)
+    @given(st.fixed_dictionaries({}, optional=free), st.integers(0, 2**32 - 1))
+    def check(params, seed):
+        m = small_model(seed=seed, commune_side=4, end_year=1961, **params)
+        start = m.population()
+        frame = _run_checking_every_month(m)  # LedgerError or a negative stock fails here
+        np.testing.assert_allclose(_population_identity(frame, start), 0.0, atol=1e-6 * start)
+
+    check()
