@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
+
 from greatleap.experiments.design import build_design, run_params
 from greatleap.experiments.engines import execute_run
 from greatleap.experiments.spec import Spec
@@ -36,10 +38,12 @@ def default_model() -> Callable[[dict, int], dict]:
 
 
 def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bool = True,
-              retry_failed: bool = False) -> SweepResult:
-    """Run every run of ``spec`` not already in its store. Safe to call again after any kill."""
+              retry_failed: bool = False, design: pd.DataFrame | None = None) -> SweepResult:
+    """Run every run of ``spec`` not already in its store. Safe to call again after any kill.
+    ``design`` is ``build_design(spec)`` when the caller has it already."""
     start = time.perf_counter()
-    design = build_design(spec)  # validates every run's parameters before anything is written
+    if design is None:
+        design = build_design(spec)  # validates every run's parameters before anything is written
     model_fn = model_fn or default_model()
     store = SweepStore(spec.output)
     store.open_for(spec, design)
