@@ -2,7 +2,7 @@
 
 Rules in plain words:
 - Private plots and sidelines add ``non_grain_kcal`` a day per person; under the communes only
-  the collective vegetable plots remain (40%).
+  the collective vegetable plots remain (60%).
 - Foragers gather ``forage_kcal`` a day, less as more of the commune forages (depletion).
 - A household short of food first eats any grain it hid, then, while a crop stands, eats it green;
   each kg eaten green costs ``green_crop_loss`` kg of the harvest.

@@ -74,7 +74,8 @@ def hall_meals(model, need_kg_hh: np.ndarray, workers_share_hh: np.ndarray,
         return np.zeros(len(hh)), np.zeros(com.n)
     in_hall_need = np.where(hh.in_hall, need_kg_hh, 0.0)
     # the ladle: those who cannot work get less
-    served_need = in_hall_need * (1.0 - p["ladle_bias"] * (1.0 - workers_share_hh))
+    ladle = 0.0 if model.free_eating_on() else p["ladle_bias"]  # free tables serve everyone
+    served_need = in_hall_need * (1.0 - ladle * (1.0 - workers_share_hh))
     demand = np.bincount(hh.commune, weights=served_need, minlength=com.n)
     if model.free_eating_on():
         wanted = demand * p["free_eating"]

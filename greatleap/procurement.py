@@ -3,7 +3,7 @@
 Rules in plain words:
 - Inflexible rule (Meng, Qian & Yared 2015): at each harvest the official sets a commune's quota
   from its expected output, a blend of this harvest's report and last year's report (rebased on
-  the August 1959 revision), before anyone knows the real harvest. The share asked rises with
+  the cut 1958 claim during 1959), before anyone knows the real harvest. The share asked rises with
   the commune's reported output per person (progressive), and the official adds a push that grows
   with his career stake (Kung & Chen 2011).
 - Flexible rule (the counterfactual): the quota is the planned share of the true harvest.

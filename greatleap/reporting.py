@@ -10,7 +10,8 @@ Rules in plain words:
 - Each official adds his own markup, growing with his career stake, to the sum of his cadres'
   reports, so that markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016).
 - Targets: the superior expects last year's reported output times the year's target growth
-  (Beidaihe's doubling in 1958); from August 1959 targets rebase on the revised 1958 claim.
+  (Beidaihe's doubling in 1958); targets set in 1959 rebase on the cut 1958 claim (the
+  calendar's ``report_revision``).
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ Rules in plain words:
 - Communes short of food apply for resales; the state sells back a share of the shortfall after
   a delay, believing the shortfall only as far as the commune's report allows (an inflated
   report hides the need).
-- The retreat: when central stocks fall below ``retreat_threshold`` months of urban demand
-  (endogenous rule) or on the historical date (calendar rule), the centre retreats: quotas are
+- The retreat: when central stocks fall below ``retreat_threshold`` of what the centre holds in
+  that month of a normal year (the first year of the run; endogenous rule) or on the historical date (calendar rule), the centre retreats: quotas are
   cut, reports become honest, purges and campaigns stop, exports stop, imports start two months
   later, and halls close and private plots return six months later.
 - Backyard furnaces produce steel, of which a share is usable.
