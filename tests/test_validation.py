@@ -153,3 +153,12 @@ def test_docs_validation_is_generated_and_lists_every_check():
     assert not missing, f"docs/validation.md is stale (run `greatleap validate --out docs`): {missing}"
     for png in ("calibration", "counterfactuals", "decomposition"):
         assert (ROOT / "docs" / "img" / "validation" / f"{png}.png").exists()
+
+
+@pytest.mark.slow
+def test_a_check_whose_series_is_missing_fails_with_the_reason(small_runs):
+    rs = runs_module.RunSet(small_runs.seeds, small_runs.size, small_runs.overrides, {
+        run: [{**r, "annual": r["annual"].drop(columns=["procurement_kg"])} for r in recs]
+        for run, recs in small_runs.results.items()})
+    v = {v.name: v for v in evaluate(rs)}["f4_absolute_procurement_peaks_1959"]
+    assert v.verdict == FAILS and "KeyError: 'procurement_kg'" in v.reason

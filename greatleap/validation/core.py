@@ -52,7 +52,11 @@ class Check:
         if missing:
             return Verdict(self.fact, self.name, self.title, self.expected, "", NOT_MODELLED,
                            f"runs not made: {', '.join(missing)}")
-        out = self.fn(rs)
+        try:
+            out = self.fn(rs)
+        except (KeyError, IndexError, ValueError, ZeroDivisionError) as exc:  # e.g. a series the model dropped
+            return Verdict(self.fact, self.name, self.title, self.expected, "", FAILS,
+                           f"the check could not be computed: {type(exc).__name__}: {exc}")
         holds = bool(out.holds) and "nan" not in out.model.lower()
         reason = "" if holds else (out.why or "the model's figure is outside the expected band")
         if "nan" in out.model.lower():
