@@ -25,11 +25,21 @@ def dashboard():
     rc.close()
 
 
+def the_widget(rc, kind, timeout: float = 10, **match):
+    """The one widget matching; retried because a render from the Play thread may be replacing it
+    at the moment we look (reacton's finder would then see none, or two)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = rc.find(kind, **match).widgets
+        if len(found) == 1:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"expected one {kind.__name__} matching {match}, found {len(found)}")
+        time.sleep(0.05)
+
+
 def click(rc, label: str) -> None:
-    # wait_for: during Play a render from the model thread may be replacing the button right now
-    button = rc.find(v.Btn, children=[label])
-    button.wait_for(timeout=10)
-    button.widget.click()
+    the_widget(rc, v.Btn, children=[label]).click()
 
 
 def open_groups(rc) -> None:
@@ -40,7 +50,7 @@ def open_groups(rc) -> None:
 
 
 def text_of(rc, css_class: str) -> str:
-    return rc.find(v.Html, class_=css_class).widget.children[0]
+    return the_widget(rc, v.Html, class_=css_class).children[0]
 
 
 def select(rc, label: str, value: str) -> None:
