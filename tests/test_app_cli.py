@@ -8,6 +8,14 @@ from greatleap.cli import main
 from greatleap.visualization import assets, cli
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
 def exec_calls(monkeypatch):
     """Record the exec that would replace the CLI with `solara run`."""
@@ -18,10 +26,11 @@ def exec_calls(monkeypatch):
 
 def test_app_serves_the_module_in_production_on_loopback(exec_calls, capsys):
     assert not assets.missing(), "run `python -m greatleap.visualization.assets fill` first"
-    assert main(["app", "--port", "8799"]) == 0
+    port = str(free_port())
+    assert main(["app", "--port", port]) == 0
     (argv, env), = exec_calls
     assert argv[argv.index("run") + 1] == "greatleap.visualization.app"
-    assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--port") + 1] == "8799"
+    assert argv[argv.index("--host") + 1] == "127.0.0.1" and argv[argv.index("--port") + 1] == port
     assert {"--production", "--no-open", "--no-check-version"} <= set(argv)
     assert env["SOLARA_ASSETS_PROXY_CACHE_DIR"] == str(assets.cache_dir())
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")  # a miss never goes online
@@ -29,13 +38,13 @@ def test_app_serves_the_module_in_production_on_loopback(exec_calls, capsys):
 
 
 def test_app_warns_when_listening_beyond_loopback(exec_calls, capsys):
-    assert main(["app", "--host", "0.0.0.0"]) == 0
+    assert main(["app", "--host", "0.0.0.0", "--port", str(free_port())]) == 0
     assert "anyone who can reach this machine" in capsys.readouterr().err
 
 
 def test_app_fails_in_one_line_when_assets_are_missing(exec_calls, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("GREATLEAP_ASSETS_DIR", str(tmp_path / "empty"))
-    assert main(["app"]) == 2
+    assert main(["app", "--port", str(free_port())]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: assets:") and "assets fill" in err and "\n" not in err
     assert exec_calls == []
@@ -61,3 +70,16 @@ def test_cache_counts_a_half_unpacked_package_as_missing(tmp_path):
     (tmp_path / first / "package.json").unlink()
     (tmp_path / (first + ".part")).mkdir()
     assert assets.missing(tmp_path) == [first]
+
+
+def test_a_port_already_in_use_is_a_one_line_error(exec_calls, capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["app", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: port: 127.0.0.1:{port} is already in use (another dashboard?); choose another with --port"
+    assert exec_calls == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
 import sys
 
 import click
@@ -23,6 +24,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens there (solara would print our URL, then fail)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is fine
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -46,6 +59,8 @@ def app(host: str, port: int) -> None:
     if gone:
         raise InputError("assets", f"the dashboard's front-end files are missing from {assets.cache_dir()} "
                                    f"({', '.join(gone)}); run `python -m greatleap.visualization.assets fill` once")
+    if port_in_use(host, port):
+        raise InputError("port", f"{host}:{port} is already in use (another dashboard?); choose another with --port")
     if not is_loopback(host):
         click.echo(f"warning: serving on {host}: anyone who can reach this machine on port {port} "
                    "can use the dashboard", err=True)
