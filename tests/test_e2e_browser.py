@@ -344,7 +344,7 @@ def test_guard_reports_a_request_that_leaves_loopback(tab):
 
 
 def test_screenshot_for_the_docs(browser, server_url):
-    """The documentation's picture: compare mode two years in, map and charts in view.
+    """The documentation's picture: compare mode in mid-1960, map and charts in view.
     Set UPDATE_DOCS_SCREENSHOT=1 to copy it to docs/img/dashboard.png."""
     from playwright.sync_api import expect
 
@@ -354,7 +354,7 @@ def test_screenshot_for_the_docs(browser, server_url):
         tab.choose("Compare with", "Cadres report honestly")
         tab.page.get_by_role("slider", name="Speed (months per second)").press("End")
         tab.button("Play").click()
-        expect(tab.counter).to_have_text(re.compile(r"^Month (2[4-9]|[3-9]\d) of"), timeout=60_000)
+        expect(tab.counter).to_have_text(re.compile(r"^Month (4[2-9]|[5-7]\d) of"), timeout=90_000)
         tab.button("Pause").click()
         wait_still(tab)
         tab.page.wait_for_timeout(500)  # let the last chart update paint

@@ -65,13 +65,15 @@ def series_values(frame: pd.DataFrame, name: str, n_months: int) -> list:
     if col not in frame:
         return []
     values = frame[col].to_numpy(float) / (1000 if name.endswith("_t") else 1)
-    if name in ANNUAL:  # harvests: one point per year, at its latest harvest so far (June, then October)
+    if name in ANNUAL:
+        # one point per harvest year, once its autumn harvest is in (a June-only total would look
+        # like a collapse), drawn at the month of that harvest
         out = [None] * len(values)
-        years = frame["year"].to_numpy()
+        years, months = frame["year"].to_numpy(), frame["month"].to_numpy()
         for year in np.unique(years):
-            idx = np.nonzero((years == year) & (values > 0))[0]
-            if idx.size:
-                out[idx[-1]] = round(float(values[years == year].sum()), 3)
+            autumn = np.nonzero((years == year) & (months >= 9) & (values > 0))[0]
+            if autumn.size:
+                out[autumn[-1]] = round(float(values[years == year].sum()), 3)
         return out
     return [None if not math.isfinite(v) else round(float(v), 4) for v in values]
 
