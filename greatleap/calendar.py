@@ -45,6 +45,10 @@ class Calendar:
     sent_down: Window = ((1961, 6), (1962, 6))
     # Lushan Conference; from its end, the anti-rightist penalty regime.
     lushan: Window = ((1959, 7), (1959, 8))
+    # The anti-right-deviation campaign after Lushan: while it lasts (with the purge on) the centre
+    # holds its course, halving the stock alarm and deaf to reports of deaths, until the Beidaihe
+    # conference of July-August 1960 begins the correction.
+    anti_rightist: Window = ((1959, 9), (1960, 6))
     # Household registration enforced against flight (State Council orders, Feb-Mar 1959).
     registration: YM = (1959, 2)
     # The 1959 plan was drawn up on a cut 1958 claim: the Wuchang plenum (Dec 1958) and the
@@ -95,6 +99,9 @@ class Calendar:
 
     def after_lushan(self, ym: YM) -> bool:
         return month_index(ym) > month_index(self.lushan[1])
+
+    def anti_rightist_on(self, ym: YM) -> bool:
+        return in_window(ym, self.anti_rightist)
 
     def registration_on(self, ym: YM) -> bool:
         return month_index(ym) >= month_index(self.registration)

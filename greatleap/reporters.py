@@ -412,9 +412,21 @@ def summary(model) -> dict:
         if {1957, 1960} <= set(by_year.index) else np.nan,
         total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
         violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
-        retreat_year=float(by_year.index[by_year["retreat"] > 0].min()) if (by_year["retreat"] > 0).any() else np.nan,
+        retreat_year=_lasting_retreat_year(monthly_frame(model)),
     )
     return out
+
+
+def _lasting_retreat_year(monthly: pd.DataFrame) -> float:
+    """Year in which the retreat that lasted began (a retreat reversed at Lushan does not count)."""
+    on = monthly["retreat"].to_numpy() > 0
+    if not on[-1] and not on.any():
+        return np.nan
+    if not on[-1]:
+        return float(monthly["year"].iloc[np.flatnonzero(on)[0]])
+    off = np.flatnonzero(~on)
+    start = off[-1] + 1 if len(off) else 0
+    return float(monthly["year"].iloc[start])
 
 
 def regime_text(model) -> str:

@@ -11,7 +11,10 @@ Rules in plain words:
   a delay, believing the shortfall only as far as the commune's report allows (an inflated
   report hides the need).
 - The retreat: when central stocks fall below ``retreat_threshold`` of what the centre holds in
-  that month of a normal year (the first year of the run; endogenous rule) or on the historical date (calendar rule), the centre retreats: quotas are
+  that month of a normal year (the first year of the run), or once starvation deaths over the past
+  year reach ``famine_recognition`` per 1000 villagers (endogenous rule). During the
+  anti-rightist campaign after Lushan the centre holds its course: the stock alarm is halved and
+  deaths are not heeded; a retreat begun before Lushan is reversed by it. or on the historical date (calendar rule), the centre retreats: quotas are
   cut, reports become honest, purges and campaigns stop, exports stop, imports start two months
   later, and halls close and private plots return six months later.
 - Backyard furnaces produce steel, of which a share is usable.
@@ -39,6 +42,7 @@ class State:
         self.stock = p["central_stock_months"] * self.base_demand(model)
         self.retreated = False
         self.retreat_t: int | None = None
+        self.lushan_reversal = False  # a pre-Lushan retreat was turned back
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
         self.flows = {}
@@ -61,20 +65,45 @@ class State:
     def check_retreat(self, model) -> None:
         """The centre compares its stocks with what it normally holds at this time of year
         (learnt in the first year of the run): granaries are always low before the autumn
-        harvest, so only a fall far below the seasonal norm alarms it."""
+        harvest, so only a fall far below the seasonal norm alarms it. A retreat begun before
+        the Lushan Conference is reversed by it when the purge is on (the spring-1959 correction
+        that Lushan turned back into radicalism)."""
         rule = model.p["retreat_rule"]
         months = self.stock_months(model)
         if model.t < 12:
             self.normal_stock[model.ym[1]] = months
-        if self.retreated or rule == "never":
+        if rule == "never":
+            return
+        if self.retreated and self._reversed_by_lushan(model):
+            self.retreated, self.retreat_t = False, None
+            self.lushan_reversal = True
+        if self.retreated:
             return
         if rule == "calendar":
             trigger = month_index(model.ym) >= month_index(model.calendar.retreat)
         else:
             norm = self.normal_stock.get(model.ym[1], months)
-            trigger = model.t >= 12 and months < model.p["retreat_threshold"] * norm
+            holding_course = model.p["lushan_purge"] and model.calendar.anti_rightist_on(model.ym)
+            alarm = model.p["retreat_threshold"] * (0.5 if holding_course else 1.0)
+            low = months < alarm * norm
+            trigger = model.t >= 12 and (low or (not holding_course and self.famine_undeniable(model)))
         if trigger:
             self.retreated, self.retreat_t = True, model.t
+
+    def _reversed_by_lushan(self, model) -> bool:
+        lushan_end = month_index(model.calendar.lushan[1])
+        return (model.p["lushan_purge"] and model.p["retreat_rule"] == "endogenous"
+                and month_index(model.ym) == lushan_end + 1
+                and self.retreat_t is not None
+                and month_index(model.start) + self.retreat_t <= lushan_end)
+
+    def famine_undeniable(self, model) -> bool:
+        """Starvation deaths over the past year have reached ``famine_recognition`` per 1000."""
+        threshold = model.p["famine_recognition"]
+        if threshold <= 0:
+            return False
+        deaths = model.communes.starvation_deaths_12m.sum()
+        return deaths * 1000.0 / max(model.rural_population(), 1) >= threshold
 
     def months_since_retreat(self, model) -> int:
         return -1 if self.retreat_t is None else model.t - self.retreat_t
@@ -118,15 +147,17 @@ class State:
         return births, deaths, refugee_deaths
 
     def request_resales(self, model, food_kg: np.ndarray, need_kg: np.ndarray,
-                        report_ratio: np.ndarray) -> None:
-        """Communes below 80% of need until the next harvest apply for the whole shortfall; the
-        state believes it only as far as the commune's inflated report allows."""
+                        report_ratio: np.ndarray, visibility: np.ndarray | None = None) -> None:
+        """Communes below 80% of need until the next harvest apply for the whole shortfall. The
+        state believes it only as far as the commune's inflated report allows, unless the famine
+        there has become visible (deaths), when it believes what it sees."""
         short = np.where(food_kg < 0.8 * need_kg, need_kg - food_kg, 0.0)
+        seen = np.zeros(len(short)) if visibility is None else visibility
         pending = {c for _, c, _ in self.pending_resales}
         due = model.t + model.p["resale_delay"]
         for c in np.flatnonzero(short > 0):
             if c not in pending:
-                believed = short[c] / max(report_ratio[c], 1.0)
+                believed = short[c] * (seen[c] + (1.0 - seen[c]) / max(report_ratio[c], 1.0))
                 self.pending_resales.append((due, int(c), model.p["resale_share"] * believed))
 
     def deliver_resales(self, model) -> np.ndarray:

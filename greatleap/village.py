@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import coping, dining, labour, physiology, reporters
+from greatleap import coping, dining, labour, physiology, reporters, reporting
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
 
@@ -120,7 +120,7 @@ class Village:
         m, hh, com = self.model, self.model.households, self.model.communes
         need = np.bincount(hh.commune, weights=grain_need_month, minlength=com.n) * months_left
         food = com.granary + np.bincount(hh.commune, weights=hh.stock + hh.hidden, minlength=com.n)
-        m.state.request_resales(m, food, need, reporters.last_report_ratio(m))
+        m.state.request_resales(m, food, need, reporters.last_report_ratio(m), reporting.visibility(m))
 
     # ---- body, birth and death ------------------------------------------------------------
     def live_and_die(self, work: Work, food: Food) -> None:

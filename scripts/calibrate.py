@@ -18,21 +18,14 @@ import numpy as np
 from scipy.stats import qmc
 
 SPACE = {
-    "retention_floor": (230.0, 330.0),
-    "retreat_threshold": (0.1, 0.6),
-    "purge_prob_after": (0.25, 0.8),
-    "markup_target": (0.3, 0.9),
-    "official_markup": (0.15, 0.6),
-    "procurement_share": (0.26, 0.32),
-    "quota_weight_current": (0.0, 0.35),
-    "free_eating": (1.2, 1.8),
-    "coercion_kcal": (0.0, 200.0),
-    "labour_elasticity": (0.2, 0.55),
-    "urban_ration": (360.0, 450.0),
-    "non_grain_kcal": (480.0, 620.0),
-    "markup_penalty": (0.3, 1.5),
-    "famine_visibility": (10.0, 80.0),
-    "resale_share": (0.2, 0.8),
+    "retention_floor": (220.0, 320.0),
+    "retreat_threshold": (0.05, 0.5),
+    "famine_recognition": (5.0, 60.0),
+    "purge_prob_after": (0.2, 0.7),
+    "markup_penalty": (0.6, 2.0),
+    "official_markup": (0.3, 0.7),
+    "procurement_share": (0.27, 0.34),
+    "labour_elasticity": (0.3, 0.6),
 }
 SCALE = {"output_index": 10.0, "report_ratio": 0.2, "procurement_share": 0.04, "cdr_registered": 4.0}
 YEARS = range(1957, 1963)
