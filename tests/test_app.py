@@ -79,6 +79,7 @@ def test_reset_starts_again_with_the_changed_settings(dashboard):
     assert session.model is not old_model
     assert session.model.steps == 0 and text_of(rc, "gl-counter") == "Month 0 of 72"
     assert session.model.p["n_communes"] == 4
+    assert session.runs[0].label == "Historical (baseline)"  # world size is not a policy change
     assert len(set(session.model.grid.commune.data[session.model.grid.commune.data >= 0].ravel())) == 4
     rc.find(v.Alert).assert_empty()
 
@@ -260,3 +261,11 @@ def test_pause_then_play_at_once_never_runs_two_loops(dashboard):
     later = stepping[since:]
     gaps = [b - a for a, b in zip(later, later[1:])]
     assert len(gaps) >= 3 and min(gaps) > 0.3, gaps  # 2 months per second from one loop: ~0.5 s apart
+
+
+def test_a_run_with_moved_levers_is_not_labelled_as_the_preset():
+    values = scenario_values("baseline")
+    values["furnace_share"] = 0.1
+    session = Session(values=values, compare="honest_reporting")
+    assert [r.label for r in session.runs] == ["Historical (baseline) (settings changed)", "Cadres report honestly"]
+    assert session.runs[1].params["furnace_share"] == 0.1  # the comparison keeps the moved lever

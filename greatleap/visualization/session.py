@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from greatleap.errors import InputError
-from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, validate
+from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, SETUP, resolve, validate
 
 # Caps that keep one step plus redraw fast enough to watch (the model allows far larger worlds).
 UI_CAPS = {"n_communes": 36, "commune_side": 16}
@@ -81,7 +81,7 @@ class Session:
                 self.scenario = scenario
             if compare is not False:
                 self.compare = compare
-            runs = [Run(self.scenario, SCENARIO_TITLES[self.scenario], dict(self.values), self.seed)]
+            runs = [Run(self.scenario, self.label(), dict(self.values), self.seed)]
             if self.compare:
                 runs.append(Run(self.compare, SCENARIO_TITLES[self.compare],
                                 counterfactual_params(self.values, self.compare), self.seed))
@@ -90,6 +90,13 @@ class Session:
             old, self.runs = self.runs, [r.build() for r in runs]
             for run in old:
                 forget(run.model)
+
+    def label(self) -> str:
+        """The preset's title, flagged when levers or assumptions were moved away from it, so that
+        charts and the CSV never pass a modified run off as the preset."""
+        preset = scenario_values(self.scenario)
+        moved = [k for k, v in self.values.items() if PARAMS[k].kind != SETUP and preset.get(k) != v]
+        return SCENARIO_TITLES[self.scenario] + (" (settings changed)" if moved else "")
 
     def close(self) -> None:
         """Release the models when the tab goes away (see `forget`)."""
