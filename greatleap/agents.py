@@ -70,7 +70,8 @@ class Cadre(CellAgent):
                  loyalty: float):
         super().__init__(model)
         self.commune = commune
-        self.cell = cell
+        if cell is not None:
+            self.cell = cell
         self.ambition = ambition
         self.risk_aversion = risk_aversion
         self.loyalty = loyalty
@@ -113,7 +114,8 @@ class Official(CellAgent):
         super().__init__(model)
         self.group = group
         self.communes = communes
-        self.cell = cell
+        if cell is not None:
+            self.cell = cell
         self.career_stake = career_stake
 
     def markup(self, visibility: float, p) -> float:

@@ -55,9 +55,9 @@ class FamineModel(Model):
     # ---- building -------------------------------------------------------------------------
     def _build_world(self) -> None:
         p = self.p
-        self.grid, ids = world.build_grid(self, p)
-        fertility = world.draw_fertility(self.rng, ids, p)
-        self.grid.fertility.data[:] = fertility
+        _, _, ids = world.commune_layout(p["n_communes"], p["commune_side"])
+        self.plot_ids, self._grid = ids, None
+        self.fertility_map = fertility = world.draw_fertility(self.rng, ids, p)
         self.households = hh = world.build_households(self, ids, p)
         self.people = world.build_people(self, hh, p)
         self.communes = com = world.Communes(p["n_communes"])
@@ -77,33 +77,45 @@ class FamineModel(Model):
         com.quota_initial = np.zeros(com.n)
         self._build_cadres_and_officials(ids)
         self.peasant_agents: dict[int, Peasant] = {}
-        if p["materialise_peasants"]:
-            self._materialise(np.arange(people.n))
         self.state = State(self, people.n)
         self.crops = production.make_crops(com.n)
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
         self._initial_stocks()
+        if p["materialise_peasants"]:
+            self._materialise(np.arange(people.n))
 
     def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
         side, rng = self.p["commune_side"], self.rng
         self.cadres: list[Cadre] = []
         for c in range(self.communes.n):
             xs, ys = np.nonzero(ids == c)
-            cell = self.grid[(int(xs.min()) + side // 2, int(ys.min()) + side // 2)]
-            self.cadres.append(Cadre(self, c, cell, ambition=float(rng.beta(2, 3)),
-                                     risk_aversion=float(rng.beta(2, 2)), loyalty=float(rng.beta(3, 2))))
+            cadre = Cadre(self, c, None, ambition=float(rng.beta(2, 3)),
+                          risk_aversion=float(rng.beta(2, 2)), loyalty=float(rng.beta(3, 2)))
+            cadre.home = (int(xs.min()) + side // 2, int(ys.min()) + side // 2)
+            self.cadres.append(cadre)
         self.officials: list[Official] = []
         self.official_of: list[Official] = [None] * self.communes.n
         per = self.p["communes_per_official"]
         for g, first in enumerate(range(0, self.communes.n, per)):
             group = list(range(first, min(first + per, self.communes.n)))
             xs, ys = np.nonzero(ids == first)
-            cell = self.grid[(int(xs.min()) + 1, int(ys.min()) + 1)]
-            official = Official(self, g, group, cell, career_stake=float(rng.beta(2, 2)))
+            official = Official(self, g, group, None, career_stake=float(rng.beta(2, 2)))
+            official.home = (int(xs.min()) + 1, int(ys.min()) + 1)
             self.officials.append(official)
             for c in group:
                 self.official_of[c] = official
+
+    @property
+    def grid(self):
+        """The Mesa grid of household plots and its layers, built the first time anyone looks
+        (the dashboard, Peasant agents): a headless run never pays for a million cells."""
+        if self._grid is None:
+            self._grid = world.build_grid(self, self.plot_ids, self.fertility_map)
+            for agent in self.cadres + self.officials:
+                agent.cell = self._grid[agent.home]
+            reporters.update_layers(self)
+        return self._grid
 
     def _initial_stocks(self) -> None:
         """January 1957: households hold what is left of the 1956 autumn harvest."""

@@ -153,9 +153,7 @@ def record_deaths(model, idx: np.ndarray, cause: str) -> None:
     if cause == "starvation":
         model.acc["starvation_deaths"] += by_commune
         com.starvation_deaths_12m[model.t % 12] += by_commune
-    hh = model.households
-    h = people.household[idx]
-    np.add.at(model.grid.deaths.data, (hh.x[h], hh.y[h]), 1)
+    np.add.at(model.households.deaths, people.household[idx], 1)
 
 
 def record_births(model, idx) -> None:
@@ -295,15 +293,17 @@ def finish_month(model, work) -> None:
     s["retreat"] = float(state.retreated)
     s["halls_open"] = float(model.halls_open())
     s["ledger_error_kg"] = model.ledger.error
-    _update_layers(model)
+    if model._grid is not None:  # headless runs have no grid to paint
+        update_layers(model)
     if model.t >= model.n_months - 1:
         close_year(model)
 
 
-def _update_layers(model) -> None:
+def update_layers(model) -> None:
+    """Paint the month onto the grid's layers (hunger, people alive, deaths, hidden grain, crop)."""
     from greatleap import production
 
-    grid, hh, people = model.grid, model.households, model.people
+    grid, hh, people = model._grid, model.households, model.people
     alive = people.view("alive")
     household = people.view("household")[alive]
     n = np.bincount(household, minlength=len(hh))
@@ -311,6 +311,7 @@ def _update_layers(model) -> None:
     grid.alive.data[hh.x, hh.y] = n
     grid.hunger.data[hh.x, hh.y] = np.divide(hunger, n, out=np.zeros(len(hh)), where=n > 0)
     grid.hidden_grain.data[hh.x, hh.y] = hh.hidden
+    grid.deaths.data[hh.x, hh.y] = hh.deaths
     grid.standing_crop.data[hh.x, hh.y] = production.standing_crop_layer(model, model.crops, model.weather)
 
 

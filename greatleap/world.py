@@ -26,10 +26,12 @@ class Households:
     - ``hidden``   grain hidden from the cadre, kg
     - ``in_hall``  eats in the commune's dining hall while halls are open
     - ``kin``      household id of a kin household (transfers, ODD 7.7)
+    - ``deaths``   deaths on the plot so far
     """
 
     def __init__(self, commune, x, y, in_hall, kin):
         self.commune, self.x, self.y = commune, x, y
+        self.deaths = np.zeros(len(commune), dtype=np.int64)  # deaths on the plot so far
         self.stock = np.zeros(len(commune))
         self.hidden = np.zeros(len(commune))
         self.in_hall = in_hall
@@ -68,15 +70,17 @@ def commune_layout(n_communes: int, side: int) -> tuple[int, int, np.ndarray]:
     return width, height, ids
 
 
-def build_grid(model, p) -> tuple[OrthogonalMooreGrid, np.ndarray]:
-    width, height, ids = commune_layout(p["n_communes"], p["commune_side"])
+def build_grid(model, ids: np.ndarray, fertility: np.ndarray) -> OrthogonalMooreGrid:
+    """The Mesa grid of plots with its property layers (built on demand: see FamineModel.grid)."""
+    width, height = ids.shape
     grid = OrthogonalMooreGrid((width, height), torus=False, random=model.random)
     for name, dtype, default in (("commune", int, -1), ("fertility", float, 0.0),
                                  ("standing_crop", float, 0.0), ("hidden_grain", float, 0.0),
                                  ("hunger", float, 0.0), ("alive", int, 0), ("deaths", int, 0)):
         grid.create_property_layer(name, default_value=dtype(default), dtype=dtype)
     grid.commune.data[:] = ids
-    return grid, ids
+    grid.fertility.data[:] = fertility
+    return grid
 
 
 def draw_fertility(rng, ids: np.ndarray, p) -> np.ndarray:
