@@ -371,25 +371,33 @@ def resolve(scenario_name: str = "baseline", **overrides: Any) -> dict[str, Any]
     return validate(values)
 
 
-# Resource caps (docs/reliability.md): one run's world and horizon. A run at the caps builds in
-# about 10 s and holds about 250 MB with peasant objects (measured by tests/test_hardening_caps.py).
+# Resource caps (docs/reliability.md): one run's world and horizon. With Peasant agent objects
+# (the dashboard, the default) a run at the caps builds in about 10 s and holds about 250 MB
+# (measured by tests/test_hardening_caps.py); headless (materialise_peasants=False) a run holds
+# well under 200 bytes a peasant, so it may be larger (docs/performance.md: 1M peasants).
 MAX_PLOTS = 40_000  # n_communes x commune_side^2: household plots on the grid
 MAX_PEASANTS = 200_000  # plots x household_size: people at the start
+MAX_PLOTS_HEADLESS = 250_000
+MAX_PEASANTS_HEADLESS = 1_250_000
 MAX_YEARS = 16  # end_year - start_year + 1 (192 months)
 
 
 def check_caps(values: dict[str, Any]) -> None:
     """Refuse a world or horizon above the resource caps, naming the limit (one-line InputError)."""
+    headless = not values.get("materialise_peasants", DEFAULTS["materialise_peasants"])
+    max_plots = MAX_PLOTS_HEADLESS if headless else MAX_PLOTS
+    max_peasants = MAX_PEASANTS_HEADLESS if headless else MAX_PEASANTS
+    mode = " headless" if headless else " with peasant objects (materialise_peasants=false allows more)"
     n, side = values.get("n_communes", DEFAULTS["n_communes"]), values.get("commune_side", DEFAULTS["commune_side"])
     plots = n * side * side
-    if plots > MAX_PLOTS:
+    if plots > max_plots:
         raise InputError("n_communes", f"{n} communes of {side} x {side} plots make {plots:,} plots; "
-                                       f"allowed: at most {MAX_PLOTS:,} plots (n_communes x commune_side^2)")
+                                       f"allowed: at most {max_plots:,} plots (n_communes x commune_side^2){mode}")
     peasants = plots * values.get("household_size", DEFAULTS["household_size"])
-    if peasants > MAX_PEASANTS:
+    if peasants > max_peasants:
         raise InputError("household_size", f"{plots:,} plots x {values.get('household_size', DEFAULTS['household_size']):g} "
-                                           f"persons make {peasants:,.0f} peasants; allowed: at most {MAX_PEASANTS:,} "
-                                           "(n_communes x commune_side^2 x household_size)")
+                                           f"persons make {peasants:,.0f} peasants; allowed: at most {max_peasants:,} "
+                                           f"(n_communes x commune_side^2 x household_size){mode}")
     years = values.get("end_year", DEFAULTS["end_year"]) - values.get("start_year", DEFAULTS["start_year"]) + 1
     if years > MAX_YEARS:
         raise InputError("end_year", f"a run of {years} years; allowed: at most {MAX_YEARS} years")
