@@ -53,7 +53,9 @@ def highlight_css(lesson: Lesson) -> str:
 
 
 @solara.component
-def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
+def LessonCard(lesson: Lesson, session, tick: solara.Reactive[int], on_close: Callable[[], None]):
+    tick.value  # subscribe: re-rendered each month, so "What to notice" appears when the run ends
+    finished = not session.running
     shown = solara.use_reactive(False)
     # re-rendered every month while the run plays: read and fill the lesson's text once
     parts = solara.use_memo(lambda: lesson_text.sections(lesson), dependencies=[lesson.id])
@@ -91,9 +93,8 @@ def LessonCard(lesson: Lesson, finished: bool, on_close: Callable[[], None]):
 @solara.component
 def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson], None], expand: bool = False):
     """The list of lessons, or the card of the one loaded, in a fold-out titled "Lessons"
-    (folded at first, so that the page opens on the model). ``tick`` is the page's step counter:
-    the panel re-renders each month so that "What to notice" appears when the run ends."""
-    tick.value  # subscribe
+    (folded at first, so that the page opens on the model). ``tick`` is the page's step counter;
+    only an open lesson card follows it, so the list costs nothing while a run plays."""
     active = solara.use_reactive(None)
 
     def load(lesson: Lesson):
@@ -109,4 +110,4 @@ def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson]
                                   style="text-transform: none; justify-content: flex-start; "
                                         "white-space: normal; height: auto; text-align: left")
         else:
-            LessonCard(current, finished=not session.running, on_close=lambda: active.set(None))
+            LessonCard(current, session, tick, on_close=lambda: active.set(None))
