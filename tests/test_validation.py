@@ -23,7 +23,6 @@ SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
 
 EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
-    "f1_back_to_baseline_by_1962",
     "f3_report_ratio_1959",
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
@@ -40,7 +39,6 @@ EXPECTED_TO_HOLD = [
     "f16_lushan_delays_retreat",
     "f17_retreat_when_stocks_low",
     "f18_excess_deaths_in_literature_range",
-    "f20_strict_registration_raises_deaths",
 ]
 # Hold in docs/validation.md (20 seeds, default size) but not at the reduced size here, so they
 # are not tests yet: f1_shoulders_fraction_of_1960, f11_career_stake_procurement_and_deaths,
