@@ -81,7 +81,7 @@ def test_headless_runs_release_their_models():
             refs.extend(built)
             built.clear()
 
-        measure("run_one tiny (12 months)", 60, once, warmup=10)
+        measure("run_one tiny (12 months)", 30, once, warmup=5)
     finally:
         gm.FamineModel.__init__ = original
 
