@@ -216,6 +216,24 @@ def test_report_killed_in_a_write_keeps_every_figure_and_table_complete(tmp_path
     assert not list(report.glob(".tmp-*"))
 
 
+def test_validate_killed_in_a_write_keeps_the_report_and_figures_complete(tmp_path):
+    out = tmp_path / "validation"
+    args = ["validate", "--seeds", "1", "--size", "small", "--workers", "2", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    written = sorted(p for p in out.rglob("*") if p.is_file())
+    assert len(written) >= 2
+    done = subprocess.run(hook_command(2, "torn", *args), env=subprocess_env(), capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    KILLS["validate (in a write)"] = KILLS.get("validate (in a write)", 0) + 1
+    published = sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+    assert published == written
+    for path in published:
+        data = path.read_bytes()
+        assert (data.startswith(b"\x89PNG") and data.endswith(b"IEND\xaeB`\x82")) if path.suffix == ".png" \
+            else data.endswith(b"\n"), path
+
+
 def test_zz_faults_injected():
     total = sum(KILLS.values())
     print(f"\nwriters killed mid-write: {total} (" + ", ".join(f"{k}: {v}" for k, v in KILLS.items()) + ")")
