@@ -359,8 +359,15 @@ def imports_only_after_retreat(runs) -> float:
     return float(retreat is not None and first_import >= retreat)
 
 
-def state_stock_july_1959_comparison_minus_current(runs) -> float:
-    return _month(runs["comparison"], "1959-07", "central_stock_kg") - _month(runs["current"], "1959-07", "central_stock_kg")
+FIRST_HALF_1959 = ["1959-01", "1959-02", "1959-03", "1959-04", "1959-05", "1959-06"]
+
+
+def state_stock_first_half_1959_comparison_minus_current(runs) -> float:
+    """Mean state granary stock, January-June 1959: without exports minus historical (kg)."""
+    def stock(r):
+        return float(_months(r, FIRST_HALF_1959, "central_stock_kg").mean())
+
+    return stock(runs["comparison"]) - stock(runs["current"])
 
 
 def comparison_retreats_no_earlier(runs) -> float:
@@ -564,8 +571,9 @@ LESSONS: tuple[Lesson, ...] = (
                   "Imports begin only once the centre has retreated, in every seed.",
                   imports_only_after_retreat, ">", 0.5, "times"),
             Claim("granaries_fuller",
-                  "Without exports the state's granaries hold more grain in July 1959, in every seed.",
-                  state_stock_july_1959_comparison_minus_current, ">", 0.0, "times"),
+                  "Without exports the state's granaries hold more grain in the first half of 1959, in "
+                  "every seed.",
+                  state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times"),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
                   comparison_retreats_no_earlier, ">", 0.5, "times"),
