@@ -186,14 +186,14 @@ def session():
 @fast(60)
 @given(data=st.data())
 def test_the_dashboard_refuses_bad_settings_and_keeps_its_run(session, data):
-    p = data.draw(st.sampled_from(list(PARAMS.values())))
+    # materialise_peasants is not a setting there: the dashboard always sets it (session.FIXED)
+    p = data.draw(st.sampled_from([p for p in PARAMS.values() if p.name != "materialise_peasants"]))
     value = data.draw(invalid_value(p))
     before = session.model
     CASES["dashboard settings"] += 1
     with pytest.raises(InputError) as err:
         session.rebuild(values={**session.values, p.name: value})
-    assert err.value.field in (p.name, "materialise_peasants")
-    check_error(err.value)
+    check_error(err.value, p.name)
     assert session.model is before
 
 
