@@ -454,6 +454,17 @@ def test_sweep_with_any_bad_spec_file_exits_2_in_one_line_and_writes_nothing(tmp
     assert sorted(p.name for p in folder.iterdir()) == ["spec.toml"]
 
 
+@fast(40)
+@given(n=st.integers(17, 400), side=st.integers(11, 50))
+def test_a_world_above_the_caps_is_refused_by_the_cli_naming_the_limit(cli_dir, n, side):
+    assume(n * side * side > MAX_PLOTS)
+    CASES["cli: resource caps"] += 1
+    fresh = cli_dir / f"new-{uuid.uuid4().hex}"
+    err = assert_refused(["run", "--set", f"n_communes={n}", "--set", f"commune_side={side}", "--out", str(fresh)],
+                         "n_communes")
+    assert f"at most {MAX_PLOTS:,} plots" in err and not fresh.exists()
+
+
 ALL_OPTIONS = ["--scenario", "--seed", "--out", "--set", "--overwrite", "--kind", "--seeds", "--workers",
                "--scheduler", "--scheduler-file", "--retry-failed", "--quiet", "--outcome", "--series", "--port",
                "--host"]
