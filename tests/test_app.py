@@ -193,9 +193,28 @@ def test_reset_and_closing_the_tab_release_old_models():
     assert first() is None, "Mesa's Agent._ids kept the replaced model alive"
     second = weakref.ref(session.model)
     session.close()
-    session.runs.clear()
     gc.collect()
     assert second() is None
+
+
+def test_a_closed_page_frees_its_models_even_while_playing():
+    import gc
+
+    from greatleap.model import FamineModel
+
+    def alive():
+        gc.collect()
+        return sum(type(o) is FamineModel for o in gc.get_objects())
+
+    before = alive()
+    _, rc = solara.render(app.Page(), handle_error=False)
+    click(rc, "Play")
+    time.sleep(0.5)
+    assert alive() == before + 1
+    rc.close()  # what the server does when the tab closes
+    del rc
+    time.sleep(0.5)  # the month in flight lands, then Play sees the session closed
+    assert alive() == before
 
 
 def test_compared_maps_share_one_colour_scale():
@@ -269,3 +288,16 @@ def test_a_run_with_moved_levers_is_not_labelled_as_the_preset():
     session = Session(values=values, compare="honest_reporting")
     assert [r.label for r in session.runs] == ["Historical (baseline) (settings changed)", "Cadres report honestly"]
     assert session.runs[1].params["furnace_share"] == 0.1  # the comparison keeps the moved lever
+
+
+def test_a_model_error_is_reported_on_the_page_without_its_details(dashboard, caplog):
+    session, rc = dashboard
+
+    def broken():
+        raise RuntimeError("secret detail /srv/private/file.py")
+
+    session.step = broken
+    click(rc, "Step")  # must not raise into the page (solara would show the traceback)
+    message = the_widget(rc, v.Alert, type="error").children[0]
+    assert message.startswith("The model stopped with an error.") and "secret" not in message
+    assert "secret detail" in caplog.text  # the details go to the server's log

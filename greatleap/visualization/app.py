@@ -8,6 +8,7 @@ but not the fifty-odd controls.
 
 from __future__ import annotations
 
+import logging
 import time
 
 import solara
@@ -21,6 +22,7 @@ from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, sha
 from greatleap.visualization.lessons_panel import LessonsPanel, lesson_values
 from greatleap.visualization.session import Session, scenario_values
 
+logger = logging.getLogger("greatleap.dashboard")
 TITLE = "Great Leap Forward famine: an agent-based model"
 NO_COMPARE = "Nothing (single run)"
 SCENARIO_BY_TITLE = {title: name for name, title in SCENARIO_TITLES.items()}
@@ -59,6 +61,13 @@ def wait_until_drawn(session: Session, tick: int, timeout: float = 2.0) -> None:
 @solara.component
 def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactive[str]):
     drawing = tick.value  # subscribe: re-render after every step or reset
+
+    def mark_drawn():  # effects run once the render pass has updated the widgets
+        session.drawn = max(session.drawn, drawing)
+
+    solara.use_effect(mark_drawn, dependencies=[drawing])
+    if not session.runs:  # the tab is closing and its models are gone
+        return
     with session.lock:
         headline, counter = banner_text(session)
         scale_key = id(session.model)  # new after Reset: scales start again
@@ -82,11 +91,6 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
                                                session.values["end_year"]),
                          attributes={"style": "height: 680px; width: 100%", "class": "gl-charts"})
-
-    def mark_drawn():  # effects run once the render pass has updated the widgets
-        session.drawn = max(session.drawn, drawing)
-
-    solara.use_effect(mark_drawn, dependencies=[drawing])
 
 
 @solara.component
@@ -149,10 +153,11 @@ def Page(session: Session | None = None):
     def step_once():
         try:
             session.step()
-        except Exception as exc:  # a model bug: say so on the page instead of freezing silently
+        except Exception:  # a model bug: say so on the page; the details (paths...) go to the log only
+            logger.exception("the model failed to step (seed %s, scenario %s)", session.seed, session.scenario)
             playing.set(False)
-            error.set(f"The model stopped with an error: {exc!r}")
-            raise
+            error.set("The model stopped with an error. The details are in the server's log; "
+                      "press Reset to start again.")
         finally:
             tick.set(tick.value + 1)
 

@@ -99,10 +99,13 @@ class Session:
         return SCENARIO_TITLES[self.scenario] + (" (settings changed)" if moved else "")
 
     def close(self) -> None:
-        """Release the models when the tab goes away (see `forget`)."""
+        """Release the models when the tab goes away: drop them here and from Mesa's registry
+        (see `forget`); whatever may still hold this session (a closing widget's callback, the
+        Play thread finishing its month) then holds no model."""
         with self.lock:
             for run in self.runs:
                 forget(run.model)
+            self.runs = []
 
     # ---- running ------------------------------------------------------------------------
     @property
@@ -111,7 +114,7 @@ class Session:
 
     @property
     def running(self) -> bool:
-        return any(r.model.running for r in self.runs)
+        return any(r.model.running for r in self.runs)  # False once closed: Play stops
 
     @property
     def total_steps(self) -> int:
