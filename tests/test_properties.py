@@ -522,6 +522,13 @@ def test_bad_option_values_exit_2_naming_the_field(tmp_path_factory, monkeypatch
         assert not spec.with_suffix("").exists()
 
 
+@pytest.mark.parametrize("spec", ["", ".", "FOLDER"])
+def test_a_spec_path_that_is_a_folder_is_one_line(tmp_path, spec):
+    """Found by the random-argv test: `greatleap sweep "" --scheduler --x` read the folder '.'."""
+    spec = str(tmp_path) if spec == "FOLDER" else spec
+    assert_refused(["sweep", spec, "--workers", "0"], "spec")
+
+
 def test_zz_report_cases_tried():
     """Runs last in this file: the figure for docs/reliability.md."""
     total = sum(CASES.values())
