@@ -223,8 +223,12 @@ class DaskEngine:
         except KilledWorker:
             return None
         except Exception as exc:  # e.g. greatleap missing on a worker, or the scheduler gone
-            if self.client.status not in ("running", "connecting"):
-                raise RuntimeError("lost the Dask scheduler; run the same command again to resume") from exc
+            if isinstance(exc, cf.CancelledError) or self.client.status not in ("running", "connecting"):
+                # the cluster failed, not the run: record nothing (a re-run does it); the CLI prints
+                # a ClickException as one line, exit code 1
+                import click
+
+                raise click.ClickException("lost the Dask scheduler; run the same command again to resume") from exc
             return failed_record(task, f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
