@@ -81,6 +81,8 @@ def load_spec(path: str | Path, output: str | Path | None = None) -> Spec:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("spec", f"no such file: {path}") from None
+    except OSError as exc:  # a folder, no permission, ...: one line, not a traceback
+        raise InputError("spec", f"cannot read {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError("spec", f"{path} is not valid TOML ({exc})") from None
     if output is not None:
