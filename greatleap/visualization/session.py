@@ -72,6 +72,10 @@ class Session:
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise InputError("seed", f"got {seed!r}; allowed: a whole number >= 0")
         checked = validate({**values, **FIXED}) if values is not None else None
+        for key, cap in UI_CAPS.items():
+            if checked is not None and checked.get(key, 0) > cap:
+                raise InputError(key, f"got {checked[key]}; allowed: at most {cap} in the dashboard "
+                                      "(`greatleap run` allows larger worlds)")
         with self.lock:
             if checked is not None:
                 self.values = checked
