@@ -67,7 +67,10 @@ def app(host: str, port: int) -> None:
     click.echo(f"greatleap dashboard: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C to stop)")
     sys.stdout.flush()
     # exec: Ctrl+C and SIGTERM reach solara directly and no idle parent process is left behind
-    os.execve(sys.executable, solara_command(host, port), assets.server_env())
+    env = assets.server_env()
+    # a tab gone without closing (crash, lost network or close beacon) frees its models after 2 min, not 24 h
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "120s")
+    os.execve(sys.executable, solara_command(host, port), env)
 
 
 COMMANDS = [app]
