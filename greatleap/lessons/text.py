@@ -18,6 +18,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from greatleap import atomic
 from greatleap.lessons.registry import LESSONS, Lesson
 from greatleap.params import PARAMS
 
@@ -138,6 +139,6 @@ def write_docs(folder: Path) -> list[Path]:
     written = []
     for name, text in docs_pages().items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        atomic.write_text(path, text)
         written.append(path)
     return written
