@@ -415,7 +415,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("honesty_cuts_starvation",
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
-                  starvation_comparison_over_current, "<", 0.75, "below_pct", over="sum_ratio"),
+                  starvation_comparison_over_current, "<", 0.5, "below_pct", over="sum_ratio"),
         ),
     ),
     Lesson(
@@ -452,7 +452,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("flexible_cuts_starvation",
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
-                  starvation_comparison_over_current, "<", 0.75, "below_pct", over="sum_ratio"),
+                  starvation_comparison_over_current, "<", 0.5, "below_pct", over="sum_ratio"),
         ),
     ),
     Lesson(
