@@ -223,7 +223,9 @@ class DaskEngine:
         except KilledWorker:
             return None
         except Exception as exc:  # e.g. greatleap missing on a worker, or the scheduler gone
-            if isinstance(exc, cf.CancelledError) or self.client.status not in ("running", "connecting"):
+            # a run's own errors never get here (execute_run records them): a cancelled future or a
+            # closed connection (CommClosedError is an OSError) means the cluster went away
+            if isinstance(exc, (cf.CancelledError, OSError)) or self.client.status not in ("running", "connecting"):
                 # the cluster failed, not the run: record nothing (a re-run does it); the CLI prints
                 # a ClickException as one line, exit code 1
                 import click
