@@ -33,6 +33,8 @@ def run(scenario: str, seed: int, out: Path | None, overrides: tuple[str, ...], 
     """Run one scenario and print its summary."""
     from greatleap.runner import parse_overrides, run_and_save
 
+    if out is not None and str(out).startswith("-"):  # e.g. `--out --scenario x`: a lost value
+        raise InputError("--out", f"got {str(out)!r}, which looks like an option; allowed: a folder name")
     params = parse_overrides(overrides)
     summary_text = run_and_save(scenario, seed, params, out, overwrite=overwrite)
     click.echo(summary_text)

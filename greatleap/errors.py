@@ -11,4 +11,12 @@ class InputError(ValueError):
     def __init__(self, field: str, problem: str):
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}")
+        super().__init__(f"{shown(field)}: {problem}")
+
+
+def shown(name) -> str:
+    """A field name as an error shows it: as typed when plain, quoted when empty, padded or
+    unprintable, so the message stays one line and names what was typed."""
+    if isinstance(name, str) and name and name.isprintable() and name.strip() == name:
+        return name
+    return repr(name)

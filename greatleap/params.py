@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from greatleap.errors import InputError
+from greatleap.errors import InputError, shown
 
 UNCERTAINTY, LEVER, SETUP = "uncertainty", "lever", "setup"
 
@@ -404,11 +404,8 @@ def check_caps(values: dict[str, Any]) -> None:
 
 
 def field_name(name: Any) -> str:
-    """A name as an error shows it: as typed when plain, quoted when empty, padded or unprintable
-    (so the message stays one line and names what was typed)."""
-    if isinstance(name, str) and name and name.isprintable() and name.strip() == name:
-        return name
-    return repr(name)
+    """A name as an error shows it (see ``errors.shown``)."""
+    return shown(name)
 
 
 def validate(values: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,8 @@ Figure (cases tried; printed at the end, and in docs/reliability.md):
 
 from __future__ import annotations
 
+import os
+
 import contextlib
 import hashlib
 import io
@@ -31,7 +33,10 @@ from greatleap.params import MAX_PLOTS, PARAMS, SCENARIOS, field_name, resolve, 
 
 CASES: Counter = Counter()  # generated cases per test, printed by the last test
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                                     HealthCheck.filter_too_much], derandomize=False)
+                                                     HealthCheck.filter_too_much],
+               # CI replays a fixed sequence of cases (a red CI run must be reproducible); elsewhere
+               # each run explores new ones
+               derandomize=bool(os.environ.get("CI")))
 
 
 def fast(n: int) -> settings:
