@@ -455,7 +455,7 @@ def test_sweep_with_any_bad_spec_file_exits_2_in_one_line_and_writes_nothing(tmp
     CASES["cli: sweep SPEC"] += 1
     err = assert_refused(["sweep", str(spec), "--quiet", *workers])
     if field is not None and field.isprintable():
-        assert err.startswith(f"error: {field}"), err
+        assert err.startswith(f"error: {field_name(field)}"), err
     assert sorted(p.name for p in folder.iterdir()) == ["spec.toml"]
 
 
