@@ -13,6 +13,7 @@ Figure (cases tried; printed at the end, and in docs/reliability.md):
 from __future__ import annotations
 
 import os
+import tempfile
 
 import contextlib
 import hashlib
@@ -358,9 +359,12 @@ def test_any_malformed_or_random_spec_file_ends_in_one_line(tmp_path_factory, te
 
 
 # ---- the command line --------------------------------------------------------------------------
+_SCRATCH = tempfile.mkdtemp(prefix="greatleap-props-")  # whatever a bad argv writes lands here
+
+
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.chdir(_SCRATCH), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
     return code, out.getvalue(), err.getvalue()
 
