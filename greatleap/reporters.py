@@ -288,7 +288,6 @@ def finish_month(model, work) -> None:
     s["report_ratio_cadre"] = model.acc["cadre_kg"].sum() / true_year if true_year > 0 else np.nan
     s["report_ratio_official"] = model.acc["official_kg"].sum() / true_year if true_year > 0 else np.nan
     s["procurement_share"] = model.acc["procured_kg"].sum() / true_year if true_year > 0 else np.nan
-    model.purged_total += 0
     s["cadres_purged_total"] = model.purged_total
     s["retreat"] = float(state.retreated)
     s["halls_open"] = float(model.halls_open())

@@ -45,7 +45,6 @@ class State:
         self.lushan_reversal = False  # a pre-Lushan retreat was turned back
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
-        self.flows = {}
 
     def base_demand(self, model) -> float:
         """Monthly urban grain demand at the full ration, kg."""
