@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from greatleap.errors import InputError
+from greatleap.errors import InputError, refuse_option_like
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,8 +33,7 @@ def run(scenario: str, seed: int, out: Path | None, overrides: tuple[str, ...], 
     """Run one scenario and print its summary."""
     from greatleap.runner import parse_overrides, run_and_save
 
-    if out is not None and str(out).startswith("-"):  # e.g. `--out --scenario x`: a lost value
-        raise InputError("--out", f"got {str(out)!r}, which looks like an option; allowed: a folder name")
+    refuse_option_like("--out", out)  # e.g. `--out --scenario x`: a lost value
     params = parse_overrides(overrides)
     summary_text = run_and_save(scenario, seed, params, out, overwrite=overwrite)
     click.echo(summary_text)

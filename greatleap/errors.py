@@ -20,3 +20,11 @@ def shown(name) -> str:
     if isinstance(name, str) and name and name.isprintable() and name.strip() == name:
         return name
     return repr(name)
+
+
+def refuse_option_like(field: str, value, allowed: str = "a folder name") -> None:
+    """Refuse an output path that starts with "-": on the command line that is an option whose
+    own value went missing (``--out --scenario x``), never a folder anyone meant to create.
+    The one place this rule lives; every command with an output option calls it first."""
+    if value is not None and str(value).startswith("-"):
+        raise InputError(field, f"got {str(value)!r}, which looks like an option; allowed: {allowed}")

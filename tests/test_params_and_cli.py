@@ -152,7 +152,8 @@ def test_cli_unknown_scenario_lists_the_scenarios(capsys):
     assert "'nope'" in line and all(name in line for name in SCENARIOS)
 
 
-@pytest.mark.parametrize("argv", [["run", "--scenario", "nope"], ["run", "--set", "n_communes=0"]])
+@pytest.mark.parametrize("argv", [["run", "--scenario", "nope"], ["run", "--set", "n_communes=0"],
+                                  ["validate", "--out", "--zz-x"]])
 def test_the_installed_command_exits_2_with_one_line_and_no_traceback(argv):
     for command in ([sys.executable, "-m", "greatleap"], [str(Path(sys.executable).parent / "greatleap")]):
         out = subprocess.run(command + argv, capture_output=True, text=True, timeout=120, env=subprocess_env())
@@ -224,3 +225,58 @@ def test_run_refuses_an_out_path_that_is_a_file(tmp_path, capsys):
     assert main(["run", "--out", str(target), *SMALL_RUN]) == 2
     assert "--out" in _one_error_line(capsys)
     assert target.read_text() == "not a folder\n"
+
+
+# ---- an output option whose value was lost (`--out --zz-x`) ------------------------------------
+SPEC_TOML = """name = "lost-out"
+output = "results"
+scenarios = ["baseline"]
+seeds = 1
+[fixed]
+n_communes = 1
+commune_side = 3
+"""
+SENSITIVITY_TOML = SPEC_TOML + """[sample]
+method = "morris"
+n = 1
+params = ["weather_scale", "markup_career"]
+"""
+# each command with an output option, with otherwise valid arguments (without the bad --out,
+# each of these would run and write its output)
+OUTPUT_COMMANDS = {
+    "run": ["run", *SMALL_RUN],
+    "sweep": ["sweep", "spec.toml", "--workers", "0", "--quiet"],
+    "sensitivity": ["sensitivity", "sensitivity.toml", "--workers", "0", "--quiet"],
+    "validate": ["validate", "--seeds", "1", "--size", "small", "--workers", "1", "--quiet"],
+}
+
+
+def test_every_command_with_an_output_option_is_checked_for_option_like_values():
+    """A new command with an output folder must be added to OUTPUT_COMMANDS (and refuse such values)."""
+    from greatleap.cli import cli
+
+    with_out = {name for name, command in cli.commands.items()
+                if any({"--out", "--output"} & set(p.opts) for p in command.params)}
+    assert with_out == set(OUTPUT_COMMANDS)
+
+
+@pytest.mark.parametrize("value, where", [("--zz-x", "last"), ("--zz-x", "equals"), ("-", "last"),
+                                          ("--quiet", "first")])
+@pytest.mark.parametrize("command", sorted(OUTPUT_COMMANDS))
+def test_every_output_option_refuses_a_value_that_looks_like_an_option(tmp_path, monkeypatch, capsys, command,
+                                                                       value, where):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "spec.toml").write_text(SPEC_TOML)
+    (tmp_path / "sensitivity.toml").write_text(SENSITIVITY_TOML)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    argv = list(OUTPUT_COMMANDS[command])
+    if where == "last":
+        argv += ["--out", value]
+    elif where == "equals":
+        argv += [f"--out={value}"]
+    else:  # `--out` right after the command: it swallows the next token, here an option
+        argv[1:1] = ["--out", value]
+    assert main(argv) == 2
+    line = _one_error_line(capsys)
+    assert line == f"error: --out: got {value!r}, which looks like an option; allowed: a folder name"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no folder, no file

@@ -489,9 +489,56 @@ def test_any_unknown_option_or_command_exits_2_before_doing_anything(tmp_path_fa
     assume(not any(t in ("-h", "--help", "--version") for t in tokens))
     CASES["cli: random argv"] += 1
     argv = ([command] if command else []) + tokens + [f"--zz-{bad}"]
+    before = sorted(os.listdir(_SCRATCH))
     code, out, err = run_cli(argv)
     assert code == 2, (argv, code, out, err)
     assert one_line(err) and err.startswith("error: ") and not TRACEBACK.search(err), (argv, err)
+    # nothing written, not even when an option swallowed `--zz-...` as its value (`validate --out --zz-x`)
+    assert sorted(os.listdir(_SCRATCH)) == before, argv
+
+
+# every command with an output folder, with otherwise valid arguments: without the bad --out value
+# each would run (the spec files are written by output_specs)
+OUTPUT_COMMANDS = {
+    "run": ["run", "--set", "n_communes=1", "--set", "commune_side=3", "--set", "end_year=1957"],
+    "sweep": ["sweep", "SPEC", "--workers", "0", "--quiet"],
+    "sensitivity": ["sensitivity", "SENSITIVITY", "--workers", "0", "--quiet"],
+    "validate": ["validate", "--seeds", "1", "--size", "small", "--workers", "1", "--quiet"],
+}
+
+
+@pytest.fixture(scope="module")
+def output_specs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("out-specs")
+    spec, sensitivity = folder / "spec.toml", folder / "sensitivity.toml"
+    spec.write_text(to_toml(base_spec(str(folder / "results"))))
+    sensitivity.write_text(to_toml(base_spec(str(folder / "results"))) + "[sample]\n" + to_toml(
+        {"method": "morris", "n": 1, "params": ["weather_scale", "markup_career"]}))
+    return folder, {"SPEC": str(spec), "SENSITIVITY": str(sensitivity)}
+
+
+@fast(80)
+@given(command=st.sampled_from(sorted(OUTPUT_COMMANDS)),
+       value=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=10)
+       .map(lambda s: "-" + s),
+       where=st.sampled_from(["last", "equals", "first"]))
+def test_an_output_folder_that_looks_like_an_option_exits_2_naming_out_and_writes_nothing(output_specs, command,
+                                                                                         value, where):
+    """`greatleap validate --out --zz-x` (a lost value, found by the random-argv test) is refused
+    like `run --out --zz-x`, by every command with an output folder, before anything runs."""
+    folder, files = output_specs
+    argv = [files.get(a, a) for a in OUTPUT_COMMANDS[command]]
+    if where == "last":
+        argv += ["--out", value]
+    elif where == "equals":
+        argv += [f"--out={value}"]
+    else:  # `--out` right after the command swallows the next token
+        argv[1:1] = ["--out", value]
+    CASES["cli: --out that looks like an option"] += 1
+    before = sorted(os.listdir(_SCRATCH)), sorted(p.name for p in folder.iterdir())
+    err = assert_refused(argv, "--out")
+    assert "looks like an option; allowed: a folder name" in err, err
+    assert (sorted(os.listdir(_SCRATCH)), sorted(p.name for p in folder.iterdir())) == before
 
 
 @fast(100)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from greatleap.errors import InputError
+from greatleap.errors import InputError, refuse_option_like
 
 
 class RunsFailed(click.ClickException):
@@ -106,6 +106,7 @@ def sweep(spec: Path, out, workers, scheduler, scheduler_file, retry_failed, qui
 
     Exit code 1 if some runs failed (they are recorded with their error and seed).
     """
+    refuse_option_like("--out", out)
     _, result = run_spec(spec, out, workers, scheduler, scheduler_file, retry_failed, quiet, task)
     if result.failed:
         raise RunsFailed(f"{result.failed} runs failed; their errors and seeds are in the status and "
@@ -136,6 +137,7 @@ def sensitivity(source: Path, outcome: str, out, workers, scheduler, scheduler_f
     of such a sweep. Writes SOURCE's output/sensitivity/: indices as CSV and Markdown, and a bar
     chart with confidence intervals (PNG, SVG).
     """
+    refuse_option_like("--out", out)
     from greatleap.experiments.sensitivity import analyse, require_sensitivity_design
 
     if source.suffix == ".toml":

@@ -20,12 +20,13 @@ import click
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def validate(seeds: int, out: Path, size: str, overrides: tuple[str, ...], workers: int | None, quiet: bool) -> None:
     """Run the baseline and the counterfactuals; write the model-against-history report."""
-    from greatleap.errors import InputError
+    from greatleap.errors import InputError, refuse_option_like
     from greatleap.runner import parse_overrides
     from greatleap.validation.core import FAILS, HOLDS
     from greatleap.validation.report import write
     from greatleap.validation.runs import check_options, run_all
 
+    refuse_option_like("--out", out)
     params = parse_overrides(overrides)
     check_options(seeds, size, params)
     if workers is not None and workers < 1:
