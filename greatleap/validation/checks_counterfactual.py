@@ -7,26 +7,15 @@ deaths are the summary's: deaths 1959-61 above the 1957 rate, per person at the 
 
 from __future__ import annotations
 
-from greatleap.validation.core import (FAMINE_YEARS, Outcome, check, excess_share, mean_excess, output_fall,
-                                       pct, relative, share_of_seeds, within_rank_corr)
+from greatleap.validation.core import (FAMINE_YEARS, Outcome, check, compare_excess, excess_check, excess_expected,
+                                       excess_ratio, fall_ratio, output_fall, pct, relative, share_of_seeds,
+                                       within_rank_corr)
 
 
-def _cut(rs, cf: str, base: str = "baseline") -> tuple[float, str]:
+def _cut(rs, cf: str) -> tuple[float, str]:
     """Relative excess deaths of a counterfactual against the baseline, with a line of text."""
-    r = relative(mean_excess(rs, cf), mean_excess(rs, base))
-    fewer = excess_share(rs, cf).to_numpy() < excess_share(rs, base).to_numpy()
-    return r, f"{cf}: {r:.2f} x {base} excess deaths ({share_of_seeds(fewer)} fewer)"
-
-
-def _compare(rs, cf: str, want: str, bound: float, base: str = "baseline") -> Outcome:
-    """Excess deaths of ``cf`` against ``base``: holds when the mean ratio is within ``bound``
-    (``want`` "fewer": ratio <= bound; "more": ratio >= bound) and most seeds move that way."""
-    r = relative(mean_excess(rs, cf), mean_excess(rs, base))
-    a, b = excess_share(rs, cf).to_numpy(), excess_share(rs, base).to_numpy()
-    moved = a < b if want == "fewer" else a > b
-    ok = (r <= bound if want == "fewer" else r >= bound) and moved.mean() > 0.5
-    return Outcome(f"{r:.2f} x {base} excess deaths ({share_of_seeds(moved)} {want})", ok,
-                   f"{cf} gives {r:.2f} x the excess deaths of {base}, {share_of_seeds(moved)} {want}")
+    r, a, b = excess_ratio(rs, cf)
+    return r, f"{cf}: {r:.2f} x baseline excess deaths ({share_of_seeds(a < b)} fewer)"
 
 
 # ---- fact 5: the lower tail ------------------------------------------------------------------
@@ -46,19 +35,20 @@ def f5_deaths_in_lower_tail(rs):
                    ratio >= 1.3, f"the lowest-retention communes die only {ratio:.2f} x as often")
 
 
-@check(5, "retention equalised at the same national total: excess deaths at most 0.75 x baseline, fewer in most seeds",
-       runs=("baseline", "equal_retention"))
-def f5_equal_retention_cuts_deaths(rs):
-    """Equalising retention cuts deaths"""
-    return _compare(rs, "equal_retention", "fewer", 0.75)
+f5_equal_retention_cuts_deaths = excess_check(
+    5, "f5_equal_retention_cuts_deaths", "Equalising retention cuts deaths",
+    "retention equalised at the same national total", "equal_retention", "fewer", 0.75)
 
 
 # ---- fact 6: exports -------------------------------------------------------------------------
-@check(6, "zero exports 1958-60 (no aid): excess deaths at most 0.95 x baseline, fewer in most seeds",
+ZERO_EXPORTS_BOUND = 0.95  # in the expected sentence and the test alike
+
+
+@check(6, excess_expected("zero exports 1958-60 (no aid)", "fewer", ZERO_EXPORTS_BOUND),
        runs=("baseline", "no_exports", "no_exports_accept_aid"))
 def f6_zero_exports_reduce_deaths(rs):
     """Zero exports reduce deaths noticeably"""
-    out = _compare(rs, "no_exports", "fewer", 0.95)
+    out = compare_excess(rs, "no_exports", "fewer", ZERO_EXPORTS_BOUND)
     r2, _ = _cut(rs, "no_exports_accept_aid")
     return Outcome(f"{out.model}; with early aid too: {r2:.2f} x", out.holds, out.why)
 
@@ -82,17 +72,15 @@ def f6_exports_smaller_than_distortion(rs):
 def f10_weather_only_output_fall(rs):
     """Weather alone gives at most about 40% of the output fall"""
     base, weather = output_fall(rs, "baseline"), output_fall(rs, "weather_only")
-    share = weather / base if base > 0 else float("nan")
+    share = fall_ratio(rs, "weather_only")
     return Outcome(f"fall below 1957: baseline {base:.1f} points, weather only {weather:.1f} "
                    f"({pct(share)}; record 21.2 points)", base > 0 and share <= 0.45,
                    f"weather alone gives {pct(share)} of the fall")
 
 
-@check(10, "weather only: excess deaths at most 0.35 x baseline, fewer in most seeds (Houser et al.: policy 69%)",
-       runs=("baseline", "weather_only"))
-def f10_weather_only_little_mortality(rs):
-    """Weather alone raises mortality little"""
-    return _compare(rs, "weather_only", "fewer", 0.35)
+f10_weather_only_little_mortality = excess_check(
+    10, "f10_weather_only_little_mortality", "Weather alone raises mortality little",
+    "weather only", "weather_only", "fewer", 0.35, note=" (Houser et al.: policy 69%)")
 
 
 @check(10, "policy only (normal weather): excess deaths at least 0.5 x baseline",
@@ -121,22 +109,23 @@ def f11_career_stake_procurement_and_deaths(rs):
 
 
 # ---- fact 12: inflexible procurement ---------------------------------------------------------
-@check(12, "quotas a share of the true harvest: excess deaths at most 0.75 x baseline, fewer in most seeds",
-       runs=("baseline", "flexible_quotas"))
-def f12_flexible_quotas_cut_deaths(rs):
-    """Flexible procurement cuts deaths substantially"""
-    return _compare(rs, "flexible_quotas", "fewer", 0.75)
+f12_flexible_quotas_cut_deaths = excess_check(
+    12, "f12_flexible_quotas_cut_deaths", "Flexible procurement cuts deaths substantially",
+    "quotas a share of the true harvest", "flexible_quotas", "fewer", 0.75)
 
 
 # ---- facts 20 and 21: flight and kin ---------------------------------------------------------
-@check(20, "flight fully blocked: excess deaths at least 1.05 x those with flight unblocked, more in most seeds",
+# The reference here is lax registration, not the baseline: both runs change the flight levers.
+BLOCKED_FLIGHT_BOUND = 1.05
+
+
+@check(20, excess_expected("flight fully blocked", "more", BLOCKED_FLIGHT_BOUND, "those with flight unblocked"),
        runs=("strict_registration", "lax_registration"))
 def f20_strict_registration_raises_deaths(rs):
     """Blocking flight raises mortality"""
-    return _compare(rs, "strict_registration", "more", 1.05, base="lax_registration")
+    return compare_excess(rs, "strict_registration", "more", BLOCKED_FLIGHT_BOUND, base="lax_registration")
 
 
-@check(21, "no kin transfers: excess deaths at least 1.05 x baseline, more in most seeds", runs=("baseline", "no_kin_transfers"))
-def f21_kin_transfers_lower_deaths(rs):
-    """Kin transfers lower mortality"""
-    return _compare(rs, "no_kin_transfers", "more", 1.05)
+f21_kin_transfers_lower_deaths = excess_check(
+    21, "f21_kin_transfers_lower_deaths", "Kin transfers lower mortality",
+    "no kin transfers", "no_kin_transfers", "more", 1.05)

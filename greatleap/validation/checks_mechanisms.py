@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap.validation.core import Outcome, check, in_band, output_fall, pct, share_of_seeds, yearly
+from greatleap.validation.core import Outcome, check, fall_ratio, in_band, output_fall, pct, share_of_seeds, yearly
 
 
 # ---- fact 13: Li & Yang decomposition --------------------------------------------------------
@@ -18,8 +18,7 @@ DECOMPOSITION = ("no_labour_diversion", "normal_procurement", "no_diversion_norm
 
 def removed_share(rs, run: str) -> float:
     """Share of the baseline's 1959-61 output fall (below 1957) that a counterfactual removes."""
-    base = output_fall(rs, "baseline")
-    return 1 - output_fall(rs, run) / base if base > 0 else float("nan")
+    return 1 - fall_ratio(rs, run)
 
 
 @check(13, "no diversion and normal procurement together remove 45-85% of the 1959-61 output fall "

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap.validation.core import (CHINA_1957_M, Outcome, check, first_retreat, in_band, pct, share_of_seeds,
-                                       yearly)
+from greatleap.validation.core import (CHINA_1957_M, Outcome, check, excess_share, first_retreat, in_band, pct,
+                                       share_of_seeds, yearly)
 
 
 # ---- fact 1: timing of mortality -----------------------------------------------------------
@@ -222,7 +222,7 @@ def f17_mortality_falls_after_retreat(rs):
 
 
 def _excess_text(rs):
-    share = rs.summary("baseline", "excess_death_share")
+    share = excess_share(rs, "baseline")
     lo, hi = np.percentile(share, [5, 95])
     reg = (rs.annual("baseline", "cdr_registered") / rs.annual("baseline", "cdr")).mean().mean()
     m = share.mean()

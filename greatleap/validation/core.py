@@ -95,6 +95,41 @@ def relative(cf: float, base: float) -> float:
     return cf / base if base and math.isfinite(base) and base > 0 else float("nan")
 
 
+def excess_ratio(rs, run: str, base: str = "baseline") -> tuple[float, np.ndarray, np.ndarray]:
+    """Mean excess deaths of ``run`` relative to ``base``, and both runs' excess shares per seed
+    (seed i of every run shares its random numbers, so the two arrays pair up seed by seed)."""
+    r = relative(mean_excess(rs, run), mean_excess(rs, base))
+    return r, excess_share(rs, run).to_numpy(), excess_share(rs, base).to_numpy()
+
+
+def compare_excess(rs, run: str, want: str, bound: float, base: str = "baseline") -> Outcome:
+    """Excess deaths of ``run`` against ``base``: holds when the mean ratio is within ``bound``
+    (``want`` "fewer": ratio <= bound; "more": ratio >= bound) and most seeds move that way."""
+    r, a, b = excess_ratio(rs, run, base)
+    moved = a < b if want == "fewer" else a > b
+    ok = (r <= bound if want == "fewer" else r >= bound) and moved.mean() > 0.5
+    return Outcome(f"{r:.2f} x {base} excess deaths ({share_of_seeds(moved)} {want})", ok,
+                   f"{run} gives {r:.2f} x the excess deaths of {base}, {share_of_seeds(moved)} {want}")
+
+
+def excess_expected(what: str, want: str, bound: float, base_words: str = "baseline", note: str = "") -> str:
+    """The expected-band sentence of a ``compare_excess`` check, written from the bound it tests."""
+    side = "at most" if want == "fewer" else "at least"
+    return f"{what}: excess deaths {side} {bound:g} x {base_words}, {want} in most seeds{note}"
+
+
+def excess_check(fact: int, name: str, title: str, what: str, run: str, want: str, bound: float,
+                 note: str = "") -> Callable:
+    """Register the check "``run`` (``what``) gives ``want`` excess deaths than the baseline, by
+    ``bound``", named ``name``. The bound is written once, so the sentence and the test agree."""
+    def fn(rs):
+        return compare_excess(rs, run, want, bound)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = title
+    return check(fact, excess_expected(what, want, bound, note=note), runs=("baseline", run))(fn)
+
+
 def in_band(x: float, lo: float, hi: float) -> bool:
     return math.isfinite(x) and lo <= x <= hi
 
@@ -107,6 +142,12 @@ def output_fall(rs, run: str) -> float:
     """Fall of the mean 1959-61 true harvest below 1957, in index points (1957 = 100)."""
     index = yearly(rs, run, "output_index")
     return float(100 - index.loc[list(FAMINE_YEARS)].mean())
+
+
+def fall_ratio(rs, run: str, base: str = "baseline") -> float:
+    """The output fall of ``run`` as a share of that of ``base`` (NaN when ``base`` does not fall)."""
+    fall = output_fall(rs, base)
+    return output_fall(rs, run) / fall if fall > 0 else float("nan")
 
 
 def first_retreat(monthly: pd.DataFrame) -> int | None:
