@@ -6,7 +6,8 @@ need lives here: the preset and the comparison preset (as in the dashboard's **S
 at, the question students answer before pressing Play, and its quantitative claims.
 
 A claim is a sentence with one number in it (``{x}``), the threshold that number stands for,
-and a small named function that measures the claim on one seed's runs. The Markdown files do
+and a small function that measures the claim on one seed's runs (``measures.py``: mostly a named
+figure of one run, compared between two runs or two dates by a builder). The Markdown files do
 not write the number: they write ``{{claim:<id>}}`` and the sentence is filled in from here, so
 the text a class reads and the value the tests check cannot drift apart
 (``tests/test_lessons_claims.py`` runs every claim over several seeds).
@@ -26,102 +27,19 @@ from typing import Any, Callable
 
 import numpy as np
 
+from greatleap.lessons.measures import (cadres_purged, comparison_retreats_no_earlier, dates_ratio,
+                                        excess_death_share, excess_deaths, highest_furnace_labour,
+                                        honest_report_gap_1958, imports_only_after_retreat,
+                                        lowest_field_labour, mean_kcal, month_harvest, of_run,
+                                        officials_over_cadres_1958, quota_share_of_harvest,
+                                        quota_share_of_year, report_ratio_official, runs_pair, runs_ratio,
+                                        smaller_export_1958_1959, starvation_deaths, starvation_deaths_1961_62,
+                                        state_stock_first_half_1959_comparison_minus_current,
+                                        steel_outside_1958, village_grain, year_harvest)
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, validate
 
-# ---- measures: small named functions over run_one results ------------------------------------
-# `r` is one run_one result: {"monthly", "annual", "communes", "officials", "summary"}.
 
-
-def _annual(r, year: int, column: str) -> float:
-    a = r["annual"].set_index("year")
-    return float(a.loc[year, column])
-
-
-def _month(r, date: str, column: str) -> float:
-    m = r["monthly"].set_index("date")
-    return float(m.loc[date, column])
-
-
-def _months(r, dates: list[str], column: str) -> np.ndarray:
-    m = r["monthly"].set_index("date")
-    return m.loc[dates, column].to_numpy(dtype=float)
-
-
-def report_ratio_official(r, year: int) -> float:
-    """What officials reported upward / the true harvest, for one year's harvests."""
-    return _annual(r, year, "report_ratio_official")
-
-
-def report_ratio_cadre(r, year: int) -> float:
-    """What the commune cadres reported / the true harvest, for one year's harvests."""
-    return _annual(r, year, "report_ratio_cadre")
-
-
-def starvation_deaths(r) -> float:
-    """Deaths from starvation and famine disease over the whole run."""
-    return float(r["summary"]["starvation_deaths"])
-
-
-def excess_deaths(r) -> float:
-    """Deaths in 1959-61 above the 1957 death rate (the model's excess deaths)."""
-    return float(r["summary"]["excess_deaths"])
-
-
-def quota_share_of_harvest(r, date: str) -> float:
-    """The quota set on one month's harvest / the grain that harvest really yielded."""
-    return _month(r, date, "quota_kg") / _month(r, date, "harvest_true_kg")
-
-
-def quota_share_of_year(r, year: int) -> float:
-    """Quotas set on a year's harvests / what those harvests really yielded."""
-    return _annual(r, year, "quota_kg") / _annual(r, year, "harvest_true_kg")
-
-
-def mean_kcal(r, dates: list[str]) -> float:
-    """Mean energy intake of villagers over some months (kcal per person per day)."""
-    return float(_months(r, dates, "kcal_mean").mean())
-
-
-def village_grain(r, date: str) -> float:
-    """Grain left in the villages at the end of a month: hall larders, household and hidden stores."""
-    return float(sum(_month(r, date, c) for c in ("commune_stock_kg", "household_stock_kg", "hidden_grain_kg")))
-
-
-def lowest_field_labour(r, dates: list[str]) -> float:
-    """The smallest share of able labour in the fields over some months."""
-    return float(_months(r, dates, "labour_fields").min())
-
-
-def highest_furnace_labour(r, dates: list[str]) -> float:
-    """The largest share of able labour at the backyard furnaces over some months."""
-    return float(_months(r, dates, "labour_furnaces").max())
-
-
-def output_shortfall(r) -> float:
-    """Grain not grown in 1959-61 against three times the 1957 harvest (kg; negative if more)."""
-    base = _annual(r, 1957, "harvest_true_kg")
-    return float(sum(base - _annual(r, y, "harvest_true_kg") for y in (1959, 1960, 1961)))
-
-
-def cadres_purged(r, after: str | None = None) -> float:
-    """Cadres purged in the run (or from a month on)."""
-    m = r["monthly"]
-    if after is not None:
-        m = m[m["date"] >= after]
-    return float(m["cadres_purged"].sum())
-
-
-def months_of(r, column: str) -> list[str]:
-    """Months in which a monthly series is above zero."""
-    m = r["monthly"]
-    return list(m.loc[m[column] > 0, "date"])
-
-
-def first_month(r, column: str) -> str | None:
-    months = months_of(r, column)
-    return months[0] if months else None
-
-
+# ---- claims ----------------------------------------------------------------------------------
 def ratio(a: float, b: float) -> float:
     """a / b for counts; when b is zero or negative (e.g. no excess deaths at all), infinity if
     a is positive and 1 otherwise (nothing happened in either run)."""
@@ -130,7 +48,6 @@ def ratio(a: float, b: float) -> float:
     return a / b
 
 
-# ---- claims ----------------------------------------------------------------------------------
 FORMATS: dict[str, Callable[[float], str]] = {
     "above_pct": lambda t: f"{round(100 * (t - 1)):d}%",   # 1.5 -> "50%" (a ratio above one)
     "below_pct": lambda t: f"{round(100 * (1 - t)):d}%",   # 0.5 -> "50%" (a ratio below one)
@@ -218,171 +135,12 @@ class Lesson:
         raise KeyError(f"lesson {self.id} has no claim {claim_id!r}")
 
 
+# ---- the lessons -----------------------------------------------------------------------------
+# Each claim's measure names its figure (measures.py) and the runs or dates it compares; run
+# names are "current", "comparison" and the lesson's extras. Months the claims read:
 AUTUMN_1958 = ["1958-10", "1958-11", "1958-12"]
 FURNACE_MONTHS = ["1958-09", "1958-10", "1958-11", "1958-12"]
-
-
-def _imports_only_after_retreat(runs) -> float:
-    """1 if the current run imports nothing before the month it retreats (or never imports)."""
-    r = runs["current"]
-    first_import, retreat = first_month(r, "imports_kg"), first_month(r, "retreat")
-    if first_import is None:
-        return 1.0
-    return float(retreat is not None and first_import >= retreat)
-
-
 SPRING_1959 = ["1959-03", "1959-04", "1959-05"]
-
-
-# ---- the claims' measures, one named function each (``runs``: one seed's runs by name) -------
-# Lesson 1: the reporting cascade
-def official_report_ratio_1958(runs) -> float:
-    return report_ratio_official(runs["current"], 1958)
-
-
-def officials_over_cadres_1958(runs) -> float:
-    return report_ratio_official(runs["current"], 1958) / report_ratio_cadre(runs["current"], 1958)
-
-
-def honest_report_gap_1958(runs) -> float:
-    return abs(report_ratio_official(runs["comparison"], 1958) - 1)
-
-
-def official_report_ratio_1962(runs) -> float:
-    return report_ratio_official(runs["current"], 1962)
-
-
-def starvation_comparison_over_current(runs) -> tuple[float, float]:
-    return starvation_deaths(runs["comparison"]), starvation_deaths(runs["current"])
-
-
-# Lesson 2: quotas from inflated reports
-def october_quota_share_1958_over_1957(runs) -> float:
-    r = runs["current"]
-    return quota_share_of_harvest(r, "1958-10") / quota_share_of_harvest(r, "1957-10")
-
-
-def june_harvest_1959_over_1958(runs) -> float:
-    r = runs["current"]
-    return _month(r, "1959-06", "harvest_true_kg") / _month(r, "1958-06", "harvest_true_kg")
-
-
-def june_quota_share_1959_over_1958_historical_retreat(runs) -> float:
-    r = runs["historical_retreat"]
-    return quota_share_of_harvest(r, "1959-06") / quota_share_of_harvest(r, "1958-06")
-
-
-def quota_share_1959_over_1957_historical_retreat(runs) -> float:
-    r = runs["historical_retreat"]
-    return quota_share_of_year(r, 1959) / quota_share_of_year(r, 1957)
-
-
-# Lesson 3: dining halls
-def free_eating_kcal_halls_over_none(runs) -> float:
-    return mean_kcal(runs["current"], AUTUMN_1958) / mean_kcal(runs["comparison"], AUTUMN_1958)
-
-
-def village_grain_april_1959_halls_over_none(runs) -> float:
-    return village_grain(runs["current"], "1959-04") / village_grain(runs["comparison"], "1959-04")
-
-
-def spring_1959_kcal_halls_over_none(runs) -> float:
-    return mean_kcal(runs["current"], SPRING_1959) / mean_kcal(runs["comparison"], SPRING_1959)
-
-
-# Lesson 4: furnaces
-def lowest_field_labour_autumn_1958(runs) -> float:
-    return lowest_field_labour(runs["current"], FURNACE_MONTHS)
-
-
-def highest_furnace_labour_autumn_1958(runs) -> float:
-    return highest_furnace_labour(runs["current"], FURNACE_MONTHS)
-
-
-def october_1958_harvest_furnaces_over_none(runs) -> float:
-    return _month(runs["current"], "1958-10", "harvest_true_kg") / _month(runs["comparison"], "1958-10", "harvest_true_kg")
-
-
-def steel_outside_1958(runs) -> float:
-    steel = runs["current"]["annual"].set_index("year")["steel_kg"]
-    return float(steel.drop(1958).sum())
-
-
-# Lesson 5: Lushan
-def purged_after_lushan_current_vs_comparison(runs) -> tuple[float, float]:
-    return cadres_purged(runs["current"], "1959-08"), cadres_purged(runs["comparison"], "1959-08")
-
-
-def report_ratio_1959_purge_over_none(runs) -> float:
-    return report_ratio_official(runs["current"], 1959) / report_ratio_official(runs["comparison"], 1959)
-
-
-def excess_death_share_historical_retreat(runs) -> float:
-    """Excess deaths 1959-61 / starting population with the retreat at its historical date."""
-    return float(runs["historical_retreat"]["summary"]["excess_death_share"])
-
-
-def excess_death_share(runs) -> float:
-    """Excess deaths 1959-61 as a share of the starting population, in the lesson's own run."""
-    return float(runs["current"]["summary"]["excess_death_share"])
-
-
-def starvation_current_over_comparison(runs) -> tuple[float, float]:
-    return starvation_deaths(runs["current"]), starvation_deaths(runs["comparison"])
-
-
-# Lesson 6: nature and man
-def excess_weather_only_over_historical(runs) -> tuple[float, float]:
-    return excess_deaths(runs["comparison"]), excess_deaths(runs["current"])
-
-
-def excess_policy_only_over_weather_only(runs) -> tuple[float, float]:
-    return excess_deaths(runs["policy_only"]), excess_deaths(runs["comparison"])
-
-
-def harvest_1959_weather_only_over_historical(runs) -> float:
-    return _annual(runs["comparison"], 1959, "harvest_true_kg") / _annual(runs["current"], 1959, "harvest_true_kg")
-
-
-# Lesson 7: exports, aid and the retreat
-def smaller_export_1958_1959(runs) -> float:
-    r = runs["current"]
-    return min(_annual(r, 1958, "exports_kg"), _annual(r, 1959, "exports_kg"))
-
-
-def imports_only_after_retreat(runs) -> float:
-    """1 if the historical run imports nothing before the month it retreats (or never imports)."""
-    r = runs["current"]
-    first_import, retreat = first_month(r, "imports_kg"), first_month(r, "retreat")
-    if first_import is None:
-        return 1.0
-    return float(retreat is not None and first_import >= retreat)
-
-
-FIRST_HALF_1959 = ["1959-01", "1959-02", "1959-03", "1959-04", "1959-05", "1959-06"]
-
-
-def state_stock_first_half_1959_comparison_minus_current(runs) -> float:
-    """Mean state granary stock, January-June 1959: without exports minus historical (kg)."""
-    def stock(r):
-        return float(_months(r, FIRST_HALF_1959, "central_stock_kg").mean())
-
-    return stock(runs["comparison"]) - stock(runs["current"])
-
-
-def comparison_retreats_no_earlier(runs) -> float:
-    """1 if the comparison retreats in the same month as the historical run or later (or never)."""
-    a, b = first_month(runs["current"], "retreat"), first_month(runs["comparison"], "retreat")
-    return float(a is not None and (b is None or b >= a))
-
-
-def starvation_1961_62_never_retreat_over_historical(runs) -> tuple[float, float]:
-    def late(r):
-        a = r["annual"].set_index("year")
-        return float(a.loc[[1961, 1962], "deaths_starvation"].sum())
-
-    return late(runs["never_retreat"]), late(runs["current"])
-
 
 HISTORICAL_RETREAT = {"retreat_rule": "calendar"}
 
@@ -400,14 +158,14 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("reports_exceed_truth_1958",
                   "In 1958 the harvest officials report upward is more than {x} above the true harvest, "
                   "in every seed we tried.",
-                  official_report_ratio_1958, ">", 1.4, "above_pct"),
+                  of_run("current", report_ratio_official, 1958), ">", 1.4, "above_pct"),
             Claim("officials_add_their_own",
                   "Officials' reports are more than {x} above the sum of their cadres' reports: each level "
                   "adds its own markup.",
                   officials_over_cadres_1958, ">", 1.05, "above_pct"),
             Claim("reports_true_by_1962",
                   "By 1962, after the centre's retreat, the reports are back within {x} of the true harvest.",
-                  official_report_ratio_1962, "<", 1.1, "above_pct"),
+                  of_run("current", report_ratio_official, 1962), "<", 1.1, "above_pct"),
             Claim("honest_lines_coincide",
                   "With \"Cadres report honestly\" the reported and true harvest lines coincide "
                   "(within {x}).",
@@ -415,7 +173,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("honesty_cuts_starvation",
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
-                  starvation_comparison_over_current, "<", 0.5, "below_pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
         ),
     ),
     Lesson(
@@ -432,27 +190,28 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("october_1958_quota_share_up",
                   "The quota on the October 1958 harvest takes a share of the true harvest more than {x} "
                   "larger than the quota on the October 1957 harvest did, in every seed.",
-                  october_quota_share_1958_over_1957, ">", 1.05, "above_pct"),
+                  dates_ratio("current", quota_share_of_harvest, "1958-10", "1957-10"), ">", 1.05, "above_pct"),
             Claim("june_1959_harvest_down",
                   "The summer harvest of June 1959 is more than {x} smaller than that of June 1958, in every seed.",
-                  june_harvest_1959_over_1958, "<", 0.9, "below_pct"),
+                  dates_ratio("current", month_harvest, "1959-06", "1958-06"), "<", 0.9, "below_pct"),
             Claim("june_1959_quota_share_up",
                   "With \"Retreat trigger\" set to calendar, the quota on the smaller June 1959 harvest "
                   "takes a share of it more than {x} larger than a year before, in every seed.",
-                  june_quota_share_1959_over_1958_historical_retreat, ">", 1.2, "above_pct"),
+                  dates_ratio("historical_retreat", quota_share_of_harvest, "1959-06", "1958-06"),
+                  ">", 1.2, "above_pct"),
             Claim("quota_share_1959_up",
                   "With the same setting, the quotas on all 1959 harvests take a share of the true "
                   "harvest more than {x} larger than in 1957, in every seed.",
-                  quota_share_1959_over_1957_historical_retreat, ">", 1.2, "above_pct"),
+                  dates_ratio("historical_retreat", quota_share_of_year, 1959, 1957), ">", 1.2, "above_pct"),
             Claim("deeper_than_the_record",
                   "With the retreat held to November 1960, the model's excess deaths are more than {x} of "
                   "the starting population on average, against about 4\u20135% in the record: compare the "
                   "shapes of the curves, not the totals.",
-                  excess_death_share_historical_retreat, ">", 0.1, "pct", over="mean"),
+                  of_run("historical_retreat", excess_death_share), ">", 0.1, "pct", over="mean"),
             Claim("flexible_cuts_starvation",
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
-                  starvation_comparison_over_current, "<", 0.5, "below_pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
         ),
     ),
     Lesson(
@@ -467,14 +226,14 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("free_eating_eats_more",
                   "From October to December 1958 villagers eat more with the halls than without, in "
                   "every seed.",
-                  free_eating_kcal_halls_over_none, ">", 1.0, "above_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, AUTUMN_1958), ">", 1.0, "above_pct"),
             Claim("less_grain_in_spring",
                   "By the end of April 1959 the villages hold at least {x} less grain with the halls than "
                   "without, in every seed.",
-                  village_grain_april_1959_halls_over_none, "<", 0.85, "below_pct"),
+                  runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct"),
             Claim("spring_hunger",
                   "From March to May 1959 villagers eat less with the halls than without, in every seed.",
-                  spring_1959_kcal_halls_over_none, "<", 1.0, "below_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct"),
         ),
     ),
     Lesson(
@@ -489,13 +248,13 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("fields_emptied",
                   "In the autumn of 1958 the share of able labour in the fields falls below {x} in "
                   "every seed.",
-                  lowest_field_labour_autumn_1958, "<", 0.6, "pct"),
+                  of_run("current", lowest_field_labour, FURNACE_MONTHS), "<", 0.6, "pct"),
             Claim("furnaces_take_a_quarter",
                   "At the campaign's height more than {x} of able labour is at the furnaces, in every seed.",
-                  highest_furnace_labour_autumn_1958, ">", 0.25, "pct"),
+                  of_run("current", highest_furnace_labour, FURNACE_MONTHS), ">", 0.25, "pct"),
             Claim("october_harvest_lost",
                   "The October 1958 harvest is more than {x} smaller than without the furnaces, in every seed.",
-                  october_1958_harvest_furnaces_over_none, "<", 0.95, "below_pct"),
+                  runs_ratio("current", "comparison", month_harvest, "1958-10"), "<", 0.95, "below_pct"),
             Claim("steel_only_in_1958",
                   "The furnaces make steel in 1958 only, in every seed.",
                   steel_outside_1958, "<", 1.0, "times"),
@@ -513,20 +272,20 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("more_purges",
                   "After August 1959 more than {x} times as many cadres are purged as without the purge "
                   "(all seeds we tried, added together).",
-                  purged_after_lushan_current_vs_comparison, ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("current", "comparison", cadres_purged, "1959-08"), ">", 2.0, "times", over="sum_ratio"),
             Claim("higher_1959_reports",
                   "The 1959 reports are more than {x} higher, against the true harvest, than without the "
                   "purge, in every seed.",
-                  report_ratio_1959_purge_over_none, ">", 1.02, "above_pct"),
+                  runs_ratio("current", "comparison", report_ratio_official, 1959), ">", 1.02, "above_pct"),
             Claim("more_starvation",
                   "Deaths from starvation are more than {x} higher with the purge (all seeds we tried, "
                   "added together).",
-                  starvation_current_over_comparison, ">", 1.15, "above_pct", over="sum_ratio"),
+                  runs_pair("current", "comparison", starvation_deaths), ">", 1.15, "above_pct", over="sum_ratio"),
             Claim("deeper_than_the_record",
                   "With the retreat held this late, the model's excess deaths are more than {x} of the "
                   "starting population on average, against about 4\u20135% in the record: compare the two "
                   "runs with each other, not with history.",
-                  excess_death_share, ">", 0.1, "pct", over="mean"),
+                  of_run("current", excess_death_share), ">", 0.1, "pct", over="mean"),
         ),
     ),
     Lesson(
@@ -543,15 +302,15 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("weather_alone_less",
                   "\"Weather only (policies off)\" gives less than {x} of the historical run's excess "
                   "deaths (all seeds we tried, added together).",
-                  excess_weather_only_over_historical, "<", 0.5, "pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", excess_deaths), "<", 0.5, "pct", over="sum_ratio"),
             Claim("policy_beats_weather",
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
-                  excess_policy_only_over_weather_only, ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
                   "run, in every seed.",
-                  harvest_1959_weather_only_over_historical, ">", 1.05, "above_pct"),
+                  runs_ratio("comparison", "current", year_harvest, 1959), ">", 1.05, "above_pct"),
         ),
     ),
     Lesson(
@@ -580,7 +339,8 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("never_retreat_deadlier",
                   "With \"Retreat trigger\" set to never, deaths from starvation in 1961\u201362 are more "
                   "than {x} times those of the historical run (all seeds we tried, added together).",
-                  starvation_1961_62_never_retreat_over_historical, ">", 3.0, "times", over="sum_ratio"),
+                  runs_pair("never_retreat", "current", starvation_deaths_1961_62),
+                  ">", 3.0, "times", over="sum_ratio"),
         ),
     ),
 )
