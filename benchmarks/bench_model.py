@@ -95,6 +95,8 @@ def measure_speed(size: str, materialise: bool, months: int, reps: int, warmup: 
     import numpy as np  # noqa: F401  (imported before the RSS baseline)
     import greatleap.model  # noqa: F401
 
+    rss_imports = _maxrss_bytes()
+    jit_s = warm_up_compiled_loops()
     gc.collect()
     rss0 = _maxrss_bytes()
     builds, walls, cpus = [], [], []
@@ -125,7 +127,21 @@ def measure_speed(size: str, materialise: bool, months: int, reps: int, warmup: 
         "ns_wall_all": [w / pm * 1e9 for w in walls],
         "people_bytes_per_peasant": people_bytes / peasants,
         "rss_growth_per_peasant": rss_growth / peasants,
+        "jit_s": jit_s, "jit_rss_mb": (rss0 - rss_imports) / 2**20,
     }
+
+
+def warm_up_compiled_loops() -> float:
+    """Load (or, the first time on a machine, compile) the numba loops of ``greatleap.kernels``
+    by running a tiny model through the whole period, so that the timed months and the memory
+    figures are those of the model, not of this one-time per-process cost. Returns seconds."""
+    from greatleap.model import FamineModel
+
+    t0 = time.perf_counter()
+    model = FamineModel(rng=SEED, n_communes=4, commune_side=4)
+    while model.running:
+        model.step()
+    return time.perf_counter() - t0
 
 
 def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
@@ -301,14 +317,20 @@ def main(argv=None) -> None:
     print()
     print("ns/pm = nanoseconds per peasant-month, whole model; B/p = bytes per peasant.")
     print("RSS+ = peak-RSS growth over construction and the timed months, divided by peasants.")
+    jit = [r for r in results if "jit_s" in r]
+    if jit:
+        print(f"Before any of that, each child process loads the compiled loops of greatleap.kernels "
+              f"by running a 4-commune model through 1957-62: {min(r['jit_s'] for r in jit):.1f}-"
+              f"{max(r['jit_s'] for r in jit):.1f} s, +{max(r['jit_rss_mb'] for r in jit):.0f} MB RSS "
+              f"(a fixed cost per process, excluded above).")
     print()
     print("targets (issue 2, headless = materialise_peasants=False):")
     for r in results:
         if r["materialise"]:
             continue
         if r["size"] in ("100k", "1M"):
-            ok = min(r["ns_wall"], r["ns_cpu"]) <= TARGET_NS
             f = famine.get(r["size"])
+            ok = all(min(x["ns_wall"], x["ns_cpu"]) <= TARGET_NS for x in (r, f) if x)
             extra = f"; 1959 window {f['ns_wall']:.0f} wall, {f['ns_cpu']:.0f} cpu" if f else ""
             print(f"  <= {TARGET_NS:.0f} ns/peasant-month at {r['size']}: "
                   f"{'MET' if ok else 'NOT MET'} (1957 window {r['ns_wall']:.0f} ns wall, "

@@ -245,6 +245,19 @@ class _Work:
         return self  # dead villagers have left the AgentSet
 
 
+def _food_tally(m, idx: np.ndarray, intake: np.ndarray) -> reporters.FoodTally:
+    """What ``kernels.eat`` adds up while people eat, from the agents' intakes."""
+    tally = reporters.FoodTally.empty(m.communes.n)
+    commune = m.people.commune[idx]
+    tally.kcal_by_commune += np.bincount(commune, weights=intake, minlength=m.communes.n)
+    tally.people_by_commune += np.bincount(commune, minlength=m.communes.n)
+    adult = intake[m.people.age[idx] >= 15]
+    tally.adult_kcal, tally.adults = float(adult.sum(dtype=np.float64)), len(adult)
+    bins = np.minimum(adult.astype(np.int64), len(tally.adult_hist) - 1)
+    tally.adult_hist += np.bincount(bins, minlength=len(tally.adult_hist)).astype(tally.adult_hist.dtype)
+    return tally
+
+
 class IdiomaticVillage(Village):
     """Drop-in replacement for ``model.village``: same interface, one Agent per villager."""
 
@@ -293,7 +306,7 @@ class IdiomaticVillage(Village):
         able = np.fromiter((a.able for a in self.villagers), np.float32, n)
         self.model.people.labour[idx] = task
         self.bridge_s += time.perf_counter() - t0
-        reporters.record_labour(m, task, able)
+        reporters.record_labour(m, np.bincount(task, weights=able, minlength=len(labour.TASKS)))
         return _Work(present, effective)
 
     def feed(self, work: _Work):
@@ -335,7 +348,7 @@ class IdiomaticVillage(Village):
         intake = np.fromiter((a.kcal for a in self.villagers), np.float32, n)
         m.people.kcal[idx] = intake
         self.bridge_s += time.perf_counter() - t0
-        reporters.record_food(m, idx, intake, hall)
+        reporters.record_food(m, _food_tally(m, idx, intake), hall)
         return None
 
     def live_and_die(self, work, food) -> None:
@@ -356,7 +369,10 @@ class IdiomaticVillage(Village):
         self._bear(np.array(self.conceived, dtype=np.int64))
         # flight, recruitment and sending-down act on households and cohorts: Village's code
         n_before = people.n
-        self._flee()
+        living = np.flatnonzero(people.view("alive"))
+        household = people.household[living]
+        self._flee(np.bincount(household, minlength=len(m.households)),
+                   np.bincount(household, weights=people.hunger[living], minlength=len(m.households)))
         self._recruit_and_send_down()
         t0 = time.perf_counter()
         idx = np.fromiter(self.by_index.keys(), np.int64, len(self.by_index))

@@ -16,6 +16,7 @@ Rules in plain words:
 from __future__ import annotations
 
 import numpy as np
+from numba import vectorize
 
 from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
@@ -24,19 +25,29 @@ GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
 GREEN_MAX_SHARE = 0.04  # of the standing crop a commune can eat green in a month
 
 
+def side_food_rates(model, n_alive: np.ndarray, n_forage: np.ndarray) -> tuple[float, np.ndarray]:
+    """kcal/day each person gets from private or collective plots, and, per commune, what a
+    forager gathers given how many of the ``n_alive`` villagers forage (depletion)."""
+    p = model.p
+    plots = p["non_grain_kcal"] * (0.6 if model.private_plots_abolished() else 1.0)
+    pressure = np.divide(n_forage, n_alive, out=np.zeros(len(n_alive)), where=n_alive > 0)
+    return plots, p["forage_kcal"] / (1.0 + 3.0 * pressure)
+
+
+@vectorize(cache=True)
+def side_food_of(task, plots_kcal, per_forager_kcal):
+    """kcal/day one person adds to the household pot besides grain."""
+    return plots_kcal + (per_forager_kcal if task == FORAGE else 0.0)
+
+
 def side_food_kcal(model, alive_idx: np.ndarray, task: np.ndarray) -> np.ndarray:
     """Per household, kcal/day from private plots, vegetables and foraging."""
-    p, hh, com = model.p, model.households, model.communes
-    people = model.people
-    plots = p["non_grain_kcal"] * (0.6 if model.private_plots_abolished() else 1.0)
-    foraging = task == FORAGE
+    com, people = model.communes, model.people
     commune = people.commune[alive_idx]
-    n_alive = np.bincount(commune, minlength=com.n)
-    n_forage = np.bincount(commune, weights=foraging, minlength=com.n)
-    pressure = np.divide(n_forage, n_alive, out=np.zeros(com.n), where=n_alive > 0)
-    per_forager = p["forage_kcal"] / (1.0 + 3.0 * pressure)
-    kcal = plots + np.where(foraging, per_forager[commune], 0.0)
-    return np.bincount(people.household[alive_idx], weights=kcal, minlength=len(hh))
+    plots, per_forager = side_food_rates(model, np.bincount(commune, minlength=com.n),
+                                         np.bincount(commune, weights=task == FORAGE, minlength=com.n))
+    kcal = side_food_of(task, plots, per_forager[commune])
+    return np.bincount(people.household[alive_idx], weights=kcal, minlength=len(model.households))
 
 
 def eat_hidden(model, shortfall_kg: np.ndarray) -> np.ndarray:

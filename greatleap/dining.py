@@ -20,6 +20,8 @@ import numpy as np
 
 OVEREATING = 1.2  # what a free hall's diners eat, as a multiple of need
 CATCH_UP = 1.15  # with grain enough, the thin eat a little over need and regain weight
+# Members share their household's food in proportion to need; nobody eats beyond this multiple.
+MAX_INTAKE_RATIO = 1.3
 
 
 def months_to_next_harvest(month: int) -> int:

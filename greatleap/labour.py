@@ -16,6 +16,9 @@ Rules in plain words:
 from __future__ import annotations
 
 import numpy as np
+from numba import vectorize
+
+f32 = np.float32
 
 TASKS = ("fields", "furnace", "irrigation", "forage", "none")
 FIELDS, FURNACE, IRRIGATION, FORAGE, NONE = range(5)
@@ -31,11 +34,14 @@ _ABLE_BY_AGE[12:15] = _ABLE_BY_AGE[60:70] = 0.5
 _ABLE_BY_AGE[15:60] = 1.0
 
 
-def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
+@vectorize(cache=True)
+def able_weight_of(age_idx, hunger):
     """1 for ages 15-59, 0.5 for 12-14 and 60-69, else 0; nothing when severely wasted."""
-    w = _ABLE_BY_AGE[np.minimum(age, 100).astype(np.intp)]
-    w[hunger >= 3] = 0.0
-    return w
+    return _ABLE_BY_AGE[age_idx] if hunger < 3 else f32(0.0)
+
+
+def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
+    return able_weight_of(np.minimum(age, 100).astype(np.intp), hunger)
 
 
 def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
@@ -52,27 +58,26 @@ def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(furnace * zeal, 0, 0.9), np.clip(irrigation * zeal, 0, 0.9)
 
 
+@vectorize(cache=True)
+def task_of(u, furnace, irrigation, hunger, able):
+    """This month's task of one person, from one uniform draw ``u``: the draw falls in the
+    commune's furnace share, its irrigation share, or the rest; the rest, rescaled, decides
+    whether a field worker forages instead. Those unable to work have no task."""
+    rest = (u - furnace - irrigation) / max(1.0 - furnace - irrigation, 1e-6)
+    # selects rather than early returns: neighbours' tasks differ, so branches would mispredict
+    task = FORAGE if rest < FORAGE_PROPENSITY[hunger] else FIELDS
+    task = IRRIGATION if u < furnace + irrigation else task
+    task = FURNACE if u < furnace else task
+    return np.int8(NONE if able == 0 else task)
+
+
 def assign_tasks(model, alive_idx: np.ndarray, able: np.ndarray) -> np.ndarray:
     """Draw this month's task for each living person (one uniform draw each)."""
     people = model.people
     furnace, irrigation = campaign_shares(model)
     u = model.rng.random(len(alive_idx), dtype=np.float32)
-    task = np.full(len(alive_idx), FIELDS, dtype=np.int8)
-    propensity = FORAGE_PROPENSITY[people.hunger[alive_idx]]
-    if not (furnace.any() or irrigation.any()):  # most months: no campaign, the draw is all rest
-        task[u < propensity] = FORAGE
-        task[able == 0] = NONE
-        return task
     commune = people.commune[alive_idx]
-    f, i = furnace[commune], irrigation[commune]
-    task[u < f + i] = IRRIGATION
-    task[u < f] = FURNACE
-    # the rest of the same draw, rescaled, decides foraging among field workers
-    rest = (u - f - i) / np.maximum(1.0 - f - i, 1e-6)
-    forage = (task == FIELDS) & (rest < propensity)
-    task[forage] = FORAGE
-    task[able == 0] = NONE
-    return task
+    return task_of(u, furnace[commune], irrigation[commune], people.hunger[alive_idx], able)
 
 
 def incentive_effort(model) -> float:
@@ -86,40 +91,50 @@ def incentive_effort(model) -> float:
     return effort
 
 
-def work_capacity(bmi: np.ndarray, intake_ratio: np.ndarray) -> np.ndarray:
+@vectorize(cache=True)
+def work_capacity(bmi, intake_ratio):
     """Hunger-sapped capacity to work, 0-1."""
-    by_bmi = np.clip((bmi - 10.0) / 7.0, 0.3, 1.0)
-    by_intake = np.clip(intake_ratio, 0.3, 1.0) ** 0.2
+    by_bmi = min(max((bmi - f32(10.0)) / f32(7.0), f32(0.3)), f32(1.0))
+    by_intake = min(max(intake_ratio, f32(0.3)), f32(1.0))
+    if by_intake < 1:  # 1 ** 0.2 is 1: skip the costly power for the fed
+        by_intake **= f32(0.2)
     return by_bmi * by_intake
 
 
-def long_hours_kcal(model, task: np.ndarray) -> np.ndarray:
-    """Extra daily energy burned by coerced long hours, for those at work during campaigns."""
+def coerced_kcal(model) -> float:
+    """Extra daily energy burned by coerced long hours this month, by each person at work."""
     if not model.calendar.long_hours_on(model.ym) or model.state.retreated:
-        return np.zeros(len(task), dtype=np.float32)
-    at_work = (task == FIELDS) | (task == FURNACE) | (task == IRRIGATION)
-    return np.where(at_work, model.p["coercion_kcal"], 0.0).astype(np.float32)
+        return 0.0
+    return float(model.p["coercion_kcal"])
+
+
+@vectorize(cache=True)
+def long_hours_of(task, coerced):
+    """Coerced hours fall on those at work: in the fields, at the furnaces, on the dams."""
+    return f32(coerced) if task <= IRRIGATION else f32(0.0)
+
+
+def long_hours_kcal(model, task: np.ndarray) -> np.ndarray:
+    return long_hours_of(task, coerced_kcal(model))
 
 
 def field_labour(model, alive_idx, task, able, capacity) -> tuple[np.ndarray, np.ndarray]:
-    """Per commune, relative to the commune's norm: (hands present in the fields, effective labour).
+    """``field_labour_of`` for arrays of living people, their tasks, able weight and capacity."""
+    commune = model.people.commune[alive_idx]
+    in_fields = np.where(task == FIELDS, able, 0.0)
+    n = model.communes.n
+    return field_labour_of(model, np.bincount(commune, weights=in_fields, minlength=n),
+                           np.bincount(commune, weights=in_fields * capacity, minlength=n))
+
+
+def field_labour_of(model, present: np.ndarray, working: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per commune, relative to the commune's norm: (hands present in the fields, effective labour),
+    from the sums over field workers of able weight (``present``) and able weight x capacity.
 
     Presence decides how much land is sown and how much of a ripe crop is brought in; effective
     labour (presence x effort x capacity x hours) decides the yield.
     """
-    commune = model.people.commune[alive_idx]
-    in_fields = np.where(task == FIELDS, able, 0.0)
     norm = model.communes.workers_normal
-    present = np.bincount(commune, weights=in_fields, minlength=model.communes.n) / norm
     hours = 1.15 if model.calendar.long_hours_on(model.ym) and not model.state.retreated else 1.0
-    working = np.bincount(commune, weights=in_fields * capacity, minlength=model.communes.n) / norm
-    return present, working * incentive_effort(model) * hours
+    return present / norm, working / norm * incentive_effort(model) * hours
 
-
-def labour_shares(task: np.ndarray, able: np.ndarray) -> dict[str, float]:
-    """Share of able labour in each task (for the reporters)."""
-    total = able.sum()
-    if total <= 0:
-        return {name: 0.0 for name in TASKS[:4]}
-    by_task = np.bincount(task, weights=able, minlength=len(TASKS))
-    return {name: float(by_task[k] / total) for k, name in enumerate(TASKS[:4])}

@@ -12,7 +12,7 @@ from collections import deque
 import numpy as np
 from mesa import DataCollector, Model
 
-from greatleap import careers, coping, dining, labour, physiology, procurement, production, reporting
+from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
 from greatleap import reporters, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
@@ -290,13 +290,11 @@ class FamineModel(Model):
 
     def household_population(self) -> np.ndarray:
         people = self.people
-        alive = people.view("alive")
-        return np.bincount(people.view("household")[alive], minlength=len(self.households))
+        return kernels.count_living(people.view("alive"), people.view("household"), len(self.households))
 
     def commune_population(self) -> np.ndarray:
         people = self.people
-        alive = people.view("alive")
-        return np.bincount(people.view("commune")[alive], minlength=self.communes.n)
+        return kernels.count_living(people.view("alive"), people.view("commune"), self.communes.n)
 
     def rural_population(self) -> int:
         return int(self.people.view("alive").sum())

@@ -17,11 +17,17 @@ Rules in plain words:
 from __future__ import annotations
 
 import numpy as np
+from numba import njit, vectorize
+
+f32 = np.float32
 
 DAYS_PER_MONTH = 30.4
 KCAL_PER_KG_TISSUE = 7000.0
 ADULT_HEIGHT_M2 = 1.60 ** 2  # converts kg of lost mass to BMI units
 HEALTHY_BMI = 21.0
+_HEALTHY = f32(HEALTHY_BMI)
+# kcal/day of imbalance over a month -> BMI units
+_BMI_PER_KCAL_DAY = f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2)
 AGE_GROUPS = ((0, 10), (10, 60), (60, 200))  # reporting groups 0-9, 10-59, 60+
 
 # Daily need (kcal) by age in whole years, before work.
@@ -34,6 +40,11 @@ _NEED_BY_AGE = np.concatenate([
 TASK_KCAL = np.array([550.0, 900.0, 900.0, 400.0, 0.0], dtype=np.float32)
 FIELD_SEASON = {1: 0.3, 2: 0.3, 3: 0.7, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.8, 8: 0.7, 9: 1.0, 10: 1.0,
                 11: 0.6, 12: 0.3}
+
+
+@njit(cache=True, inline="always")
+def _clip01(x):
+    return min(max(x, f32(0.0)), f32(1.0))
 
 
 def _annual_death_rate_by_age() -> np.ndarray:
@@ -68,66 +79,118 @@ def age_index(age: np.ndarray) -> np.ndarray:
     return np.minimum(age, 100).astype(np.intp)
 
 
-def daily_need(age_idx: np.ndarray, labour: np.ndarray, long_hours_kcal: np.ndarray,
-               month: int, capacity, bmi) -> np.ndarray:
-    """kcal/day each person spends this month: by age, plus work as hard as they can, plus
-    coerced hours (which no weakness excuses). The resting part (60%) shrinks with body mass,
-    so a thinner body needs less: a moderate shortfall settles at a lower weight instead of
-    killing, and only a deep one does."""
-    resting, work = need_parts(age_idx, labour, month, bmi)
-    return resting + work * capacity + long_hours_kcal
+# ---- the rules, one person at a time ---------------------------------------------------------
+# Each rule is a numba ufunc: called with arrays it works element-wise (tests, set-up), and the
+# village's fused monthly loops (``greatleap.kernels``) call the same rule one person at a time.
+# Constants are float32 so that a float32 person stays float32 all the way through.
+
+@vectorize(cache=True)
+def resting_need_of(age_idx, bmi):
+    """kcal/day at rest by age; the resting part shrinks with body mass, so a thinner body needs
+    less: a moderate shortfall settles at a lower weight instead of killing, and only a deep one
+    does."""
+    mass = f32(0.4) + f32(0.6) * min(bmi, _HEALTHY) / _HEALTHY
+    return _NEED_BY_AGE[age_idx] * mass
 
 
-def need_parts(age_idx: np.ndarray, labour: np.ndarray, month: int, bmi) -> tuple[np.ndarray, np.ndarray]:
-    """The two parts of ``daily_need``: resting need scaled by body mass, and the task's cost."""
+@vectorize(cache=True)
+def daily_need_of(resting, work, capacity, long_hours):
+    """kcal/day spent this month: resting need, plus work as hard as one can, plus coerced hours
+    (which no weakness excuses)."""
+    return resting + work * capacity + long_hours
+
+
+def task_kcal(month: int) -> np.ndarray:
+    """Extra daily cost of each task this month (field work is lighter in the slack months)."""
     task = TASK_KCAL.copy()
     task[0] *= FIELD_SEASON[month]
-    mass = 0.4 + 0.6 * np.minimum(bmi, HEALTHY_BMI) / HEALTHY_BMI
-    return _NEED_BY_AGE[age_idx] * mass, task[labour]
+    return task
+
+
+def daily_need(age_idx: np.ndarray, labour: np.ndarray, long_hours_kcal: np.ndarray,
+               month: int, capacity, bmi) -> np.ndarray:
+    """``daily_need_of`` for arrays of people doing ``labour`` in calendar ``month``."""
+    return daily_need_of(resting_need_of(age_idx, bmi), task_kcal(month)[labour], capacity,
+                         long_hours_kcal)
+
+
+@vectorize(cache=True)
+def body_mass_after(bmi, intake, need):
+    """Energy balance -> next month's BMI. Adaptive thermogenesis and less fidgeting absorb part
+    of a deficit, more as reserves run down; part of a surplus goes to heat."""
+    balance = intake - need
+    when_short = f32(0.25) + f32(0.2) * _clip01((f32(18.5) - bmi) / f32(5.0))
+    absorbed = when_short if balance < 0 else f32(0.5)
+    b = bmi + balance * (f32(1.0) - absorbed) * _BMI_PER_KCAL_DAY
+    b = min(max(b, f32(8.0)), f32(24.0))
+    # a well-fed body drifts back towards its healthy mass
+    return b - f32(0.2) * (b - _HEALTHY) if b > _HEALTHY else b
 
 
 def update_body_mass(bmi: np.ndarray, intake: np.ndarray, need: np.ndarray) -> None:
-    """Energy balance -> BMI, in place. Adaptation absorbs part of a deficit."""
-    balance = intake - need
-    # Adaptive thermogenesis and less fidgeting absorb part of a deficit, more as reserves run
-    # down; part of a surplus goes to heat.
-    absorbed = np.where(balance < 0, 0.25 + 0.2 * np.clip((18.5 - bmi) / 5.0, 0.0, 1.0), 0.5)
-    change = balance * (1.0 - absorbed) * (DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2)
-    np.add(bmi, change.astype(np.float32), out=bmi)
-    np.clip(bmi, 8.0, 24.0, out=bmi)
-    # a well-fed body drifts back towards its healthy mass
-    over = bmi > HEALTHY_BMI
-    bmi[over] -= 0.2 * (bmi[over] - HEALTHY_BMI)
+    """``body_mass_after``, in place."""
+    bmi[...] = body_mass_after(bmi, intake, need)
 
 
-def hunger_state(bmi: np.ndarray, intake_ratio: np.ndarray) -> np.ndarray:
+@vectorize(cache=True)
+def hunger_state(bmi, intake_ratio):
     """0 fed, 1 hungry, 2 starving, 3 severely wasted."""
-    state = np.zeros(len(bmi), dtype=np.int8)
-    state[(bmi < 18.5) | (intake_ratio < 0.85)] = 1
-    state[(bmi < 16.0) | (intake_ratio < 0.6)] = 2
-    state[bmi < 14.0] = 3
-    return state
+    # each state implies the ones before it, so counting the thresholds crossed gives the state
+    # (without branches, which mispredict when neighbours differ)
+    hungry = (bmi < f32(18.5)) | (intake_ratio < f32(0.85))
+    starving = (bmi < f32(16.0)) | (intake_ratio < f32(0.6))
+    return np.int8(hungry + starving + (bmi < f32(14.0)))
+
+
+@vectorize(cache=True)
+def starvation_hazard_of(bmi, female, age_idx, limit_female, limit_male):
+    """Monthly probability of dying of starvation: one half at the survival limit, reached a
+    little earlier by small children and the old."""
+    limit = f32(limit_female) if female else f32(limit_male)
+    limit += f32(1.5) * ((age_idx < 5) | (age_idx >= 60))  # no branch: ages come in random order
+    return f32(1.0) / (f32(1.0) + np.exp((bmi - limit) / f32(0.5)))
 
 
 def starvation_hazard(bmi: np.ndarray, female: np.ndarray, age_idx: np.ndarray, p) -> np.ndarray:
-    """Monthly probability of dying of starvation: one half at the survival limit."""
-    limit = np.where(female, p["bmi_limit_female"], p["bmi_limit_male"]).astype(np.float32)
-    limit += np.where((age_idx < 5) | (age_idx >= 60), 1.5, 0.0).astype(np.float32)
-    return 1.0 / (1.0 + np.exp((bmi - limit) / 0.5))
+    return starvation_hazard_of(bmi, female, age_idx, p["bmi_limit_female"], p["bmi_limit_male"])
+
+
+@vectorize(cache=True)
+def baseline_hazard_of(bmi, age_idx, baseline_mortality):
+    """Monthly probability of dying of other causes, raised by infection when wasted."""
+    infection = f32(1.0) + f32(4.0) * _clip01((f32(17.0) - bmi) / f32(4.0))
+    return MONTHLY_BASE_HAZARD[age_idx] * f32(baseline_mortality) * infection
 
 
 def baseline_hazard(bmi: np.ndarray, age_idx: np.ndarray, p) -> np.ndarray:
-    """Monthly probability of dying of other causes, raised by infection when wasted."""
-    infection = 1.0 + 4.0 * np.clip((17.0 - bmi) / 4.0, 0.0, 1.0)
-    return MONTHLY_BASE_HAZARD[age_idx] * p["baseline_mortality"] * infection
+    return baseline_hazard_of(bmi, age_idx, p["baseline_mortality"])
+
+
+LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
+
+
+@vectorize(cache=True)
+def death_cause(u, starvation, baseline, baseline_fed):
+    """``LIVES``, ``FAMINE_DEATH`` or ``OTHER_DEATH``, given one uniform draw ``u``.
+
+    Deaths a fed body would also have died (the part of ``baseline`` below ``baseline_fed``)
+    count as ordinary; the rest of the infection-raised hazard counts with starvation."""
+    if u >= starvation + baseline:
+        return np.int8(LIVES)
+    if u < starvation or u >= starvation + baseline_fed:
+        return np.int8(FAMINE_DEATH)
+    return np.int8(OTHER_DEATH)
+
+
+@vectorize(cache=True)
+def conception_probability_of(age_idx, female, bmi, intake_ratio, fertility):
+    """Monthly chance a woman conceives: falls to nothing as her reserve runs down."""
+    fecundity = _clip01((bmi - f32(16.0)) / f32(3.0)) * _clip01((intake_ratio - f32(0.5)) / f32(0.4))
+    # no branch on sex or age: they come in random order, and a mispredicted branch costs more
+    # than the arithmetic
+    return MONTHLY_CONCEPTION[age_idx] * fecundity * f32(fertility) * female
 
 
 def conception_probability(age_idx: np.ndarray, female: np.ndarray, bmi: np.ndarray,
                            intake_ratio: np.ndarray, p) -> np.ndarray:
-    """Monthly chance each woman conceives: falls to nothing as her reserve runs down."""
-    chance = np.zeros(len(age_idx))
-    fertile = female & (MONTHLY_CONCEPTION[age_idx] > 0)  # only they need the arithmetic
-    b, r = bmi[fertile], intake_ratio[fertile]
-    fecundity = np.clip((b - 16.0) / 3.0, 0.0, 1.0) * np.clip((r - 0.5) / 0.4, 0.0, 1.0)
-    chance[fertile] = MONTHLY_CONCEPTION[age_idx[fertile]] * fecundity * p["fertility"]
-    return chance
+    return conception_probability_of(age_idx, female, bmi, intake_ratio, p["fertility"])

@@ -9,11 +9,16 @@ reads ``model.stats``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from greatleap.labour import TASKS
+from greatleap import kernels
 from greatleap.physiology import AGE_GROUPS
+
+_AGE_BOUNDS = np.array([lo for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1]], dtype=np.float32)
 
 # name: (unit, meaning)
 MONTHLY: dict[str, tuple[str, str]] = {
@@ -177,29 +182,52 @@ def record_kin(model, kg: float) -> None:
     model.stats["kin_transfers_kg"] += kg
 
 
-def record_labour(model, task, able) -> None:
-    total = able.sum()
-    by_task = np.bincount(task, weights=able, minlength=len(TASKS))
+def record_labour(model, able_by_task: np.ndarray) -> None:
+    """Labour shares and steel, from the able weight summed per task (``labour.TASKS``)."""
+    total = able_by_task.sum()
     for k, name in enumerate(("labour_fields", "labour_furnaces", "labour_irrigation", "labour_foraging")):
-        model.stats[name] = float(by_task[k] / total) if total > 0 else 0.0
+        model.stats[name] = float(able_by_task[k] / total) if total > 0 else 0.0
     from greatleap.labour import FURNACE
     from greatleap.state import STEEL_KG_PER_WORKER_MONTH
 
-    steel = by_task[FURNACE] * STEEL_KG_PER_WORKER_MONTH
+    steel = able_by_task[FURNACE] * STEEL_KG_PER_WORKER_MONTH
     model.stats["steel_kg"] = float(steel)
     model.stats["steel_usable_kg"] = float(steel * model.p["steel_usable"])
 
 
-def record_food(model, alive, intake, hall) -> None:
+@dataclass
+class FoodTally:
+    """What the month's meals add up to, summed while people eat (``kernels.eat``)."""
+    kcal_by_commune: np.ndarray  # sum of daily intakes
+    people_by_commune: np.ndarray
+    adult_hist: np.ndarray  # adults (15+) by daily intake, 1-kcal bins
+    adult_kcal: float = 0.0  # sum of adults' daily intakes
+    adults: int = 0
+
+    @classmethod
+    def empty(cls, n_communes: int) -> "FoodTally":
+        return cls(np.zeros(n_communes), np.zeros(n_communes), np.zeros(kernels.KCAL_BINS, dtype=np.int32))
+
+
+def percentile_of_histogram(hist: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile of values counted in 1-wide bins from 0, spreading each bin's
+    values evenly over it (exact to within one bin)."""
+    total = int(hist.sum())
+    rank = (total - 1) * q / 100.0
+    below = np.cumsum(hist)
+    b = int(np.searchsorted(below, rank, side="right"))
+    before = below[b - 1] if b > 0 else 0
+    return b + (rank - before + 0.5) / hist[b]
+
+
+def record_food(model, tally: FoodTally, hall) -> None:
     s = model.stats
-    adult = intake[model.people.age[alive] >= 15]  # children's small needs would mask adult hunger
-    if len(adult):
-        s["kcal_mean"] = float(adult.mean())
-        s["kcal_p10"] = float(np.percentile(adult, 10))
+    if tally.adults:  # adults only: children's small needs would mask adult hunger
+        s["kcal_mean"] = tally.adult_kcal / tally.adults
+        s["kcal_p10"] = percentile_of_histogram(tally.adult_hist, 10)
     s["hall_eaten_kg"] = float(hall.sum())
-    commune = model.people.commune[alive]
-    model.acc["kcal_sum"] += np.bincount(commune, weights=intake, minlength=model.communes.n)
-    model.acc["person_months"] += np.bincount(commune, minlength=model.communes.n)
+    model.acc["kcal_sum"] += tally.kcal_by_commune
+    model.acc["person_months"] += tally.people_by_commune
 
 
 def record_harvest(model, true_kg, hidden, cadre_kg, official_kg, quota, taken) -> None:
@@ -271,13 +299,12 @@ def finish_month(model, work) -> None:
     s["cdr_rural"] = rural_deaths * per_1000 / max(rural, 1)
     s["cdr_urban"] = s["deaths_urban"] * per_1000 / max(state.urban + state.migrants, 1)
     s["cbr"] = s["births"] * per_1000 / max(total, 1)
-    alive = people.view("alive")
-    age, hunger = people.view("age")[alive], people.view("hunger")[alive]
-    for (lo, hi), name in zip(AGE_GROUPS, ("0_9", "10_59", "60_plus")):
-        n = int(((age >= lo) & (age < hi)).sum())
+    by_age, hungry, starving = kernels.census(people.view("alive"), people.view("age"),
+                                              people.view("hunger"), _AGE_BOUNDS)
+    for n, name in zip(by_age, ("0_9", "10_59", "60_plus")):
         s[f"cdr_age_{name}"] = s[f"deaths_age_{name}"] * per_1000 / max(n, 1)
-    s["share_hungry"] = float((hunger >= 1).mean()) if len(hunger) else 0.0
-    s["share_starving"] = float((hunger >= 2).mean()) if len(hunger) else 0.0
+    s["share_hungry"] = hungry / rural if rural else 0.0
+    s["share_starving"] = starving / rural if rural else 0.0
     hh, com, hy = model.households, model.communes, model.harvest_year
     s["hidden_grain_kg"] = float(hh.hidden.sum())
     s["commune_stock_kg"] = float(com.granary.sum())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import coping, dining, labour, physiology, reporters, reporting
+from greatleap import coping, dining, kernels, labour, physiology, reporters, reporting
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
 
@@ -60,35 +60,33 @@ class Village:
 
     # ---- work ---------------------------------------------------------------------------
     def work_month(self, alive: np.ndarray) -> Work:
-        m, people = self.model, self.model.people
-        age = people.age[alive]
-        able = labour.able_weight(age, people.hunger[alive])
-        task = labour.assign_tasks(m, alive, able)
-        people.labour[alive] = task
-        age_idx = physiology.age_index(age)
-        bmi = people.bmi[alive]
-        resting, work = physiology.need_parts(age_idx, task, m.ym[1], bmi)
-        capacity = labour.work_capacity(bmi, people.kcal[alive] / (resting + work))
-        need = resting + work * capacity + labour.long_hours_kcal(m, task)
-        present, effective = labour.field_labour(m, alive, task, able, capacity)
-        reporters.record_labour(m, task, able)
+        m, people, n_com = self.model, self.model.people, self.model.communes.n
+        furnace, irrigation = labour.campaign_shares(m)
+        u = m.rng.random(len(alive), dtype=np.float32)
+        present, working = np.zeros(n_com), np.zeros(n_com)
+        able_by_task = np.zeros(len(labour.TASKS))
+        self._n_alive, self._n_forage = np.zeros(n_com), np.zeros(n_com)
+        task, able, need = kernels.work(
+            alive, people.age, people.hunger, people.bmi, people.kcal, people.commune, people.labour, u,
+            furnace, irrigation, physiology.task_kcal(m.ym[1]), labour.coerced_kcal(m),
+            present, working, able_by_task, self._n_alive, self._n_forage)
+        present, effective = labour.field_labour_of(m, present, working)
+        reporters.record_labour(m, able_by_task)
         return Work(alive, task, able, need, present, effective)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Food:
         m, people, hh, p = self.model, self.model.people, self.model.households, self.model.p
-        alive = work.alive
-        household = people.household[alive]
-        n_hh = len(hh)
-        need_hh = np.bincount(household, weights=work.need, minlength=n_hh)
-        side = coping.side_food_kcal(m, alive, work.task)
+        alive, n_hh = work.alive, len(hh)
+        need_hh, side, members, workers = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+        hungry_hh = np.zeros(n_hh, dtype=bool)
+        plots, per_forager = coping.side_food_rates(m, self._n_alive, self._n_forage)
+        kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
+                           work.need, plots, per_forager, need_hh, side, members, workers, hungry_hh)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
-        hungry_hh = np.bincount(household, weights=people.hunger[alive] >= 1, minlength=n_hh) > 0
         reporters.record_kin(m, coping.kin_transfers(m, grain_need, hungry_hh))
 
         months_left = dining.months_to_next_harvest(m.ym[1])
-        members = np.bincount(household, minlength=n_hh)
-        workers = np.bincount(household, weights=work.able > 0, minlength=n_hh)
         workers_share = np.divide(workers, members, out=np.zeros(n_hh), where=members > 0)
         hall, waste = dining.hall_meals(m, grain_need, workers_share, months_left)
         home = dining.household_meals(m, grain_need, months_left)
@@ -102,11 +100,13 @@ class Village:
 
         food_kcal = coping.grain_to_kcal_per_day(m, grain) + side
         ratio_hh = np.divide(food_kcal, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
-        ratio = np.minimum(ratio_hh[household], 1.3).astype(np.float32)
-        intake = work.need * ratio
-        people.kcal[alive] = intake
+        tally = reporters.FoodTally.empty(m.communes.n)
+        intake, ratio, tally.adult_kcal, tally.adults = kernels.eat(
+            alive, people.household, people.commune, people.age, work.need, ratio_hh,
+            dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
+            tally.adult_hist)
         self._request_resales(grain_need, months_left)
-        reporters.record_food(m, alive, intake, hall)
+        reporters.record_food(m, tally, hall)
         return Food(intake, ratio)
 
     def _standing_crop(self):
@@ -126,25 +126,17 @@ class Village:
     def live_and_die(self, work: Work, food: Food) -> None:
         m, people, p = self.model, self.model.people, self.model.p
         alive = work.alive
-        bmi = people.bmi[alive]
-        physiology.update_body_mass(bmi, food.intake, work.need)
-        people.bmi[alive] = bmi
-        people.hunger[alive] = physiology.hunger_state(bmi, food.ratio)
-        age_idx = physiology.age_index(people.age[alive])
-        female = people.female[alive]
-        starve = physiology.starvation_hazard(bmi, female, age_idx, p)
-        base_plain = physiology.MONTHLY_BASE_HAZARD[age_idx] * p["baseline_mortality"]
-        base = physiology.baseline_hazard(bmi, age_idx, p)
         u = m.rng.random(len(alive), dtype=np.float32)
-        dies = u < starve + base
-        famine = dies & ((u < starve) | (u >= starve + base_plain))
-        self.kill(alive[dies & famine], cause="starvation")
-        self.kill(alive[dies & ~famine], cause="baseline")
-        self._conceive_and_bear(alive[~dies], food.ratio[~dies])
-        self._flee()
+        cause, starved, other = kernels.live(
+            alive, people.bmi, people.hunger, people.female, people.age, food.intake, work.need, food.ratio,
+            u, p["bmi_limit_female"], p["bmi_limit_male"], p["baseline_mortality"])
+        self.kill(starved, cause="starvation")
+        self.kill(other, cause="baseline")
+        members, hunger = self._conceive_and_bear(alive, cause, len(alive) - len(starved) - len(other),
+                                                  food.ratio)
+        self._flee(members, hunger)
         self._recruit_and_send_down()
-        np.add(people.age[: people.n], np.float32(1 / 12), out=people.age[: people.n],
-               where=people.alive[: people.n])
+        kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
 
     def kill(self, idx: np.ndarray, cause: str) -> None:
         if len(idx) == 0:
@@ -155,35 +147,37 @@ class Village:
         reporters.record_deaths(m, idx, cause)
         m.release_peasants(idx)
 
-    def _conceive_and_bear(self, alive: np.ndarray, ratio: np.ndarray) -> None:
-        m, people = self.model, self.model.people
-        chance = physiology.conception_probability(
-            physiology.age_index(people.age[alive]), people.female[alive], people.bmi[alive], ratio, m.p)
-        conceived = alive[m.rng.random(len(alive), dtype=np.float32) < chance]
+    def _conceive_and_bear(self, alive: np.ndarray, cause: np.ndarray, survivors: int, ratio: np.ndarray):
+        """Conceptions among the survivors, births of those conceived nine months ago. Returns
+        per household the people now living and the sum of their hunger states."""
+        m, people, n_hh = self.model, self.model.people, len(self.model.households)
+        members, hunger = np.zeros(n_hh), np.zeros(n_hh)
+        u = m.rng.random(survivors, dtype=np.float32)
+        conceived = kernels.conceive(alive, cause, people.age, people.female, people.bmi, ratio,
+                                     people.household, people.hunger, u, m.p["fertility"], members, hunger)
         due = self.conceptions[0]
         self.conceptions.append(conceived)  # the oldest drops out: it is due now
         mothers = due[people.alive[due]]
         if len(mothers) == 0:
-            return
+            return members, hunger
         k = len(mothers)
         babies = people.add(age=np.zeros(k), female=m.rng.random(k) < 0.485,
                             bmi=people.bmi[mothers].clip(15.0, 21.0), household=people.household[mothers],
                             commune=people.commune[mothers])
+        members += np.bincount(people.household[babies], minlength=n_hh)  # newborns are fed
         reporters.record_births(m, babies)
         if m.p["materialise_peasants"]:
             m._materialise(babies)
+        return members, hunger
 
-    def _flee(self) -> None:
-        m, people, hh = self.model, self.model.people, self.model.households
-        alive = np.flatnonzero(people.view("alive"))
-        household = people.household[alive]
-        n = np.bincount(household, minlength=len(hh))
-        hunger = np.divide(np.bincount(household, weights=people.hunger[alive], minlength=len(hh)), n,
-                           out=np.zeros(len(hh)), where=n > 0)
+    def _flee(self, members: np.ndarray, hunger_sum: np.ndarray) -> None:
+        """Households hungry on average beyond "starving" may flee (``coping.flight``)."""
+        m, people = self.model, self.model.people
+        hunger = np.divide(hunger_sum, members, out=np.zeros(len(members)), where=members > 0)
         gone = coping.flight(m, hunger)
         if not gone.any():
             return
-        leaving = alive[gone[household]]
+        leaving = kernels.living_in(people.view("alive"), people.view("household"), gone)
         people.alive[leaving] = False
         m.state.migrants += len(leaving)
         reporters.record_flight(m, leaving)

@@ -99,7 +99,9 @@ def test_a_starved_village_conceives_fewer_children():
         m = small_model(seed=4, n_communes=16, commune_side=10, materialise_peasants=False)
         work = _month_of_work(m)
         m.people.bmi[work.alive] = bmi
-        m.village._conceive_and_bear(work.alive, np.ones(len(work.alive), dtype=np.float32))
+        everyone_lives = np.zeros(len(work.alive), dtype=np.int8)
+        m.village._conceive_and_bear(work.alive, everyone_lives, len(work.alive),
+                                     np.ones(len(work.alive), dtype=np.float32))
         conceived[bmi] = len(m.village.conceptions[-1])
     assert conceived[21.0] > 20
     assert conceived[16.5] < 0.5 * conceived[21.0]
