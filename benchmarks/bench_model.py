@@ -149,6 +149,7 @@ def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
 
     import greatleap.model  # noqa: F401
 
+    warm_up_compiled_loops()
     gc.collect()
     tracemalloc.start()
     model = _build(size, materialise)
@@ -179,6 +180,7 @@ def measure_phases(size: str, months: int) -> dict:
     mostly measures the other processes."""
     from greatleap import reporters
 
+    warm_up_compiled_loops()
     model = _build(size, False)
     spent: dict[str, float] = {}
 

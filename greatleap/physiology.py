@@ -82,7 +82,9 @@ def age_index(age: np.ndarray) -> np.ndarray:
 # ---- the rules, one person at a time ---------------------------------------------------------
 # Each rule is a numba ufunc: called with arrays it works element-wise (tests, set-up), and the
 # village's fused monthly loops (``greatleap.kernels``) call the same rule one person at a time.
-# Constants are float32 so that a float32 person stays float32 all the way through.
+# Constants are float32 so that a float32 person stays float32 all the way through. A rule
+# named ``..._of`` takes parameter values; its array form taking the parameter dict drops the
+# suffix.
 
 @vectorize(cache=True)
 def resting_need_of(age_idx, bmi):

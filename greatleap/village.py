@@ -1,7 +1,8 @@
-"""The peasants' month, vectorised over every living person (ODD 2 and 7.2, 7.6-7.8).
+"""The peasants' month, a pass at a time over every living person (ODD 2 and 7.2, 7.6-7.8).
 
 This module only sequences the person-level phases; the rules live in ``labour``, ``dining``,
-``coping`` and ``physiology``. All arrays here are indexed like ``alive`` (the living people).
+``coping`` and ``physiology``, and the compiled passes that apply them person by person in
+``kernels``. All arrays here are indexed like ``alive`` (the living people).
 """
 
 from __future__ import annotations
