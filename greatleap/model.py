@@ -13,7 +13,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
-from greatleap import reporters, world
+from greatleap import reporters, tables, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
@@ -314,23 +314,23 @@ class FamineModel(Model):
         return self.ym[1]
 
     def regime_text(self) -> str:
-        return reporters.regime_text(self)
+        return tables.regime_text(self)
 
     # ---- outputs --------------------------------------------------------------------------
     def monthly_frame(self):
-        return reporters.monthly_frame(self)
+        return tables.monthly_frame(self)
 
     def annual_frame(self):
-        return reporters.annual_frame(self)
+        return tables.annual_frame(self)
 
     def commune_table(self):
-        return reporters.commune_table(self)
+        return tables.commune_table(self)
 
     def official_table(self):
-        return reporters.official_table(self)
+        return tables.official_table(self)
 
     def summary(self) -> dict:
-        return reporters.summary(self)
+        return tables.summary(self)
 
     def run(self) -> "FamineModel":
         while self.running:

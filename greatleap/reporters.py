@@ -4,7 +4,8 @@ The data collector, the dashboard, the sweeps and the validation all read these 
 ``MONTHLY`` lists every monthly series with its unit and meaning; ``SUMMARY_OUTCOMES`` the
 per-run outcomes. The model calls the ``record_*`` functions as things happen during a month;
 ``finish_month`` derives rates and shares, updates the grid layers, and the data collector then
-reads ``model.stats``.
+reads ``model.stats``. Turning a finished run into frames, tables and its summary is
+``greatleap.tables``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from greatleap.labour import TASKS
 from greatleap import kernels
@@ -368,113 +368,3 @@ def close_year(model) -> None:
     model._closed_year = model.acc_year
     _reset_year(model)
 
-
-# ---- tables -----------------------------------------------------------------------------
-def monthly_frame(model) -> pd.DataFrame:
-    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-
-
-def annual_frame(model) -> pd.DataFrame:
-    m = monthly_frame(model)
-    if m.empty:
-        return pd.DataFrame()
-    g = m.groupby("year")
-    sums = g[["births", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
-              "deaths_rural", "deaths_urban", "harvest_true_kg", "harvest_reported_cadre_kg",
-              "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
-              "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
-              "steel_usable_kg", "fled"]].sum()
-    means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
-               "share_hungry", "share_starving"]].mean()
-    a = pd.concat([sums, means], axis=1).reset_index()
-    a["cdr"] = a["deaths"] * 1000 / a["population"]
-    a["cdr_registered"] = a["cdr"] * model.p["death_registration"]
-    a["cbr"] = a["births"] * 1000 / a["population"]
-    a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
-    a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
-    a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
-    first = a["harvest_true_kg"].iloc[0]
-    a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
-    a["central_stock_end_kg"] = g["central_stock_kg"].last().values
-    a["retreat"] = g["retreat"].max().values
-    return a
-
-
-def commune_table(model) -> pd.DataFrame:
-    return pd.DataFrame(getattr(model, "year_rows", []))
-
-
-def official_table(model) -> pd.DataFrame:
-    c = commune_table(model)
-    if c.empty:
-        return c
-    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_official_kg",
-            "quota_kg", "procured_kg"]
-    t = c.groupby(["year", "official", "official_career_stake"])[keys].sum().reset_index()
-    t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
-    t["procurement_share"] = t["procured_kg"] / t["true_kg"].where(t["true_kg"] > 0)
-    t["report_ratio"] = t["reported_official_kg"] / t["true_kg"].where(t["true_kg"] > 0)
-    return t
-
-
-def summary(model) -> dict:
-    a = annual_frame(model)
-    out = dict.fromkeys(SUMMARY_OUTCOMES, np.nan)
-    if a.empty:
-        return out
-    by_year = a.set_index("year")
-    start_pop = monthly_frame(model)["population"].iloc[0]
-    base_year = 1957 if 1957 in by_year.index else by_year.index.min()  # the last pre-Leap year
-    base_rate = by_year.loc[base_year, "deaths"] / by_year.loc[base_year, "population"]
-    famine = by_year.loc[[y for y in (1959, 1960, 1961) if y in by_year.index]]
-    excess = float((famine["deaths"] - base_rate * famine["population"]).sum()) if len(famine) else np.nan
-    out.update(
-        excess_deaths=excess, excess_death_share=excess / start_pop,
-        excess_deaths_china_m=excess / start_pop * 646.5,
-        peak_cdr=float(by_year["cdr_registered"].max()), peak_cdr_year=int(by_year["cdr_registered"].idxmax()),
-        report_ratio_1958=float(by_year.loc[1958, "report_ratio_official"]) if 1958 in by_year.index else np.nan,
-        peak_procurement_share=float(by_year["procurement_share"].max()),
-        peak_procurement_year=int(by_year["procurement_share"].idxmax()),
-        output_index_1960=float(100 * by_year.loc[1960, "harvest_true_kg"] / by_year.loc[1957, "harvest_true_kg"])
-        if {1957, 1960} <= set(by_year.index) else np.nan,
-        total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
-        violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
-        retreat_year=_lasting_retreat_year(monthly_frame(model)),
-    )
-    return out
-
-
-def _lasting_retreat_year(monthly: pd.DataFrame) -> float:
-    """Year in which the retreat that lasted began (a retreat reversed at Lushan does not count)."""
-    on = monthly["retreat"].to_numpy() > 0
-    if not on[-1] and not on.any():
-        return np.nan
-    if not on[-1]:
-        return float(monthly["year"].iloc[np.flatnonzero(on)[0]])
-    off = np.flatnonzero(~on)
-    start = off[-1] + 1 if len(off) else 0
-    return float(monthly["year"].iloc[start])
-
-
-def regime_text(model) -> str:
-    """The policy regime in force, in words, for the dashboard banner."""
-    if model.t < 0:
-        return "before the run"
-    parts = []
-    cal, ym, state = model.calendar, model.ym, model.state
-    if model.leap_on() and not state.retreated:
-        parts.append("Great Leap Forward")
-    if model.private_plots_abolished():
-        parts.append("people's communes")
-    if model.halls_open():
-        parts.append("communal dining halls open, free eating" if model.free_eating_on()
-                     else "communal dining halls, cadre rations")
-    if model.stats.get("labour_furnaces", 0) > 0:
-        parts.append("backyard furnaces")
-    if model.stats.get("labour_irrigation", 0) > 0:
-        parts.append("irrigation campaign")
-    if model.p["lushan_purge"] and cal.after_lushan(ym) and model.purge_risk() > 0:
-        parts.append("anti-rightist purge")
-    if state.retreated:
-        parts.append("retreat: quotas cut, imports")
-    return ", ".join(parts) if parts else "normal times"
