@@ -137,10 +137,16 @@ def warm_up_compiled_loops() -> float:
     figures are those of the model, not of this one-time per-process cost. Returns seconds."""
     from greatleap.model import FamineModel
 
+    import numpy as np
+
+    from greatleap import kernels
+
     t0 = time.perf_counter()
     model = FamineModel(rng=SEED, n_communes=4, commune_side=4)
     while model.running:
         model.step()
+    people = model.people  # flight may not happen in so small a world: load its pass anyway
+    kernels.living_in(people.view("alive"), people.view("household"), np.ones(len(model.households), bool))
     return time.perf_counter() - t0
 
 
@@ -173,15 +179,18 @@ PHASES = (
 )
 
 
-def measure_phases(size: str, months: int) -> dict:
-    """One run with CPU-time wrappers on the instance's phase methods (nothing is edited).
+def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
+    """One run with CPU-time wrappers on the instance's phase methods (nothing is edited), after
+    ``warmup`` untimed months.
 
     CPU time (``process_time``), not wall time: on a shared machine the wall clock of a phase
     mostly measures the other processes."""
-    from greatleap import reporters
+    from greatleap import kernels, reporters
 
     warm_up_compiled_loops()
     model = _build(size, False)
+    for _ in range(warmup):
+        model.step()
     spent: dict[str, float] = {}
 
     def wrap(owner, name, label):
@@ -214,6 +223,10 @@ def measure_phases(size: str, months: int) -> dict:
             return timed
 
         setattr(reporters, name, make(original, f"reporters.{name}"))
+    # inside those phases: the compiled passes over the people (called as kernels.<name>)
+    passes: dict[str, float] = {}
+    for name in KERNELS:
+        wrap_function(kernels, name, passes)
     # (this runs in a throw-away child process, so the patches are never undone)
     total = 0.0
     pm = 0
@@ -224,7 +237,26 @@ def measure_phases(size: str, months: int) -> dict:
         total += time.process_time() - t0
     spent["other (clock, alive index, ...)"] = total - sum(spent.values())
     return {"size": size, "total_s": total, "peasant_months": pm,
-            "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])}}
+            "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])},
+            "passes": {k: v for k, v in sorted(passes.items(), key=lambda kv: -kv[1])}}
+
+
+KERNELS = ("work", "households", "eat", "live", "conceive", "census", "count_living",
+           "grow_older", "living_in")
+
+
+def wrap_function(module, name: str, spent: dict) -> None:
+    """Replace ``module.name`` by a wrapper adding its CPU time to ``spent[name]``."""
+    fn = getattr(module, name)
+
+    def timed(*a, **k):
+        t0 = time.process_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+
+    setattr(module, name, timed)
 
 
 def measure_reference(size: str, months: int, warmup: int) -> dict:
@@ -360,11 +392,24 @@ def main(argv=None) -> None:
                       f"({ref / vec:.1f}x wall, {rc / vc:.1f}x cpu)")
         print()
     phase_size = "100k" if "100k" in sizes else sizes[0]
-    ph = _child("phases", size=phase_size, months=months)
-    print(f"phase breakdown at {phase_size}, CPU time, one run of {months} months "
-          f"({ph['total_s'] / ph['peasant_months'] * 1e9:.0f} ns/peasant-month with timing wrappers):")
+    windows = [(0, "January 1957")] + ([] if (args.quick or args.no_famine) else [(24, "January 1959")])
+    for warmup, start in windows:
+        print_phases(phase_size, months, warmup, start)
+
+
+def print_phases(size: str, months: int, warmup: int, start: str) -> None:
+    ph = _child("phases", size=size, months=months, warmup=warmup)
+    pm = ph["peasant_months"]
+    print(f"phase breakdown at {size}, CPU time, one run of {months} months from {start} "
+          f"({ph['total_s'] / pm * 1e9:.0f} ns/peasant-month with timing wrappers):")
     for name, s in ph["phases"].items():
-        print(f"  {name:<34} {s / ph['peasant_months'] * 1e9:7.0f} ns/pm  {100 * s / ph['total_s']:5.1f}%")
+        print(f"  {name:<34} {s / pm * 1e9:7.0f} ns/pm  {100 * s / ph['total_s']:5.1f}%")
+    print("  inside them, the compiled passes over the people (greatleap.kernels):")
+    for name, s in ph["passes"].items():
+        print(f"    kernels.{name:<24} {s / pm * 1e9:7.0f} ns/pm  {100 * s / ph['total_s']:5.1f}%")
+    outside = ph["total_s"] - sum(ph["passes"].values())
+    print(f"    {'outside the passes':<32} {outside / pm * 1e9:7.0f} ns/pm  {100 * outside / ph['total_s']:5.1f}%")
+    print()
 
 
 if __name__ == "__main__":

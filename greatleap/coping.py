@@ -25,12 +25,12 @@ GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
 GREEN_MAX_SHARE = 0.04  # of the standing crop a commune can eat green in a month
 
 
-def side_food_rates(model, n_alive: np.ndarray, n_forage: np.ndarray) -> tuple[float, np.ndarray]:
+def side_food_rates(model, living: np.ndarray, foragers: np.ndarray) -> tuple[float, np.ndarray]:
     """kcal/day each person gets from private or collective plots, and, per commune, what a
-    forager gathers given how many of the ``n_alive`` villagers forage (depletion)."""
+    forager gathers given how many of its ``living`` villagers are ``foragers`` (depletion)."""
     p = model.p
     plots = p["non_grain_kcal"] * (0.6 if model.private_plots_abolished() else 1.0)
-    pressure = np.divide(n_forage, n_alive, out=np.zeros(len(n_alive)), where=n_alive > 0)
+    pressure = np.divide(foragers, living, out=np.zeros(len(living)), where=living > 0)
     return plots, p["forage_kcal"] / (1.0 + 3.0 * pressure)
 
 

@@ -30,7 +30,7 @@ def _age_index(age):
 
 @njit(cache=True, nogil=True)
 def work(alive, age, hunger, bmi, kcal, commune, labour_out, u, furnace, irrigation, task_kcal,
-         coerced_kcal, present, working, able_by_task, n_alive, n_forage):
+         coerced_kcal, present, working, able_by_task, living, foragers):
     """Task, able weight and energy need of each living person. Adds per commune the field
     workers' able weight (``present``), able weight x capacity (``working``), the living and the
     foragers, and per task the able weight."""
@@ -51,10 +51,10 @@ def work(alive, age, hunger, bmi, kcal, commune, labour_out, u, furnace, irrigat
         # sums without branches on the task, which changes from one person to the next
         in_fields = t == FIELDS
         able_by_task[t] += ab
-        n_alive[c] += 1
+        living[c] += 1
         present[c] += ab * in_fields
         working[c] += ab * capacity * in_fields
-        n_forage[c] += t == FORAGE
+        foragers[c] += t == FORAGE
     return task, able, need
 
 

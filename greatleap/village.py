@@ -27,14 +27,21 @@ class Work:
     need: np.ndarray  # kcal/day
     present: np.ndarray  # per commune, hands in the fields relative to the norm
     field_labour: np.ndarray  # per commune, effective field labour relative to the norm
+    living: np.ndarray  # per commune, people
+    foragers: np.ndarray  # per commune, people foraging
 
     def still_alive(self, people) -> "Work":
-        """The same month's work, without those who died since it was assigned."""
+        """The same month's work, without those who died since it was assigned (the fields'
+        labour stays as it was: the work was done)."""
         keep = people.alive[self.alive]
         if keep.all():
             return self
+        commune = people.commune[self.alive[~keep]]
+        n = len(self.living)
+        living = self.living - np.bincount(commune, minlength=n)
+        foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour)
+                    self.field_labour, living, foragers)
 
 
 @dataclass
@@ -66,14 +73,14 @@ class Village:
         u = m.rng.random(len(alive), dtype=np.float32)
         present, working = np.zeros(n_com), np.zeros(n_com)
         able_by_task = np.zeros(len(labour.TASKS))
-        self._n_alive, self._n_forage = np.zeros(n_com), np.zeros(n_com)
+        living, foragers = np.zeros(n_com), np.zeros(n_com)
         task, able, need = kernels.work(
             alive, people.age, people.hunger, people.bmi, people.kcal, people.commune, people.labour, u,
             furnace, irrigation, physiology.task_kcal(m.ym[1]), labour.coerced_kcal(m),
-            present, working, able_by_task, self._n_alive, self._n_forage)
+            present, working, able_by_task, living, foragers)
         present, effective = labour.field_labour_of(m, present, working)
         reporters.record_labour(m, able_by_task)
-        return Work(alive, task, able, need, present, effective)
+        return Work(alive, task, able, need, present, effective, living, foragers)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Food:
@@ -81,7 +88,7 @@ class Village:
         alive, n_hh = work.alive, len(hh)
         need_hh, side, members, workers = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
         hungry_hh = np.zeros(n_hh, dtype=bool)
-        plots, per_forager = coping.side_food_rates(m, self._n_alive, self._n_forage)
+        plots, per_forager = coping.side_food_rates(m, work.living, work.foragers)
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, need_hh, side, members, workers, hungry_hh)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
