@@ -192,41 +192,14 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
     for _ in range(warmup):
         model.step()
     spent: dict[str, float] = {}
-
-    def wrap(owner, name, label):
-        fn = getattr(owner, name)
-
-        def timed(*a, **k):
-            t0 = time.process_time()
-            try:
-                return fn(*a, **k)
-            finally:
-                spent[label] = spent.get(label, 0.0) + time.process_time() - t0
-
-        setattr(owner, name, timed)
-
     owners = {"model": model, "village": model.village, "ledger": model.ledger,
-              "datacollector": model.datacollector, "state": model.state}
-    for owner, name in PHASES:
-        wrap(owners[owner], name, f"{owner}.{name}")
-    # module-level reporters called from step(): wrap in the model module's namespace only
-    for name in ("finish_month", "open_month"):
-        original = getattr(reporters, name)
-
-        def make(fn, label):
-            def timed(*a, **k):
-                t0 = time.process_time()
-                try:
-                    return fn(*a, **k)
-                finally:
-                    spent[label] = spent.get(label, 0.0) + time.process_time() - t0
-            return timed
-
-        setattr(reporters, name, make(original, f"reporters.{name}"))
+              "datacollector": model.datacollector, "state": model.state, "reporters": reporters}
+    for owner, name in PHASES + (("reporters", "finish_month"), ("reporters", "open_month")):
+        time_calls(owners[owner], name, spent, f"{owner}.{name}")
     # inside those phases: the compiled passes over the people (called as kernels.<name>)
     passes: dict[str, float] = {}
     for name in KERNELS:
-        wrap_function(kernels, name, passes)
+        time_calls(kernels, name, passes, name)
     # (this runs in a throw-away child process, so the patches are never undone)
     total = 0.0
     pm = 0
@@ -245,18 +218,19 @@ KERNELS = ("work", "households", "eat", "live", "conceive", "census", "count_liv
            "grow_older", "living_in")
 
 
-def wrap_function(module, name: str, spent: dict) -> None:
-    """Replace ``module.name`` by a wrapper adding its CPU time to ``spent[name]``."""
-    fn = getattr(module, name)
+def time_calls(owner, name: str, spent: dict, label: str) -> None:
+    """Replace ``owner.name`` (a method of an instance, or a module's function) by a wrapper
+    adding its CPU time to ``spent[label]``."""
+    fn = getattr(owner, name)
 
     def timed(*a, **k):
         t0 = time.process_time()
         try:
             return fn(*a, **k)
         finally:
-            spent[name] = spent.get(name, 0.0) + time.process_time() - t0
+            spent[label] = spent.get(label, 0.0) + time.process_time() - t0
 
-    setattr(module, name, timed)
+    setattr(owner, name, timed)
 
 
 def measure_reference(size: str, months: int, warmup: int) -> dict:
