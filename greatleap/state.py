@@ -12,11 +12,12 @@ Rules in plain words:
   report hides the need).
 - The retreat: when central stocks fall below ``retreat_threshold`` of what the centre holds in
   that month of a normal year (the first year of the run), or once starvation deaths over the past
-  year reach ``famine_recognition`` per 1000 villagers (endogenous rule). During the
-  anti-rightist campaign after Lushan the centre holds its course: the stock alarm is halved and
-  deaths are not heeded; a retreat begun before Lushan is reversed by it. or on the historical date (calendar rule), the centre retreats: quotas are
-  cut, reports become honest, purges and campaigns stop, exports stop, imports start two months
-  later, and halls close and private plots return six months later.
+  year reach ``famine_recognition`` per 1000 villagers (endogenous rule), or on the historical
+  date (calendar rule), the centre retreats: quotas are cut, reports become honest, purges and
+  campaigns stop, exports stop, imports start two months later, and halls close and private plots
+  return six months later. During the anti-rightist campaign after Lushan the centre holds its
+  course: the stock alarm is halved and deaths are not heeded; a retreat begun before Lushan is
+  reversed by it.
 - Backyard furnaces produce steel, of which a share is usable.
 """
 
