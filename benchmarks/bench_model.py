@@ -94,9 +94,10 @@ def measure_speed(size: str, materialise: bool, months: int, reps: int, warmup: 
     ``warmup`` months are run (untimed) after construction, before the timed months."""
     import numpy as np  # noqa: F401  (imported before the RSS baseline)
     import greatleap.model  # noqa: F401
+    from greatleap.runner import warm_up
 
     rss_imports = _maxrss_bytes()
-    jit_s = warm_up_compiled_loops()
+    jit_s = warm_up()
     gc.collect()
     rss0 = _maxrss_bytes()
     builds, walls, cpus = [], [], []
@@ -131,31 +132,13 @@ def measure_speed(size: str, materialise: bool, months: int, reps: int, warmup: 
     }
 
 
-def warm_up_compiled_loops() -> float:
-    """Load (or, the first time on a machine, compile) the numba loops of ``greatleap.kernels``
-    by running a tiny model through the whole period, so that the timed months and the memory
-    figures are those of the model, not of this one-time per-process cost. Returns seconds."""
-    from greatleap.model import FamineModel
-
-    import numpy as np
-
-    from greatleap import kernels
-
-    t0 = time.perf_counter()
-    model = FamineModel(rng=SEED, n_communes=4, commune_side=4)
-    while model.running:
-        model.step()
-    people = model.people  # flight may not happen in so small a world: load its pass anyway
-    kernels.living_in(people.view("alive"), people.view("household"), np.ones(len(model.households), bool))
-    return time.perf_counter() - t0
-
-
 def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
     import tracemalloc
 
     import greatleap.model  # noqa: F401
+    from greatleap.runner import warm_up
 
-    warm_up_compiled_loops()
+    warm_up()
     gc.collect()
     tracemalloc.start()
     model = _build(size, materialise)
@@ -186,8 +169,9 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
     CPU time (``process_time``), not wall time: on a shared machine the wall clock of a phase
     mostly measures the other processes."""
     from greatleap import kernels, reporters
+    from greatleap.runner import warm_up
 
-    warm_up_compiled_loops()
+    warm_up()
     model = _build(size, False)
     for _ in range(warmup):
         model.step()

@@ -30,6 +30,25 @@ def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
     return result
 
 
+def warm_up() -> float:
+    """Load the compiled passes of ``greatleap.kernels`` (compiling and caching them the first
+    time on a machine, ~5 s) by running a tiny model through its whole period, so that the first
+    real run, or the dashboard's first Step, does not wait for them. Returns seconds taken."""
+    import time
+
+    import numpy as np
+
+    from greatleap import kernels
+    from greatleap.model import FamineModel
+
+    t0 = time.perf_counter()
+    model = FamineModel(rng=1, n_communes=4, commune_side=4).run()
+    people = model.people  # nobody may flee in so small a world: load that pass anyway
+    kernels.living_in(people.view("alive"), people.view("household"), np.ones(len(model.households), bool))
+    release(model)
+    return time.perf_counter() - t0
+
+
 def release(model) -> None:
     """Let a finished model be freed: Mesa 3.3.1 keys ``Agent._ids`` by model, a class-level dict
     that keeps every model ever built (and its agents) alive until the process ends."""

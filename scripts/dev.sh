@@ -28,6 +28,10 @@ ensure_python() {
   fi
 }
 
+ensure_compiled() {  # compile the model's numba passes once into greatleap/__pycache__ (~5 s)
+  "$PY" -c "from greatleap.runner import warm_up; warm_up()"
+}
+
 ensure_browser() {  # Debian's chromium for the browser tests (never `playwright install`)
   if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then return 0; fi
   apt_install chromium fonts-liberation || true
@@ -45,13 +49,13 @@ ensure_assets() {  # Solara's front-end files, from the npm registry, so the das
 cmd=${1:-help}; shift || true
 case "$cmd" in
   app)
-    ensure_python; ensure_assets
+    ensure_python; ensure_compiled; ensure_assets
     exec "$VENV/bin/greatleap" app "$@" ;;
   test)
-    ensure_python; ensure_browser; ensure_assets
+    ensure_python; ensure_compiled; ensure_browser; ensure_assets
     exec "$PY" -m pytest "$@" ;;
   setup)
-    ensure_python; ensure_browser; ensure_assets ;;
+    ensure_python; ensure_compiled; ensure_browser; ensure_assets ;;
   *)
     echo "usage: bash scripts/dev.sh app|test|setup [args...]" >&2; exit 2 ;;
 esac
