@@ -83,3 +83,12 @@ def test_a_port_already_in_use_is_a_one_line_error(exec_calls, capsys):
     err = capsys.readouterr().err.strip()
     assert err == f"error: port: 127.0.0.1:{port} is already in use (another dashboard?); choose another with --port"
     assert exec_calls == []
+
+
+def test_an_address_this_machine_does_not_have_is_not_called_in_use(exec_calls, capsys):
+    port = free_port()
+    assert main(["app", "--host", "192.0.2.1", "--port", str(port)]) == 2  # TEST-NET-1: never local
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["error: host: 192.0.2.1 is not an address of this machine; allowed: one of "
+                                "its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every address)"], err
+    assert exec_calls == []

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -26,16 +27,30 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def port_in_use(host: str, port: int) -> bool:
-    """Whether something already listens there (solara would print our URL, then fail)."""
+def check_listen(host: str, port: int) -> None:
+    """Refuse in one line an address solara could not listen on (it would print our URL, then fail):
+    a port in use (EADDRINUSE), an address this machine does not have (EADDRNOTAVAIL), a name that
+    does not resolve, a privileged port, or any other bind error, each named as what it is."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is fine
         try:
             s.bind((host, port))
-        except OSError:
-            return True
-    return False
+        except socket.gaierror:
+            raise InputError("host", f"cannot resolve {host}; allowed: an address or name of this machine, "
+                                     "127.0.0.1 (this machine only) or 0.0.0.0 (every address)") from None
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InputError("port", f"{host}:{port} is already in use (another dashboard?); "
+                                         "choose another with --port") from None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InputError("host", f"{host} is not an address of this machine; allowed: one of its "
+                                         "addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every address)") from None
+            if exc.errno == errno.EACCES:
+                raise InputError("port", f"{host}:{port} needs administrator rights (a port below 1024); "
+                                         "choose another with --port") from None
+            raise InputError("host", f"cannot listen on {host}:{port} ({exc.strerror or exc}); allowed: "
+                                     "an address of this machine and a free port") from None
 
 
 def solara_command(host: str, port: int) -> list[str]:
@@ -59,8 +74,7 @@ def app(host: str, port: int) -> None:
     if gone:
         raise InputError("assets", f"the dashboard's front-end files are missing from {assets.cache_dir()} "
                                    f"({', '.join(gone)}); run `python -m greatleap.visualization.assets fill` once")
-    if port_in_use(host, port):
-        raise InputError("port", f"{host}:{port} is already in use (another dashboard?); choose another with --port")
+    check_listen(host, port)
     if not is_loopback(host):
         click.echo(f"warning: serving on {host}: anyone who can reach this machine on port {port} "
                    "can use the dashboard", err=True)
