@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,18 @@ def kill_worker_once(params: dict, seed: int) -> dict:
     os.close(fd)
     os.kill(os.getpid(), signal.SIGKILL)
     raise AssertionError("unreachable")
+
+
+def gated(params: dict, seed: int) -> dict:
+    """stand_in, once the file named by GREATLEAP_TEST_GATE exists (a test holds the sweep open
+    until then), after GREATLEAP_TEST_GATE_DELAY seconds (default 0)."""
+    gate, deadline = Path(os.environ["GREATLEAP_TEST_GATE"]), time.monotonic() + 60
+    while not gate.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the gate {gate} never opened")
+        time.sleep(0.01)
+    time.sleep(float(os.environ.get("GREATLEAP_TEST_GATE_DELAY", "0")))
+    return stand_in(params, seed)
 
 
 def write_spec(path: Path, output: Path, seeds: int = 2, extra: str = "") -> Path:

@@ -87,9 +87,7 @@ def run_spec(spec_path: Path, out, workers, scheduler, scheduler_file, retry_fai
     design = build_design(spec)  # every run's parameters validated before connecting or writing
     model_fn = load_task(task) or default_model()
     engine = make_engine(workers, scheduler, scheduler_file)
-    try:
-        if not quiet:
-            click.echo(f"{spec.name}: running on {engine.description}", err=True)
+    try:  # run_sweep says where it runs once it holds the folder's lock
         result = run_sweep(spec, engine, model_fn=model_fn, progress=not quiet, retry_failed=retry_failed,
                            design=design)
     finally:

@@ -6,6 +6,7 @@ Layout::
     OUT/design.parquet       one row per run (run_id, scenario, point, replicate, seed, varied params)
     OUT/monthly/run-NNNNNNNNN.parquet   the run's monthly series (ok runs only)
     OUT/summary/run-NNNNNNNNN.parquet   one row: design columns, status, error, time, outcomes
+    OUT/.lock                the lock a writing sweep holds (``SweepStore.writing``); not data
 
 Why parts: a single growing Parquet file is unreadable after a kill, and appending to CSV
 duplicated rows in our tests (notes/ecosystem.md §3). Each part is written to a temporary name and
@@ -13,15 +14,23 @@ renamed (``greatleap.atomic``), so a part is either complete or absent. The summ
 after the monthly part and is the "run finished" mark: resume skips runs that have one, and a rerun
 replaces a part under the same name, so no run can appear twice. ``OUT/monthly`` and ``OUT/summary``
 are each a Parquet dataset (pandas, polars, duckdb read the folder).
+
+One sweep at a time: ``run_sweep`` writes through ``SweepStore.writing``, which holds an exclusive
+``flock`` on ``OUT/.lock`` until the sweep ends; a second sweep on the folder is refused before it
+runs or writes anything. flock rather than a file created exclusively: the kernel drops the lock
+when its process ends, however it ends, so the ``.lock`` a killed sweep leaves behind blocks nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import socket
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -30,7 +39,9 @@ from greatleap.errors import InputError
 from greatleap.experiments.design import KEY_COLUMNS, sweep_fingerprint
 
 PART = re.compile(r"^run-(\d+)\.parquet$")
-OWN_FILES = {"manifest.json", "design.parquet", "monthly", "summary", "report", "sensitivity"}
+LOCK = ".lock"
+OWN_FILES = {"manifest.json", "design.parquet", "monthly", "summary", "report", "sensitivity", LOCK}
+_HOST = socket.gethostname()
 
 
 def part_name(run_id: int) -> str:
@@ -44,29 +55,75 @@ class SweepStore:
         self.summary_dir = self.root / "summary"
 
     # ---- creating and resuming --------------------------------------------------------------
-    def open_for(self, spec, design: pd.DataFrame) -> bool:
-        """Create the store, or check it holds this very sweep. True if it already existed."""
+    @contextlib.contextmanager
+    def writing(self, spec, design: pd.DataFrame) -> Iterator[bool]:
+        """``open_for``, holding the folder's lock until the block ends (every sweep writes inside
+        one). Yields True if the store already existed. A folder holding something else, or another
+        sweep's lock, is refused before anything is written, not even the lock file."""
         digest = sweep_fingerprint(spec, design)
+        self._check(digest)
+        with self._locked():
+            yield self._open(spec, design, digest)  # checked again: another sweep may have just finished
+
+    def open_for(self, spec, design: pd.DataFrame) -> bool:
+        """Create the store, or check it holds this very sweep. True if it already existed.
+        Takes no lock: sweeps go through ``writing``."""
+        return self._open(spec, design, sweep_fingerprint(spec, design))
+
+    def _check(self, digest: str) -> bool:
+        """Refuse a folder holding a different sweep or other files; True if it holds this sweep."""
         manifest = self.root / "manifest.json"
         if manifest.exists():
             found = self.manifest().get("design_hash")
             if found != digest:
                 raise InputError("output", f"{self.root} holds a different sweep (the design, [fixed], outcomes, "
                                  "series or the model's defaults changed); choose another output folder")
-            self._remove_temporaries()
             return True
         if self.root.exists():
             foreign = [p.name for p in self.root.iterdir() if p.name not in OWN_FILES and not p.name.startswith(".tmp-")]
             if foreign or any(self.summary_dir.glob("run-*.parquet")):
                 raise InputError("output", f"{self.root} exists and is not a sweep folder of this design; choose another")
+        return False
+
+    def _open(self, spec, design: pd.DataFrame, digest: str) -> bool:
+        if self._check(digest):
+            self._remove_temporaries()
+            return True
         import greatleap
 
         write_table(design, self.root / "design.parquet")
         info = {"spec": spec.to_dict(), "design_hash": digest, "n_runs": int(len(design)),
                 "greatleap_version": greatleap.__version__,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        write_text(manifest, json.dumps(info, indent=2, default=str) + "\n")  # last: marks the store valid
+        write_text(self.root / "manifest.json", json.dumps(info, indent=2, default=str) + "\n")  # last: marks the store valid
         return False
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold an exclusive flock on OUT/.lock, or refuse at once if another process holds it.
+        The file holds the holder's pid (for the message) and is never removed: removing it would
+        let two sweeps lock two different files of the same name."""
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by workers
+        except OSError as exc:
+            raise InputError("output", f"cannot write in {self.root} ({exc.strerror}); allowed: a folder "
+                             "this user can write") from None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pid, _, host = os.pread(fd, 200, 0).decode("utf-8", "replace").strip().partition(" ")
+                who = f" (pid {pid}{'' if host in ('', _HOST) else ' on ' + host})" if pid.isdigit() else ""
+                raise InputError("output", f"another sweep{who} is writing {self.root}; "
+                                 "allowed: one sweep per folder at a time") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()} {_HOST}\n".encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # releases the lock (so does the kernel if this process is killed)
 
     def _remove_temporaries(self) -> None:
         """A kill between writing a temporary and renaming it leaves a .tmp-* file; drop them."""

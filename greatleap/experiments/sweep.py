@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,39 +41,43 @@ def default_model() -> Callable[[dict, int], dict]:
 def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bool = True,
               retry_failed: bool = False, design: pd.DataFrame | None = None) -> SweepResult:
     """Run every run of ``spec`` not already in its store. Safe to call again after any kill.
-    ``design`` is ``build_design(spec)`` when the caller has it already."""
+    ``design`` is ``build_design(spec)`` when the caller has it already. Holds the output folder's
+    lock throughout (``SweepStore.writing``): a second sweep of the same folder is refused."""
     start = time.perf_counter()
     if design is None:
         design = build_design(spec)  # validates every run's parameters before anything is written
     model_fn = model_fn or default_model()
     store = SweepStore(spec.output)
-    store.open_for(spec, design)
-    done = store.finished_ids()
-    if retry_failed:
-        done -= store.failed_ids()
-    todo = design[~design["run_id"].isin(done)]
-    rows = {int(r["run_id"]): r for r in design.to_dict("records")}
-    outcomes = list(spec.outcomes) if spec.outcomes is not None else None
-    series = list(spec.series) if spec.series is not None else None
-    tasks = ({"run_id": int(r["run_id"]), "seed": int(r["seed"]), "series": series,
-              "params": run_params(spec, r)} for r in todo.to_dict("records"))  # lazy: flat memory
+    with store.writing(spec, design):  # one sweep per folder: a second one is refused here, before any run
+        if progress:
+            print(f"{spec.name}: running on {getattr(engine, 'description', type(engine).__name__)}",
+                  file=sys.stderr, flush=True)
+        done = store.finished_ids()
+        if retry_failed:
+            done -= store.failed_ids()
+        todo = design[~design["run_id"].isin(done)]
+        rows = {int(r["run_id"]): r for r in design.to_dict("records")}
+        outcomes = list(spec.outcomes) if spec.outcomes is not None else None
+        series = list(spec.series) if spec.series is not None else None
+        tasks = ({"run_id": int(r["run_id"]), "seed": int(r["seed"]), "series": series,
+                  "params": run_params(spec, r)} for r in todo.to_dict("records"))  # lazy: flat memory
 
-    from tqdm import tqdm
+        from tqdm import tqdm
 
-    bar = tqdm(total=len(design), initial=len(design) - len(todo), unit="run", mininterval=1.0,
-               disable=not progress, desc=spec.name, dynamic_ncols=True)
-    ok = failed = 0
-    try:
-        for task, record in engine.run(functools.partial(execute_run, model_fn), tasks):
-            store.write_run(rows[task["run_id"]], spec.varied, record, outcomes)
-            if record["status"] == "ok":
-                ok += 1
-            else:
-                failed += 1
-                bar.write(f"run {task['run_id']} (seed {task['seed']}) failed: {record['error']}")
-            bar.set_postfix_str(f"failed={failed}", refresh=False)
-            bar.update()
-    finally:
-        bar.close()
+        bar = tqdm(total=len(design), initial=len(design) - len(todo), unit="run", mininterval=1.0,
+                   disable=not progress, desc=spec.name, dynamic_ncols=True)
+        ok = failed = 0
+        try:
+            for task, record in engine.run(functools.partial(execute_run, model_fn), tasks):
+                store.write_run(rows[task["run_id"]], spec.varied, record, outcomes)
+                if record["status"] == "ok":
+                    ok += 1
+                else:
+                    failed += 1
+                    bar.write(f"run {task['run_id']} (seed {task['seed']}) failed: {record['error']}")
+                bar.set_postfix_str(f"failed={failed}", refresh=False)
+                bar.update()
+        finally:
+            bar.close()
     return SweepResult(Path(spec.output), len(design), len(design) - len(todo), ok, failed,
                        time.perf_counter() - start)
