@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from greatleap.cli import main
@@ -132,6 +132,8 @@ def test_any_valid_grid_gives_every_combination_within_range(data):
             vary[name] = {"low": low, "high": low + steps - 1, "steps": steps}
         else:
             low, high = sorted(data.draw(st.lists(st.floats(p.low, p.high), min_size=2, max_size=2, unique=True)))
+            # two neighbouring floats cannot hold three different values: that spec is refused
+            assume(len(set(np.linspace(low, high, steps).tolist())) == steps)
             vary[name] = {"low": low, "high": high, "steps": steps}
     seeds = data.draw(st.integers(1, 3))
     spec = parse_spec({"output": "x", "seeds": seeds, "vary": vary})
@@ -151,3 +153,9 @@ def test_any_value_outside_a_range_is_rejected_naming_the_parameter(name, excess
     with pytest.raises(InputError) as err:
         parse_spec({"output": "x", "vary": {name: [p.default, value]}})
     assert err.value.field == name
+
+
+def test_a_range_too_narrow_for_its_steps_is_refused_in_one_line():
+    with pytest.raises(InputError, match=r"vary\.baseline_mortality.*too close for 3 different values"):
+        parse_spec({"output": "x", "vary": {"baseline_mortality": {
+            "low": 0.9999999999999999, "high": 1.0, "steps": 3}}})

@@ -206,6 +206,8 @@ def _grid_values(name: str, spec: Any) -> list:
         low, high = p.check(spec["low"]), p.check(spec["high"])
         raw = np.linspace(low, high, steps)
         values = [p.check(int(round(v)) if p.type is int else float(v)) for v in raw]
+        if len(set(values)) != len(values):
+            raise InputError(where, f"low {low!r} and high {high!r} are too close for {steps} different values")
     else:
         raise InputError(where, "give a list of values or { low, high, steps }")
     if len(set(values)) != len(values):
