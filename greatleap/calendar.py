@@ -46,7 +46,7 @@ class Calendar:
     # Lushan Conference; from its end, the anti-rightist penalty regime.
     lushan: Window = ((1959, 7), (1959, 8))
     # The anti-right-deviation campaign after Lushan: while it lasts (with the purge on) the centre
-    # holds its course, halving the stock alarm and deaf to reports of deaths, until the Beidaihe
+    # holds its course, deaf to its own empty granaries and to reports of deaths, until the Beidaihe
     # conference of July-August 1960 begins the correction.
     anti_rightist: Window = ((1959, 9), (1960, 6))
     # Household registration enforced against flight (State Council orders, Feb-Mar 1959).

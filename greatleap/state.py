@@ -16,8 +16,8 @@ Rules in plain words:
   date (calendar rule), the centre retreats: quotas are cut, reports become honest, purges and
   campaigns stop, exports stop, imports start two months later, and halls close and private plots
   return six months later. During the anti-rightist campaign after Lushan the centre holds its
-  course: the stock alarm is halved and deaths are not heeded; a retreat begun before Lushan is
-  reversed by it.
+  course: neither its own empty granaries nor deaths are heeded (it keeps procuring and exporting
+  to feed the towns and keep its word abroad), and a retreat begun before Lushan is reversed by it.
 - Backyard furnaces produce steel, of which a share is usable.
 """
 
@@ -84,9 +84,9 @@ class State:
         else:
             norm = self.normal_stock.get(model.ym[1], months)
             holding_course = model.p["lushan_purge"] and model.calendar.anti_rightist_on(model.ym)
-            alarm = model.p["retreat_threshold"] * (0.5 if holding_course else 1.0)
-            low = months < alarm * norm
-            trigger = model.t >= 12 and (low or (not holding_course and self.famine_undeniable(model)))
+            low = months < model.p["retreat_threshold"] * norm
+            trigger = (model.t >= 12 and not holding_course
+                       and (low or self.famine_undeniable(model)))
         if trigger:
             self.retreated, self.retreat_t = True, model.t
 

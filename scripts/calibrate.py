@@ -18,14 +18,20 @@ import numpy as np
 from scipy.stats import qmc
 
 SPACE = {
-    "retention_floor": (220.0, 320.0),
-    "retreat_threshold": (0.05, 0.5),
-    "famine_recognition": (5.0, 60.0),
-    "purge_prob_after": (0.2, 0.7),
-    "markup_penalty": (0.6, 2.0),
-    "official_markup": (0.3, 0.7),
-    "procurement_share": (0.27, 0.34),
-    "labour_elasticity": (0.3, 0.6),
+    "retention_floor": (235.0, 275.0),
+    "retreat_threshold": (0.3, 0.6),
+    "famine_recognition": (3.0, 10.0),
+    "purge_prob_after": (0.3, 0.5),
+    "markup_penalty": (0.3, 0.8),
+    "official_markup": (0.4, 0.6),
+    "procurement_share": (0.27, 0.30),
+    "labour_elasticity": (0.25, 0.4),
+    "non_grain_kcal": (620.0, 720.0),
+    "death_registration": (0.5, 0.7),
+    "baseline_mortality": (0.9, 1.5),
+    "resale_share": (0.7, 0.9),
+    "quota_progressivity": (0.05, 0.3),
+    "central_stock_months": (6.0, 8.5),
 }
 SCALE = {"output_index": 10.0, "report_ratio": 0.2, "procurement_share": 0.04, "cdr_registered": 4.0}
 YEARS = range(1957, 1963)

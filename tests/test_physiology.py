@@ -54,7 +54,7 @@ def test_children_and_the_old_reach_the_limit_sooner():
 
 
 def test_baseline_mortality_is_highest_for_infants_and_the_old_and_scales_with_its_parameter():
-    p = small_model().p
+    p = {**small_model().p, "baseline_mortality": 1.0}
     ages = np.array([0, 20, 75])
     hazard = physiology.baseline_hazard(np.full(3, 21.0, dtype=np.float32), ages, p)
     assert hazard[0] > hazard[1] and hazard[2] > hazard[1]

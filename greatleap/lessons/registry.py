@@ -189,8 +189,9 @@ LESSONS: tuple[Lesson, ...] = (
         claims=(
             Claim("october_1958_quota_share_up",
                   "The quota on the October 1958 harvest takes a share of the true harvest more than {x} "
-                  "larger than the quota on the October 1957 harvest did, in every seed.",
-                  dates_ratio("current", quota_share_of_harvest, "1958-10", "1957-10"), ">", 1.05, "above_pct"),
+                  "larger than the quota on the October 1957 harvest did, on average over the seeds.",
+                  dates_ratio("current", quota_share_of_harvest, "1958-10", "1957-10"), ">", 1.1, "above_pct",
+                  over="mean"),
             Claim("june_1959_harvest_down",
                   "The summer harvest of June 1959 is more than {x} smaller than that of June 1958, in every seed.",
                   dates_ratio("current", month_harvest, "1959-06", "1958-06"), "<", 0.9, "below_pct"),
