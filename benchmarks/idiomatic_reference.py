@@ -90,7 +90,7 @@ def able_weight(age: float, hunger: int) -> float:
 
 
 def choose_task(u: float, furnace: float, irrigation: float, hunger: int, able: float) -> int:
-    """labour.assign_tasks for one person, given their uniform draw ``u``."""
+    """labour.task_of for one person, given their uniform draw ``u``."""
     if able == 0:
         return NONE
     if u < furnace:
@@ -183,7 +183,7 @@ class Villager(Agent):
     def work(self, v: "IdiomaticVillage") -> None:
         self.able = able = able_weight(self.age, self.hunger)
         c = self.commune
-        u = float(v.draw(dtype=np.float32))  # one draw per person, as labour.assign_tasks
+        u = float(v.draw(dtype=np.float32))  # one draw per person, as kernels.work
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able)
         age_idx = min(int(self.age), 100)
         usual = daily_need(age_idx, task, 0.0, v.month, 1.0, self.bmi)

@@ -71,15 +71,6 @@ def task_of(u, furnace, irrigation, hunger, able):
     return np.int8(NONE if able == 0 else task)
 
 
-def assign_tasks(model, alive_idx: np.ndarray, able: np.ndarray) -> np.ndarray:
-    """Draw this month's task for each living person (one uniform draw each)."""
-    people = model.people
-    furnace, irrigation = campaign_shares(model)
-    u = model.rng.random(len(alive_idx), dtype=np.float32)
-    commune = people.commune[alive_idx]
-    return task_of(u, furnace[commune], irrigation[commune], people.hunger[alive_idx], able)
-
-
 def incentive_effort(model) -> float:
     """Effort multiplier from institutions: private plots and the exit right (Lin 1990)."""
     p = model.p
