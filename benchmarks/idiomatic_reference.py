@@ -183,7 +183,7 @@ class Villager(Agent):
     def work(self, v: "IdiomaticVillage") -> None:
         self.able = able = able_weight(self.age, self.hunger)
         c = self.commune
-        u = float(v.draw(dtype=np.float32))  # one draw per person, as kernels.work
+        u = float(v.draw(dtype=np.float32))  # one draw per person, as Village.work_month
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able)
         age_idx = min(int(self.age), 100)
         usual = daily_need(age_idx, task, 0.0, v.month, 1.0, self.bmi)
