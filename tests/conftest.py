@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -33,46 +34,42 @@ def small_sweep(tmp_path_factory):
     return spec, run_sweep(spec, LocalEngine(2), model_fn=tasks.model, progress=False)
 
 
-@pytest.fixture(scope="session")
-def dask_cluster(tmp_path_factory):
-    """A real Dask cluster as a user starts it: `dask scheduler` and two `dask worker` processes,
-    on 127.0.0.1 only, found through a scheduler file (port 0: no collision with anything).
+@contextlib.contextmanager
+def dask_processes(folder: Path, workers: list[list[str]], expect: int):
+    """A real Dask cluster as a user starts it: `dask scheduler` and one `dask worker` per entry of
+    ``workers`` (its extra arguments), on 127.0.0.1 only, found through ``folder/scheduler.json``
+    (port 0: no collision with anything). Waits for ``expect`` workers; yields (scheduler file,
+    scheduler process). Stops every process by PID, workers first: a worker that loses its
+    scheduler while closing waits 8 s before its nanny kills it."""
+    from distributed import Client
 
-    Yields the scheduler file's path; SIGTERMs each process by PID afterwards.
-    """
-    try:
-        from distributed import Client
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("dask.distributed is not installed")
-    folder = tmp_path_factory.mktemp("dask")
+    folder.mkdir(parents=True, exist_ok=True)
     scheduler_file = folder / "scheduler.json"
-    log = open(folder / "cluster.log", "wb")  # kept in pytest's tmp folder, for post-mortems
+    scheduler_file.unlink(missing_ok=True)  # a cluster restarted in the same folder
+    log = open(folder / "cluster.log", "ab")  # kept in pytest's tmp folder, for post-mortems
     common = {"env": subprocess_env(), "stdout": log, "stderr": subprocess.STDOUT}
-    procs = [subprocess.Popen([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                               "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
-                              **common)]
+    scheduler = subprocess.Popen([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
+                                 **common)
+    procs = [scheduler]
     try:
         deadline = time.monotonic() + 30
         while not _readable_json(scheduler_file):
-            if time.monotonic() > deadline or procs[0].poll() is not None:
+            if time.monotonic() > deadline or scheduler.poll() is not None:
                 raise RuntimeError("the Dask scheduler did not start")
             time.sleep(0.1)
-        for name in ("w1", "w2"):
+        for extra in workers:
             procs.append(subprocess.Popen(
                 [str(VENV_BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1",
-                 "--dashboard-address", "127.0.0.1:0", "--nworkers", "1", "--nthreads", "1", "--name", name,
-                 "--death-timeout", "30", "--local-directory", str(folder)], **common))
+                 "--dashboard-address", "127.0.0.1:0", "--nthreads", "1", "--local-directory", str(folder),
+                 *extra], **common))
         with Client(scheduler_file=str(scheduler_file), timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
-        yield scheduler_file
+            client.wait_for_workers(expect, timeout=60)
+        yield scheduler_file, scheduler
     finally:
-        # workers first, then the scheduler: a worker that loses its scheduler while closing
-        # waits 8 s before its nanny kills it
         for group in (procs[1:], procs[:1]):
             for proc in group:
-                proc.terminate()
+                proc.terminate()  # does nothing to a process that has already ended
             for proc in group:
                 try:
                     proc.wait(timeout=20)
@@ -80,6 +77,21 @@ def dask_cluster(tmp_path_factory):
                     proc.kill()
                     proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def dask_cluster(tmp_path_factory):
+    """`dask scheduler` and two `dask worker` processes (``dask_processes``); yields the scheduler
+    file's path."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("dask.distributed is not installed")
+    workers = [["--nworkers", "1", "--name", name, "--death-timeout", "30"] for name in ("w1", "w2")]
+    with dask_processes(tmp_path_factory.mktemp("dask"), workers, expect=2) as (scheduler_file, _):
+        yield scheduler_file
 
 
 def _readable_json(path: Path) -> bool:

@@ -9,8 +9,6 @@ through a scheduler file; each is stopped by PID. Figure (faults injected):
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 import signal
@@ -22,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import test_sweep_tasks as tasks
-from conftest import VENV_BIN, subprocess_env
+from conftest import dask_processes, subprocess_env
 
 pytestmark = pytest.mark.cluster
 FAULTS: dict[str, int] = {}
@@ -30,45 +28,9 @@ FAULTS: dict[str, int] = {}
 ENV = {**subprocess_env(), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "5s"}
 
 
-@contextlib.contextmanager
 def cluster(folder: Path):
     """A scheduler and one `dask worker --nworkers 2` (two nannies, two worker processes)."""
-    from distributed import Client
-
-    folder.mkdir(parents=True, exist_ok=True)
-    scheduler_file = folder / "scheduler.json"
-    scheduler_file.unlink(missing_ok=True)
-    log = open(folder / "cluster.log", "ab")
-    common = {"env": subprocess_env(), "stdout": log, "stderr": subprocess.STDOUT}
-    scheduler = subprocess.Popen([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                  "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
-                                 **common)
-    procs = [scheduler]
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError, ValueError):
-                json.loads(scheduler_file.read_text())
-                break
-            assert scheduler.poll() is None and time.monotonic() < deadline, "the Dask scheduler did not start"
-            time.sleep(0.1)
-        procs.append(subprocess.Popen(
-            [str(VENV_BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file), "--host", "127.0.0.1",
-             "--dashboard-address", "127.0.0.1:0", "--nworkers", "2", "--nthreads", "1", "--death-timeout", "10",
-             "--local-directory", str(folder)], **common))
-        with Client(scheduler_file=str(scheduler_file), timeout="30s") as client:
-            client.wait_for_workers(2, timeout=60)
-        yield scheduler_file, scheduler
-    finally:
-        for proc in reversed(procs):  # workers first
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-        log.close()
+    return dask_processes(folder, [["--nworkers", "2", "--death-timeout", "10"]], expect=2)
 
 
 def worker_pids(scheduler_file: Path) -> list[int]:
