@@ -183,6 +183,12 @@ def f17_retreat_in_1960(rs):
                    f"{rs.seeds - len(dates)} never", year == 1960, f"the median retreat is not in 1960 ({text})")
 
 
+def _median_of_seeds(values) -> tuple[float | None, np.ndarray]:
+    """The median of the seeds' values that could be measured (None if none could), and the values."""
+    r = np.array(values, dtype=float)
+    return (None if np.isnan(r).all() else float(np.nanmedian(r))), r
+
+
 @check(17, "central stocks in the retreat month at most half their 1957 mean")
 def f17_retreat_when_stocks_low(rs):
     """The retreat comes when central stocks run low"""
@@ -190,10 +196,9 @@ def f17_retreat_when_stocks_low(rs):
     for m, k in _retreats(rs):
         base = m.loc[m["year"] == m["year"].min(), "central_stock_kg"].mean()
         ratios.append(m["central_stock_kg"].iat[k] / base if k is not None and base > 0 else np.nan)
-    r = np.array(ratios)
-    if np.isnan(r).all():
+    med, _ = _median_of_seeds(ratios)
+    if med is None:
         return Outcome("no retreat in any seed", False, "the centre never retreats")
-    med = float(np.nanmedian(r))
     return Outcome(f"median stock at the retreat {pct(med)} of 1957", med <= 0.5,
                    f"stocks are {pct(med)} of their 1957 level when the centre retreats")
 
@@ -210,10 +215,9 @@ def f17_mortality_falls_after_retreat(rs):
             continue
         around = max(cdr[j - 1:j + 2].mean() for j in range(k - 2, k + 3))
         ratios.append(cdr[k + 7:k + 10].mean() / around if around > 0 else np.nan)
-    r = np.array(ratios)
-    if np.isnan(r).all():
+    med, r = _median_of_seeds(ratios)
+    if med is None:
         return Outcome("no retreat (with 9 months after it) in any seed", False, "no retreat to measure from")
-    med = float(np.nanmedian(r))
     return Outcome(f"median ratio {med:.2f}; {share_of_seeds(r[~np.isnan(r)] <= 0.8)} fall", med <= 0.8,
                    f"the death rate 7-9 months on is {med:.2f} x its level at the retreat")
 
