@@ -372,8 +372,8 @@ def resolve(scenario_name: str = "baseline", **overrides: Any) -> dict[str, Any]
 
 
 # Resource caps (docs/reliability.md): one run's world and horizon. With Peasant agent objects
-# (the dashboard, the default) a run at the caps builds in about 10 s and holds about 250 MB
-# (measured by tests/test_hardening_caps.py); headless (materialise_peasants=False) a run holds
+# (the dashboard, the default) a run at the caps builds in about 3 s and holds about 180 MiB more
+# (measured by benchmarks/bench_reliability.py); headless (materialise_peasants=False) a run holds
 # well under 200 bytes a peasant, so it may be larger (docs/performance.md: 1M peasants).
 MAX_PLOTS = 40_000  # n_communes x commune_side^2: household plots on the grid
 MAX_PEASANTS = 200_000  # plots x household_size: people at the start
@@ -420,10 +420,6 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
         raise InputError("end_year", f"got {out['end_year']}; must be >= start_year ({out['start_year']})")
     check_caps(out)
     return out
-
-
-def by_kind(kind: str) -> list[Param]:
-    return [p for p in _PARAM_LIST if p.kind == kind]
 
 
 def table_markdown() -> str:

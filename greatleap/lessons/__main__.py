@@ -41,7 +41,7 @@ def main(argv=None) -> int:
         size["n_communes"] = args.communes
     if args.side:
         size["commune_side"] = args.side
-    lessons = [l for l in LESSONS if not args.lesson or l.id in args.lesson]
+    lessons = [item for item in LESSONS if not args.lesson or item.id in args.lesson]
     started = time.monotonic()
     results = measure(lessons, seeds=seeds, size=size, workers=args.workers)
     for m in results:
