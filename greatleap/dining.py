@@ -10,13 +10,22 @@ Rules in plain words:
 - Free-eating phase (October-December 1958): the hall serves ``free_eating`` times need (eaten and
   wasted) for as long as the larder lasts.
 - Then the cadre rations: the larder spread over the months to the next harvest, capped at need,
-  with ``hall_waste`` lost in the kitchens and those who cannot work served less (the ladle).
+  with ``hall_waste`` lost in the kitchens. Rations follow work points: a worker is served by his
+  able weight; children, the old and the sick, who earn no points, get ``1 - ladle_bias`` of
+  their need (the hall's rule for them; ``ladle_bias`` 0 is equal shares). Free tables serve all.
 - When halls close (1961), the larder is shared out to households.
+- At home, a household shares its pot (its own grain, hidden grain, green crops, plots and
+  foraging) over what each member still needs after the hall. While it covers everyone, all get
+  the same share of need; short, the workers who earn the food are protected: a full worker's
+  shortfall is ``1 - home_priority`` times a dependant's (Pitt, Rosenzweig & Hassan 1990 on
+  allocation by work; ``home_priority`` 0 is equal shares).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from greatleap.coping import grain_to_kcal_per_day
 
 OVEREATING = 1.2  # what a free hall's diners eat, as a multiple of need
 CATCH_UP = 1.15  # with grain enough, the thin eat a little over need and regain weight
@@ -58,26 +67,38 @@ def open_halls(model) -> None:
     hh.stock -= handed
 
 
-def household_meals(model, need_kg_hh: np.ndarray, months_left: int) -> np.ndarray:
-    """Grain (kg) each household eats from its own store this month."""
+def household_meals(model, short_kg_hh: np.ndarray, months_left: int) -> np.ndarray:
+    """Grain (kg) each household eats from its own store this month, towards the grain it still
+    needs after the hall (for hall members: gifts from kin and anything else they hold)."""
     hh = model.households
-    eat = np.minimum(CATCH_UP * need_kg_hh, hh.stock / months_left)
-    if model.halls_open():
-        eat = np.where(hh.in_hall, 0.0, eat)
+    eat = np.minimum(CATCH_UP * np.maximum(short_kg_hh, 0.0), hh.stock / months_left)
     hh.stock -= eat
     return eat
 
 
-def hall_meals(model, need_kg_hh: np.ndarray, workers_share_hh: np.ndarray,
-               months_left: int) -> tuple[np.ndarray, np.ndarray]:
-    """(grain eaten per household, grain wasted per commune) from the halls this month, kg."""
+def ladle(model) -> float:
+    """The share of need the hall withholds from those who cannot work this month (none at the
+    free tables, and none with the halls closed)."""
+    if not model.halls_open() or model.free_eating_on():
+        return 0.0
+    return float(model.p["ladle_bias"])
+
+
+def eating_in_hall(model) -> np.ndarray:
+    """Per household, 1.0 if it eats in the hall this month, else 0.0 (float32)."""
+    hh = model.households
+    return (hh.in_hall & model.halls_open()).astype(np.float32)
+
+
+def hall_meals(model, need_kg_hh: np.ndarray, served_share_hh: np.ndarray,
+               months_left: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(grain eaten per household, grain wasted per commune, the hall's fill per commune) this
+    month. ``served_share_hh`` is the share of its need the ladle serves a household; the fill
+    is grain eaten / grain served (above 1 at the free tables)."""
     com, hh, p = model.communes, model.households, model.p
     if not model.halls_open():
-        return np.zeros(len(hh)), np.zeros(com.n)
-    in_hall_need = np.where(hh.in_hall, need_kg_hh, 0.0)
-    # the ladle: those who cannot work get less
-    ladle = 0.0 if model.free_eating_on() else p["ladle_bias"]  # free tables serve everyone
-    served_need = in_hall_need * (1.0 - ladle * (1.0 - workers_share_hh))
+        return np.zeros(len(hh)), np.zeros(com.n), np.zeros(com.n)
+    served_need = np.where(hh.in_hall, need_kg_hh * served_share_hh, 0.0)
     demand = np.bincount(hh.commune, weights=served_need, minlength=com.n)
     if model.free_eating_on():
         wanted = demand * p["free_eating"]
@@ -91,4 +112,38 @@ def hall_meals(model, need_kg_hh: np.ndarray, workers_share_hh: np.ndarray,
     com.granary -= used
     eaten = used * (1.0 - waste_share)
     fill = np.divide(eaten, demand, out=np.zeros(com.n), where=demand > 0)  # >1 in free eating
-    return served_need * fill[hh.commune], used - eaten
+    return served_need * fill[hh.commune], used - eaten, fill
+
+
+def hall_kcal_fill(model, hall_kg_hh: np.ndarray, served_kcal_hh: np.ndarray) -> np.ndarray:
+    """Per commune, the hall's grain eaten as a share of the need it serves, in energy (what a
+    diner gets: need x ladle weight x this share)."""
+    com, hh = model.communes, model.households
+    eaten = np.bincount(hh.commune, weights=grain_to_kcal_per_day(model, hall_kg_hh), minlength=com.n)
+    served = np.bincount(hh.commune, weights=np.where(hh.in_hall, served_kcal_hh, 0.0), minlength=com.n)
+    return np.divide(eaten, served, out=np.zeros(com.n), where=served > 0).astype(np.float32)
+
+
+def home_shares(pot_kcal: np.ndarray, left: np.ndarray, left_workers: np.ndarray,
+                priority: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the share of what each member still needs that (those who cannot work,
+    full workers) get from the pot; a person's share moves from the first to the second with his
+    able weight.
+
+    ``left`` is the household's need left after the hall, ``left_workers`` the same weighted by
+    able weight. While the pot covers ``left`` everyone gets pot / left (capped later at
+    MAX_INTAKE_RATIO). Short, each member bears a share of the shortfall in proportion to his
+    need x (1 - ``priority`` x able weight): a full worker's shortfall is 1 - ``priority`` times
+    a dependant's. When the dependants would get nothing, the workers share the whole pot."""
+    plenty = np.divide(pot_kcal, left, out=np.zeros(len(left)), where=left > 0)
+    weighted = left - priority * left_workers
+    shortfall = np.divide(left - pot_kcal, weighted, out=np.zeros(len(left)), where=weighted > 1e-9)
+    others = 1.0 - shortfall
+    workers = 1.0 - shortfall * (1.0 - priority)
+    starved = others < 0.0  # dependants get nothing; workers share the pot
+    only_workers = np.divide(pot_kcal, left_workers, out=np.zeros(len(left)), where=left_workers > 0)
+    others = np.where(starved, 0.0, others)
+    workers = np.where(starved, only_workers, workers)
+    enough = plenty >= 1.0
+    return (np.where(enough, plenty, others).astype(np.float32),
+            np.where(enough, plenty, workers).astype(np.float32))

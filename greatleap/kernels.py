@@ -1,13 +1,18 @@
-"""The village month's loops over the living, compiled by numba (ODD 7.2, 7.6-7.8).
+"""The month's loops over the living, compiled by numba (ODD 7.2, 7.6-7.8, 7.10).
 
 Each loop walks the living once, applies to each person the rules of ``labour``, ``physiology``
-and ``coping`` (numba ufuncs, called here one person at a time), and adds up on the way what
-households and communes need. No rule is written here: this module only fuses them. Numpy would
-make one pass over all the living per operation, gathering and scattering through the index of
-the living each time; one compiled pass is several times faster (docs/performance.md).
+and ``coping`` (compiled functions and numba ufuncs, called here one person at a time), and adds
+up on the way what households and communes need. No rule is written here: this module only fuses
+them. Numpy would make one pass over all the living per operation, gathering and scattering
+through the index of the living each time; one compiled pass is several times faster
+(docs/performance.md). The villages and the towns use the same passes, except for the work pass
+(``work`` for villagers, ``town_needs`` for town residents).
 
 Random numbers are drawn by the model's generator in blocks, one number per person in person
 order, and passed in, so a run depends only on its seed. Sums are float64, in person order.
+
+What the recorder reads of the month's bodies is summed in the ``live`` and ``reproduce`` passes
+into small tally arrays (layout below), so no extra pass over the people is needed to observe them.
 """
 
 from __future__ import annotations
@@ -17,10 +22,26 @@ from numba import njit
 
 from greatleap import coping, labour, physiology
 from greatleap.labour import FIELDS, FORAGE
+from greatleap.physiology import (
+    FAMINE_DEATH, LIVES, OTHER_DEATH, body_after, energy_parts_of, fecundity_of, row_of,
+    starvation_hazard_of, wasting_score_of)
 
 f32 = np.float32
 KCAL_BINS = 8192  # adults' daily intake histogram, 1-kcal bins (the last one holds the rest)
-_HEALTHY_BMI = f32(physiology.HEALTHY_BMI)
+
+# Tally of the ``live`` pass (float64 array of BODY_TALLY entries):
+AGE_GROUPS_5Y = 17  # 0-4, 5-9, ..., 75-79, 80+
+T_EXPOSED = 0  # living at the start of the body phase, by sex (0 men, 1 women) x five-year group
+T_BAND_N = 2 * AGE_GROUPS_5Y  # people in each nutrition band (physiology.BANDS)
+T_BAND_SUM = T_BAND_N + 5  # sum of BMI-for-age z (bands under 19) or of BMI (adults)
+T_HAZ_SUM = T_BAND_SUM + 5  # sum of height-for-age z under five
+T_HUNGRY = T_HAZ_SUM + 1  # survivors hungry or worse
+T_STARVING = T_HUNGRY + 1  # survivors starving or worse
+BODY_TALLY = T_STARVING + 1
+# Tally of the ``reproduce`` pass:
+R_PREGNANT, R_FETAL_LOSS, R_AMENORRHOEIC, R_WOMEN = range(4)
+REPRODUCTION_TALLY = 4
+_BAND_OF_AGE = np.array([0] * 5 + [1] * 5 + [2] * 9 + [3] * 41 + [4] * 41, dtype=np.int8)
 
 
 @njit(cache=True, inline="always")
@@ -29,24 +50,25 @@ def _age_index(age):
 
 
 @njit(cache=True, nogil=True)
-def work(alive, age, hunger, bmi, kcal, commune, labour_out, u, furnace, irrigation, task_kcal,
-         coerced_kcal, present, working, able_by_task, living, foragers):
-    """Task, able weight and energy need of each living person. Adds per commune the field
-    workers' able weight (``present``), able weight x capacity (``working``), the living and the
-    foragers, and per task the able weight."""
+def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labour_out, u, furnace,
+         irrigation, task_pal, coerced_kcal, present, working, able_by_task, living, foragers, starving):
+    """Task, able weight and energy need of each living villager. Adds per commune the field
+    workers' able weight (``present``), able weight x capacity (``working``), the living, the
+    foragers and the starving (last month's state), and per task the able weight."""
     n = len(alive)
     task = np.empty(n, np.int8)
     able = np.empty(n, np.float32)
     need = np.empty(n, np.float32)
     for k in range(n):
         i = alive[k]
-        a, c, b = _age_index(age[i]), commune[i], bmi[i]
+        a, c, b, s = _age_index(age[i]), commune[i], bmi[i], np.intp(female[i])
+        r = row_of(age[i])
         ab = labour.able_weight_of(a, hunger[i])
         t = labour.task_of(u[k], furnace[c], irrigation[c], hunger[i], ab)
-        resting = physiology.resting_need_of(a, b)
-        cost = task_kcal[t]
-        capacity = labour.work_capacity(b, kcal[i] / (resting + cost))
-        need[k] = physiology.daily_need_of(resting, cost, capacity, labour.long_hours_of(t, coerced_kcal))
+        bmr, base = energy_parts_of(s, r, b, height[i], gestation[i])
+        cost = bmr * task_pal[t]
+        capacity = labour.work_capacity(b, kcal[i] / (base + cost))
+        need[k] = base + cost * capacity + labour.long_hours_of(t, coerced_kcal)
         task[k], able[k], labour_out[i] = t, ab, t
         # sums without branches on the task, which changes from one person to the next
         in_fields = t == FIELDS
@@ -55,99 +77,190 @@ def work(alive, age, hunger, bmi, kcal, commune, labour_out, u, furnace, irrigat
         present[c] += ab * in_fields
         working[c] += ab * capacity * in_fields
         foragers[c] += t == FORAGE
+        starving[c] += hunger[i] >= 2
     return task, able, need
 
 
 @njit(cache=True, nogil=True)
-def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager,
-               need_hh, side_hh, members, workers, hungry):
-    """Per household: energy need, food from plots and foraging, members, workers, and whether
-    anyone in it is hungry."""
+def town_needs(alive, age, female, hunger, bmi, height, gestation, household, region, work_pal,
+               need_hh, priority_hh, entitled_hh, living, starving):
+    """Energy need and able weight of each living town resident (those able to work are at work,
+    ``work_pal`` x BMR); adds per household the need, the workers' (able-weighted) need and the
+    ration's entitlement (the need of a body of the age's median BMI, the grade's fixed amount),
+    and per town the living and the starving."""
+    n = len(alive)
+    able = np.empty(n, np.float32)
+    need = np.empty(n, np.float32)
+    for k in range(n):
+        i = alive[k]
+        a, s = _age_index(age[i]), np.intp(female[i])
+        ab = labour.able_weight_of(a, hunger[i])
+        r = row_of(age[i])
+        bmr, base = energy_parts_of(s, r, bmi[i], height[i], gestation[i])
+        working = f32(work_pal) * (ab > 0)
+        x = base + bmr * working
+        need[k], able[k] = x, ab
+        h = household[i]
+        need_hh[h] += x
+        priority_hh[h] += x * ab
+        ref_bmr, ref_base = energy_parts_of(s, r, physiology.SCALE_M[s, r], height[i], gestation[i])
+        entitled_hh[h] += ref_base + ref_bmr * working
+        living[region[i]] += 1
+        starving[region[i]] += hunger[i] >= 2
+    return need, able
+
+
+@njit(cache=True, nogil=True)
+def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager, ladle,
+               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, members, hungry):
+    """Per household: energy need; need as the hall's ladle serves it (those who cannot work get
+    ``1 - ladle`` of theirs); the need of workers weighted by their able weight (the home rule's
+    priority), and the same as served by the hall; food from plots and foraging; members; whether
+    anyone is hungry."""
     for k in range(len(alive)):
         i = alive[k]
         h = household[i]
-        need_hh[h] += need[k]
+        x, ab = need[k], able[k]
+        served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle))
+        need_hh[h] += x
+        served_hh[h] += served
+        priority_hh[h] += x * ab
+        served_priority_hh[h] += served * ab
         side_hh[h] += coping.side_food_of(task[k], plots_kcal, per_forager[commune[i]])
         members[h] += 1
-        workers[h] += able[k] > 0
         hungry[h] |= hunger[i] >= 1
 
 
 @njit(cache=True, nogil=True)
-def eat(alive, household, commune, age, need, ratio_hh, max_ratio, kcal_out, kcal_by_commune,
-        people_by_commune, adult_hist):
-    """Each person eats their household's food in proportion to need (at most ``max_ratio``
-    times it). Adds intake per commune and the adults' (15+) intake histogram; returns
-    (intake, intake/need, adults' total intake, adults)."""
+def eat(alive, household, commune, age, need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio,
+        max_ratio, kcal_out, kcal_by_commune, people_by_commune, adult_hist):
+    """Each person eats the hall's portion (need x the ladle's weight x the commune's fill, for
+    households eating in the hall) and a share of the household pot: the need the hall left,
+    times the household's ratio for those who cannot work, moving towards its ratio for workers
+    with the able weight (``dining.home_shares``); at most ``max_ratio`` x need. Adds intake per
+    commune and the adults' (15+) intake histogram; returns (intake, intake/need, adults' total
+    intake, adults)."""
     n = len(alive)
     intake = np.empty(n, np.float32)
     ratio = np.empty(n, np.float32)
     adult_kcal, adults = 0.0, 0
     for k in range(n):
         i = alive[k]
-        r = f32(min(ratio_hh[household[i]], max_ratio))
-        x = need[k] * r
-        ratio[k], intake[k], kcal_out[i] = r, x, x
-        c = commune[i]
-        kcal_by_commune[c] += x
+        h, c = household[i], commune[i]
+        x, ab = need[k], able[k]
+        served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle)) * hall_hh[h]
+        fill = hall_fill[c]
+        left = x - served * min(fill, f32(1.0))
+        share = others_ratio[h] + (workers_ratio[h] - others_ratio[h]) * ab
+        y = f32(min(served * fill + left * share, max_ratio * x))
+        intake[k], kcal_out[i] = y, y
+        ratio[k] = y / x
+        kcal_by_commune[c] += y
         people_by_commune[c] += 1
         adult = age[i] >= 15
-        adult_kcal += x * adult
+        adult_kcal += y * adult
         adults += adult
-        adult_hist[min(int(x), len(adult_hist) - 1)] += adult
+        adult_hist[min(int(y), len(adult_hist) - 1)] += adult
     return intake, ratio, adult_kcal, adults
 
 
 @njit(cache=True, nogil=True)
-def live(alive, bmi, hunger, female, age, intake, need, ratio, u, limit_female, limit_male,
-         baseline_mortality):
-    """Body mass and hunger state after the month (written back), and each person's fate from
-    one uniform draw (``physiology.death_cause``). Returns the fates, and the indices of those
-    who die of famine and of other causes."""
+def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, u, epidemic,
+         limit_female, limit_male, elderly_reserve, log_hr_per_sd, base_scale, tally):
+    """Body after the month (BMI and height written back), hunger state, and each person's fate
+    from one uniform draw (``physiology.death_cause``): inanition near the survival limit, or
+    other causes at the age schedule x ``base_scale`` x the wasting hazard ratio x the
+    commune's famine epidemic; the part of the latter due to wasting beyond -2 SD and to the
+    epidemic counts as a famine death. Returns the fates and the indices of those who die of famine and of
+    other causes; sums the month's bodies into ``tally``."""
     n = len(alive)
     cause = np.empty(n, np.int8)
     famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
     n_famine = n_other = 0
     for k in range(n):
         i = alive[k]
-        b = physiology.body_mass_after(bmi[i], intake[k], need[k])
-        bmi[i] = b
-        hunger[i] = physiology.hunger_state(b, ratio[k])
-        a = _age_index(age[i])
-        starve = physiology.starvation_hazard_of(b, female[i], a, limit_female, limit_male)
-        usual = physiology.baseline_hazard_of(b, a, baseline_mortality)
-        usual_if_fed = physiology.baseline_hazard_of(_HEALTHY_BMI, a, baseline_mortality)
-        fate = physiology.death_cause(u[k], starve, usual, usual_if_fed)
+        s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
+        b, h = body_after(s, r, bmi[i], height[i], intake[k], need[k])
+        bmi[i], height[i] = b, h
+        z = wasting_score_of(s, r, b)
+        hunger[i] = physiology.hunger_state_of(z, ratio[k])
+        starve = starvation_hazard_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
+        fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
+        usual = fed * epidemic[commune[i]] * physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
+        ordinary = fed * physiology.wasting_hazard_ratio_of(max(z, f32(physiology.FAMINE_WASTING)), log_hr_per_sd)
+        fate = physiology.death_cause(u[k], starve, usual, ordinary)
         cause[k] = fate
-        if fate == physiology.FAMINE_DEATH:  # rare: the branch is predicted right
+        if fate == FAMINE_DEATH:  # rare: the branch is predicted right
             famine[n_famine] = i
             n_famine += 1
-        elif fate == physiology.OTHER_DEATH:
+        elif fate == OTHER_DEATH:
             other[n_other] = i
             n_other += 1
+        # what the recorder reads: exposure, nutrition by band, hunger of the survivors
+        band = _BAND_OF_AGE[a]
+        tally[T_EXPOSED + s * AGE_GROUPS_5Y + min(a // 5, AGE_GROUPS_5Y - 1)] += 1
+        tally[T_BAND_N + band] += 1
+        tally[T_BAND_SUM + band] += z if band < 3 else b
+        tally[T_HAZ_SUM] += physiology.height_z_of(s, r, h) * (band == 0)
+        lives = fate == LIVES
+        tally[T_HUNGRY] += lives * (hunger[i] >= 1)
+        tally[T_STARVING] += lives * (hunger[i] >= 2)
     return cause, famine[:n_famine], other[:n_other]
 
 
 @njit(cache=True, nogil=True)
-def conceive(alive, cause, age, female, bmi, ratio, household, hunger, u, fertility, members,
-             hunger_sum):
-    """Among those who lived (``cause`` 0), who conceives, from one uniform draw each (``u``
-    has one number per survivor); returns their indices. Adds per household the survivors and
-    their hunger states."""
+def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, household, hunger, u,
+              conception_by_age, amenorrhoea_bmi, postponement, ppi_months, limit_female, limit_male,
+              members, hunger_sum, tally):
+    """Among those who lived (``cause`` 0), from one uniform draw each (``u`` has one number per
+    survivor): a pregnant woman's fetus is lost with her own chance of dying of inanition, else
+    the pregnancy advances a month, and at nine months she gives birth (post-partum infecundity
+    starts); a woman neither pregnant nor infecund conceives with the fed chance for her age x
+    her fecundity (amenorrhoea, postponement). Returns (indices of those who conceived, of those
+    who give birth now, their intake ratios). Adds per household the survivors and their hunger
+    states."""
     conceived = np.empty(len(u), np.int64)
-    j = n_conceived = 0
+    due = np.empty(len(u), np.int64)
+    due_ratio = np.empty(len(u), np.float32)
+    j = n_conceived = n_due = 0
     for k in range(len(alive)):
-        if cause[k] != physiology.LIVES:
+        if cause[k] != LIVES:
             continue
         i = alive[k]
-        chance = physiology.conception_probability_of(_age_index(age[i]), female[i], bmi[i],
-                                                      ratio[k], fertility)
-        conceived[n_conceived] = i
-        n_conceived += u[j] < chance  # written always, kept only if she conceives: no branch
+        uk = u[j]
         j += 1
-        members[household[i]] += 1
-        hunger_sum[household[i]] += hunger[i]
-    return conceived[:n_conceived]
+        h = household[i]
+        members[h] += 1
+        hunger_sum[h] += hunger[i]
+        g = gestation[i]
+        if g > 0:  # about one person in thirty: a predictable branch
+            s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
+            if uk < starvation_hazard_of(s, r, a, bmi[i], limit_female, limit_male, 0.0):
+                gestation[i] = 0
+                tally[R_FETAL_LOSS] += 1
+            elif g >= physiology.GESTATION_MONTHS:
+                gestation[i] = 0
+                postpartum[i] = ppi_months
+                due[n_due], due_ratio[n_due] = i, ratio[k]
+                n_due += 1
+            else:
+                gestation[i] = g + 1
+                tally[R_PREGNANT] += 1
+            continue
+        a = _age_index(age[i])
+        pp = postpartum[i]
+        postpartum[i] = pp - (pp > 0)
+        fertile = conception_by_age[a] * female[i]
+        chance = fertile * (pp == 0) * fecundity_of(bmi[i], ratio[k], amenorrhoea_bmi, postponement)
+        hit = uk < chance
+        conceived[n_conceived] = i
+        n_conceived += hit  # written always, kept only if she conceives: no branch
+        gestation[i] = hit
+        tally[R_PREGNANT] += hit
+        woman = fertile > 0
+        tally[R_WOMEN] += woman
+        tally[R_AMENORRHOEIC] += woman * (bmi[i] < amenorrhoea_bmi)
+    return conceived[:n_conceived], due[:n_due], due_ratio[:n_due]
 
 
 @njit(cache=True, nogil=True)
@@ -166,22 +279,6 @@ def living_in(alive, household, chosen):
         found[n] = i
         n += alive[i] & chosen[household[i]]
     return found[:n]
-
-
-@njit(cache=True, nogil=True)
-def census(alive, age, hunger, age_bounds):
-    """Among the living (a mask): how many in each age group [bounds[g], bounds[g+1]), how many
-    hungry or worse, and how many starving or worse."""
-    by_age = np.zeros(len(age_bounds) - 1, np.int64)
-    hungry = starving = 0
-    for i in range(len(alive)):
-        if not alive[i]:
-            continue
-        for g in range(len(by_age)):
-            by_age[g] += (age_bounds[g] <= age[i]) & (age[i] < age_bounds[g + 1])
-        hungry += hunger[i] >= 1
-        starving += hunger[i] >= 2
-    return by_age, hungry, starving
 
 
 @njit(cache=True, nogil=True)

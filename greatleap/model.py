@@ -11,7 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
-from greatleap import reporters, tables, world
+from greatleap import reporters, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
@@ -81,6 +81,8 @@ class FamineModel(Model):
         com.report_last_year = self.potential.copy()
         self._build_cadres_and_officials(ids)
         self.peasant_agents: dict[int, Peasant] = {}
+        share = p["urban_share"]
+        self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))
         self.state = State(self, people.n)
         self.crops = production.make_crops(com.n)
         self.weather = production.regional_weather(self, self.start[0])
@@ -171,7 +173,7 @@ class FamineModel(Model):
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
         self.village.live_and_die(work, food)  # ODD 7.8
-        self._towns_and_trade(work)  # ODD 7.9
+        self._towns_and_trade(work)  # ODD 7.9, 7.10
         self.ledger.check(self)
         self.recorder.finish_month()
         if self.t >= self.n_months - 1:
@@ -249,7 +251,13 @@ class FamineModel(Model):
         self.village.kill(killed, cause="violence")
 
     def _towns_and_trade(self, work) -> None:
+        """The towns eat the ration the centre delivers from its stocks (ODD 7.10; before the
+        month's exports leave, a stand-in for the centre's priority to the cities until issue 13
+        makes it the centre's decision), then trade and resales move grain."""
         state = self.state
+        eaten, fill = state.feed_towns(self)
+        self.ledger.add("eaten", eaten)
+        self.towns.live_month(fill)  # ODD 7.10
         exports, imports = state.trade(self)
         self.ledger.add("exported", exports)
         self.ledger.add("imported", imports)
@@ -257,10 +265,7 @@ class FamineModel(Model):
         self.communes.granary += delivered
         if not self.halls_open():
             dining.share_out_granary(self)
-        eaten, fill = state.feed_towns(self)
-        self.ledger.add("eaten", eaten)
-        births, deaths, refugee_deaths = state.town_demography(self, fill)
-        self.recorder.record_state(exports, imports, delivered, births, deaths, refugee_deaths)
+        self.recorder.record_state(exports, imports, delivered)
 
     # ---- questions the mechanisms ask ------------------------------------------------------
     def leap_on(self) -> bool:
@@ -302,8 +307,8 @@ class FamineModel(Model):
     def rural_population(self) -> int:
         return int(self.people.view("alive").sum())
 
-    def population(self) -> float:
-        return self.rural_population() + self.state.urban + self.state.migrants
+    def population(self) -> int:
+        return self.rural_population() + self.towns.population()
 
     def date_label(self) -> str:
         return f"{MONTH_NAMES[self.ym[1] - 1]} {self.ym[0]}"
@@ -323,6 +328,12 @@ class FamineModel(Model):
 
     def official_table(self):
         return tables.official_table(self)
+
+    def age_table(self):
+        return tables.age_table(self)
+
+    def body_table(self):
+        return tables.body_table(self)
 
     def summary(self) -> dict:
         return tables.summary(self)

@@ -280,7 +280,20 @@ _PARAM_LIST = [
     _p("hall_waste", 0.08, "share", 0.0, 0.5, "Hall waste and pilfering",
        "Share of grain lost in the hall kitchens outside the free phase.", "dining", UNCERTAINTY, "7.6"),
     _p("ladle_bias", 0.3, "share", 0.0, 1.0, "Ration cut for non-workers",
-       "Share by which the hall cuts the ration of those who cannot work.", "dining", UNCERTAINTY, "7.6"),
+       "Share by which the hall cuts the portion of those who earn no work points (children, the old, "
+       "the sick); workers are served by their able weight (0: equal shares).", "dining", UNCERTAINTY, "7.6",
+       source="assumption: food withheld from those who did not work was the cadres' instrument (Dikötter "
+              "2010); its size is not recorded",
+       prior=uniform(0.0, 0.6, "from equal shares to a ladle that takes more than half of a child's or an "
+                               "old person's portion")),
+    _p("home_priority", 0.5, "share", 0.0, 1.0, "Workers first at home",
+       "When the household pot falls short, how much of a dependant's share of the shortfall a full "
+       "worker is spared: his shortfall is (1 - this) times a dependant's (0: equal shares).",
+       "dining", UNCERTAINTY, "7.6",
+       source="Pitt, Rosenzweig & Hassan 1990 (AER 80(5)): households give more food to members whose work "
+              "earns it; its strength in a famine is an assumption",
+       prior=beta(2.0, 2.0, 0.0, 1.0, "centred on half; from equal shares to workers fed before anyone "
+                                      "else")),
 
     # ---- 7.7 coping -------------------------------------------------------------------------
     _p("non_grain_kcal", 690.0, "kcal/day", 0.0, 1000.0, "Food from private plots and sidelines",
@@ -312,8 +325,59 @@ _PARAM_LIST = [
     _p("baseline_mortality", 1.24, "x standard schedule", 0.2, 3.0, "Baseline mortality",
        "Multiplier on the age schedule of deaths from causes other than hunger.",
        "physiology", UNCERTAINTY, "7.8"),
+    _p("wasting_hazard_ratio", 11.63, "hazard ratio", 2.0, 40.0, "Hazard ratio of severe wasting",
+       "Other-cause death hazard of a body at -3.5 SD of wasting (BMI-for-age z under 19, (BMI-21)/2.5 for "
+       "adults) against one above -1 SD; log-linear in between.", "physiology", UNCERTAINTY, "7.8",
+       source="Olofin et al. 2013 (PLoS One 8:e64636): pooled all-cause hazard ratio of severe wasting in "
+              "children under five, 11.63 (95% CI 9.84-13.76); the same curve for older children and adults "
+              "is an assumption",
+       prior=lognormal(11.63, 0.25, 4.0, 30.0, "the pooled estimate, widened beyond its CI for ages the "
+                                               "cohorts did not cover")),
+    _p("famine_epidemic", 1.0, "x share starving", 0.0, 5.0, "Famine epidemics",
+       "Other-cause deaths in a commune (or town) rise by this times the share of its people starving "
+       "or worse last month (typhus, relapsing fever, dysentery spread among the starving).",
+       "physiology", UNCERTAINTY, "7.8",
+       source="Mokyr & Ó Gráda 2002 (Explorations in Economic History 39): most famine deaths came from "
+              "infectious disease that spread with the starving; the strength is an assumption",
+       prior=uniform(0.0, 4.0, "from no contagion to deaths of every cause quadrupled where all starve")),
+    _p("elderly_reserve", 1.5, "kg/m2", 0.0, 3.0, "Smaller reserves of the old",
+       "BMI units by which the survival limit is higher at 60 and over.", "physiology", UNCERTAINTY, "7.8",
+       source="assumption (the rule before issue 12): older adults carry less lean tissue at the same BMI "
+              "(Janssen et al. 2000, J Appl Physiol 89:81, muscle mass falls from the fifth decade)",
+       prior=uniform(0.0, 3.0, "no difference up to three BMI units")),
+    _p("urban_mortality", 0.77, "x rural schedule", 0.4, 1.2, "Town mortality",
+       "Multiplier on the age schedule of other-cause deaths in the towns (better water, doctors).",
+       "physiology", UNCERTAINTY, "7.8",
+       source="registered 1957 death rates, cities 8.47 and counties 11.07 per 1000 (SSB yearbooks; recalled, "
+              "not verified in this session)",
+       prior=uniform(0.5, 1.0, "towns no worse than the villages, at most twice as healthy")),
     _p("fertility", 1.0, "x standard schedule", 0.0, 2.0, "Fertility",
        "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8"),
+    _p("amenorrhoea_bmi", 18.0, "kg/m2", 0.0, 21.0, "Famine amenorrhoea limit",
+       "Below this BMI a woman does not ovulate (cycles return in full 1.5 units above it; 0 switches "
+       "famine amenorrhoea off).", "physiology", UNCERTAINTY, "7.8",
+       source="Frisch & McArthur 1974 (Science 185:949): cycles stop with a loss of 10-15% of normal weight "
+              "for height, about BMI 18-19 from 21",
+       prior=uniform(16.5, 19.5, "a loss of 7-21% of a BMI of 21")),
+    _p("conception_postponement", 0.5, "share", 0.0, 1.0, "Conceptions postponed under hunger",
+       "Share of conceptions avoided by a woman eating half her need or less (less for smaller "
+       "shortfalls): spouses apart, loss of libido, deliberate delay.", "physiology", UNCERTAINTY, "7.8",
+       source="Bongaarts 1980 (Science 208:564): famine cuts births through amenorrhoea, reduced coitus and "
+              "spousal separation; the size of the behavioural part is an assumption",
+       prior=uniform(0.0, 1.0, "nothing to every conception")),
+    _p("breastfeeding_months", 18.0, "months", 6.0, 36.0, "Breastfeeding",
+       "Months a mother breastfeeds; it keeps her infecund after a birth for 1.753 exp(0.1396 B - 0.001872 "
+       "B^2) months (12 for B = 18).", "physiology", UNCERTAINTY, "7.8",
+       source="Bongaarts & Potter 1983 (Fertility, Biology and Behavior) for the infecund months; the "
+              "duration in rural China is an assumption",
+       prior=uniform(12.0, 30.0, "a year to two and a half")),
+    _p("birth_weight_shortfall", 0.15, "share per shortfall", 0.0, 0.5, "Birth weight lost to hunger",
+       "Share of birth weight lost per unit of the mother's intake shortfall (1 - intake/need) in her "
+       "last month of pregnancy.", "physiology", UNCERTAINTY, "7.8",
+       source="Dutch hunger winter: only late-pregnancy exposure lowered birth size (Stein et al. 2004, IJE "
+              "33:831); rations of 400-800 kcal cut birth weight by about 9% (Stein & Susser 1975, as "
+              "summarised), i.e. 0.15 per unit of a 0.6 shortfall",
+       prior=uniform(0.05, 0.3, "a third to twice the Dutch estimate")),
     _p("death_registration", 0.5, "share", 0.3, 1.0, "Deaths registered",
        "Share of deaths entered in the registers (Banister: about 60% in the 1950s).",
        "physiology", UNCERTAINTY, "7.8"),
@@ -324,6 +388,12 @@ _PARAM_LIST = [
        "state", SETUP, "7.9"),
     _p("urban_ration", 430.0, "kg/person/year", 100.0, 600.0, "Urban grain demand",
        "Grain the state supplies per town resident per year (food, industry, army).", "state", LEVER, "7.9"),
+    _p("town_other_food", 0.3, "share of need", 0.0, 1.0, "Town food outside the grain ration",
+       "Share of a town resident's full-ration energy that comes from food the grain ration does not "
+       "cover and the centre does not cut (vegetables, oil, meat, free markets, odd jobs).",
+       "towns", UNCERTAINTY, "7.10",
+       source="assumption: grain was most but not all of urban diets; no source for the 1950s share here",
+       prior=uniform(0.1, 0.5, "a tenth to a half of the energy of a full urban diet")),
     _p("exports", True, "switch", None, None, "Grain exports",
        "The state exports grain as it did (2.7 Mt 1958, 4.2 Mt 1959, about 2.7 Mt 1960).", "state", LEVER, "7.9"),
     _p("accept_aid", False, "switch", None, None, "Accept aid early",
@@ -379,6 +449,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "lax_registration": {"registration_enforcement": 0.0},
     "strict_registration": {"registration_enforcement": 1.0},
     "no_kin_transfers": {"kin_transfers": 0.0},
+    "equal_shares": {"ladle_bias": 0.0, "home_priority": 0.0},
+    "no_famine_epidemic": {"famine_epidemic": 0.0},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -399,6 +471,8 @@ SCENARIO_TITLES: dict[str, str] = {
     "lax_registration": "Flight not blocked",
     "strict_registration": "Flight fully blocked",
     "no_kin_transfers": "No kin transfers",
+    "equal_shares": "Food shared equally (halls and homes)",
+    "no_famine_epidemic": "No famine epidemics",
 }
 
 

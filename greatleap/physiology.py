@@ -1,20 +1,42 @@
-"""Physiology and demography (ODD 7.8).
+"""Physiology and demography (ODD 7.8): bodies that grow and waste by age and sex, deaths from
+wasting, infection and the normal age schedule, pregnancies and births.
 
-Rules in plain words:
-- Each person needs energy by age, plus the cost of this month's work (and of coerced long hours).
-- Intake below need burns body mass at 7,000 kcal per kg; the body adapts by spending less
-  (the Minnesota experiment lost about 3 kg a month on a 1,600 kcal deficit), so only part of
-  the deficit shows as lost mass. A surplus rebuilds mass up to a healthy BMI.
-- Hunger state follows BMI and intake: fed, hungry, starving, severely wasted.
-- Death: a baseline hazard by age (other causes), raised by infection below BMI 17, plus a
-  starvation hazard that rises steeply as BMI nears the survival limit (about 13 for men and
-  11-12 for women; Henry 2001), reached a little earlier by children and the old.
-- Births: women 15-44 conceive by an age schedule, less often when their reserve is low;
-  conceptions turn into births nine months later.
-- Everyone ages a month per month.
+Rules in plain words (sources beside each constant below and in docs/ODD.md, 7.8):
+- A body is a weight and a height; BMI = weight / height². Energy need per day is the basal
+  metabolic rate (Schofield equations by age band and sex, FAO/WHO/UNU 2004) times a physical
+  activity level: for children under 12 the FAO/WHO/UNU 2004 requirement by age and sex (infants
+  per kg, older children BMR x PAL), which includes their growth; from 12 on a light day's PAL
+  plus the cost of this month's work (in multiples of BMR) and, under 19, the cost of growing.
+  Pregnancy adds 85, 285 and 475 kcal/day by trimester (FAO/WHO/UNU 2004).
+- A child who eats its need grows in height and weight along its own centile of the WHO growth
+  references (2006 standards to 5 years, 2007 reference to 19). Short of energy, it first grows
+  less (stunting: height-for-age falls behind); when the deficit is deeper than the cost of
+  growing, it stops growing and loses weight (wasting). Adults only lose or regain weight.
+- Lost weight costs 7,000 kcal per kg, less as the body adapts (lower metabolism and less
+  movement absorb 50-70% of a deficit, which reproduces the Minnesota experiment's 24% loss in 24
+  weeks, Keys et al. 1950); a surplus rebuilds mass.
+- Wasting is measured on a scale fit for the age: BMI-for-age z-score on the WHO references under
+  19 (WHO's rule beyond -3 SD), and for adults the score (BMI - 21) / 2.5, so that BMI 18.5, 16
+  and 13.5 are -1, -2 and -3. Hunger state: hungry below -1 or eating under 85% of need, starving
+  below -2 or under 60%, severely wasted below -3.
+- Death: the normal age schedule (a life table with life expectancy near 50), multiplied by a
+  hazard ratio rising with wasting (Olofin et al. 2013: 11.63 for severe wasting in children; the
+  same curve on the adult score), by a famine epidemic that grows with the share of the commune
+  starving, and, in the towns, by the towns' lower mortality; plus death from inanition near the
+  survival limit (Henry 2001: BMI about 13 for men and 11-12 for women; the same share of the
+  age's median BMI for children; older people, with less lean mass, reach it sooner).
+- Births: women 15-49 who are neither pregnant nor in post-partum infecundity conceive with a
+  monthly chance that gives the 1950s age-specific fertility; not at all below the amenorrhoea
+  limit of body mass (Frisch & McArthur 1974), less when they eat below need (postponement).
+  A pregnancy lasts nine months; the fetus is lost if the mother's body fails. After a birth,
+  breastfeeding keeps the mother infecund for months (Bongaarts & Potter 1983). Birth weight
+  falls with the mother's shortfall late in pregnancy (Dutch hunger winter, Stein et al. 2004).
 """
 
 from __future__ import annotations
+
+import math
+from importlib import resources
 
 import numpy as np
 from numba import njit, vectorize
@@ -22,32 +44,177 @@ from numba import njit, vectorize
 f32 = np.float32
 
 DAYS_PER_MONTH = 30.4
+# Energy of body tissue lost or regained, kcal per kg (the standard figure for mixed fat and lean
+# tissue; an assumption, as in the rest of the model since issue 1).
 KCAL_PER_KG_TISSUE = 7000.0
-ADULT_HEIGHT_M2 = 1.60 ** 2  # converts kg of lost mass to BMI units
-HEALTHY_BMI = 21.0
-NORMAL_INTAKE_KCAL = 2000.0  # a villager's daily intake in a normal year, all foods
-_HEALTHY = f32(HEALTHY_BMI)
-# kcal/day of imbalance over a month -> BMI units
-_BMI_PER_KCAL_DAY = f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2)
-AGE_GROUPS = ((0, 10), (10, 60), (60, 200))  # reporting groups 0-9, 10-59, 60+
+# Adaptation to a deficit (lower metabolism per kg, less movement): the share of a deficit that
+# does not show as lost tissue, from half for a normal body to 70% for one at 64% of its median
+# BMI. Set so that the Minnesota experiment is reproduced: young men of 69.4 kg and 1.78 m needing
+# 3,200 kcal/day, fed 1,570 for 24 weeks, lost 24% of their weight (Keys et al. 1950; the model
+# gives 24.3%, tests/test_physiology.py).
+ADAPTED, ADAPTED_WASTED = 0.5, 0.7
+HEALTHY_BMI = 21.0  # an adult's normal BMI here (adults start around it, N(21, 1.2))
+ADULT_SCORE_SD = 2.5  # adults' wasting score = (BMI - 21) / 2.5: 18.5, 16, 13.5 are -1, -2, -3
+NORMAL_INTAKE_KCAL = 2000.0  # a villager's daily intake in a normal year, all foods (initial stores)
+FEMALE, MALE = 1, 0
+# Adult heights of the 1950s, metres, men then women: Chinese adults born in 1896, 161.0 and 150.2
+# cm (NCD Risk Factor Collaboration 2016, eLife 5:e13410); the spread is an assumption.
+ADULT_HEIGHT_M, ADULT_HEIGHT_SD = (1.610, 1.502), (0.060, 0.055)
+# Children start on the height-for-age centile that ends at those heights at 19: about -2 SD of
+# the WHO reference (161.0 cm is -2.1 SD for men at 19, 150.2 cm -2.0 SD for women).
+CHILD_HEIGHT_Z = -2.0
 
-# Daily need (kcal) by age in whole years, before work.
-_NEED_BY_AGE = np.concatenate([
-    np.full(5, 1000.0), np.full(5, 1400.0), np.full(5, 1800.0), np.full(45, 1900.0),
-    np.full(61, 1700.0)]).astype(np.float32)
+# ---- the WHO growth references, by sex and month of age -------------------------------------------
+# BMI-for-age and length/height-for-age LMS values, WHO Child Growth Standards (2006) to 60 months
+# and WHO Growth Reference (2007) to 228 months, from the maintained package pygrowthstandards
+# (greatleap/data/who_growth_lms.csv, made by scripts/make_growth_reference.py; SOURCES.md).
+REFERENCE_MONTHS = 228  # 19 years: from here on a person is an adult on the adult scale
+ADULT_FROM = 19.0
 
-# Extra daily cost of each task at full effort (see labour.TASKS): fields, furnace, irrigation,
-# forage, none. Field work is lighter in the slack months (FIELD_SEASON).
-TASK_KCAL = np.array([550.0, 900.0, 900.0, 400.0, 0.0], dtype=np.float32)
-FIELD_SEASON = {1: 0.3, 2: 0.3, 3: 0.7, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.8, 8: 0.7, 9: 1.0, 10: 1.0,
-                11: 0.6, 12: 0.3}
+
+def _load_growth_reference() -> dict[str, np.ndarray]:
+    """The LMS columns as arrays of shape (2, 229): sex (0 male, 1 female) x month of age."""
+    text = resources.files("greatleap.data").joinpath("who_growth_lms.csv").read_text()
+    rows = [line.split(",") for line in text.splitlines() if line and not line.startswith(("#", "sex"))]
+    out = {name: np.zeros((2, REFERENCE_MONTHS + 1)) for name in
+           ("bmi_L", "bmi_M", "bmi_S", "height_M", "height_S")}
+    for sex, months, bl, bm, bs, _hl, hm, hs in rows:
+        s, k = (FEMALE if sex == "female" else MALE), int(months)
+        out["bmi_L"][s, k], out["bmi_M"][s, k], out["bmi_S"][s, k] = float(bl), float(bm), float(bs)
+        out["height_M"][s, k], out["height_S"][s, k] = float(hm) / 100.0, float(hs)  # metres
+    return out
+
+
+GROWTH = _load_growth_reference()
+
+# Rows of the per-person tables: months of age 0-227 for children, then one row a year from 19 to 100.
+N_CHILD_ROWS = REFERENCE_MONTHS
+N_ROWS = N_CHILD_ROWS + (100 - 19 + 1)
 
 
 @njit(cache=True, inline="always")
-def _clip01(x):
-    return min(max(x, f32(0.0)), f32(1.0))
+def row_of(age):
+    """The row of the body tables for an age in years (month of age under 19, year after)."""
+    if age < ADULT_FROM:
+        return int(age * 12.0)
+    return N_CHILD_ROWS + min(int(age), 100) - 19
 
 
+def rows_of(age: np.ndarray) -> np.ndarray:
+    age = np.asarray(age, dtype=np.float64)
+    return np.where(age < ADULT_FROM, (age * 12).astype(np.intp),
+                    N_CHILD_ROWS + np.minimum(age, 100).astype(np.intp) - 19)
+
+
+def age_index(age: np.ndarray) -> np.ndarray:
+    """Whole years of age, capped at 100 (the age-schedule tables' index)."""
+    return np.minimum(age, 100).astype(np.intp)
+
+
+def _row_ages() -> np.ndarray:
+    """The age in years at the start of each row."""
+    return np.concatenate([np.arange(N_CHILD_ROWS) / 12.0, np.arange(19, 101, dtype=float)])
+
+
+# ---- energy need: FAO/WHO/UNU 2004, "Human energy requirements" ------------------------------------
+# Schofield (1985) BMR equations, kcal/day = a x weight (kg) + b, by age band (FAO/WHO/UNU 2004,
+# Table 5.2 for adults; the same equations for children, FAO/WHO/UNU 1985 Table 5).
+_SCHOFIELD = {  # band upper age: ((a, b) men, (a, b) women)
+    3: ((59.512, -30.4), (58.317, -31.1)),
+    10: ((22.706, 504.3), (20.315, 485.9)),
+    18: ((17.686, 658.2), (13.384, 692.6)),
+    30: ((15.057, 692.2), (14.818, 486.6)),
+    60: ((11.472, 873.1), (8.126, 845.6)),
+    200: ((11.711, 587.7), (9.082, 658.5)),
+}
+# Infants' requirement, kJ per kg per day, months 1-12 (FAO/WHO/UNU 2004, Table 3.3, from Butte
+# 2005: total energy expenditure plus energy deposited in growth), boys then girls.
+_INFANT_KJ_PER_KG = ((475, 435, 395, 345, 340, 335, 330, 330, 330, 335, 335, 335),
+                     (445, 420, 395, 350, 345, 340, 330, 330, 330, 330, 330, 330))
+# Children's requirement as a multiple of BMR (PAL), ages 1-17 (FAO/WHO/UNU 2004, Tables 4.5 and
+# 4.6, moderate activity; it includes the energy of growth), boys then girls.
+_CHILD_PAL = ((1.43, 1.45, 1.44, 1.49, 1.53, 1.57, 1.60, 1.63, 1.66, 1.71, 1.75, 1.79, 1.82, 1.84, 1.84, 1.84, 1.83),
+              (1.42, 1.42, 1.44, 1.49, 1.53, 1.56, 1.60, 1.63, 1.66, 1.71, 1.74, 1.76, 1.76, 1.75, 1.73, 1.73, 1.72))
+# From 12 on (the age labour starts, labour.py): a light day's PAL without work (FAO/WHO/UNU 2004,
+# Table 5.3: sedentary or light activity 1.40-1.69); work adds TASK_PAL x BMR.
+PAL_LIGHT_DAY = 1.45
+WORKING_FROM = 12
+# Energy deposited per kg of weight gained in growth: 26 kJ/g just after birth, 10 kJ/g from 12
+# months (FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg.
+_GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 4.184
+# Extra need in pregnancy, kcal/day, by trimester (FAO/WHO/UNU 2004, chapter 6): index = month of
+# pregnancy (0: not pregnant).
+PREGNANCY_KCAL = np.array([0, 85, 85, 85, 285, 285, 285, 475, 475, 475, 475], dtype=np.float32)
+
+# Extra cost of each task (labour.TASKS: fields, furnace, irrigation, forage, none) in multiples of
+# BMR at full effort: peak-season field work brings a light day's 1.45 to 1.85, the middle of FAO's
+# "active or moderately active" range (1.70-1.99); earthworks and furnaces to 2.10, inside the
+# "vigorous" range (2.00-2.40); foraging to 1.75. For a BMR of 1,400 kcal (a 55-kg man 1,520, a
+# 50-kg woman 1,230) these are the 560, 910 and 420 kcal/day the model used before issue 12.
+TASK_PAL = np.array([0.40, 0.65, 0.65, 0.30, 0.0], dtype=np.float32)
+FIELD_SEASON = {1: 0.3, 2: 0.3, 3: 0.7, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.8, 8: 0.7, 9: 1.0, 10: 1.0,
+                11: 0.6, 12: 0.3}
+# Town residents of working age at work: FAO's "active" example, PAL 1.75 (an assumption: factory
+# and service work, lighter than field work at its peak).
+TOWN_WORK_PAL = 0.30
+
+
+def _body_tables() -> dict[str, np.ndarray]:
+    """Per (sex, row) tables the compiled passes read: energy (A x weight + B) x PAL + growth,
+    growth rates, and the wasting scale (L, M, S and WHO's tail below -3 SD)."""
+    ages = _row_ages()
+    t = {name: np.zeros((2, N_ROWS)) for name in
+         ("A", "B", "P", "GK", "GX", "WGAIN", "HGROW", "L", "M", "S", "SD3", "SD23")}
+    g = GROWTH
+    w_ref = g["bmi_M"] * g["height_M"] ** 2  # reference weight, kg, by month
+    for s in (MALE, FEMALE):
+        for r, age in enumerate(ages):
+            band = next(upper for upper in _SCHOFIELD if age < upper)
+            a, b = _SCHOFIELD[band][s]
+            if r < 12:  # infants: requirement per kg
+                t["A"][s, r], t["B"][s, r], t["P"][s, r] = _INFANT_KJ_PER_KG[s][r] / 4.184, 0.0, 1.0
+            elif age < WORKING_FROM:
+                t["A"][s, r], t["B"][s, r], t["P"][s, r] = a, b, _CHILD_PAL[s][int(age) - 1]
+            else:
+                t["A"][s, r], t["B"][s, r], t["P"][s, r] = a, b, PAL_LIGHT_DAY
+            if r < N_CHILD_ROWS:
+                wgain = w_ref[s, r + 1] / w_ref[s, r] - 1.0
+                cost = (_GROWTH_KCAL_PER_KG_BIRTH + (_GROWTH_KCAL_PER_KG_LATER - _GROWTH_KCAL_PER_KG_BIRTH)
+                        * min(r, 12) / 12.0)
+                t["WGAIN"][s, r] = max(wgain, 0.0)
+                t["HGROW"][s, r] = max(g["height_M"][s, r + 1] / g["height_M"][s, r] - 1.0, 0.0)
+                # kcal/day per kg of weight; at most 40% of an infant's requirement, the share energy
+                # deposition takes at one month (Butte 2005)
+                t["GK"][s, r] = t["WGAIN"][s, r] * cost / DAYS_PER_MONTH
+                if r < 12:
+                    t["GK"][s, r] = min(t["GK"][s, r], 0.4 * t["A"][s, r])
+                t["GX"][s, r] = t["GK"][s, r] if age >= WORKING_FROM else 0.0  # not inside a PAL
+                L, M, S = g["bmi_L"][s, r], g["bmi_M"][s, r], g["bmi_S"][s, r]
+            else:
+                L, M, S = 1.0, HEALTHY_BMI, ADULT_SCORE_SD / HEALTHY_BMI
+            sd = [M * (1 + L * S * k) ** (1 / L) for k in (-3, -2)]
+            t["L"][s, r], t["M"][s, r], t["S"][s, r] = L, M, S
+            t["SD3"][s, r], t["SD23"][s, r] = sd[0], sd[1] - sd[0]
+    return {k: v.astype(np.float32) for k, v in t.items()}
+
+
+def _height_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Height-for-age median (m) and S by (sex, row); adults' rows hold 1 and 1 (no reference)."""
+    m, sd = np.ones((2, N_ROWS), dtype=np.float32), np.ones((2, N_ROWS), dtype=np.float32)
+    m[:, :N_CHILD_ROWS] = GROWTH["height_M"][:, :N_CHILD_ROWS]
+    sd[:, :N_CHILD_ROWS] = GROWTH["height_S"][:, :N_CHILD_ROWS]
+    return m, sd
+
+
+_T = _body_tables()
+HEIGHT_M, HEIGHT_S = _height_tables()
+ENERGY_A, ENERGY_B, ENERGY_PAL = _T["A"], _T["B"], _T["P"]
+GROWTH_KCAL_PER_KG, GROWTH_EXTRA_PER_KG = _T["GK"], _T["GX"]
+WEIGHT_GAIN, HEIGHT_GAIN = _T["WGAIN"], _T["HGROW"]
+SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T["SD3"], _T["SD23"]
+
+
+# ---- mortality ---------------------------------------------------------------------------------------
 def _annual_death_rate_by_age() -> np.ndarray:
     """True (not registered) mortality of the 1950s countryside by age, per year.
 
@@ -68,105 +235,180 @@ def _annual_death_rate_by_age() -> np.ndarray:
 
 ANNUAL_DEATH_RATE = _annual_death_rate_by_age()
 MONTHLY_BASE_HAZARD = (1.0 - (1.0 - ANNUAL_DEATH_RATE) ** (1 / 12)).astype(np.float32)
+# Wasting's hazard ratio: log-linear below -1 SD, through the pooled all-cause hazard ratio of
+# severe wasting (WHZ < -3, taken at -3.5) in children under five, 11.63 (95% CI 9.84-13.76;
+# Olofin et al. 2013, PLoS One 8:e64636). The slope (per SD) is ln(ratio) / 2.5.
+WASTING_HR_FROM, WASTING_HR_AT = -1.0, -3.5
+# Deaths count as famine deaths for the part of the hazard due to wasting beyond -2 SD (WHO's
+# definition of wasting: mild wasting is common in normal times) and to famine epidemics.
+FAMINE_WASTING = -2.0
+# Inanition: the monthly chance of dying of starvation is one half at the survival limit and
+# falls off over a few tenths of the limit (0.5 BMI unit for an adult, as before issue 12).
+STARVATION_SPREAD = 0.5 / HEALTHY_BMI
+ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve)
+# Towns: registered 1957 death rates ran lower in cities than in the countryside (urban_mortality).
 
+
+# ---- fertility ---------------------------------------------------------------------------------------
 # Births per woman per year by age (total fertility near 5.7, as in the 1950s).
 _ASFR = np.zeros(101)
 _ASFR[15:20], _ASFR[20:25], _ASFR[25:30] = 0.07, 0.27, 0.28
 _ASFR[30:35], _ASFR[35:40], _ASFR[40:45] = 0.23, 0.18, 0.10
-MONTHLY_CONCEPTION = (_ASFR / 12).astype(np.float32)
+ASFR = _ASFR
+GESTATION_MONTHS = 9
+AMENORRHOEA_RAMP = 1.5  # BMI units above the limit over which ovulation returns in full (assumption)
+POSTPONEMENT_SHORTFALL = 0.5  # eating this share below need gives postponement its full effect
+# Birth size: newborns' length- and BMI-for-age z-scores are drawn around the WHO standard's
+# median (no source gives 1950s Chinese birth size; an assumption).
+NEWBORN_Z_MEAN = 0.0
 
 
-def age_index(age: np.ndarray) -> np.ndarray:
-    return np.minimum(age, 100).astype(np.intp)
+def initial_reproduction(rng, age: np.ndarray, female: np.ndarray, p) -> tuple[np.ndarray, np.ndarray]:
+    """(months pregnant, months of post-partum infecundity left) of each person at the start: each
+    woman of childbearing age is at a uniformly drawn point of her stationary cycle."""
+    ppi = postpartum_infecundity_months(p["breastfeeding_months"])
+    q = _cycle_conception(ppi)[age_index(age)] * (p["fertility"] > 0)
+    cycle = np.where(q > 0, 1.0 / np.maximum(q, 1e-9), 0.0) + GESTATION_MONTHS + ppi
+    point = rng.random(len(age)) * cycle
+    cycling = female & (q > 0)
+    gestation = np.where(cycling & (point < GESTATION_MONTHS), point.astype(int) + 1, 0)
+    after = point - GESTATION_MONTHS
+    postpartum = np.where(cycling & (after >= 0) & (after < ppi), after.astype(int) + 1, 0)
+    return gestation.astype(np.int8), postpartum.astype(np.int8)
 
 
-# ---- the rules, one person at a time ---------------------------------------------------------
-# Each rule is a numba ufunc: called with arrays it works element-wise (tests, set-up), and the
-# village's fused monthly loops (``greatleap.kernels``) call the same rule one person at a time.
-# Constants are float32 so that a float32 person stays float32 all the way through. A rule
-# named ``..._of`` takes parameter values; its array form taking the parameter dict drops the
-# suffix.
-
-@vectorize(cache=True)
-def resting_need_of(age_idx, bmi):
-    """kcal/day at rest by age; the resting part shrinks with body mass, so a thinner body needs
-    less: a moderate shortfall settles at a lower weight instead of killing, and only a deep one
-    does."""
-    mass = f32(0.4) + f32(0.6) * min(bmi, _HEALTHY) / _HEALTHY
-    return _NEED_BY_AGE[age_idx] * mass
+def postpartum_infecundity_months(breastfeeding_months: float) -> int:
+    """Months of post-partum amenorrhoea after a birth, from the duration of breastfeeding
+    (Bongaarts & Potter 1983: 1.753 exp(0.1396 B - 0.001872 B^2))."""
+    b = breastfeeding_months
+    return int(round(1.753 * math.exp(0.1396 * b - 0.001872 * b * b)))
 
 
-@vectorize(cache=True)
-def daily_need_of(resting, work, capacity, long_hours):
-    """kcal/day spent this month: resting need, plus work as hard as one can, plus coerced hours
-    (which no weakness excuses)."""
-    return resting + work * capacity + long_hours
+def monthly_conception(p) -> np.ndarray:
+    """Monthly chance of conceiving, by age, for a fed woman who is neither pregnant nor infecund
+    after a birth: the stationary cycle (waiting 1/q months, nine months pregnant, PPI months
+    infecund) gives the age-specific fertility rate: 12 / ASFR = 1/q + 9 + PPI."""
+    return (_cycle_conception(postpartum_infecundity_months(p["breastfeeding_months"])) * p["fertility"]).astype(np.float32)
 
 
-def task_kcal(month: int) -> np.ndarray:
-    """Extra daily cost of each task this month (field work is lighter in the slack months)."""
-    task = TASK_KCAL.copy()
-    task[0] *= FIELD_SEASON[month]
-    return task
+def _cycle_conception(ppi: int) -> np.ndarray:
+    q = np.zeros(101)
+    fertile = ASFR > 0
+    wait = 12.0 / ASFR[fertile] - GESTATION_MONTHS - ppi
+    q[fertile] = 1.0 / np.maximum(wait, 1.0)
+    return q
 
 
-def daily_need(age_idx: np.ndarray, labour: np.ndarray, long_hours_kcal: np.ndarray,
-               month: int, capacity, bmi) -> np.ndarray:
-    """``daily_need_of`` for arrays of people doing ``labour`` in calendar ``month``."""
-    return daily_need_of(resting_need_of(age_idx, bmi), task_kcal(month)[labour], capacity,
-                         long_hours_kcal)
+# ---- the rules, one person at a time ---------------------------------------------------------------
+# Scalar rules are compiled functions inlined into the village's monthly passes
+# (``greatleap.kernels``); the array forms below them serve tests and set-up. Constants are float32
+# so that a float32 person stays float32. Branches are avoided where neighbours in the arrays (a
+# child, a woman, an old man of one household) would take different ways.
+
+@njit(cache=True, inline="always")
+def _clip01(x):
+    return min(max(x, f32(0.0)), f32(1.0))
 
 
-@vectorize(cache=True)
-def body_mass_after(bmi, intake, need):
-    """Energy balance -> next month's BMI. Adaptive thermogenesis and less fidgeting absorb part
-    of a deficit, more as reserves run down; part of a surplus goes to heat."""
+@njit(cache=True, inline="always")
+def weight_of(bmi, height):
+    return bmi * height * height
+
+
+@njit(cache=True, inline="always")
+def bmr_of(s, row, weight):
+    """Basal metabolic rate (kcal/day); for infants, the whole requirement per kg (PAL 1)."""
+    return ENERGY_A[s, row] * weight + ENERGY_B[s, row]
+
+
+@njit(cache=True, inline="always")
+def energy_parts_of(s, row, bmi, height, gestation):
+    """(BMR, need before work) in kcal/day: BMR x the age's PAL, plus growing (from 12 to 19, where
+    no PAL includes it) and pregnancy."""
+    w = weight_of(bmi, height)
+    bmr = bmr_of(s, row, w)
+    return bmr, bmr * ENERGY_PAL[s, row] + w * GROWTH_EXTRA_PER_KG[s, row] + PREGNANCY_KCAL[gestation]
+
+
+@njit(cache=True, inline="always")
+def daily_need_of(s, row, bmi, height, task_pal, capacity, long_hours, gestation):
+    """kcal/day spent this month: the need before work, plus work as hard as one can (``task_pal``
+    x BMR x capacity) and coerced hours (which no weakness excuses)."""
+    bmr, base = energy_parts_of(s, row, bmi, height, gestation)
+    return base + bmr * task_pal * capacity + long_hours
+
+
+@njit(cache=True, inline="always")
+def growth_kcal_of(s, row, bmi, height):
+    """kcal/day of the need that goes to growing along one's centile (0 for adults)."""
+    return weight_of(bmi, height) * GROWTH_KCAL_PER_KG[s, row]
+
+
+@njit(cache=True, inline="always")
+def body_after(s, row, bmi, height, intake, need):
+    """(BMI, height) next month from this month's energy balance.
+
+    The growth share of need is spent first: with a deficit smaller than it, a child grows that
+    much less in height and weight (stunting); a deeper deficit stops growth and burns tissue
+    (wasting). Adaptation absorbs 50-70% of a deficit, more as reserves run down; half a surplus
+    goes to heat; a well-fed body drifts back towards its age's median."""
+    w = weight_of(bmi, height)
+    g = w * GROWTH_KCAL_PER_KG[s, row]
     balance = intake - need
-    when_short = f32(0.25) + f32(0.2) * _clip01((f32(18.5) - bmi) / f32(5.0))
-    absorbed = when_short if balance < 0 else f32(0.5)
-    b = bmi + balance * (f32(1.0) - absorbed) * _BMI_PER_KCAL_DAY
-    b = min(max(b, f32(8.0)), f32(24.0))
-    # a well-fed body drifts back towards its healthy mass
-    return b - f32(0.2) * (b - _HEALTHY) if b > _HEALTHY else b
+    grown = _clip01((g + balance) / max(g, f32(1e-6)))
+    deficit = max(-(balance + g), f32(0.0))
+    surplus = max(balance, f32(0.0))
+    ref = SCALE_M[s, row]
+    short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi / ref) / f32(0.238))
+    w2 = w * (f32(1.0) + grown * WEIGHT_GAIN[s, row])
+    w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
+    h2 = height * (f32(1.0) + grown * HEIGHT_GAIN[s, row])
+    b = min(max(w2 / (h2 * h2), f32(0.38) * ref), f32(1.15) * ref)
+    if b > ref:
+        b -= f32(0.2) * (b - ref)
+    return b, h2
 
 
-def update_body_mass(bmi: np.ndarray, intake: np.ndarray, need: np.ndarray) -> None:
-    """``body_mass_after``, in place."""
-    bmi[...] = body_mass_after(bmi, intake, need)
+@njit(cache=True, inline="always")
+def wasting_score_of(s, row, bmi):
+    """BMI-for-age z-score on the WHO references under 19 (linear below -3 SD, as the WHO does
+    for skewed indicators); (BMI - 21) / 2.5 for adults."""
+    L, M, S = SCALE_L[s, row], SCALE_M[s, row], SCALE_S[s, row]
+    z = ((bmi / M) ** L - f32(1.0)) / (L * S)
+    if z < f32(-3.0):
+        z = f32(-3.0) + (bmi - SCALE_SD3[s, row]) / SCALE_SD23[s, row]
+    return z
 
 
-@vectorize(cache=True)
-def hunger_state(bmi, intake_ratio):
+@njit(cache=True, inline="always")
+def height_z_of(s, row, height):
+    """Height-for-age z-score (meaningless for adults' rows)."""
+    return (height / HEIGHT_M[s, row] - f32(1.0)) / HEIGHT_S[s, row]
+
+
+@njit(cache=True, inline="always")
+def hunger_state_of(score, intake_ratio):
     """0 fed, 1 hungry, 2 starving, 3 severely wasted."""
     # each state implies the ones before it, so counting the thresholds crossed gives the state
-    # (without branches, which mispredict when neighbours differ)
-    hungry = (bmi < f32(18.5)) | (intake_ratio < f32(0.85))
-    starving = (bmi < f32(16.0)) | (intake_ratio < f32(0.6))
-    return np.int8(hungry + starving + (bmi < f32(14.0)))
+    hungry = (score < f32(-1.0)) | (intake_ratio < f32(0.85))
+    starving = (score < f32(-2.0)) | (intake_ratio < f32(0.6))
+    return np.int8(hungry + starving + (score < f32(-3.0)))
 
 
-@vectorize(cache=True)
-def starvation_hazard_of(bmi, female, age_idx, limit_female, limit_male):
-    """Monthly probability of dying of starvation: one half at the survival limit, reached a
-    little earlier by small children and the old."""
-    limit = f32(limit_female) if female else f32(limit_male)
-    limit += f32(1.5) * ((age_idx < 5) | (age_idx >= 60))  # no branch: ages come in random order
-    return f32(1.0) / (f32(1.0) + np.exp((bmi - limit) / f32(0.5)))
+@njit(cache=True, inline="always")
+def wasting_hazard_ratio_of(score, log_hr_per_sd):
+    """Hazard ratio of other-cause death for a wasted body: 1 above -1 SD, log-linear below."""
+    return math.exp(log_hr_per_sd * max(f32(WASTING_HR_FROM) - score, f32(0.0)))
 
 
-def starvation_hazard(bmi: np.ndarray, female: np.ndarray, age_idx: np.ndarray, p) -> np.ndarray:
-    return starvation_hazard_of(bmi, female, age_idx, p["bmi_limit_female"], p["bmi_limit_male"])
-
-
-@vectorize(cache=True)
-def baseline_hazard_of(bmi, age_idx, baseline_mortality):
-    """Monthly probability of dying of other causes, raised by infection when wasted."""
-    infection = f32(1.0) + f32(4.0) * _clip01((f32(17.0) - bmi) / f32(4.0))
-    return MONTHLY_BASE_HAZARD[age_idx] * f32(baseline_mortality) * infection
-
-
-def baseline_hazard(bmi: np.ndarray, age_idx: np.ndarray, p) -> np.ndarray:
-    return baseline_hazard_of(bmi, age_idx, p["baseline_mortality"])
+@njit(cache=True, inline="always")
+def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
+    """Monthly chance of dying of inanition: one half at the survival limit, which is the adult
+    limit (men's or women's) as a share of the age's median BMI; raised for the old."""
+    limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
+             + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
+    relative = bmi / SCALE_M[s, row] - limit / f32(HEALTHY_BMI)
+    return f32(1.0) / (f32(1.0) + math.exp(relative / f32(STARVATION_SPREAD)))
 
 
 LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
@@ -176,8 +418,9 @@ LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
 def death_cause(u, starvation, baseline, baseline_fed):
     """``LIVES``, ``FAMINE_DEATH`` or ``OTHER_DEATH``, given one uniform draw ``u``.
 
-    Deaths a fed body would also have died (the part of ``baseline`` below ``baseline_fed``)
-    count as ordinary; the rest of the infection-raised hazard counts with starvation."""
+    Deaths a body wasted no further than normal times know would also have died (the part of
+    ``baseline`` below ``baseline_fed``) count as ordinary; the rest of the wasting- and
+    epidemic-raised hazard counts with starvation."""
     if u >= starvation + baseline:
         return np.int8(LIVES)
     if u < starvation or u >= starvation + baseline_fed:
@@ -185,15 +428,169 @@ def death_cause(u, starvation, baseline, baseline_fed):
     return np.int8(OTHER_DEATH)
 
 
+@njit(cache=True, inline="always")
+def fecundity_of(bmi, intake_ratio, amenorrhoea_bmi, postponement):
+    """Share of a woman's normal monthly chance of conceiving: none below the amenorrhoea limit
+    (returning over AMENORRHOEA_RAMP BMI units above it), less when she eats below need."""
+    ovulating = _clip01((bmi - f32(amenorrhoea_bmi)) / f32(AMENORRHOEA_RAMP))
+    short = _clip01((f32(1.0) - intake_ratio) / f32(POSTPONEMENT_SHORTFALL))
+    return ovulating * (f32(1.0) - f32(postponement) * short)
+
+
+# ---- array forms (tests, set-up, the reporters) ------------------------------------------------------
+def _sex(female) -> np.ndarray:
+    return np.asarray(female).astype(np.intp)
+
+
+@njit(cache=True)
+def _map_need(s, row, bmi, height, task_pal, capacity, long_hours, gestation):
+    out = np.empty(len(s), np.float32)
+    for i in range(len(s)):
+        out[i] = daily_need_of(s[i], row[i], bmi[i], height[i], task_pal[i], capacity[i], long_hours[i],
+                               gestation[i])
+    return out
+
+
+def daily_need(age, female, bmi, height, task_pal=0.0, capacity=1.0, long_hours=0.0, gestation=0) -> np.ndarray:
+    """``daily_need_of`` for arrays (scalars broadcast)."""
+    age = np.asarray(age, dtype=np.float32)
+    n = age.shape
+
+    def arr(x, dt):
+        return np.broadcast_to(np.asarray(x, dtype=dt), n).ravel()
+    return _map_need(arr(_sex(female), np.intp), arr(rows_of(age), np.intp), arr(bmi, np.float32),
+                     arr(height, np.float32), arr(task_pal, np.float32), arr(capacity, np.float32),
+                     arr(long_hours, np.float32), arr(gestation, np.int8)).reshape(n)
+
+
+@njit(cache=True)
+def _map_body(s, row, bmi, height, intake, need):
+    b_out, h_out = np.empty(len(s), np.float32), np.empty(len(s), np.float32)
+    for i in range(len(s)):
+        b_out[i], h_out[i] = body_after(s[i], row[i], bmi[i], height[i], intake[i], need[i])
+    return b_out, h_out
+
+
+def body_after_month(age, female, bmi, height, intake, need) -> tuple[np.ndarray, np.ndarray]:
+    """``body_after`` for arrays: (BMI, height) after a month."""
+    age = np.asarray(age, dtype=np.float32)
+    n = age.shape
+
+    def arr(x, dt):
+        return np.broadcast_to(np.asarray(x, dtype=dt), n).ravel()
+    b, h = _map_body(arr(_sex(female), np.intp), arr(rows_of(age), np.intp), arr(bmi, np.float32),
+                     arr(height, np.float32), arr(intake, np.float32), arr(need, np.float32))
+    return b.reshape(n), h.reshape(n)
+
+
+@njit(cache=True)
+def _map_score(s, row, bmi):
+    out = np.empty(len(s), np.float32)
+    for i in range(len(s)):
+        out[i] = wasting_score_of(s[i], row[i], bmi[i])
+    return out
+
+
+def wasting_score(age, female, bmi) -> np.ndarray:
+    """BMI-for-age z-score under 19, (BMI - 21) / 2.5 for adults."""
+    age = np.asarray(age, dtype=np.float32)
+    n = age.shape
+    s = np.broadcast_to(_sex(female), n).ravel()
+    return _map_score(s, rows_of(age).ravel(), np.broadcast_to(np.asarray(bmi, np.float32), n).ravel()).reshape(n)
+
+
+def height_for_age_z(age, female, height) -> np.ndarray:
+    """Height-for-age z-score on the WHO references (under 19 only; NaN for adults)."""
+    age = np.asarray(age, dtype=float)
+    s = _sex(female)
+    months = np.minimum((age * 12).astype(np.intp), REFERENCE_MONTHS)
+    m, sd = GROWTH["height_M"][s, months], GROWTH["height_S"][s, months]
+    z = (np.asarray(height, dtype=float) / m - 1.0) / sd
+    return np.where(age < ADULT_FROM, z, np.nan)
+
+
+def height_at_z(age, female, z) -> np.ndarray:
+    """Height (m) at a height-for-age z-score (the references' L is 1 for height)."""
+    s = _sex(female)
+    months = np.minimum((np.asarray(age, dtype=float) * 12).astype(np.intp), REFERENCE_MONTHS)
+    return (GROWTH["height_M"][s, months] * (1.0 + GROWTH["height_S"][s, months] * np.asarray(z))).astype(np.float32)
+
+
+def bmi_at_z(age, female, z) -> np.ndarray:
+    """BMI at a BMI-for-age z-score (under 19) or adult score."""
+    rows = rows_of(age)
+    s = _sex(female)
+    L, M, S = SCALE_L[s, rows], SCALE_M[s, rows], SCALE_S[s, rows]
+    z = np.asarray(z, dtype=np.float64)
+    return (M * (1.0 + L * S * z) ** (1.0 / L)).astype(np.float32)
+
+
+def hunger_state(score, intake_ratio) -> np.ndarray:
+    return _hunger(np.asarray(score, np.float32), np.asarray(intake_ratio, np.float32))
+
+
 @vectorize(cache=True)
-def conception_probability_of(age_idx, female, bmi, intake_ratio, fertility):
-    """Monthly chance a woman conceives: falls to nothing as her reserve runs down."""
-    fecundity = _clip01((bmi - f32(16.0)) / f32(3.0)) * _clip01((intake_ratio - f32(0.5)) / f32(0.4))
-    # no branch on sex or age: they come in random order, and a mispredicted branch costs more
-    # than the arithmetic
-    return MONTHLY_CONCEPTION[age_idx] * fecundity * f32(fertility) * female
+def _hunger(score, ratio):
+    return hunger_state_of(score, ratio)
 
 
-def conception_probability(age_idx: np.ndarray, female: np.ndarray, bmi: np.ndarray,
-                           intake_ratio: np.ndarray, p) -> np.ndarray:
-    return conception_probability_of(age_idx, female, bmi, intake_ratio, p["fertility"])
+def log_hr_per_sd(p) -> float:
+    """The slope of the wasting hazard ratio's logarithm per SD below -1."""
+    return math.log(p["wasting_hazard_ratio"]) / (WASTING_HR_FROM - WASTING_HR_AT)
+
+
+def wasting_hazard_ratio(score, p) -> np.ndarray:
+    return np.exp(log_hr_per_sd(p) * np.maximum(WASTING_HR_FROM - np.asarray(score, float), 0.0))
+
+
+@njit(cache=True)
+def _map_starve(s, row, age_idx, bmi, lf, lm, er):
+    out = np.empty(len(s), np.float32)
+    for i in range(len(s)):
+        out[i] = starvation_hazard_of(s[i], row[i], age_idx[i], bmi[i], lf, lm, er)
+    return out
+
+
+def starvation_hazard(age, female, bmi, p) -> np.ndarray:
+    age = np.asarray(age, dtype=np.float32)
+    n = age.shape
+    s = np.broadcast_to(_sex(female), n).ravel()
+    return _map_starve(s, rows_of(age).ravel(), age_index(age).ravel(),
+                       np.broadcast_to(np.asarray(bmi, np.float32), n).ravel(),
+                       p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"]).reshape(n)
+
+
+def baseline_hazard(age, score, p, epidemic=1.0, urban=False) -> np.ndarray:
+    """Monthly chance of dying of other causes: the age schedule x wasting x epidemic (x towns)."""
+    base = MONTHLY_BASE_HAZARD[age_index(np.asarray(age))] * p["baseline_mortality"]
+    town = p["urban_mortality"] if urban else 1.0
+    return base * town * np.asarray(epidemic) * wasting_hazard_ratio(score, p)
+
+
+def fecundity(bmi, intake_ratio, p) -> np.ndarray:
+    return _fecund(np.asarray(bmi, np.float32), np.asarray(intake_ratio, np.float32),
+                   np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]))
+
+
+@vectorize(cache=True)
+def _fecund(bmi, ratio, limit, postponement):
+    return fecundity_of(bmi, ratio, limit, postponement)
+
+
+def epidemic_factor(starving: np.ndarray, living: np.ndarray, p) -> np.ndarray:
+    """Per commune (or town), the famine epidemic's factor on other-cause deaths: 1 +
+    ``famine_epidemic`` x the share of its people starving or worse last month."""
+    share = np.divide(starving, living, out=np.zeros(len(living)), where=living > 0)
+    return (1.0 + p["famine_epidemic"] * share).astype(np.float32)
+
+
+def birth_size_factor(mother_ratio, p) -> np.ndarray:
+    """Birth weight as a share of normal, from each mother's intake / need in her last month."""
+    return 1.0 - p["birth_weight_shortfall"] * np.maximum(1.0 - np.asarray(mother_ratio, dtype=float), 0.0)
+
+
+def task_pal(month: int) -> np.ndarray:
+    """Extra BMR multiples of each task this month (field work is lighter in the slack months)."""
+    task = TASK_PAL.copy()
+    task[0] *= FIELD_SEASON[month]
+    return task

@@ -7,13 +7,19 @@ doubling when births fill them. Every mechanism updates these arrays a month at 
 State variables, one per line:
 - ``age``        years (float32)
 - ``female``     sex (bool)
-- ``bmi``        body mass index, kg/m2; children carry an adult-equivalent value (float32)
+- ``bmi``        body mass index, kg/m2 (float32); weight = bmi x height^2
+- ``height``     metres (float32); grows until 19 (physiology.body_after)
 - ``hunger``     0 fed, 1 hungry, 2 starving, 3 severely wasted (int8)
 - ``household``  index of the household plot (int32)
 - ``commune``    index of the commune (int16, copied from the household for speed)
 - ``labour``     this month's task: see ``labour.TASKS`` (int8)
 - ``kcal``       last month's intake, kcal/day (float32)
-- ``alive``      alive and living in the village (bool)
+- ``alive``      alive and living here (bool): in the villages for ``model.people``, in the towns
+                 for ``model.towns.people``
+- ``gestation``  month of pregnancy, 1-9; 0 not pregnant (int8)
+- ``postpartum`` months of post-partum infecundity left after a birth (int8)
+- ``registration`` household registration: RURAL, URBAN, RECRUITED (1958 recruits to industry,
+                 urban ration) or REFUGEE (fled the villages, no registration) (int8)
 """
 
 from __future__ import annotations
@@ -21,23 +27,29 @@ from __future__ import annotations
 import numpy as np
 
 HUNGER_STATES = ("fed", "hungry", "starving", "wasted")
+RURAL, URBAN, RECRUITED, REFUGEE = range(4)
+REGISTRATIONS = ("rural", "urban", "recruited", "refugee")
 FEMALE_SHARE = 0.485  # girls among births and women at the start: about 106 boys per 100 girls
 
 _FIELDS = {
     "age": np.float32,
     "female": np.bool_,
     "bmi": np.float32,
+    "height": np.float32,
     "hunger": np.int8,
     "household": np.int32,
     "commune": np.int16,
     "labour": np.int8,
     "kcal": np.float32,
     "alive": np.bool_,
+    "gestation": np.int8,
+    "postpartum": np.int8,
+    "registration": np.int8,
 }
 
 
 class People:
-    """Struct of arrays for every person in the villages."""
+    """Struct of arrays for every person of one place (the villages, or the towns)."""
 
     def __init__(self, capacity: int):
         self.n = 0  # slots used
@@ -56,7 +68,8 @@ class People:
             new[: self.n] = old[: self.n]
             setattr(self, name, new)
 
-    def add(self, *, age, female, bmi, household, commune) -> np.ndarray:
+    def add(self, *, age, female, bmi, height, household, commune, registration=RURAL, gestation=0,
+            postpartum=0, hunger=0, kcal=2000.0) -> np.ndarray:
         """Append people; return their indices."""
         k = len(age)
         if self.n + k > self.capacity:
@@ -65,18 +78,27 @@ class People:
         self.age[idx] = age
         self.female[idx] = female
         self.bmi[idx] = bmi
+        self.height[idx] = height
         self.household[idx] = household
         self.commune[idx] = commune
-        self.hunger[idx] = 0
+        self.hunger[idx] = hunger
         self.labour[idx] = 0
-        self.kcal[idx] = 2000.0
+        self.kcal[idx] = kcal
         self.alive[idx] = True
+        self.gestation[idx] = gestation
+        self.postpartum[idx] = postpartum
+        self.registration[idx] = registration
         self.n += k
         return idx
 
     def view(self, name: str) -> np.ndarray:
         """The used part of one array (a view, writes go through)."""
         return getattr(self, name)[: self.n]
+
+    def take(self, idx: np.ndarray) -> dict[str, np.ndarray]:
+        """The state of people ``idx`` (copies), to move them to another place (``add(**...)``)."""
+        return {name: getattr(self, name)[idx].copy() for name in
+                ("age", "female", "bmi", "height", "gestation", "postpartum", "hunger", "kcal")}
 
     def nbytes(self) -> int:
         return sum(getattr(self, name).nbytes for name in _FIELDS)

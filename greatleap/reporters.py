@@ -17,11 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from greatleap import kernels, production
+from greatleap.kernels import AGE_GROUPS_5Y
 from greatleap.labour import FURNACE
-from greatleap.physiology import AGE_GROUPS
 from greatleap.state import STEEL_KG_PER_WORKER_MONTH
 
-_AGE_BOUNDS = np.array([lo for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1]], dtype=np.float32)
+# Five-year age groups of the outputs: "0_4", "5_9", ..., "75_79", "80_plus".
+AGE_GROUP_NAMES = tuple(f"{5 * g}_{5 * g + 4}" for g in range(AGE_GROUPS_5Y - 1)) + (f"{5 * (AGE_GROUPS_5Y - 1)}_plus",)
+AGE_GROUP_LABELS = tuple(name.replace("_plus", "+").replace("_", "-") for name in AGE_GROUP_NAMES)
+PLACES = ("rural", "urban")
+SEXES = ("male", "female")
+# Nutrition bands (kernels.live): BMI-for-age z under 19, BMI for adults.
+BANDS = (("0_4", "zscore"), ("5_9", "zscore"), ("10_18", "zscore"), ("19_59", "bmi"), ("60_plus", "bmi"))
+MOTHER_GROUPS = tuple(range(3, 10))  # five-year groups 15-19 ... 45-49
+LOW_BIRTH_WEIGHT_KG = 2.5  # WHO's definition of low birth weight
 
 # name: (unit, meaning)
 MONTHLY: dict[str, tuple[str, str]] = {
@@ -33,22 +41,29 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "urban_population": ("persons", "Town residents on a state ration"),
     "migrants": ("persons", "Refugees who fled the villages"),
     "births": ("persons", "Births this month (villages and towns)"),
+    "births_rural": ("persons", "Births in the villages"),
+    "births_urban": ("persons", "Births in the towns"),
+    "births_low_weight": ("persons", "Births under 2.5 kg (villages and towns)"),
+    "conceptions": ("persons", "Women who conceived this month (villages and towns)"),
+    "pregnant": ("persons", "Women pregnant at the end of the month (villages and towns)"),
+    "fetal_losses": ("persons", "Pregnancies lost to the mother's starvation this month"),
+    "maternal_deaths": ("persons", "Women who died while pregnant this month"),
+    "share_amenorrhoeic": ("share", "Village women of childbearing age, not pregnant, below the amenorrhoea limit"),
     "deaths": ("persons", "Deaths this month, all causes, everyone"),
     "deaths_starvation": ("persons", "Deaths from starvation and famine disease"),
     "deaths_violence": ("persons", "Deaths from beatings in anti-hiding searches"),
     "deaths_baseline": ("persons", "Deaths from other causes"),
     "deaths_rural": ("persons", "Deaths in the villages"),
     "deaths_urban": ("persons", "Deaths of town residents and refugees"),
-    "deaths_age_0_9": ("persons", "Village deaths aged 0-9"),
-    "deaths_age_10_59": ("persons", "Village deaths aged 10-59"),
-    "deaths_age_60_plus": ("persons", "Village deaths aged 60 and over"),
+    "deaths_urban_famine": ("persons", "Deaths of town residents and refugees from starvation and famine disease"),
+    "deaths_male": ("persons", "Deaths of men and boys (villages and towns)"),
+    "deaths_female": ("persons", "Deaths of women and girls (villages and towns)"),
+    **{f"deaths_age_{name}": ("persons", f"Deaths aged {label} (villages and towns)")
+       for name, label in zip(AGE_GROUP_NAMES, AGE_GROUP_LABELS)},
     "cdr": ("per 1000 per year", "Crude death rate, true, annualised"),
     "cdr_registered": ("per 1000 per year", "Crude death rate as the registers would show it"),
     "cdr_rural": ("per 1000 per year", "Village crude death rate, true"),
     "cdr_urban": ("per 1000 per year", "Town crude death rate, true"),
-    "cdr_age_0_9": ("per 1000 per year", "Village death rate aged 0-9"),
-    "cdr_age_10_59": ("per 1000 per year", "Village death rate aged 10-59"),
-    "cdr_age_60_plus": ("per 1000 per year", "Village death rate aged 60+"),
     "cbr": ("per 1000 per year", "Crude birth rate, annualised"),
     "harvest_true_kg": ("kg", "Grain actually harvested this month"),
     "harvest_reported_cadre_kg": ("kg", "The harvest as cadres reported it"),
@@ -63,6 +78,12 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "kcal_p10": ("kcal/day", "10th percentile of the energy intake of villagers aged 15 and over"),
     "share_hungry": ("share", "Villagers hungry or worse"),
     "share_starving": ("share", "Villagers starving or severely wasted"),
+    "zscore_0_4": ("z-score", "Mean BMI-for-age z-score of village children under 5 (WHO 2006)"),
+    "zscore_5_9": ("z-score", "Mean BMI-for-age z-score of village children 5-9 (WHO 2007)"),
+    "zscore_10_18": ("z-score", "Mean BMI-for-age z-score of villagers 10-18 (WHO 2007)"),
+    "haz_0_4": ("z-score", "Mean height-for-age z-score of village children under 5 (stunting below -2)"),
+    "bmi_19_59": ("kg/m2", "Mean BMI of villagers 19-59"),
+    "bmi_60_plus": ("kg/m2", "Mean BMI of villagers 60 and over"),
     "hidden_grain_kg": ("kg", "Grain hidden in households"),
     "grain_seized_kg": ("kg", "Hidden grain seized in anti-hiding searches"),
     "cadres_criticised": ("cadres", "Cadres criticised as rightists this month"),
@@ -105,15 +126,16 @@ SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
     "retreat_year": ("year", "Year the centre retreated (NaN if never)"),
 }
 
-_COUNTERS = ("births", "deaths_starvation", "deaths_violence", "deaths_baseline", "deaths_urban",
-             "deaths_age_0_9", "deaths_age_10_59", "deaths_age_60_plus", "harvest_true_kg",
+_COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "conceptions", "pregnant",
+             "fetal_losses", "maternal_deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
+             "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
+             *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg",
              "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
-             "steel_usable_kg", "fled", "urban_births")
+             "steel_usable_kg", "fled")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
-_AGE_GROUP_NAMES = ("0_9", "10_59", "60_plus")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "none")
 
@@ -147,6 +169,13 @@ class FoodTally:
         return cls(np.zeros(n_communes), np.zeros(n_communes), np.zeros(kernels.KCAL_BINS, dtype=np.int32))
 
 
+def _by_sex_and_group(female: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Counts by sex (0 male, 1 female) x five-year age group."""
+    group = np.minimum(age.astype(np.int64) // 5, AGE_GROUPS_5Y - 1)
+    return np.bincount(female.astype(np.int64) * AGE_GROUPS_5Y + group,
+                       minlength=2 * AGE_GROUPS_5Y).reshape(2, AGE_GROUPS_5Y)
+
+
 def percentile_of_histogram(hist: np.ndarray, q: float) -> float:
     """The ``q``-th percentile of values counted in 1-wide bins from 0, spreading each bin's
     values evenly over it (exact to within one bin)."""
@@ -167,6 +196,9 @@ class Recorder:
     - ``year_rows``      the commune table's rows of the years closed so far
     - ``purged_total``   cadres purged since the start
     - ``deaths_by_household``  deaths on each plot so far (the map's dots)
+    - ``ages``           this year's sums by place, sex and five-year age group (person-months,
+                         deaths), births by place and mother's group, bodies by place and band
+    - ``age_rows``, ``body_rows``  the age and body tables' rows of the years closed so far
 
     With ``level="none"`` it records nothing and the data collector collects no rows: the run
     itself is unchanged, which is how observation is shown to be passive.
@@ -184,34 +216,96 @@ class Recorder:
         self.year_rows: list[dict] = []
         self.purged_total = 0
         self.deaths_by_household = np.zeros(len(model.households), dtype=np.int64)
+        self.ages = self._empty_ages()
+        self.age_rows: list[dict] = []
+        self.body_rows: list[dict] = []
+        self.body_month = {place: np.zeros(kernels.BODY_TALLY) for place in PLACES}
 
     def _empty_year(self) -> dict[str, np.ndarray]:
         return {k: np.zeros(self.model.communes.n) for k in _PER_COMMUNE}
+
+    @staticmethod
+    def _empty_ages() -> dict[str, np.ndarray]:
+        places, groups = len(PLACES), AGE_GROUPS_5Y
+        return {"person_months": np.zeros((places, 2, groups)), "deaths": np.zeros((places, 2, groups)),
+                "births": np.zeros((places, 2, groups)), "band_n": np.zeros((places, len(BANDS))),
+                "band_sum": np.zeros((places, len(BANDS))), "haz_sum": np.zeros(places)}
+
+    @staticmethod
+    def food_tally(n_groups: int) -> FoodTally:
+        """An empty tally for one month's meals (``kernels.eat`` fills it)."""
+        return FoodTally.empty(n_groups)
 
     # ---- during the month ------------------------------------------------------------------
     def open_month(self) -> None:
         self.stats = empty_stats()
 
-    def record_deaths(self, idx: np.ndarray, cause: str) -> None:
-        if not self.on:
+    def record_deaths(self, people, idx: np.ndarray, cause: str, place: str = "rural") -> None:
+        """Deaths of ``people[idx]`` (the villages' or the towns'), by cause, age, sex and place."""
+        if not self.on or len(idx) == 0:
             return
         m, s = self.model, self.stats
-        people = m.people
+        by_group = _by_sex_and_group(people.female[idx], people.age[idx])
+        self.ages["deaths"][PLACES.index(place)] += by_group
+        for name, n in zip(AGE_GROUP_NAMES, by_group.sum(axis=0)):
+            s[f"deaths_age_{name}"] += n
+        s["deaths_male"] += by_group[0].sum()
+        s["deaths_female"] += by_group[1].sum()
+        s["maternal_deaths"] += int((people.gestation[idx] > 0).sum())
+        if place == "urban":
+            s["deaths_urban"] += len(idx)
+            s["deaths_urban_famine"] += len(idx) * (cause == "starvation")
+            return
         s[f"deaths_{cause}"] += len(idx)
-        age = people.age[idx]
-        for (lo, hi), name in zip(AGE_GROUPS, _AGE_GROUP_NAMES):
-            s[f"deaths_age_{name}"] += int(((age >= lo) & (age < hi)).sum())
         by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
         self.year["deaths"] += by_commune
         if cause == "starvation":
             self.year["starvation_deaths"] += by_commune
         np.add.at(self.deaths_by_household, people.household[idx], 1)
 
-    def record_births(self, idx: np.ndarray) -> None:
+    def record_births(self, people, mothers: np.ndarray, babies: np.ndarray, place: str = "rural") -> None:
+        """Births to ``people[mothers]``, their newborns ``people[babies]``."""
+        if not self.on or len(babies) == 0:
+            return
+        s, m = self.stats, self.model
+        s["births"] += len(babies)
+        s[f"births_{place}"] += len(babies)
+        weight = people.bmi[babies] * people.height[babies] ** 2
+        s["births_low_weight"] += int((weight < LOW_BIRTH_WEIGHT_KG).sum())
+        self.ages["births"][PLACES.index(place)] += _by_sex_and_group(people.female[mothers], people.age[mothers])
+        if place == "rural":
+            self.year["births"] += np.bincount(people.commune[babies], minlength=m.communes.n)
+
+    def record_reproduction(self, place: str, tally: np.ndarray, conceived: int) -> None:
+        """The ``kernels.reproduce`` pass's tally of one place."""
         if not self.on:
             return
-        self.stats["births"] += len(idx)
-        self.year["births"] += np.bincount(self.model.people.commune[idx], minlength=self.model.communes.n)
+        s = self.stats
+        s["conceptions"] += conceived
+        s["pregnant"] += tally[kernels.R_PREGNANT]
+        s["fetal_losses"] += tally[kernels.R_FETAL_LOSS]
+        if place == "rural":
+            women = tally[kernels.R_WOMEN]
+            s["share_amenorrhoeic"] = tally[kernels.R_AMENORRHOEIC] / women if women else 0.0
+
+    def record_bodies(self, place: str, tally: np.ndarray) -> None:
+        """The ``kernels.live`` pass's tally of one place: exposure, nutrition, hunger."""
+        if not self.on:
+            return
+        k, a = PLACES.index(place), self.ages
+        self.body_month[place] = tally
+        exposed = tally[kernels.T_EXPOSED:kernels.T_EXPOSED + 2 * AGE_GROUPS_5Y].reshape(2, AGE_GROUPS_5Y)
+        a["person_months"][k] += exposed
+        a["band_n"][k] += tally[kernels.T_BAND_N:kernels.T_BAND_N + len(BANDS)]
+        a["band_sum"][k] += tally[kernels.T_BAND_SUM:kernels.T_BAND_SUM + len(BANDS)]
+        a["haz_sum"][k] += tally[kernels.T_HAZ_SUM]
+        if place == "rural":
+            s = self.stats
+            n = tally[kernels.T_BAND_N:kernels.T_BAND_N + len(BANDS)]
+            total = tally[kernels.T_BAND_SUM:kernels.T_BAND_SUM + len(BANDS)]
+            for j, (band, measure) in enumerate(BANDS):
+                s[f"{measure}_{band}"] = total[j] / n[j] if n[j] else np.nan
+            s["haz_0_4"] = tally[kernels.T_HAZ_SUM] / n[0] if n[0] else np.nan
 
     def record_flight(self, idx: np.ndarray) -> None:
         if self.on:
@@ -275,12 +369,11 @@ class Recorder:
         self.stats["cadres_purged"] += purged
         self.purged_total += purged
 
-    def record_state(self, exports, imports, resales, births, deaths, refugee_deaths) -> None:
+    def record_state(self, exports, imports, resales) -> None:
         if not self.on:
             return
         s = self.stats
         s["exports_kg"], s["imports_kg"], s["resales_kg"] = exports, imports, float(resales.sum())
-        s["urban_births"], s["deaths_urban"] = births, deaths + refugee_deaths
 
     # ---- end of month and year -------------------------------------------------------------
     def finish_month(self) -> None:
@@ -298,13 +391,11 @@ class Recorder:
 
     def _population_and_deaths(self) -> None:
         m, s, state = self.model, self.stats, self.model.state
-        people = m.people
         rural = m.rural_population()
         total = m.population()
         rural_deaths = s["deaths_starvation"] + s["deaths_violence"] + s["deaths_baseline"]
         s["deaths_rural"] = rural_deaths
         s["deaths"] = rural_deaths + s["deaths_urban"]
-        s["births"] += s["urban_births"]
         s.update(date=f"{m.ym[0]:04d}-{m.ym[1]:02d}", year=m.ym[0], month=m.ym[1],
                  population=total, rural_population=rural, urban_population=state.urban,
                  migrants=state.migrants)
@@ -313,12 +404,9 @@ class Recorder:
         s["cdr_rural"] = rural_deaths * PER_1000_A_YEAR / max(rural, 1)
         s["cdr_urban"] = s["deaths_urban"] * PER_1000_A_YEAR / max(state.urban + state.migrants, 1)
         s["cbr"] = s["births"] * PER_1000_A_YEAR / max(total, 1)
-        by_age, hungry, starving = kernels.census(people.view("alive"), people.view("age"),
-                                                  people.view("hunger"), _AGE_BOUNDS)
-        for n, name in zip(by_age, _AGE_GROUP_NAMES):
-            s[f"cdr_age_{name}"] = s[f"deaths_age_{name}"] * PER_1000_A_YEAR / max(n, 1)
-        s["share_hungry"] = hungry / rural if rural else 0.0
-        s["share_starving"] = starving / rural if rural else 0.0
+        body = self.body_month["rural"]
+        s["share_hungry"] = body[kernels.T_HUNGRY] / rural if rural else 0.0
+        s["share_starving"] = body[kernels.T_STARVING] / rural if rural else 0.0
 
     def _stocks_and_reports(self) -> None:
         m, s = self.model, self.stats
@@ -377,6 +465,29 @@ class Recorder:
                 "kcal_mean": float(year["kcal_sum"][c] / months[c]),
                 "cadre_ambition": m.cadres[c].ambition, "cadre_purged_count": m.cadres[c].purged_count,
             })
+        self._close_ages()
         self.closed_year = self.year_of_sums
         self.year = self._empty_year()
         self.year_of_sums = m.ym[0]
+
+    def _close_ages(self) -> None:
+        """Turn the year's sums by place, sex and age into rows of the age and body tables."""
+        a, year = self.ages, self.year_of_sums
+        for k, place in enumerate(PLACES):
+            for sx, sex in enumerate(SEXES):
+                for g, group in enumerate(AGE_GROUP_LABELS):
+                    people = a["person_months"][k, sx, g] / 12.0
+                    deaths, births = a["deaths"][k, sx, g], a["births"][k, sx, g]
+                    self.age_rows.append({
+                        "year": year, "place": place, "sex": sex, "age_group": group, "population": people,
+                        "deaths": deaths, "death_rate": deaths * 1000.0 / people if people > 0 else np.nan,
+                        "births": births,
+                        "fertility_rate": births * 1000.0 / people if people > 0 and sx == 1 else np.nan})
+            for j, (band, measure) in enumerate(BANDS):
+                n = a["band_n"][k, j]
+                self.body_rows.append({
+                    "year": year, "place": place, "age_band": band.replace("_plus", "+").replace("_", "-"),
+                    "measure": "BMI-for-age z" if measure == "zscore" else "BMI", "person_months": n,
+                    "mean": a["band_sum"][k, j] / n if n else np.nan,
+                    "height_for_age_z": a["haz_sum"][k] / n if n and j == 0 else np.nan})
+        self.ages = self._empty_ages()

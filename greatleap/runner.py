@@ -24,6 +24,8 @@ def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
         "annual": model.annual_frame(),
         "communes": model.commune_table(),
         "officials": model.official_table(),
+        "ages": model.age_table(),
+        "bodies": model.body_table(),
         "summary": model.summary(),
     }
     release(model)
@@ -118,10 +120,11 @@ def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path 
         atomic.write_table(table, path)
     text = format_summary(scenario, seed, result["summary"])
     if out is not None:
-        text += f"\n  written to {out}/ (monthly, annual, communes, officials as .parquet and .csv)"
+        text += (f"\n  written to {out}/ (monthly, annual, communes, officials, ages, bodies as .parquet "
+                 "and .csv)")
     return text
 
 
 def _output_files(out: Path) -> dict[str, Path]:
-    return {f"{name}.{ext}": out / f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials")
+    return {f"{name}.{ext}": out / f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials", "ages", "bodies")
             for ext in ("parquet", "csv")}

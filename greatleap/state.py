@@ -1,10 +1,10 @@
 """The state (ODD 7.9): towns, central stocks, exports, imports, resales and the retreat.
 
 Rules in plain words:
-- Town residents (15% of people in 1957) get a guaranteed grain ration from central stocks; the
-  ration is cut when stocks run low. Peasants recruited into industry in 1958 swell the towns;
-  from mid-1961 they are sent back down. Towns have their own births and deaths.
-- Refugees who got away live on the margins of the towns, fed on a half ration, and die more.
+- Town residents (15% of people in 1957; people with bodies, ``towns.py``) get a graded grain
+  ration from central stocks; the ration is cut when stocks run low. Peasants recruited into
+  industry in 1958 swell the towns; from mid-1961 they are sent back down.
+- Refugees who got away live on the margins of the towns, fed on a half ration.
 - The state exports grain as it historically did (2.7 Mt 1958, 4.2 Mt 1959, 2.7 Mt 1960),
   scaled to the model's population, until it retreats.
 - Communes short of food apply for resales; the state sells back a share of the shortfall after
@@ -26,10 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from greatleap.calendar import month_index
+from greatleap.towns import REFUGEE_RATION
 
 CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
-URBAN_CBR, URBAN_CDR = 0.030, 0.009  # per person per year
-MIGRANT_CDR = 0.05
 STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
 REFORM_DELAY_MONTHS = 6  # after the retreat, halls close and private plots return this much later
 IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
@@ -37,9 +36,6 @@ IMPORTS_MT_UNLISTED_YEAR = 5.0  # imports in a year the calendar does not list, 
 # The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
 # below that, by at most RATION_MAX_CUT of the full ration.
 RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
-# Towns: below RATION_HUNGER_FILL of the full ration, each missing share adds
-# TOWN_HUNGER_DEATHS to the annual death rate (refugees twice that) and cuts births as much.
-RATION_HUNGER_FILL, TOWN_HUNGER_DEATHS = 0.85, 0.15
 RESALE_APPLICATION_FILL = 0.8  # a commune applies for resales below this share of its need
 
 
@@ -47,8 +43,7 @@ class State:
     def __init__(self, model, rural_people: int):
         p = model.p
         self.scale = rural_people / CHINA_RURAL_1957  # model people per real rural person
-        self.urban = rural_people * p["urban_share"] / (1.0 - p["urban_share"])
-        self.migrants = 0.0
+        self.towns = model.towns  # who the towns are: people (towns.py)
         self.recruited = 0.0
         self.stock = p["central_stock_months"] * self.base_demand(model)
         self.retreated = False
@@ -56,9 +51,19 @@ class State:
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
 
+    @property
+    def urban(self) -> float:
+        """Town residents with a ration (urban-born and recruited)."""
+        return self.towns.registered()
+
+    @property
+    def migrants(self) -> float:
+        """Refugees from the villages living in the towns."""
+        return self.towns.refugees()
+
     def base_demand(self, model) -> float:
         """Monthly urban grain demand at the full ration, kg."""
-        return (self.urban + 0.5 * self.migrants) * model.p["urban_ration"] / 12.0
+        return (self.urban + REFUGEE_RATION * self.migrants) * model.p["urban_ration"] / 12.0
 
     def ration_factor(self, model) -> float:
         months = self.stock_months(model)
@@ -149,17 +154,6 @@ class State:
         self.stock -= eaten
         return eaten, eaten / max(self.base_demand(model), 1e-9)
 
-    def town_demography(self, model, fill: float) -> tuple[float, float, float]:
-        """Urban births, urban deaths and refugee deaths this month (expected values)."""
-        missing = max(0.0, RATION_HUNGER_FILL - fill)
-        hunger = missing * TOWN_HUNGER_DEATHS  # extra annual death rate when rations fail
-        births = self.urban * URBAN_CBR / 12 * (1.0 - missing)
-        deaths = self.urban * (URBAN_CDR * model.p["baseline_mortality"] + hunger) / 12
-        refugee_deaths = self.migrants * (MIGRANT_CDR + 2 * hunger) / 12
-        self.urban += births - deaths
-        self.migrants -= refugee_deaths
-        return births, deaths, refugee_deaths
-
     def request_resales(self, model, food_kg: np.ndarray, need_kg: np.ndarray,
                         report_ratio: np.ndarray, visibility: np.ndarray | None = None) -> None:
         """Communes below 80% of need until the next harvest apply for the whole shortfall. The
@@ -189,7 +183,7 @@ class State:
         return delivered
 
     def recruit(self, n_people: int) -> None:
-        self.urban += n_people
+        """Peasants recruited into industry (they move to the towns: ``towns.Towns.admit``)."""
         self.recruited += n_people
 
     def send_down(self, model) -> int:
@@ -197,7 +191,4 @@ class State:
         if not model.calendar.sent_down[0] <= model.ym <= model.calendar.sent_down[1]:
             return 0
         months = month_index(model.calendar.sent_down[1]) - month_index(model.calendar.sent_down[0]) + 1
-        n = int(round(self.recruited / months))
-        n = min(n, int(self.urban))
-        self.urban -= n
-        return n
+        return int(round(self.recruited / months))

@@ -1,7 +1,10 @@
 """Tables of a finished run: what a model has recorded, as frames, tables, a summary and a text.
 
 ``monthly_frame`` (one row a month), ``annual_frame``, ``commune_table`` and ``official_table``
-(one row a year per commune / per official), ``summary`` (one value per outcome) and the dashboard's
+(one row a year per commune / per official), ``age_table`` (one row a year per place, sex and
+five-year age group: population, deaths, death rate, births by mother's age, fertility rate),
+``body_table`` (one row a year per place and age band: mean BMI-for-age z-score or BMI, and
+height-for-age z under five), ``summary`` (one value per outcome) and the dashboard's
 ``regime_text``. They read a model after (or between) steps and never change it; the series and
 outcomes they read and name are those defined in ``reporters.MONTHLY`` and
 ``reporters.SUMMARY_OUTCOMES``, which ``reporters`` records as the month happens.
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from greatleap.reporters import SUMMARY_OUTCOMES
+from greatleap.reporters import AGE_GROUP_NAMES, SUMMARY_OUTCOMES
 
 
 def monthly_frame(model) -> pd.DataFrame:
@@ -24,8 +27,10 @@ def annual_frame(model) -> pd.DataFrame:
     if m.empty:
         return pd.DataFrame()
     g = m.groupby("year")
-    sums = g[["births", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
-              "deaths_rural", "deaths_urban", "harvest_true_kg", "harvest_reported_cadre_kg",
+    sums = g[["births", "births_rural", "births_urban", "births_low_weight", "conceptions", "fetal_losses",
+              "maternal_deaths", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
+              "deaths_rural", "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
+              *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg", "harvest_reported_cadre_kg",
               "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
               "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
               "steel_usable_kg", "fled"]].sum()
@@ -47,6 +52,19 @@ def annual_frame(model) -> pd.DataFrame:
 
 def commune_table(model) -> pd.DataFrame:
     return pd.DataFrame(model.recorder.year_rows)
+
+
+def age_table(model) -> pd.DataFrame:
+    """Per year, place (rural, urban), sex and five-year age group: population (mean over the
+    year), deaths and the death rate per 1000, births to mothers of that group and the fertility
+    rate per 1000 women."""
+    return pd.DataFrame(model.recorder.age_rows)
+
+
+def body_table(model) -> pd.DataFrame:
+    """Per year, place and age band: mean BMI-for-age z-score (under 19) or BMI (adults) over the
+    year's person-months, and the mean height-for-age z-score of children under five."""
+    return pd.DataFrame(model.recorder.body_rows)
 
 
 def official_table(model) -> pd.DataFrame:

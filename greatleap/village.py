@@ -2,28 +2,22 @@
 
 This module only sequences the person-level phases; the rules live in ``labour``, ``dining``,
 ``coping`` and ``physiology``, and the compiled passes that apply them person by person in
-``kernels``. All arrays here are indexed like ``alive`` (the living people).
+``kernels``. All arrays here are indexed like ``alive`` (the living people). ``reproduce`` and
+``give_birth`` sequence pregnancies and births for the villages and the towns alike.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import coping, dining, kernels, labour, physiology, reporters, reporting
+from greatleap import coping, dining, kernels, labour, physiology, reporting
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
-from greatleap.population import FEMALE_SHARE
+from greatleap.population import FEMALE_SHARE, RECRUITED, REFUGEE, RURAL
 
-GESTATION_MONTHS = 9
-# People sent down from the towns: recruited workers, mostly young men (an assumption).
-SENT_DOWN_AGES = (18, 40)
-SENT_DOWN_FEMALE_SHARE = 0.4
-SENT_DOWN_BMI = 19.5  # town rations kept them thinner than well-fed villagers, not wasted
 RECRUITED_AGES = (16, 40)  # who industry took from the villages in 1958
-NEWBORN_BMI = (15.0, 21.0)  # a newborn starts at its mother's body mass, within these bounds
 
 
 @dataclass
@@ -36,6 +30,7 @@ class Work:
     field_labour: np.ndarray  # per commune, effective field labour relative to the norm
     living: np.ndarray  # per commune, people
     foragers: np.ndarray  # per commune, people foraging
+    epidemic: np.ndarray  # per commune, the famine epidemic's factor on other-cause deaths
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
@@ -48,7 +43,7 @@ class Work:
         living = self.living - np.bincount(commune, minlength=n)
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour, living, foragers)
+                    self.field_labour, living, foragers, self.epidemic)
 
 
 @dataclass
@@ -60,11 +55,9 @@ class Food:
 class Village:
     def __init__(self, model):
         self.model = model
-        self.conceptions: deque = deque(maxlen=GESTATION_MONTHS)
         # starvation deaths per commune in each of the last twelve months (a ring indexed by
         # month): what the locals know of the famine, which reports and the centre cannot deny
         self.recent_starvation_deaths = np.zeros((12, model.communes.n))
-        self._fill_pregnancies()
 
     def open_month(self) -> None:
         """The month twelve months ago drops out of the last year's deaths."""
@@ -74,16 +67,6 @@ class Village:
         """Per commune, starvation deaths over the last twelve months."""
         return self.recent_starvation_deaths.sum(axis=0)
 
-    def _fill_pregnancies(self) -> None:
-        """At the start, women are already pregnant as in any month of normal times."""
-        m, people = self.model, self.model.people
-        everyone = np.arange(people.n)
-        chance = physiology.conception_probability(
-            physiology.age_index(people.age[everyone]), people.female[everyone], people.bmi[everyone],
-            np.ones(people.n, dtype=np.float32), m.p)
-        for _ in range(GESTATION_MONTHS):
-            self.conceptions.append(everyone[m.rng.random(people.n, dtype=np.float32) < chance])
-
     # ---- work ---------------------------------------------------------------------------
     def work_month(self, alive: np.ndarray) -> Work:
         m, people, n_com = self.model, self.model.people, self.model.communes.n
@@ -91,45 +74,52 @@ class Village:
         u = m.rng.random(len(alive), dtype=np.float32)
         present, working = np.zeros(n_com), np.zeros(n_com)
         able_by_task = np.zeros(len(labour.TASKS))
-        living, foragers = np.zeros(n_com), np.zeros(n_com)
+        living, foragers, starving = np.zeros(n_com), np.zeros(n_com), np.zeros(n_com)
         task, able, need = kernels.work(
-            alive, people.age, people.hunger, people.bmi, people.kcal, people.commune, people.labour, u,
-            furnace, irrigation, physiology.task_kcal(m.ym[1]), labour.coerced_kcal(m),
-            present, working, able_by_task, living, foragers)
+            alive, people.age, people.female, people.hunger, people.bmi, people.height, people.kcal,
+            people.gestation, people.commune, people.labour, u, furnace, irrigation, physiology.task_pal(m.ym[1]),
+            labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving)
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
-        return Work(alive, task, able, need, present, effective, living, foragers)
+        return Work(alive, task, able, need, present, effective, living, foragers,
+                    physiology.epidemic_factor(starving, living, m.p))
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Food:
         m, people, hh, p = self.model, self.model.people, self.model.households, self.model.p
         alive, n_hh = work.alive, len(hh)
-        need_hh, side, members, workers = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+        need_hh, served_hh, priority_hh, served_priority_hh = (np.zeros(n_hh) for _ in range(4))
+        side, members = np.zeros(n_hh), np.zeros(n_hh)
         hungry_hh = np.zeros(n_hh, dtype=bool)
         plots, per_forager = coping.side_food_rates(m, work.living, work.foragers)
+        ladle = np.float32(dining.ladle(m))
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
-                           work.need, plots, per_forager, need_hh, side, members, workers, hungry_hh)
+                           work.need, plots, per_forager, ladle, need_hh, served_hh, priority_hh,
+                           served_priority_hh, side, members, hungry_hh)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 
         months_left = dining.months_to_next_harvest(m.ym[1])
-        workers_share = np.divide(workers, members, out=np.zeros(n_hh), where=members > 0)
-        hall, waste = dining.hall_meals(m, grain_need, workers_share, months_left)
-        home = dining.household_meals(m, grain_need, months_left)
+        served_share = np.divide(served_hh, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
+        hall, waste, _ = dining.hall_meals(m, grain_need, served_share, months_left)
+        home = dining.household_meals(m, grain_need - hall, months_left)
         short = grain_need - hall - home
         hidden = coping.eat_hidden(m, short)
         green = coping.eat_green(m, short - hidden, grain_need, self._standing_crop())
-        grain = hall + home + hidden + green
         m.ledger.add("produced", green)
-        m.ledger.add("eaten", grain)
+        m.ledger.add("eaten", hall + home + hidden + green)
         m.ledger.add("lost", waste)
 
-        food_kcal = coping.grain_to_kcal_per_day(m, grain) + side
-        ratio_hh = np.divide(food_kcal, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
-        tally = reporters.FoodTally.empty(m.communes.n)
+        in_hall = dining.eating_in_hall(m)
+        hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
+        covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall  # share of served need the hall met
+        pot = coping.grain_to_kcal_per_day(m, home + hidden + green) + side
+        others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
+                                             priority_hh - covered * served_priority_hh, p["home_priority"])
+        tally = m.recorder.food_tally(m.communes.n)
         intake, ratio, tally.adult_kcal, tally.adults = kernels.eat(
-            alive, people.household, people.commune, people.age, work.need, ratio_hh,
-            dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
+            alive, people.household, people.commune, people.age, work.need, work.able, ladle, in_hall, hall_fill,
+            others, workers, dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
             tally.adult_hist)
         self._request_resales(grain_need, months_left)
         m.recorder.record_food(tally, hall)
@@ -153,16 +143,26 @@ class Village:
         m, people, p = self.model, self.model.people, self.model.p
         alive = work.alive
         u = m.rng.random(len(alive), dtype=np.float32)
+        body = np.zeros(kernels.BODY_TALLY)
         cause, starved, other = kernels.live(
-            alive, people.bmi, people.hunger, people.female, people.age, food.intake, work.need, food.ratio,
-            u, p["bmi_limit_female"], p["bmi_limit_male"], p["baseline_mortality"])
+            alive, people.female, people.age, people.bmi, people.height, people.hunger, people.commune,
+            food.intake, work.need, food.ratio, u, work.epidemic, p["bmi_limit_female"], p["bmi_limit_male"],
+            p["elderly_reserve"], physiology.log_hr_per_sd(p), p["baseline_mortality"], body)
+        m.recorder.record_bodies("rural", body)
         self.kill(starved, cause="starvation")
         self.kill(other, cause="baseline")
-        members, hunger = self._conceive_and_bear(alive, cause, len(alive) - len(starved) - len(other),
-                                                  food.ratio)
+        members, hunger, babies = reproduce(m, people, "rural", len(m.households), alive, cause, food.ratio,
+                                            len(alive) - len(starved) - len(other), self._homes)
+        members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
+        if m.p["materialise_peasants"]:
+            m._materialise(babies)
         self._flee(members, hunger)
         self._recruit_and_send_down()
         kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
+
+    def _homes(self, mothers: np.ndarray):
+        people = self.model.people
+        return people.household[mothers], people.commune[mothers], RURAL
 
     def kill(self, idx: np.ndarray, cause: str) -> None:
         if len(idx) == 0:
@@ -172,44 +172,27 @@ class Village:
         people.alive[idx] = False
         if cause == "starvation":
             self.recent_starvation_deaths[m.t % 12] += np.bincount(people.commune[idx], minlength=m.communes.n)
-        m.recorder.record_deaths(idx, cause)
+        m.recorder.record_deaths(people, idx, cause, "rural")
         m.release_peasants(idx)
 
-    def _conceive_and_bear(self, alive: np.ndarray, cause: np.ndarray, survivors: int, ratio: np.ndarray):
-        """Conceptions among the survivors, births of those conceived nine months ago. Returns
-        per household the people now living and the sum of their hunger states."""
-        m, people, n_hh = self.model, self.model.people, len(self.model.households)
-        members, hunger = np.zeros(n_hh), np.zeros(n_hh)
-        u = m.rng.random(survivors, dtype=np.float32)
-        conceived = kernels.conceive(alive, cause, people.age, people.female, people.bmi, ratio,
-                                     people.household, people.hunger, u, m.p["fertility"], members, hunger)
-        due = self.conceptions[0]
-        self.conceptions.append(conceived)  # the oldest drops out: it is due now
-        mothers = due[people.alive[due]]
-        if len(mothers) == 0:
-            return members, hunger
-        k = len(mothers)
-        babies = people.add(age=np.zeros(k), female=m.rng.random(k) < FEMALE_SHARE,
-                            bmi=people.bmi[mothers].clip(*NEWBORN_BMI), household=people.household[mothers],
-                            commune=people.commune[mothers])
-        members += np.bincount(people.household[babies], minlength=n_hh)  # newborns are fed
-        m.recorder.record_births(babies)
-        if m.p["materialise_peasants"]:
-            m._materialise(babies)
-        return members, hunger
-
     def _flee(self, members: np.ndarray, hunger_sum: np.ndarray) -> None:
-        """Households hungry on average beyond "starving" may flee (``coping.flight``)."""
+        """Households hungry on average beyond "starving" may flee (``coping.flight``) to the
+        towns, where they live as refugees without a ration of their own."""
         m, people = self.model, self.model.people
         hunger = np.divide(hunger_sum, members, out=np.zeros(len(members)), where=members > 0)
         gone = coping.flight(m, hunger)
         if not gone.any():
             return
         leaving = kernels.living_in(people.view("alive"), people.view("household"), gone)
-        people.alive[leaving] = False
-        m.state.migrants += len(leaving)
+        self._leave(leaving, REFUGEE, group=people.household[leaving])
         m.recorder.record_flight(leaving)
-        m.release_peasants(leaving)
+
+    def _leave(self, idx: np.ndarray, registration: int, group: np.ndarray) -> None:
+        """People leave the villages for the towns, their bodies with them."""
+        m, people = self.model, self.model.people
+        m.towns.admit(people.take(idx), registration, group, m.communes.region[people.commune[idx]])
+        people.alive[idx] = False
+        m.release_peasants(idx)
 
     def _recruit_and_send_down(self) -> None:
         m, people, cal = self.model, self.model.people, self.model.calendar
@@ -220,18 +203,60 @@ class Village:
             young = alive[(people.age[alive] >= RECRUITED_AGES[0]) & (people.age[alive] < RECRUITED_AGES[1])]
             share = m.p["industrial_recruitment"] / months * len(alive) / max(len(young), 1)
             leaving = young[m.rng.random(len(young)) < share]
-            people.alive[leaving] = False
-            m.state.recruit(len(leaving))  # the towns grow by as many
-            m.release_peasants(leaving)
+            self._leave(leaving, RECRUITED, group=leaving)  # a dormitory place each
+            m.state.recruit(len(leaving))
         returning = m.state.send_down(m)
         if returning:
-            self._settle(returning)
+            self._settle(m.towns.send_down(returning))
 
-    def _settle(self, k: int) -> None:
-        """People sent down from the towns join random households."""
+    def _settle(self, bodies: dict[str, np.ndarray]) -> None:
+        """People sent down from the towns join random households, their bodies with them."""
         m, people, hh = self.model, self.model.people, self.model.households
+        k = len(bodies["age"])
+        if k == 0:
+            return
         homes = m.rng.integers(0, len(hh), k)
-        idx = people.add(age=m.rng.uniform(*SENT_DOWN_AGES, k), female=m.rng.random(k) < SENT_DOWN_FEMALE_SHARE,
-                         bmi=np.full(k, SENT_DOWN_BMI), household=homes, commune=hh.commune[homes])
+        idx = people.add(household=homes, commune=hh.commune[homes], registration=RURAL, **bodies)
         if m.p["materialise_peasants"]:
             m._materialise(idx)
+
+
+def reproduce(model, people, place: str, n_households: int, alive: np.ndarray, cause: np.ndarray,
+              ratio: np.ndarray, survivors: int, homes):
+    """Pregnancies advance or are lost, women conceive, and those nine months pregnant give birth
+    (``kernels.reproduce``, one uniform draw per survivor). ``homes(mothers)`` gives the newborns'
+    (household, commune, registration). Returns per household the survivors and the sum of their
+    hunger states, and the newborns' indices."""
+    p = model.p
+    members, hunger = np.zeros(n_households), np.zeros(n_households)
+    u = model.rng.random(survivors, dtype=np.float32)
+    tally = np.zeros(kernels.REPRODUCTION_TALLY)
+    conceived, due, due_ratio = kernels.reproduce(
+        alive, cause, people.age, people.female, people.bmi, ratio, people.gestation, people.postpartum,
+        people.household, people.hunger, u, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
+        np.float32(p["conception_postponement"]), physiology.postpartum_infecundity_months(p["breastfeeding_months"]),
+        p["bmi_limit_female"], p["bmi_limit_male"], members, hunger, tally)
+    model.recorder.record_reproduction(place, tally, len(conceived))
+    babies = give_birth(model, people, place, due, due_ratio, homes)
+    return members, hunger, babies
+
+
+def give_birth(model, people, place: str, mothers: np.ndarray, mothers_ratio: np.ndarray, homes) -> np.ndarray:
+    """Newborns of ``mothers``: sex, length and BMI drawn around the newborns' mean (physiology
+    .NEWBORN_Z_MEAN), weight cut by the mother's shortfall in her last month; they live in the
+    mother's household with her registration. Returns their indices."""
+    k = len(mothers)
+    if k == 0:
+        return np.zeros(0, dtype=np.int64)
+    rng, p = model.rng, model.p
+    female = rng.random(k) < FEMALE_SHARE
+    z = physiology.NEWBORN_Z_MEAN + rng.standard_normal((2, k))
+    height = physiology.height_at_z(np.zeros(k), female, z[0])
+    size = physiology.birth_size_factor(mothers_ratio, p)
+    bmi = physiology.bmi_at_z(np.zeros(k), female, z[1]) * size
+    household, commune, registration = homes(mothers)
+    babies = people.add(age=np.zeros(k), female=female, bmi=bmi, height=height, household=household,
+                        commune=commune, registration=registration)
+    model.recorder.record_births(people, mothers, babies, place)
+    return babies
+

@@ -13,8 +13,9 @@ import math
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
+from greatleap import physiology
 from greatleap.physiology import ANNUAL_DEATH_RATE, HEALTHY_BMI
-from greatleap.population import FEMALE_SHARE, People
+from greatleap.population import FEMALE_SHARE, RURAL, People
 
 HALL_PARTICIPATION_SD = 0.1  # spread of hall participation between communes (an assumption)
 
@@ -132,16 +133,37 @@ def _kin_partners(rng, commune: np.ndarray, per_official: int) -> np.ndarray:
     return kin
 
 
+def draw_persons(rng, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Ages (years) from the stable population and sexes of ``n`` people."""
+    ages = rng.choice(101, size=n, p=stable_age_weights()) + rng.random(n)
+    return ages, rng.random(n) < FEMALE_SHARE
+
+
+def draw_bodies(rng, age: np.ndarray, female: np.ndarray, p) -> dict[str, np.ndarray]:
+    """Bodies and pregnancies at the start: adults of the 1950s' heights at a BMI around 21;
+    children on a height-for-age centile that leads to those heights and a BMI-for-age around the
+    reference; women pregnant or infecund after a birth as in any month of normal times."""
+    n = len(age)
+    adult = age >= physiology.ADULT_FROM
+    mean, sd = physiology.ADULT_HEIGHT_M, physiology.ADULT_HEIGHT_SD
+    adult_height = rng.normal(np.where(female, mean[1], mean[0]), np.where(female, sd[1], sd[0]))
+    child_z = rng.normal(physiology.CHILD_HEIGHT_Z, 1.0, n)
+    height = np.where(adult, adult_height, physiology.height_at_z(np.minimum(age, 18.99), female, child_z))
+    adult_bmi = np.clip(rng.normal(HEALTHY_BMI, 1.2, n), 17.0, 24.0)
+    child_bmi = physiology.bmi_at_z(np.minimum(age, 18.99), female, np.clip(rng.normal(0.0, 0.8, n), -2.0, 2.0))
+    gestation, postpartum = physiology.initial_reproduction(rng, age, female, p)
+    return {"bmi": np.where(adult, adult_bmi, child_bmi), "height": height,
+            "gestation": gestation, "postpartum": postpartum}
+
+
 def build_people(model, hh: Households, p) -> People:
     rng = model.rng
     n_hh = len(hh)
     sizes = 1 + rng.poisson(p["household_size"] - 1, n_hh)
     n = int(sizes.sum())
     people = People(capacity=int(n * 1.3) + 16)
-    ages = rng.choice(101, size=n, p=stable_age_weights()) + rng.random(n)
+    ages, female = draw_persons(rng, n)
     household = np.repeat(np.arange(n_hh), sizes)
-    female = rng.random(n) < FEMALE_SHARE
-    bmi = np.clip(rng.normal(HEALTHY_BMI, 1.2, n), 17.0, 24.0)
-    people.add(age=ages, female=female, bmi=bmi, household=household,
-               commune=hh.commune[household])
+    people.add(age=ages, female=female, household=household, commune=hh.commune[household],
+               registration=RURAL, **draw_bodies(rng, ages, female, p))
     return people

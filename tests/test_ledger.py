@@ -9,6 +9,7 @@ from conftest import small_model
 
 from greatleap.ledger import GrainLedger, LedgerError
 from greatleap.params import SCENARIOS
+from greatleap.reporters import AGE_GROUP_NAMES
 
 
 # every grain flow at full tilt: free eating, searches (a high retention floor leaves quotas unpaid),
@@ -106,9 +107,11 @@ def test_deaths_add_up_by_cause_place_and_age():
     by_cause = frame["deaths_starvation"] + frame["deaths_violence"] + frame["deaths_baseline"]
     np.testing.assert_allclose(frame["deaths_rural"], by_cause)
     np.testing.assert_allclose(frame["deaths"], frame["deaths_rural"] + frame["deaths_urban"])
-    by_age = frame["deaths_age_0_9"] + frame["deaths_age_10_59"] + frame["deaths_age_60_plus"]
-    np.testing.assert_allclose(by_age, frame["deaths_rural"])
+    by_age = frame[[f"deaths_age_{name}" for name in AGE_GROUP_NAMES]].sum(axis=1)
+    np.testing.assert_allclose(by_age, frame["deaths"])  # villages and towns, every age
+    np.testing.assert_allclose(frame["deaths_male"] + frame["deaths_female"], frame["deaths"])
     assert frame["deaths_violence"].sum() > 0 and frame["deaths_starvation"].sum() > 0
+    assert frame["deaths_urban"].sum() > 0 and frame["deaths_age_80_plus"].sum() > 0
 
 
 def test_the_rural_population_is_the_number_of_living_villagers():
@@ -116,6 +119,19 @@ def test_the_rural_population_is_the_number_of_living_villagers():
     while m.running:
         m.step()
         assert m.recorder.stats["rural_population"] == int(m.people.view("alive").sum())
+
+
+def test_the_age_table_adds_up_to_the_national_series():
+    m = small_model(seed=3, **EXTREME).run()
+    ages = m.age_table().groupby(["year", "place"]).sum(numeric_only=True)
+    annual = m.annual_frame().set_index("year")
+    np.testing.assert_allclose(ages.xs("rural", level="place")["deaths"], annual["deaths_rural"])
+    np.testing.assert_allclose(ages.xs("urban", level="place")["deaths"], annual["deaths_urban"])
+    np.testing.assert_allclose(ages.xs("rural", level="place")["births"], annual["births_rural"])
+    np.testing.assert_allclose(ages.xs("urban", level="place")["births"], annual["births_urban"])
+    # the table's population is the living at each month's body phase, the series' the living at
+    # its end: they differ by the month's deaths, births and moves (many here: people flee)
+    np.testing.assert_allclose(ages.xs("rural", level="place")["population"], annual["rural_population"], rtol=0.1)
 
 
 def test_the_per_commune_and_per_official_tables_add_up_to_the_national_series():
