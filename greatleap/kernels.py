@@ -86,8 +86,9 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
                need_hh, priority_hh, entitled_hh, living, starving):
     """Energy need and able weight of each living town resident (those able to work are at work,
     ``work_pal`` x BMR); adds per household the need, the workers' (able-weighted) need and the
-    ration's entitlement (the need of a body of the age's median BMI, the grade's fixed amount),
-    and per town the living and the starving."""
+    ration's entitlement (the need of a body of the age's median BMI, the grade's fixed amount, or
+    more for a heavier body: a full ration leaves nobody short), and per town the living and the
+    starving."""
     n = len(alive)
     able = np.empty(n, np.float32)
     need = np.empty(n, np.float32)
@@ -104,7 +105,7 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
         need_hh[h] += x
         priority_hh[h] += x * ab
         ref_bmr, ref_base = energy_parts_of(s, r, physiology.SCALE_M[s, r], height[i], gestation[i])
-        entitled_hh[h] += ref_base + ref_bmr * working
+        entitled_hh[h] += max(ref_base + ref_bmr * working, x)  # a full ration covers anyone's need
         living[region[i]] += 1
         starving[region[i]] += hunger[i] >= 2
     return need, able

@@ -164,7 +164,7 @@ def _body_tables() -> dict[str, np.ndarray]:
     growth rates, and the wasting scale (L, M, S and WHO's tail below -3 SD)."""
     ages = _row_ages()
     t = {name: np.zeros((2, N_ROWS)) for name in
-         ("A", "B", "P", "GK", "GX", "WGAIN", "HGROW", "L", "M", "S", "SD3", "SD23")}
+         ("A", "B", "P", "GK", "GX", "WGAIN", "L", "M", "S", "SD3", "SD23")}
     g = GROWTH
     w_ref = g["bmi_M"] * g["height_M"] ** 2  # reference weight, kg, by month
     for s in (MALE, FEMALE):
@@ -182,7 +182,6 @@ def _body_tables() -> dict[str, np.ndarray]:
                 cost = (_GROWTH_KCAL_PER_KG_BIRTH + (_GROWTH_KCAL_PER_KG_LATER - _GROWTH_KCAL_PER_KG_BIRTH)
                         * min(r, 12) / 12.0)
                 t["WGAIN"][s, r] = max(wgain, 0.0)
-                t["HGROW"][s, r] = max(g["height_M"][s, r + 1] / g["height_M"][s, r] - 1.0, 0.0)
                 # kcal/day per kg of weight; at most 40% of an infant's requirement, the share energy
                 # deposition takes at one month (Butte 2005)
                 t["GK"][s, r] = t["WGAIN"][s, r] * cost / DAYS_PER_MONTH
@@ -199,18 +198,20 @@ def _body_tables() -> dict[str, np.ndarray]:
 
 
 def _height_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Height-for-age median (m) and S by (sex, row); adults' rows hold 1 and 1 (no reference)."""
-    m, sd = np.ones((2, N_ROWS), dtype=np.float32), np.ones((2, N_ROWS), dtype=np.float32)
+    """Height-for-age median (m) and S by (sex, row); adults' rows hold the values at 19 years, so
+    that a child of the last row grows to them and adults do not grow."""
+    m = np.repeat(GROWTH["height_M"][:, -1:], N_ROWS + 1, axis=1)  # one more: row + 1 of the last
+    sd = np.repeat(GROWTH["height_S"][:, -1:], N_ROWS + 1, axis=1)
     m[:, :N_CHILD_ROWS] = GROWTH["height_M"][:, :N_CHILD_ROWS]
     sd[:, :N_CHILD_ROWS] = GROWTH["height_S"][:, :N_CHILD_ROWS]
-    return m, sd
+    return m.astype(np.float32), sd.astype(np.float32)
 
 
 _T = _body_tables()
 HEIGHT_M, HEIGHT_S = _height_tables()
 ENERGY_A, ENERGY_B, ENERGY_PAL = _T["A"], _T["B"], _T["P"]
 GROWTH_KCAL_PER_KG, GROWTH_EXTRA_PER_KG = _T["GK"], _T["GX"]
-WEIGHT_GAIN, HEIGHT_GAIN = _T["WGAIN"], _T["HGROW"]
+WEIGHT_GAIN = _T["WGAIN"]
 SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T["SD3"], _T["SD23"]
 
 
@@ -345,6 +346,12 @@ def growth_kcal_of(s, row, bmi, height):
 
 
 @njit(cache=True, inline="always")
+def height_z_of(s, row, height):
+    """Height-for-age z-score (meaningless for adults' rows)."""
+    return (height / HEIGHT_M[s, row] - f32(1.0)) / HEIGHT_S[s, row]
+
+
+@njit(cache=True, inline="always")
 def body_after(s, row, bmi, height, intake, need):
     """(BMI, height) next month from this month's energy balance.
 
@@ -362,7 +369,10 @@ def body_after(s, row, bmi, height, intake, need):
     short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi / ref) / f32(0.238))
     w2 = w * (f32(1.0) + grown * WEIGHT_GAIN[s, row])
     w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
-    h2 = height * (f32(1.0) + grown * HEIGHT_GAIN[s, row])
+    # along its height-for-age centile: next month's height at this month's z-score
+    centile = height_z_of(s, row, height)
+    target = HEIGHT_M[s, row + 1] * (f32(1.0) + HEIGHT_S[s, row + 1] * centile)
+    h2 = height + grown * max(target - height, f32(0.0))
     b = min(max(w2 / (h2 * h2), f32(0.38) * ref), f32(1.15) * ref)
     if b > ref:
         b -= f32(0.2) * (b - ref)
@@ -378,12 +388,6 @@ def wasting_score_of(s, row, bmi):
     if z < f32(-3.0):
         z = f32(-3.0) + (bmi - SCALE_SD3[s, row]) / SCALE_SD23[s, row]
     return z
-
-
-@njit(cache=True, inline="always")
-def height_z_of(s, row, height):
-    """Height-for-age z-score (meaningless for adults' rows)."""
-    return (height / HEIGHT_M[s, row] - f32(1.0)) / HEIGHT_S[s, row]
 
 
 @njit(cache=True, inline="always")
@@ -451,16 +455,20 @@ def _map_need(s, row, bmi, height, task_pal, capacity, long_hours, gestation):
     return out
 
 
+def _flat(*arrays):
+    """Broadcast the inputs together; return their shape and the flat arrays."""
+    b = np.broadcast_arrays(*[np.asarray(a) for a in arrays])
+    return b[0].shape, [np.ascontiguousarray(x).ravel() for x in b]
+
+
 def daily_need(age, female, bmi, height, task_pal=0.0, capacity=1.0, long_hours=0.0, gestation=0) -> np.ndarray:
     """``daily_need_of`` for arrays (scalars broadcast)."""
-    age = np.asarray(age, dtype=np.float32)
-    n = age.shape
-
-    def arr(x, dt):
-        return np.broadcast_to(np.asarray(x, dtype=dt), n).ravel()
-    return _map_need(arr(_sex(female), np.intp), arr(rows_of(age), np.intp), arr(bmi, np.float32),
-                     arr(height, np.float32), arr(task_pal, np.float32), arr(capacity, np.float32),
-                     arr(long_hours, np.float32), arr(gestation, np.int8)).reshape(n)
+    shape, (age, female, bmi, height, task_pal, capacity, long_hours, gestation) = _flat(
+        age, female, bmi, height, task_pal, capacity, long_hours, gestation)
+    age = age.astype(np.float32)
+    return _map_need(_sex(female), rows_of(age), bmi.astype(np.float32), height.astype(np.float32),
+                     task_pal.astype(np.float32), capacity.astype(np.float32), long_hours.astype(np.float32),
+                     gestation.astype(np.int8)).reshape(shape)
 
 
 @njit(cache=True)
@@ -473,14 +481,10 @@ def _map_body(s, row, bmi, height, intake, need):
 
 def body_after_month(age, female, bmi, height, intake, need) -> tuple[np.ndarray, np.ndarray]:
     """``body_after`` for arrays: (BMI, height) after a month."""
-    age = np.asarray(age, dtype=np.float32)
-    n = age.shape
-
-    def arr(x, dt):
-        return np.broadcast_to(np.asarray(x, dtype=dt), n).ravel()
-    b, h = _map_body(arr(_sex(female), np.intp), arr(rows_of(age), np.intp), arr(bmi, np.float32),
-                     arr(height, np.float32), arr(intake, np.float32), arr(need, np.float32))
-    return b.reshape(n), h.reshape(n)
+    shape, (age, female, bmi, height, intake, need) = _flat(age, female, bmi, height, intake, need)
+    b, h = _map_body(_sex(female), rows_of(age.astype(np.float32)), bmi.astype(np.float32),
+                     height.astype(np.float32), intake.astype(np.float32), need.astype(np.float32))
+    return b.reshape(shape), h.reshape(shape)
 
 
 @njit(cache=True)
@@ -493,10 +497,8 @@ def _map_score(s, row, bmi):
 
 def wasting_score(age, female, bmi) -> np.ndarray:
     """BMI-for-age z-score under 19, (BMI - 21) / 2.5 for adults."""
-    age = np.asarray(age, dtype=np.float32)
-    n = age.shape
-    s = np.broadcast_to(_sex(female), n).ravel()
-    return _map_score(s, rows_of(age).ravel(), np.broadcast_to(np.asarray(bmi, np.float32), n).ravel()).reshape(n)
+    shape, (age, female, bmi) = _flat(age, female, bmi)
+    return _map_score(_sex(female), rows_of(age.astype(np.float32)), bmi.astype(np.float32)).reshape(shape)
 
 
 def height_for_age_z(age, female, height) -> np.ndarray:
@@ -552,12 +554,10 @@ def _map_starve(s, row, age_idx, bmi, lf, lm, er):
 
 
 def starvation_hazard(age, female, bmi, p) -> np.ndarray:
-    age = np.asarray(age, dtype=np.float32)
-    n = age.shape
-    s = np.broadcast_to(_sex(female), n).ravel()
-    return _map_starve(s, rows_of(age).ravel(), age_index(age).ravel(),
-                       np.broadcast_to(np.asarray(bmi, np.float32), n).ravel(),
-                       p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"]).reshape(n)
+    shape, (age, female, bmi) = _flat(age, female, bmi)
+    age = age.astype(np.float32)
+    return _map_starve(_sex(female), rows_of(age), age_index(age), bmi.astype(np.float32),
+                       p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"]).reshape(shape)
 
 
 def baseline_hazard(age, score, p, epidemic=1.0, urban=False) -> np.ndarray:

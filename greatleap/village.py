@@ -243,14 +243,15 @@ def reproduce(model, people, place: str, n_households: int, alive: np.ndarray, c
 
 def give_birth(model, people, place: str, mothers: np.ndarray, mothers_ratio: np.ndarray, homes) -> np.ndarray:
     """Newborns of ``mothers``: sex, length and BMI drawn around the newborns' mean (physiology
-    .NEWBORN_Z_MEAN), weight cut by the mother's shortfall in her last month; they live in the
-    mother's household with her registration. Returns their indices."""
+    .NEWBORN_Z_MEAN, within 2 SD: no newborn is wasted but by its mother's hunger), weight cut by
+    the mother's shortfall in her last month; they live in the mother's household with her
+    registration. Returns their indices."""
     k = len(mothers)
     if k == 0:
         return np.zeros(0, dtype=np.int64)
     rng, p = model.rng, model.p
     female = rng.random(k) < FEMALE_SHARE
-    z = physiology.NEWBORN_Z_MEAN + rng.standard_normal((2, k))
+    z = np.clip(physiology.NEWBORN_Z_MEAN + rng.standard_normal((2, k)), -2.0, 2.0)
     height = physiology.height_at_z(np.zeros(k), female, z[0])
     size = physiology.birth_size_factor(mothers_ratio, p)
     bmi = physiology.bmi_at_z(np.zeros(k), female, z[1]) * size

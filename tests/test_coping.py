@@ -177,3 +177,30 @@ def test_in_a_famine_run_grain_moves_to_hungry_kin_only_when_kin_help():
         moved[rate] = frame["kin_transfers_kg"].sum()
     assert moved[1.0] > 0
     assert moved[0.0] == 0
+
+
+def _feed_with_a_gift(rate):
+    """A rich donor and its hungry kin, who eats in the hall, in spring 1960; returns the
+    receiving household's members' intakes (kcal/day) and the kg moved."""
+    m = step_through(small_model(seed=5, n_communes=8, kin_transfers=rate, procurement_share=0.6,
+                                 retreat_rule="never"), (1960, 2))
+    m._advance_clock()
+    m.recorder.open_month()
+    hh, people = m.households, m.people
+    assert m.halls_open()
+    donor = int(np.flatnonzero(hh.in_hall[hh.kin])[0])
+    receiver = int(hh.kin[donor])
+    hh.stock[donor] += 2_000.0
+    members = np.flatnonzero(people.view("alive") & (people.view("household") == receiver))
+    people.hunger[members] = np.maximum(people.hunger[members], 1)
+    work = m.village.work_month(np.flatnonzero(people.view("alive")))
+    food = m.village.feed(work)
+    where = np.searchsorted(work.alive, members)
+    return food.intake[where], m.recorder.stats["kin_transfers_kg"]
+
+
+def test_a_gift_raises_the_receivers_intake_even_when_the_receiver_eats_in_the_hall():
+    without, moved_none = _feed_with_a_gift(0.0)
+    with_gift, moved = _feed_with_a_gift(1.0)
+    assert moved_none == 0 and moved > 0
+    assert (with_gift >= without).all() and with_gift.sum() > 1.05 * without.sum()

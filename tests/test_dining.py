@@ -24,9 +24,9 @@ def test_in_the_free_eating_phase_the_hall_serves_more_than_need():
     m = _hall_model((1958, 11), free_eating=1.6, ladle_bias=0.0)
     assert m.free_eating_on()
     need = _need(m)
-    eaten, wasted = dining.hall_meals(m, need, np.ones(len(m.households)), 3)
+    eaten, wasted, fill = dining.hall_meals(m, need, np.ones(len(m.households)), 3)
     in_hall = m.households.in_hall
-    assert in_hall.any()
+    assert in_hall.any() and (fill > 1.1).all()
     assert (eaten[in_hall] > 1.1 * need[in_hall]).all()
     assert wasted.sum() > 0
     assert (eaten[~in_hall] == 0).all()
@@ -47,7 +47,7 @@ def test_free_eating_serves_more_than_the_cadres_ration_from_the_same_larder():
 def test_the_rationed_hall_spreads_a_thin_larder_over_the_months_to_the_harvest():
     m = _hall_model((1959, 3), ladle_bias=0.0, hall_waste=0.1)
     m.communes.granary[:] = 1_000.0
-    eaten, wasted = dining.hall_meals(m, _need(m), np.ones(len(m.households)), 4)
+    eaten, wasted, _ = dining.hall_meals(m, _need(m), np.ones(len(m.households)), 4)
     np.testing.assert_allclose(m.communes.granary, 750.0)  # a quarter used this month
     per_commune = np.bincount(m.households.commune, weights=eaten, minlength=m.communes.n)
     np.testing.assert_allclose(per_commune + wasted, 250.0)
@@ -57,19 +57,53 @@ def test_the_rationed_hall_spreads_a_thin_larder_over_the_months_to_the_harvest(
 def test_in_the_free_eating_phase_the_ladle_cuts_nobodys_bowl():
     """dining.py: free eating serves ``free_eating`` times need; the ladle comes with the rations."""
     m = _hall_model((1958, 11), free_eating=1.6, ladle_bias=0.5)
-    need = _need(m)
-    idle = dining.hall_meals(m, need, np.zeros(len(m.households)), 3)[0]  # households with no workers
-    in_hall = m.households.in_hall
-    assert (idle[in_hall] > need[in_hall]).all()
+    assert dining.ladle(m) == 0.0
+    assert dining.ladle(set_month(m, (1959, 3))) == 0.5
+    assert dining.ladle(set_month(small_model(ladle_bias=0.5, dining_halls=False), (1959, 3))) == 0.0
 
 
-def test_the_ladle_serves_households_who_cannot_work_less():
+def test_the_ladle_serves_those_who_earn_no_work_points_less():
+    """The hall's portion of a person is need x (able weight + (1 - able weight) x (1 - ladle))."""
     m = _hall_model((1959, 3), ladle_bias=0.5)
     need = _need(m)
     workers = dining.hall_meals(m, need, np.ones(len(m.households)), 3)[0]
-    idle = dining.hall_meals(m, need, np.zeros(len(m.households)), 3)[0]
+    idle = dining.hall_meals(m, need, np.full(len(m.households), 1 - 0.5), 3)[0]
     in_hall = m.households.in_hall
     np.testing.assert_allclose(idle[in_hall], 0.5 * workers[in_hall])
+
+
+def test_at_home_equal_shares_without_priority():
+    pot, left, workers = np.array([600.0, 1200.0]), np.array([1000.0, 1000.0]), np.array([500.0, 500.0])
+    others, work = dining.home_shares(pot, left, workers, 0.0)
+    np.testing.assert_allclose(others, [0.6, 1.2])
+    np.testing.assert_allclose(work, [0.6, 1.2])
+
+
+def test_at_home_workers_bear_a_smaller_share_of_a_shortfall_and_the_pot_is_all_eaten():
+    left, workers = np.array([1000.0, 1000.0, 1000.0]), np.array([600.0, 600.0, 600.0])
+    pot = np.array([800.0, 500.0, 1100.0])
+    for priority in (0.3, 0.5, 0.9):
+        others, work = dining.home_shares(pot, left, workers, priority)
+        # shortfall of a full worker is (1 - priority) x a dependant's (while dependants get anything)
+        fed = others[:2] > 0
+        np.testing.assert_allclose((1 - work[:2])[fed], (1 - priority) * (1 - others[:2])[fed], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(others * (left - workers) + work * workers, np.minimum(pot, pot), rtol=1e-5)
+        assert work[2] == others[2] == pytest.approx(1.1)  # enough for all: equal shares
+    # a pot too small for any dependant: the workers share it all
+    others, work = dining.home_shares(np.array([300.0]), np.array([1000.0]), np.array([600.0]), 0.9)
+    assert others[0] == 0.0 and work[0] == pytest.approx(0.5)
+
+
+def test_a_hall_member_eats_the_grain_in_his_own_store_too():
+    """A store held by a hall member (a kin gift) is eaten towards what the hall left short."""
+    m = set_month(small_model(), (1959, 3))
+    assert m.halls_open()
+    hh = m.households
+    hh.stock[:] = 0.0
+    member = int(np.flatnonzero(hh.in_hall)[0])
+    hh.stock[member] = 100.0
+    eaten = dining.household_meals(m, np.full(len(hh), 20.0), 3)
+    assert eaten[member] > 0 and hh.stock[member] < 100.0
 
 
 def test_free_eating_runs_down_the_villages_grain_and_raises_intake():

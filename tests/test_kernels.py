@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from greatleap import dining, kernels, labour, physiology, reporters
 from greatleap.model import FamineModel
+from greatleap.params import resolve
 
 
 def _population(seed: int, n: int = 3000, groups: int = 40):
@@ -47,15 +48,29 @@ def test_percentile_of_histogram_falls_in_the_bins_of_the_values_around_it(seed,
     assert np.floor(below) <= reporters.percentile_of_histogram(hist, q) <= np.floor(above) + 1
 
 
-def test_census_counts_age_groups_and_hunger_of_the_living():
+def test_the_live_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
     rng, alive, _ = _population(5)
-    age = rng.uniform(0, 90, len(alive)).astype(np.float32)
-    hunger = rng.integers(0, 4, len(alive)).astype(np.int8)
-    bounds = np.array([0, 10, 60, 200], dtype=np.float32)
-    by_age, hungry, starving = kernels.census(alive, age, hunger, bounds)
-    a = age[alive]
-    assert list(by_age) == [((a >= lo) & (a < hi)).sum() for lo, hi in zip(bounds[:-1], bounds[1:])]
-    assert hungry == (hunger[alive] >= 1).sum() and starving == (hunger[alive] >= 2).sum()
+    n = len(alive)
+    idx = np.flatnonzero(alive)
+    age = rng.uniform(0, 90, n).astype(np.float32)
+    female = rng.random(n) < 0.5
+    height = np.where(age < 19, physiology.height_at_z(np.minimum(age, 18.9), female, -1.0), 1.6).astype(np.float32)
+    bmi = np.where(age < 19, physiology.bmi_at_z(np.minimum(age, 18.9), female, 0.0), 21.0).astype(np.float32)
+    need = physiology.daily_need(age[idx], female[idx], bmi[idx], height[idx])
+    tally = np.zeros(kernels.BODY_TALLY)
+    p = resolve("baseline")
+    kernels.live(idx, female, age, bmi, height, np.zeros(n, np.int8), np.zeros(n, np.int16), need, need,
+                 np.ones(len(idx), np.float32), np.ones(len(idx), np.float32), np.ones(1, np.float32),
+                 p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0,
+                 tally)
+    a, f = age[idx], female[idx]
+    group = np.minimum(a.astype(int) // 5, kernels.AGE_GROUPS_5Y - 1)
+    expected = np.bincount(f * kernels.AGE_GROUPS_5Y + group, minlength=2 * kernels.AGE_GROUPS_5Y)
+    assert (tally[kernels.T_EXPOSED:kernels.T_EXPOSED + 2 * kernels.AGE_GROUPS_5Y] == expected).all()
+    adults = a >= 19
+    assert tally[kernels.T_BAND_N + 3] + tally[kernels.T_BAND_N + 4] == adults.sum()
+    assert tally[kernels.T_BAND_SUM + 3] == pytest.approx(bmi[idx][adults & (a < 60)].sum(), rel=1e-5)
+    assert tally[kernels.T_HUNGRY] == 0  # everyone ate their need (u = 1: nobody dies)
 
 
 def test_grow_older_ages_only_the_living():
@@ -80,39 +95,53 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     furnace, irrigation = labour.campaign_shares(m)
     assert furnace.any(), "the fixture month should have a furnace campaign"
     u = np.random.default_rng(0).random(len(alive), dtype=np.float32)
-    sums = [np.zeros(n_com), np.zeros(n_com), np.zeros(len(labour.TASKS)), np.zeros(n_com), np.zeros(n_com)]
-    task, able, need = kernels.work(alive, people.age, people.hunger, people.bmi, people.kcal, people.commune,
-                                    people.labour.copy(), u, furnace, irrigation, physiology.task_kcal(m.ym[1]),
-                                    0.0, *sums)
-    present, working, by_task, living, foragers = sums
+    sums = [np.zeros(n_com), np.zeros(n_com), np.zeros(len(labour.TASKS)), np.zeros(n_com), np.zeros(n_com),
+            np.zeros(n_com)]
+    task_pal = physiology.task_pal(m.ym[1])
+    task, able, need = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
+                                    people.kcal, people.gestation, people.commune, people.labour.copy(), u,
+                                    furnace, irrigation, task_pal, 0.0, *sums)
+    present, working, by_task, living, foragers, starving = sums
     commune = people.commune[alive]
     fields = np.where(task == labour.FIELDS, able, 0.0)
     assert np.allclose(present, np.bincount(commune, weights=fields, minlength=n_com))
     assert np.allclose(by_task, np.bincount(task, weights=able, minlength=len(labour.TASKS)))
     assert (living == np.bincount(commune, minlength=n_com)).all()
     assert (foragers == np.bincount(commune, weights=task == labour.FORAGE, minlength=n_com)).all()
+    assert (starving == np.bincount(commune, weights=people.hunger[alive] >= 2, minlength=n_com)).all()
     assert (task == labour.task_of(u, furnace[commune], irrigation[commune], people.hunger[alive], able)).all()
-    capacity = labour.work_capacity(people.bmi[alive], people.kcal[alive] / (
-        physiology.resting_need_of(physiology.age_index(people.age[alive]), people.bmi[alive])
-        + physiology.task_kcal(m.ym[1])[task]))
+    args = (people.age[alive], people.female[alive], people.bmi[alive], people.height[alive])
+    full = physiology.daily_need(*args, task_pal=task_pal[task], gestation=people.gestation[alive])
+    capacity = labour.work_capacity(people.bmi[alive], people.kcal[alive] / full)
     assert np.allclose(working, np.bincount(commune, weights=fields * capacity, minlength=n_com))
-    assert (need > 0).all()
+    np.testing.assert_allclose(need, physiology.daily_need(*args, task_pal=task_pal[task], capacity=capacity,
+                                                           gestation=people.gestation[alive]), rtol=1e-5)
 
 
-def test_eat_pass_shares_household_food_and_tallies_it(model):
+def test_eat_pass_serves_the_hall_portion_and_shares_the_pot(model):
     m, people = model, model.people
     alive = np.flatnonzero(people.view("alive"))
     n_hh, n_com = len(m.households), m.communes.n
+    rng = np.random.default_rng(1)
     need = np.full(len(alive), 2000.0, dtype=np.float32)
-    ratio_hh = np.random.default_rng(1).uniform(0.2, 1.6, n_hh)
+    able = rng.choice(np.array([0.0, 0.5, 1.0], np.float32), len(alive))
+    in_hall = (rng.random(n_hh) < 0.5).astype(np.float32)
+    fill = rng.uniform(0.3, 1.4, n_com).astype(np.float32)
+    others, workers = rng.uniform(0.2, 1.0, n_hh).astype(np.float32), rng.uniform(0.5, 1.6, n_hh).astype(np.float32)
+    ladle = np.float32(0.3)
     tally = reporters.FoodTally.empty(n_com)
     intake, ratio, adult_kcal, adults = kernels.eat(
-        alive, people.household, people.commune, people.age, need, ratio_hh, dining.MAX_INTAKE_RATIO,
-        people.kcal.copy(), tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist)
-    expected = np.minimum(ratio_hh[people.household[alive]], dining.MAX_INTAKE_RATIO).astype(np.float32)
-    assert (ratio == expected).all() and (intake == need * expected).all()
+        alive, people.household, people.commune, people.age, need, able, ladle, in_hall, fill, others, workers,
+        dining.MAX_INTAKE_RATIO, people.kcal.copy(), tally.kcal_by_commune, tally.people_by_commune,
+        tally.adult_hist)
+    h, c = people.household[alive], people.commune[alive]
+    served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]
+    share = others[h] + (workers[h] - others[h]) * able
+    expected = np.minimum(served * fill[c] + (need - served * np.minimum(fill[c], 1)) * share,
+                          dining.MAX_INTAKE_RATIO * need)
+    np.testing.assert_allclose(intake, expected, rtol=1e-5)
+    np.testing.assert_allclose(ratio, intake / need, rtol=1e-6)
     adult = people.age[alive] >= 15
     assert adults == adult.sum() and np.isclose(adult_kcal, intake[adult].sum(dtype=np.float64))
     assert tally.adult_hist.sum() == adults
-    commune = people.commune[alive]
-    assert np.allclose(tally.kcal_by_commune, np.bincount(commune, weights=intake, minlength=n_com))
+    assert np.allclose(tally.kcal_by_commune, np.bincount(c, weights=intake, minlength=n_com))

@@ -1,6 +1,6 @@
-"""Physiology and demography (ODD 7.8): energy balance to body mass, hunger states, death hazard
-rising steeply near the survival limit, baseline mortality by age, births falling with maternal
-deficit, ageing."""
+"""Physiology and demography (ODD 7.8): energy need by age, sex, size and work; growth, stunting
+and wasting on the WHO references; deaths from wasting, inanition, epidemics and the age
+schedule; pregnancies, amenorrhoea, postponement, post-partum infecundity and births."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 from conftest import small_model
 
-from greatleap import physiology
+from greatleap import kernels, physiology
+from greatleap.params import resolve
 from greatleap.village import Food
+
+P = resolve("baseline")
 
 
 def _month_of_work(m):
@@ -19,106 +22,280 @@ def _month_of_work(m):
     return m.village.work_month(np.flatnonzero(m.people.view("alive")))
 
 
+def _months(age, female, bmi, height, ratio, months, **need):
+    """Feed one body ``ratio`` x its need for ``months``; returns (age, bmi, height) after."""
+    age, bmi, height = np.float32(age), np.float32(bmi), np.float32(height)
+    for _ in range(months):
+        x = physiology.daily_need(age, female, bmi, height, **need)
+        bmi, height = physiology.body_after_month(age, female, bmi, height, x * ratio, x)
+        age = np.float32(age + np.float32(1 / 12))
+    return age, bmi, height
+
+
+# ---- energy need ------------------------------------------------------------------------------
+def test_adult_need_is_schofield_bmr_times_activity_as_fao_computes_it():
+    # FAO/WHO/UNU 2004, 5.4.1: a woman of 20-30 and 55 kg has a BMR of 1,302 kcal/day
+    height = np.float32(1.60)
+    bmi = np.float32(55.0 / 1.60 ** 2)
+    light = physiology.daily_need(25.0, True, bmi, height)
+    assert light == pytest.approx(1301.6 * physiology.PAL_LIGHT_DAY, rel=1e-4)
+    field = physiology.daily_need(25.0, True, bmi, height, task_pal=physiology.TASK_PAL[0])
+    assert field == pytest.approx(1301.6 * 1.85, rel=1e-4)  # FAO's "moderately active" midpoint
+
+
+def test_need_grows_with_body_size_work_and_pregnancy_and_differs_by_sex():
+    h = np.float32(1.6)
+    small, big = physiology.daily_need(30.0, False, np.float32(18.0), h), physiology.daily_need(30.0, False, np.float32(23.0), h)
+    assert big > small
+    man, woman = physiology.daily_need(30.0, False, np.float32(21.0), h), physiology.daily_need(30.0, True, np.float32(21.0), h)
+    assert man > woman  # Schofield: a man's BMR is higher at the same weight
+    rest = physiology.daily_need(30.0, True, np.float32(21.0), h)
+    assert physiology.daily_need(30.0, True, np.float32(21.0), h, gestation=8) == pytest.approx(rest + 475, rel=1e-5)
+    assert physiology.daily_need(30.0, True, np.float32(21.0), h, task_pal=0.65) > rest
+
+
+def test_a_childs_need_follows_the_fao_requirement_by_age():
+    # FAO/WHO/UNU 2004 Table 4.5: a boy of 5-6 years and 19.7 kg needs 312 kJ/kg/day (1,469 kcal)
+    h = np.float32(1.12)
+    need = physiology.daily_need(5.5, False, np.float32(19.7 / 1.12 ** 2), h)
+    assert need == pytest.approx(19.7 * 312 / 4.184, rel=0.03)
+
+
+# ---- growth, stunting, wasting ----------------------------------------------------------------
+def _child(age=3.0, female=False):
+    return np.float32(age), physiology.bmi_at_z(age, female, 0.0), physiology.height_at_z(age, female, -1.0)
+
+
+def test_a_fed_child_grows_along_its_centiles():
+    age, bmi, height = _child()
+    age2, bmi2, height2 = _months(age, False, bmi, height, 1.0, 12)
+    age2 = np.round(age2 * 12) / 12 + 0.01  # float32 ages land a hair below the whole month
+    assert height2 > height + 0.05  # grows several centimetres a year
+    assert physiology.height_for_age_z(age2, False, height2) == pytest.approx(-1.0, abs=0.1)
+    assert physiology.wasting_score(age2, False, bmi2) == pytest.approx(0.0, abs=0.1)
+
+
+def test_a_short_child_stops_growing_in_height_then_wastes_when_the_deficit_is_deeper():
+    age, bmi, height = _child()
+    need = physiology.daily_need(age, False, bmi, height)
+    growth = physiology.weight_of(bmi, height) * physiology.GROWTH_KCAL_PER_KG[0, physiology.rows_of(np.array([age]))[0]]
+    # short by less than the cost of growing: grows less (stunting), keeps its weight for height
+    mild = 1.0 - 0.5 * growth / need
+    a, b, h = _months(age, False, bmi, height, mild, 12)
+    assert physiology.height_for_age_z(a, False, h) < -1.15
+    assert physiology.wasting_score(a, False, b) > -0.5
+    # short by much more: stops growing and loses weight (wasting)
+    a, b2, h2 = _months(age, False, bmi, height, 0.7, 3)
+    assert h2 == pytest.approx(height, abs=1e-6)
+    assert physiology.wasting_score(a, False, b2) < -2.0
+
+
+def test_a_starving_child_wastes_faster_in_z_score_than_a_starving_adult_in_bmi():
+    age, bmi, height = _child()
+    a, b, _ = _months(age, False, bmi, height, 0.6, 2)
+    child_drop = physiology.wasting_score(age, False, bmi) - physiology.wasting_score(a, False, b)
+    adult_bmi = np.float32(21.0)
+    _, b_adult, _ = _months(30.0, False, adult_bmi, np.float32(1.61), 0.6, 2)
+    assert child_drop > adult_bmi - b_adult > 0
+
+
+def test_the_body_reproduces_the_minnesota_experiment():
+    """Keys et al. 1950: 69.4-kg men of 1.78 m needing 3,200 kcal/day lost 24% of their weight on
+    1,570 kcal/day in 24 weeks."""
+    age, bmi, height = np.float32(25.0), np.float32(69.4 / 1.78 ** 2), np.float32(1.78)
+    w0 = 69.4
+    for week in range(24):
+        need = physiology.daily_need(age, False, bmi, height, task_pal=0.40)
+        # a month's change scaled to a week
+        b2, _ = physiology.body_after_month(age, False, bmi, height, np.float32(1570.0), need)
+        bmi = np.float32(bmi + (b2 - bmi) * 7 / physiology.DAYS_PER_MONTH)
+    loss = 1 - bmi * height ** 2 / w0
+    assert loss == pytest.approx(0.24, abs=0.025)
+
+
+def test_the_wasting_score_is_the_who_z_score_under_19_and_the_adult_bmi_scale_after():
+    # WHO 2006: boys' median BMI at birth 13.4069 (z = 0); WHO 2007: a 10-year-old girl's BMI of
+    # 16.6133 is her median
+    assert physiology.wasting_score(0.0, False, 13.4069) == pytest.approx(0.0, abs=1e-3)
+    assert physiology.wasting_score(10.0, True, 16.6133) == pytest.approx(0.0, abs=1e-3)
+    assert physiology.wasting_score(2.0, False, physiology.bmi_at_z(2.0, False, -2.0)) == pytest.approx(-2.0, abs=1e-3)
+    assert physiology.wasting_score(30.0, True, np.array([21.0, 18.5, 16.0, 13.5])) == pytest.approx([0, -1, -2, -3])
+
+
+# ---- death -------------------------------------------------------------------------------------
+def test_the_wasting_hazard_ratio_is_one_above_minus_one_and_the_pooled_ratio_at_severe_wasting():
+    hr = physiology.wasting_hazard_ratio(np.array([0.0, -1.0, -2.0, -3.5, -5.0]), P)
+    assert hr[0] == hr[1] == 1.0
+    assert hr[3] == pytest.approx(11.63)
+    assert (np.diff(hr[1:]) > 0).all()
+
+
+def test_the_starvation_hazard_is_one_half_at_the_survival_limit_and_reached_sooner_by_the_old():
+    for female, limit in ((False, P["bmi_limit_male"]), (True, P["bmi_limit_female"])):
+        at = physiology.starvation_hazard(np.array([30.0]), female, np.float32(limit), P)
+        assert at[0] == pytest.approx(0.5, abs=1e-5)
+        bmi = np.array([21.0, 17.0, 15.0, 13.0, 11.0], dtype=np.float32)
+        hazard = physiology.starvation_hazard(np.full(5, 30.0), female, bmi, P)
+        assert (np.diff(hazard) >= 0).all() and hazard[0] < 1e-6 and hazard[-1] > 0.5
+    young, old = physiology.starvation_hazard(np.array([30.0, 70.0]), False, np.full(2, 14.0, np.float32), P)
+    assert old > young
+    assert physiology.starvation_hazard(np.array([70.0]), False, np.float32(14.0), {**P, "elderly_reserve": 0.0})[0] == \
+        pytest.approx(young)
+    # a child's limit is the same share of its age's median BMI
+    median = physiology.bmi_at_z(3.0, False, 0.0)
+    child = physiology.starvation_hazard(np.array([3.0]), False, np.float32(P["bmi_limit_male"] / 21.0 * median), P)
+    assert child[0] == pytest.approx(0.5, abs=0.05)
+
+
+def test_baseline_mortality_is_highest_for_infants_and_the_old_and_lower_in_towns():
+    p = {**P, "baseline_mortality": 1.0}
+    ages = np.array([0, 20, 75])
+    hazard = physiology.baseline_hazard(ages, np.zeros(3), p)
+    assert hazard[0] > hazard[1] and hazard[2] > hazard[1]
+    np.testing.assert_allclose(physiology.baseline_hazard(ages, np.zeros(3), {**p, "baseline_mortality": 2.0}),
+                               2.0 * hazard, rtol=1e-6)
+    assert (physiology.baseline_hazard(ages, np.full(3, -3.0), p) > hazard).all()  # wasted
+    assert (physiology.baseline_hazard(ages, np.zeros(3), p, urban=True) < hazard).all()
+
+
+def test_famine_epidemics_raise_other_deaths_where_many_starve():
+    factor = physiology.epidemic_factor(np.array([0.0, 50.0, 100.0]), np.full(3, 100.0), P)
+    assert factor[0] == 1.0 and factor[2] > factor[1] > 1.0
+    off = physiology.epidemic_factor(np.array([100.0]), np.array([100.0]), {**P, "famine_epidemic": 0.0})
+    assert off[0] == 1.0
+
+
 def test_starving_peasants_die_at_a_higher_rate_than_fed_ones():
     m = small_model(seed=1, n_communes=9)
     work = _month_of_work(m)
     alive = work.alive
     thin = m.rng.random(len(alive)) < 0.5
-    m.people.bmi[alive] = np.where(thin, 12.0, 21.0)
-    # everyone eats exactly their need: body mass stays where it was put
+    adult = m.people.age[alive] >= 19
+    m.people.bmi[alive] = np.where(thin & adult, 12.0, m.people.bmi[alive])
     m.village.live_and_die(work, Food(intake=work.need.copy(), ratio=np.ones(len(alive), dtype=np.float32)))
     dead = ~m.people.alive[alive]
-    rate_thin, rate_fed = dead[thin].mean(), dead[~thin].mean()
+    rate_thin, rate_fed = dead[thin & adult].mean(), dead[~thin & adult].mean()
     assert rate_thin > 0.2
     assert rate_thin > 10 * max(rate_fed, 1e-3)
     assert m.recorder.stats["deaths_starvation"] > 0
 
 
-def test_the_starvation_hazard_rises_steeply_near_the_survival_limit():
-    p = small_model().p
-    bmi = np.array([21.0, 17.0, 15.0, 13.0, 11.0], dtype=np.float32)
-    for female in (False, True):
-        hazard = physiology.starvation_hazard(bmi, np.full(5, female), np.full(5, 30), p)
-        assert (np.diff(hazard) > 0).all()
-        assert hazard[0] < 1e-4 and hazard[-1] > 0.5
-    limit = np.float32(p["bmi_limit_male"])
-    at_limit = physiology.starvation_hazard(np.array([limit]), np.array([False]), np.array([30]), p)
-    assert at_limit[0] == pytest.approx(0.5)
+def test_in_a_famine_the_young_and_the_old_die_more_than_working_ages():
+    frame = small_model(seed=2, n_communes=9, procurement_share=0.6, retreat_rule="calendar",
+                        end_year=1960).run().age_table()
+    rural = frame[(frame["place"] == "rural") & (frame["year"] == 1960)].groupby("age_group").sum(numeric_only=True)
+    rate = rural["deaths"] / rural["population"]
+    young, working, old = rate[["0-4", "5-9"]].mean(), rate[["20-24", "25-29", "30-34"]].mean(), rate[["70-74", "75-79"]].mean()
+    assert young > 2 * working and old > 2 * working
 
 
-def test_children_and_the_old_reach_the_limit_sooner():
-    p = small_model().p
-    bmi = np.full(3, 14.0, dtype=np.float32)
-    hazard = physiology.starvation_hazard(bmi, np.zeros(3, dtype=bool), np.array([2, 30, 70]), p)
-    assert hazard[0] > hazard[1] and hazard[2] > hazard[1]
+# ---- births ------------------------------------------------------------------------------------
+def _women(n=4000, age=27.0, bmi=21.0, gestation=0, postpartum=0):
+    """Arrays for ``kernels.reproduce``: ``n`` women of one age, all survivors."""
+    return dict(alive=np.arange(n), cause=np.zeros(n, np.int8), age=np.full(n, age, np.float32),
+                female=np.ones(n, bool), bmi=np.full(n, bmi, np.float32), ratio=np.ones(n, np.float32),
+                gestation=np.full(n, gestation, np.int8), postpartum=np.full(n, postpartum, np.int8),
+                household=np.zeros(n, np.int32), hunger=np.zeros(n, np.int8))
 
 
-def test_baseline_mortality_is_highest_for_infants_and_the_old_and_scales_with_its_parameter():
-    p = {**small_model().p, "baseline_mortality": 1.0}
-    ages = np.array([0, 20, 75])
-    hazard = physiology.baseline_hazard(np.full(3, 21.0, dtype=np.float32), ages, p)
-    assert hazard[0] > hazard[1] and hazard[2] > hazard[1]
-    p2 = {**p, "baseline_mortality": 2.0}
-    np.testing.assert_allclose(physiology.baseline_hazard(np.full(3, 21.0, dtype=np.float32), ages, p2),
-                               2.0 * hazard, rtol=1e-6)
-    wasted = physiology.baseline_hazard(np.full(3, 14.0, dtype=np.float32), ages, p)
-    assert (wasted > hazard).all()  # infection on a wasted body
+def _reproduce(w, u, p=P):
+    n = len(w["alive"])
+    return kernels.reproduce(
+        w["alive"], w["cause"], w["age"], w["female"], w["bmi"], w["ratio"], w["gestation"], w["postpartum"],
+        w["household"], w["hunger"], u, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
+        np.float32(p["conception_postponement"]), physiology.postpartum_infecundity_months(p["breastfeeding_months"]),
+        p["bmi_limit_female"], p["bmi_limit_male"], np.zeros(1), np.zeros(1), np.zeros(kernels.REPRODUCTION_TALLY))[:2] \
+        if n else None
 
 
-def test_eating_below_need_lowers_body_mass_and_eating_enough_keeps_it():
-    bmi = np.full(3, 20.0, dtype=np.float32)
-    need = np.full(3, 2400.0, dtype=np.float32)
-    intake = np.array([2400.0, 1600.0, 800.0], dtype=np.float32)
-    physiology.update_body_mass(bmi, intake, need)
-    assert bmi[0] == pytest.approx(20.0) and bmi[2] < bmi[1] < 20.0
+def test_a_pregnant_woman_does_not_conceive():
+    u = np.zeros(4000, np.float32)  # every draw would conceive
+    conceived, _ = _reproduce(_women(gestation=3), u)
+    assert len(conceived) == 0
+    conceived, _ = _reproduce(_women(gestation=0), u)
+    assert len(conceived) == 4000
 
 
-def test_hunger_state_follows_body_mass_and_intake():
-    state = physiology.hunger_state(np.array([21.0, 21.0, 17.0, 15.0, 13.0], dtype=np.float32),
-                                    np.array([1.0, 0.5, 1.0, 1.0, 1.0]))
-    assert state[0] == 0
-    assert (state[1:] >= 1).all()
-    assert state[3] >= 2 and state[4] == 3
+def test_a_woman_infecund_after_a_birth_does_not_conceive_until_it_ends():
+    u = np.zeros(100, np.float32)
+    w = _women(100, postpartum=2)
+    assert len(_reproduce(w, u)[0]) == 0 and (w["postpartum"] == 1).all()
+    assert len(_reproduce(w, u)[0]) == 0 and (w["postpartum"] == 0).all()
+    assert len(_reproduce(w, u)[0]) == 100
 
 
-def test_births_fall_with_the_mothers_energy_deficit():
-    p = small_model().p
-    women = np.full(3, True)
-    age = np.full(3, 25)
-    chance = physiology.conception_probability(age, women, np.array([21.0, 17.0, 15.0]), np.ones(3), p)
-    assert chance[0] > chance[1] > chance[2] == 0
-    underfed = physiology.conception_probability(age, women, np.full(3, 21.0), np.array([1.0, 0.7, 0.4]), p)
-    assert underfed[0] > underfed[1] > underfed[2] == 0
-    men = physiology.conception_probability(age, np.full(3, False), np.full(3, 21.0), np.ones(3), p)
-    assert (men == 0).all()
+def test_amenorrhoea_stops_conception_below_its_limit():
+    u = np.random.default_rng(1).random(4000).astype(np.float32)
+    limit = P["amenorrhoea_bmi"]
+    below, _ = _reproduce(_women(bmi=limit - 0.2), u)
+    above, _ = _reproduce(_women(bmi=limit + physiology.AMENORRHOEA_RAMP), u)
+    assert len(below) == 0 and len(above) > 50
+    off, _ = _reproduce(_women(bmi=limit - 0.2), u, {**P, "amenorrhoea_bmi": 0.0})
+    assert len(off) > 50
 
 
-def test_a_starved_village_conceives_fewer_children():
-    conceived = {}
-    for bmi in (21.0, 16.5):
-        m = small_model(seed=4, n_communes=16, commune_side=10, materialise_peasants=False)
-        work = _month_of_work(m)
-        m.people.bmi[work.alive] = bmi
-        everyone_lives = np.zeros(len(work.alive), dtype=np.int8)
-        m.village._conceive_and_bear(work.alive, everyone_lives, len(work.alive),
-                                     np.ones(len(work.alive), dtype=np.float32))
-        conceived[bmi] = len(m.village.conceptions[-1])
-    assert conceived[21.0] > 20
-    assert conceived[16.5] < 0.5 * conceived[21.0]
+def test_hungry_couples_postpone_conceptions():
+    u = np.random.default_rng(2).random(4000).astype(np.float32)
+    fed = _women()
+    hungry = _women()
+    hungry["ratio"][:] = 0.5
+    assert len(_reproduce(hungry, u)[0]) < 0.7 * len(_reproduce(fed, u)[0])
+    hungry = _women()
+    hungry["ratio"][:] = 0.5
+    assert len(_reproduce(hungry, u, {**P, "conception_postponement": 0.0})[0]) == len(_reproduce(_women(), u)[0])
 
 
-def test_conceptions_become_births_nine_months_later():
-    m = small_model(seed=1, n_communes=9)
-    m.step()
-    conceived = m.village.conceptions[-1].copy()  # in January 1957
-    assert len(conceived) > 0
-    for _ in range(8):
-        m.step()
-    alive_before, slots_before = m.people.alive[conceived].sum(), m.people.n
-    m.step()  # October 1957: they give birth
-    born = m.people.n - slots_before
-    assert m.people.alive[conceived].sum() <= born <= alive_before
-    assert (m.people.age[slots_before:m.people.n] < 0.1).all()
+def test_a_pregnancy_lasts_nine_months_then_infecundity_follows():
+    w = _women(10)
+    u = np.zeros(10, np.float32)
+    assert len(_reproduce(w, u)[0]) == 10  # conceived this month: month 1
+    for month in range(2, 10):
+        conceived, due = _reproduce(w, np.ones(10, np.float32))
+        assert len(due) == 0 and (w["gestation"] == month).all()
+    conceived, due = _reproduce(w, np.ones(10, np.float32))
+    assert len(due) == 10 and (w["gestation"] == 0).all()
+    assert (w["postpartum"] == physiology.postpartum_infecundity_months(P["breastfeeding_months"])).all()
+
+
+def test_births_fall_with_a_lag_and_postponed_conceptions_come_back_together():
+    """Women lose their reserve below the amenorrhoea limit for a year, then recover: births keep
+    coming for months (those already pregnant), fall, and rebound above their old level when the
+    women who waited all conceive at once."""
+    rng = np.random.default_rng(3)
+    n = 20000
+    w = _women(n)
+    w["age"][:] = rng.uniform(20, 35, n).astype(np.float32)
+    w["gestation"][:], w["postpartum"][:] = physiology.initial_reproduction(rng, w["age"], w["female"], P)
+    births = []
+    for month in range(48):
+        w["bmi"][:] = 16.0 if 6 <= month < 18 else 21.0
+        _, due = _reproduce(w, rng.random(n).astype(np.float32))
+        births.append(len(due))
+    births = np.array(births)
+    before, lagged = births[:6].mean(), births[6:14].mean()
+    assert lagged > 0.6 * before  # for months, those already pregnant still give birth
+    assert births[16:26].mean() < 0.3 * before  # nine months after the famine began
+    assert births[27:33].max() > 1.3 * before  # the postponed conceptions come back together
+
+
+def test_a_newborn_does_not_take_its_mothers_body_mass_but_her_hunger_lightens_it():
+    m = small_model(seed=4, n_communes=9)
+    people = m.people
+    mothers = np.flatnonzero(people.female[: people.n] & (people.age[: people.n] > 20))[:400]
+    people.bmi[mothers[:200]] = 15.0
+    people.bmi[mothers[200:]] = 23.0
+    from greatleap.village import give_birth
+
+    babies = give_birth(m, people, "rural", mothers, np.ones(len(mothers), np.float32), m.village._homes)
+    thin, fat = people.bmi[babies[:200]], people.bmi[babies[200:]]
+    assert abs(np.median(thin) - np.median(fat)) < 0.5
+    assert abs(np.median(physiology.wasting_score(0.0, people.female[babies], people.bmi[babies]))) < 0.2
+    weight = people.bmi[babies] * people.height[babies] ** 2
+    assert 2.8 < np.median(weight) < 3.6
+    hungry = give_birth(m, people, "rural", mothers[:200], np.full(200, 0.4, np.float32), m.village._homes)
+    light = people.bmi[hungry] * people.height[hungry] ** 2
+    assert np.median(light) < 0.95 * np.median(weight)
+    assert (people.household[babies] == people.household[mothers]).all()
 
 
 def test_everyone_alive_ages_a_month_each_month_and_the_dead_do_not():
@@ -139,9 +316,14 @@ def test_registered_deaths_are_the_registered_share_of_true_deaths():
 
 
 def test_the_fertility_parameter_scales_conceptions():
-    base = small_model().p
-    age, women, bmi, ratio = np.full(2, 25), np.full(2, True), np.full(2, 21.0), np.ones(2)
-    normal = physiology.conception_probability(age, women, bmi, ratio, base)
-    assert (physiology.conception_probability(age, women, bmi, ratio, {**base, "fertility": 0.0}) == 0).all()
-    np.testing.assert_allclose(physiology.conception_probability(age, women, bmi, ratio, {**base, "fertility": 2.0}),
-                               2 * normal)
+    normal = physiology.monthly_conception(P)
+    assert (physiology.monthly_conception({**P, "fertility": 0.0}) == 0).all()
+    np.testing.assert_allclose(physiology.monthly_conception({**P, "fertility": 2.0}), 2 * normal)
+
+
+def test_the_fed_cycle_gives_the_1950s_age_specific_fertility():
+    """12 / ASFR = 1/q + 9 + post-partum months: a stationary woman bears ASFR children a year."""
+    q = physiology.monthly_conception(P)
+    ppi = physiology.postpartum_infecundity_months(P["breastfeeding_months"])
+    for age in (17, 27, 42):
+        assert 12.0 / (1.0 / q[age] + 9 + ppi) == pytest.approx(physiology.ASFR[age], rel=1e-5)

@@ -184,14 +184,7 @@ def test_central_stocks_start_at_the_given_months_of_urban_demand():
     assert month_index(m.start) == month_index((1957, 1))
 
 
-def test_when_town_rations_fail_town_deaths_rise_and_births_fall():
-    fed, hungry = small_model(), small_model()
-    births_fed, deaths_fed, refugees_fed = fed.state.town_demography(fed, 1.0)
-    births_hungry, deaths_hungry, refugees_hungry = hungry.state.town_demography(hungry, 0.4)
-    assert deaths_hungry > deaths_fed and births_hungry < births_fed
-
-
 @pytest.mark.parametrize("share", [0.1, 0.3])
 def test_the_towns_start_with_the_urban_share_of_everyone(share):
     m = small_model(seed=1, urban_share=share)
-    assert m.state.urban / m.population() == pytest.approx(share)
+    assert m.state.urban / m.population() == pytest.approx(share, abs=1.0 / m.population())
