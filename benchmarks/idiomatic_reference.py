@@ -8,19 +8,22 @@ style)::
 
     work  -> (households pool need and share out grain) -> eat -> live -> conceive -> grow_older
 
-``work`` draws the task and sets the energy need, ``eat`` takes the household's share, ``live``
-updates body mass and hunger and draws death, ``conceive`` draws a conception, ``grow_older``
-ages the villager a month. Each rule is a few lines of scalar Python (``math``, ``min``/``max``)
-written from the vectorised rule functions in ``greatleap.physiology``, ``greatleap.labour`` and
-``greatleap.coping``; their constant tables (need by age, task cost, field season, hazards by
-age, fertility by age, foraging propensity) are imported from those modules, never copied, and
-``tests/test_benchmark_reference.py`` checks every scalar rule against its vectorised original
-on random inputs and whole months against ``Village``, so the reference cannot drift silently.
+``work`` draws the task and sets the energy need (Schofield BMR x PAL, work, growth, pregnancy),
+``eat`` takes the hall's portion and a share of the household pot, ``live`` grows or wastes the
+body, sets the hunger state and draws death, ``conceive`` advances a pregnancy (or loses it) or
+draws a conception, ``grow_older`` ages the villager a month. Each rule is a few lines of scalar
+Python (``math``, ``min``/``max``) written from the compiled rules in ``greatleap.physiology``
+and ``greatleap.labour``; their constant tables (energy by sex and age, growth references, task
+cost, field season, hazards and fertility by age, foraging propensity) are imported from those
+modules, never copied, and ``tests/test_benchmark_reference.py`` checks every scalar rule
+against its compiled original on random inputs and whole months against ``Village``, so the
+reference cannot drift silently. Births themselves (``village.give_birth``) are not a per-agent
+rule and are shared.
 
 Same random numbers, same order
 -------------------------------
 ``Village`` draws one float32 uniform per living person for the task, one for death, and one
-per survivor for conception, each block in person-index order. ``AgentSet`` iterates agents in
+per survivor for pregnancy or conception, each block in person-index order. ``AgentSet`` iterates agents in
 the order they were added, which is person-index order, and each agent draws one float32 from
 ``model.rng`` per stage, so both versions consume **the same random stream in the same order**
 (numpy's PCG64 gives the same float32 sequence one at a time as in a block). To keep the
@@ -39,9 +42,11 @@ What is not per-agent
 Household- and commune-level steps are not peasant rules and are called as they are:
 campaign shares, side food per household (private plots and foraging yield with its depletion:
 ``coping.side_food_kcal``, fed the task array gathered from the agents), the household store
-and dining-hall meals, hidden and green grain, kin transfers, resales (``greatleap.dining``, ``greatleap.coping``), and the household/cohort
-decisions of flight, industrial recruitment and sending-down (``Village._flee``,
-``Village._recruit_and_send_down``, which read the person arrays). The reference keeps the
+and dining-hall meals, the home rule's shares, hidden and green grain, kin transfers, resales
+(``greatleap.dining``, ``greatleap.coping``), the famine epidemic's factor per commune, and the
+household/cohort decisions of flight, industrial recruitment and sending-down (``Village._flee``,
+``Village._recruit_and_send_down``, which read the person arrays). The towns' month is not
+part of the peasant month and runs vectorised in both twins. The reference keeps the
 person arrays in step with its agents (a "bridge": gathering agent attributes into the arrays
 that the rest of the model and the reporters read); the bridge is timed separately.
 
@@ -65,23 +70,41 @@ from mesa import Agent
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from greatleap import coping, dining, labour, reporters  # noqa: E402
+from greatleap import coping, dining, kernels, labour, physiology, reporters  # noqa: E402
 from greatleap.labour import FIELDS, FORAGE, FORAGE_PROPENSITY, FURNACE, IRRIGATION, NONE  # noqa: E402
 from greatleap.physiology import (  # noqa: E402
-    ADULT_HEIGHT_M2, DAYS_PER_MONTH, FIELD_SEASON, HEALTHY_BMI, KCAL_PER_KG_TISSUE,
-    MONTHLY_BASE_HAZARD, MONTHLY_CONCEPTION, TASK_KCAL, _NEED_BY_AGE)
-from greatleap.village import Village  # noqa: E402
+    ADAPTED, ADAPTED_WASTED, DAYS_PER_MONTH, ELDERLY_FROM, FAMINE_WASTING, GESTATION_MONTHS, KCAL_PER_KG_TISSUE,
+    MONTHLY_BASE_HAZARD, STARVATION_SPREAD, WASTING_HR_FROM, N_CHILD_ROWS, ADULT_FROM)
+from greatleap.village import Village, give_birth  # noqa: E402
 
 # The constant tables as Python lists (scalar indexing of a list is ~10x faster than numpy's).
-NEED_BY_AGE = [float(x) for x in _NEED_BY_AGE]
 BASE_HAZARD = [float(x) for x in MONTHLY_BASE_HAZARD]
-CONCEPTION = [float(x) for x in MONTHLY_CONCEPTION]
 FORAGE_BY_HUNGER = [float(x) for x in FORAGE_PROPENSITY]
-KG_PER_KCAL_BMI = DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2
+PREGNANCY_KCAL = [float(x) for x in physiology.PREGNANCY_KCAL]
 ONE_MONTH = np.float32(1 / 12)  # what the model adds to a float32 age each month
 
 
-# ---- the rules, one person at a time (each mirrors one vectorised function) -----------------
+def _rows(table) -> list[list[float]]:
+    return [[float(x) for x in row] for row in table]
+
+
+ENERGY_A, ENERGY_B, ENERGY_PAL = _rows(physiology.ENERGY_A), _rows(physiology.ENERGY_B), _rows(physiology.ENERGY_PAL)
+GROWTH_KCAL, GROWTH_EXTRA = _rows(physiology.GROWTH_KCAL_PER_KG), _rows(physiology.GROWTH_EXTRA_PER_KG)
+WEIGHT_GAIN = _rows(physiology.WEIGHT_GAIN)
+HEIGHT_M, HEIGHT_S = _rows(physiology.HEIGHT_M), _rows(physiology.HEIGHT_S)
+SCALE_L, SCALE_M, SCALE_S = _rows(physiology.SCALE_L), _rows(physiology.SCALE_M), _rows(physiology.SCALE_S)
+SCALE_SD3, SCALE_SD23 = _rows(physiology.SCALE_SD3), _rows(physiology.SCALE_SD23)
+TASK_PAL = [float(x) for x in physiology.TASK_PAL]
+
+
+# ---- the rules, one person at a time (each mirrors one compiled rule) -----------------------
+def row_of(age: float) -> int:
+    """physiology.row_of"""
+    if age < ADULT_FROM:
+        return int(age * 12.0)
+    return N_CHILD_ROWS + min(int(age), 100) - 19
+
+
 def able_weight(age: float, hunger: int) -> float:
     """labour.able_weight"""
     if hunger >= 3:
@@ -105,12 +128,18 @@ def choose_task(u: float, furnace: float, irrigation: float, hunger: int, able: 
     return FORAGE if rest < FORAGE_BY_HUNGER[hunger] else FIELDS
 
 
-def daily_need(age_idx: int, task: int, long_hours: float, month: int, capacity: float,
-               bmi: float) -> float:
-    """physiology.daily_need"""
-    task_kcal = float(TASK_KCAL[task]) * (FIELD_SEASON[month] if task == FIELDS else 1.0)
-    mass = 0.4 + 0.6 * min(bmi, HEALTHY_BMI) / HEALTHY_BMI
-    return NEED_BY_AGE[age_idx] * mass + task_kcal * capacity + long_hours
+def energy_parts(s: int, row: int, bmi: float, height: float, gestation: int) -> tuple[float, float]:
+    """physiology.energy_parts_of: (BMR, need before work)"""
+    w = bmi * height * height
+    bmr = ENERGY_A[s][row] * w + ENERGY_B[s][row]
+    return bmr, bmr * ENERGY_PAL[s][row] + w * GROWTH_EXTRA[s][row] + PREGNANCY_KCAL[gestation]
+
+
+def daily_need(s: int, row: int, bmi: float, height: float, task_pal: float, capacity: float,
+               long_hours: float, gestation: int) -> float:
+    """physiology.daily_need_of"""
+    bmr, base = energy_parts(s, row, bmi, height, gestation)
+    return base + bmr * task_pal * capacity + long_hours
 
 
 def work_capacity(bmi: float, intake_ratio: float) -> float:
@@ -120,68 +149,82 @@ def work_capacity(bmi: float, intake_ratio: float) -> float:
     return by_bmi * by_intake
 
 
-def update_body_mass(bmi: float, intake: float, need: float) -> float:
-    """physiology.update_body_mass"""
+def body_after(s: int, row: int, bmi: float, height: float, intake: float, need: float) -> tuple[float, float]:
+    """physiology.body_after"""
+    w = bmi * height * height
+    g = w * GROWTH_KCAL[s][row]
     balance = intake - need
-    if balance < 0:
-        absorbed = 0.25 + 0.2 * min(max((18.5 - bmi) / 5.0, 0.0), 1.0)
-    else:
-        absorbed = 0.5
-    bmi = min(max(bmi + balance * (1.0 - absorbed) * KG_PER_KCAL_BMI, 8.0), 24.0)
-    if bmi > HEALTHY_BMI:
-        bmi -= 0.2 * (bmi - HEALTHY_BMI)
-    return bmi
+    grown = min(max((g + balance) / max(g, 1e-6), 0.0), 1.0)
+    deficit = max(-(balance + g), 0.0)
+    surplus = max(balance, 0.0)
+    ref = SCALE_M[s][row]
+    short = ADAPTED + (ADAPTED_WASTED - ADAPTED) * min(max((0.881 - bmi / ref) / 0.238, 0.0), 1.0)
+    w2 = w * (1.0 + grown * WEIGHT_GAIN[s][row])
+    w2 += (surplus * 0.5 - deficit * (1.0 - short)) * DAYS_PER_MONTH / KCAL_PER_KG_TISSUE
+    centile = (height / HEIGHT_M[s][row] - 1.0) / HEIGHT_S[s][row]
+    target = HEIGHT_M[s][row + 1] * (1.0 + HEIGHT_S[s][row + 1] * centile)
+    h2 = height + grown * max(target - height, 0.0)
+    b = min(max(w2 / (h2 * h2), 0.38 * ref), 1.15 * ref)
+    if b > ref:
+        b -= 0.2 * (b - ref)
+    return b, h2
 
 
-def hunger_state(bmi: float, intake_ratio: float) -> int:
-    """physiology.hunger_state"""
-    if bmi < 14.0:
+def wasting_score(s: int, row: int, bmi: float) -> float:
+    """physiology.wasting_score_of"""
+    L, M, S = SCALE_L[s][row], SCALE_M[s][row], SCALE_S[s][row]
+    z = ((bmi / M) ** L - 1.0) / (L * S)
+    if z < -3.0:
+        z = -3.0 + (bmi - SCALE_SD3[s][row]) / SCALE_SD23[s][row]
+    return z
+
+
+def hunger_state(score: float, intake_ratio: float) -> int:
+    """physiology.hunger_state_of"""
+    if score < -3.0:
         return 3
-    if bmi < 16.0 or intake_ratio < 0.6:
+    if score < -2.0 or intake_ratio < 0.6:
         return 2
-    if bmi < 18.5 or intake_ratio < 0.85:
+    if score < -1.0 or intake_ratio < 0.85:
         return 1
     return 0
 
 
-def starvation_hazard(bmi: float, female: bool, age_idx: int, p) -> float:
-    """physiology.starvation_hazard"""
-    limit = p["bmi_limit_female"] if female else p["bmi_limit_male"]
-    if age_idx < 5 or age_idx >= 60:
-        limit += 1.5
-    x = (bmi - limit) / 0.5
+def starvation_hazard(s: int, row: int, age_idx: int, bmi: float, p, elderly_reserve: float) -> float:
+    """physiology.starvation_hazard_of"""
+    limit = p["bmi_limit_female"] if s else p["bmi_limit_male"]
+    if age_idx >= ELDERLY_FROM:
+        limit += elderly_reserve
+    x = (bmi / SCALE_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD
     return 0.0 if x > 700 else 1.0 / (1.0 + math.exp(x))
 
 
-def baseline_hazard(bmi: float, age_idx: int, p) -> float:
-    """physiology.baseline_hazard"""
-    infection = 1.0 + 4.0 * min(max((17.0 - bmi) / 4.0, 0.0), 1.0)
-    return BASE_HAZARD[age_idx] * p["baseline_mortality"] * infection
+def wasting_hazard_ratio(score: float, log_hr: float) -> float:
+    """physiology.wasting_hazard_ratio_of"""
+    return math.exp(log_hr * max(WASTING_HR_FROM - score, 0.0))
 
 
-def conception_probability(age_idx: int, female: bool, bmi: float, intake_ratio: float, p) -> float:
-    """physiology.conception_probability"""
-    if not female:
-        return 0.0
-    fecundity = (min(max((bmi - 16.0) / 3.0, 0.0), 1.0)
-                 * min(max((intake_ratio - 0.5) / 0.4, 0.0), 1.0))
-    return CONCEPTION[age_idx] * fecundity * p["fertility"]
+def fecundity(bmi: float, intake_ratio: float, p) -> float:
+    """physiology.fecundity_of"""
+    ovulating = min(max((bmi - p["amenorrhoea_bmi"]) / physiology.AMENORRHOEA_RAMP, 0.0), 1.0)
+    short = min(max((1.0 - intake_ratio) / physiology.POSTPONEMENT_SHORTFALL, 0.0), 1.0)
+    return ovulating * (1.0 - p["conception_postponement"] * short)
 
 
 # ---- the agent -----------------------------------------------------------------------------
 class Villager(Agent):
     """One peasant with its own state and a staged month (see the module docstring)."""
 
-    def __init__(self, model, index: int, age: float, female: bool, bmi: float, hunger: int,
-                 household: int, commune: int, kcal: float):
+    def __init__(self, model, index: int, age: float, female: bool, bmi: float, height: float, hunger: int,
+                 household: int, commune: int, kcal: float, gestation: int, postpartum: int):
         super().__init__(model)
         self.index = index
-        self.age, self.female, self.bmi, self.hunger = age, female, bmi, hunger
+        self.age, self.female, self.bmi, self.height, self.hunger = age, female, bmi, height, hunger
         self.household, self.commune, self.kcal = household, commune, kcal
+        self.gestation, self.postpartum = gestation, postpartum
         self.labour = 0
         self.able = self.need = self.ratio = 0.0
         self.alive = True
-        self.dies = False
 
     # stage 1: this month's task and energy need
     def work(self, v: "IdiomaticVillage") -> None:
@@ -189,11 +232,15 @@ class Villager(Agent):
         c = self.commune
         u = float(v.draw(dtype=np.float32))  # one draw per person, as Village.work_month
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able)
-        age_idx = min(int(self.age), 100)
-        usual = daily_need(age_idx, task, 0.0, v.month, 1.0, self.bmi)
-        capacity = work_capacity(self.bmi, self.kcal / usual)
+        s, row = int(self.female), row_of(self.age)
+        bmr, base = energy_parts(s, row, self.bmi, self.height, self.gestation)
+        cost = bmr * v.task_pal[task]
+        capacity = work_capacity(self.bmi, self.kcal / (base + cost))
         long_hours = v.coercion_kcal if task in (FIELDS, FURNACE, IRRIGATION) else 0.0
-        self.need = daily_need(age_idx, task, long_hours, v.month, capacity, self.bmi)
+        self.need = base + cost * capacity + long_hours
+        v.living[c] += 1
+        if self.hunger >= 2:
+            v.starving[c] += 1
         if task == FIELDS:  # the commune's hands in the fields and their effective labour
             v.present[c] += able
             v.working[c] += able * capacity
@@ -201,37 +248,60 @@ class Villager(Agent):
     # between stages 1 and 2: the household pools its members' needs
     def join_household(self, v: "IdiomaticVillage") -> None:
         h = self.household
+        served = self.need * (self.able + (1.0 - self.able) * (1.0 - v.ladle))
         v.need_hh[h] += self.need
-        v.members[h] += 1
-        if self.able > 0:
-            v.workers[h] += 1
+        v.served_hh[h] += served
+        v.priority_hh[h] += self.need * self.able
+        v.served_priority_hh[h] += served * self.able
         if self.hunger >= 1:
             v.hungry[h] = True
 
-    # stage 2: eat the household's share
+    # stage 2: the hall's portion and a share of the household pot
     def eat(self, v: "IdiomaticVillage") -> None:
-        self.ratio = min(v.ratio_hh[self.household], 1.3)
-        self.kcal = self.need * self.ratio
+        h = self.household
+        served = self.need * (self.able + (1.0 - self.able) * (1.0 - v.ladle)) * v.in_hall[h]
+        fill = v.hall_fill[self.commune]
+        left = self.need - served * min(fill, 1.0)
+        share = v.others[h] + (v.workers[h] - v.others[h]) * self.able
+        self.kcal = min(served * fill + left * share, 1.3 * self.need)
+        self.ratio = self.kcal / self.need
 
     # stage 3: body, hunger, death
     def live(self, v: "IdiomaticVillage") -> None:
-        self.bmi = bmi = update_body_mass(self.bmi, self.kcal, self.need)
-        self.hunger = hunger_state(bmi, self.ratio)
-        age_idx = min(int(self.age), 100)
-        starve = starvation_hazard(bmi, self.female, age_idx, v.p)
-        base_plain = BASE_HAZARD[age_idx] * v.p["baseline_mortality"]
-        base = baseline_hazard(bmi, age_idx, v.p)
+        s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
+        self.bmi, self.height = body_after(s, row, self.bmi, self.height, self.kcal, self.need)
+        score = wasting_score(s, row, self.bmi)
+        self.hunger = hunger_state(score, self.ratio)
+        starve = starvation_hazard(s, row, age_idx, self.bmi, v.p, v.p["elderly_reserve"])
+        fed = BASE_HAZARD[age_idx] * v.p["baseline_mortality"]
+        usual = fed * v.epidemic[self.commune] * wasting_hazard_ratio(score, v.log_hr)
+        ordinary = fed * wasting_hazard_ratio(max(score, FAMINE_WASTING), v.log_hr)
         u = float(v.draw(dtype=np.float32))
-        self.dies = u < starve + base
-        if self.dies:
-            famine = u < starve or u >= starve + base_plain
+        if u < starve + usual:
+            famine = u < starve or u >= starve + ordinary
             (v.starved if famine else v.other_deaths).append(self.index)
 
-    # stage 4: conception (drawn for every survivor, so the random streams stay aligned)
+    # stage 4: pregnancy and conception (one draw for every survivor, so the streams stay aligned)
     def conceive(self, v: "IdiomaticVillage") -> None:
-        chance = conception_probability(min(int(self.age), 100), self.female, self.bmi,
-                                        self.ratio, v.p)
-        if float(v.draw(dtype=np.float32)) < chance:
+        u = float(v.draw(dtype=np.float32))
+        if self.gestation > 0:
+            s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
+            if u < starvation_hazard(s, row, age_idx, self.bmi, v.p, 0.0):
+                self.gestation = 0
+            elif self.gestation >= GESTATION_MONTHS:
+                self.gestation, self.postpartum = 0, v.ppi
+                v.due.append(self.index)
+                v.due_ratio.append(self.ratio)
+            else:
+                self.gestation += 1
+            return
+        infecund = self.postpartum > 0
+        if infecund:
+            self.postpartum -= 1
+        if not self.female or infecund:
+            return
+        if u < v.conception[min(int(self.age), 100)] * fecundity(self.bmi, self.ratio, v.p):
+            self.gestation = 1
             v.conceived.append(self.index)
 
     # stage 5: ages are float32, as in the person arrays, so birthdays fall in the same month
@@ -265,11 +335,12 @@ def _food_tally(m, idx: np.ndarray, intake: np.ndarray) -> reporters.FoodTally:
 class IdiomaticVillage(Village):
     """Drop-in replacement for ``model.village``: same interface, one Agent per villager."""
 
+    FIELDS = ("age", "female", "bmi", "height", "hunger", "household", "commune", "kcal", "gestation", "postpartum")
+
     def __init__(self, model, source: Village | None = None):
-        # no super().__init__: it would draw the initial pregnancies again
+        # no super().__init__: the starvation record is copied from the village it replaces
         self.model = model
         source = source or model.village
-        self.conceptions = deque(source.conceptions, maxlen=source.conceptions.maxlen)
         self.recent_starvation_deaths = source.recent_starvation_deaths.copy()
         self.p = model.p
         self.draw = model.rng.random
@@ -281,8 +352,7 @@ class IdiomaticVillage(Village):
 
     def _adopt(self, idx: np.ndarray) -> None:
         people = self.model.people
-        cols = [getattr(people, name)[idx].tolist() for name in
-                ("age", "female", "bmi", "hunger", "household", "commune", "kcal")]
+        cols = [getattr(people, name)[idx].tolist() for name in self.FIELDS]
         for i, *values in zip(idx.tolist(), *cols):
             self.by_index[i] = Villager(self.model, i, *values)
         self.villagers = self.model.agents_by_type[Villager]
@@ -293,10 +363,11 @@ class IdiomaticVillage(Village):
         n_com = m.communes.n
         furnace, irrigation = labour.campaign_shares(m)
         self.furnace, self.irrigation = furnace.tolist(), irrigation.tolist()
-        self.month = m.ym[1]
+        self.task_pal = physiology.task_pal(m.ym[1]).tolist()
         long_hours = m.calendar.long_hours_on(m.ym) and not m.state.retreated
         self.coercion_kcal = float(p["coercion_kcal"]) if long_hours else 0.0
         self.present, self.working = [0.0] * n_com, [0.0] * n_com
+        self.living, self.starving = [0.0] * n_com, [0.0] * n_com
         t0 = time.perf_counter()
         self.villagers.do("work", self)
         self.agent_s += time.perf_counter() - t0
@@ -304,6 +375,7 @@ class IdiomaticVillage(Village):
         present = np.array(self.present) / norm
         hours = 1.15 if long_hours else 1.0
         effective = np.array(self.working) / norm * labour.incentive_effort(m) * hours
+        self.epidemic = physiology.epidemic_factor(np.array(self.starving), np.array(self.living), p).tolist()
         t0 = time.perf_counter()
         n = len(self.villagers)
         self._idx = idx = np.fromiter((a.index for a in self.villagers), np.int64, n)
@@ -317,31 +389,38 @@ class IdiomaticVillage(Village):
     def feed(self, work: _Work):
         m, p, hh = self.model, self.model.p, self.model.households
         n_hh = len(hh)
-        self.need_hh, self.members, self.workers = [0.0] * n_hh, [0] * n_hh, [0] * n_hh
+        self.ladle = dining.ladle(m)
+        self.need_hh, self.served_hh = [0.0] * n_hh, [0.0] * n_hh
+        self.priority_hh, self.served_priority_hh = [0.0] * n_hh, [0.0] * n_hh
         self.hungry = [False] * n_hh
         t0 = time.perf_counter()
         self.villagers.do("join_household", self)
         self.agent_s += time.perf_counter() - t0
         # ---- household level: the same steps and functions as Village.feed ----
-        need_hh, members = np.array(self.need_hh), np.array(self.members, dtype=float)
+        need_hh, served_hh = np.array(self.need_hh), np.array(self.served_hh)
         keep = m.people.alive[self._idx]  # without those killed in searches since work_month
         side = coping.side_food_kcal(m, self._idx[keep], self._task[keep])
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, np.array(self.hungry)))
         months_left = dining.months_to_next_harvest(m.ym[1])
-        workers_share = np.divide(np.array(self.workers, float), members, out=np.zeros(n_hh),
-                                  where=members > 0)
-        hall, waste = dining.hall_meals(m, grain_need, workers_share, months_left)
-        home = dining.household_meals(m, grain_need, months_left)
+        served_share = np.divide(served_hh, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
+        hall, waste, _ = dining.hall_meals(m, grain_need, served_share, months_left)
+        home = dining.household_meals(m, grain_need - hall, months_left)
         short = grain_need - hall - home
         hidden = coping.eat_hidden(m, short)
         green = coping.eat_green(m, short - hidden, grain_need, self._standing_crop())
-        grain = hall + home + hidden + green
         m.ledger.add("produced", green)
-        m.ledger.add("eaten", grain)
+        m.ledger.add("eaten", hall + home + hidden + green)
         m.ledger.add("lost", waste)
-        food_kcal = coping.grain_to_kcal_per_day(m, grain) + side
-        self.ratio_hh = np.divide(food_kcal, need_hh, out=np.zeros(n_hh), where=need_hh > 0).tolist()
+        in_hall = dining.eating_in_hall(m)
+        hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
+        covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall
+        pot = coping.grain_to_kcal_per_day(m, home + hidden + green) + side
+        others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
+                                             np.array(self.priority_hh) - covered * np.array(self.served_priority_hh),
+                                             p["home_priority"])
+        self.in_hall, self.hall_fill = in_hall.tolist(), hall_fill.tolist()
+        self.others, self.workers = others.tolist(), workers.tolist()
         # ---- back to the villagers ----
         t0 = time.perf_counter()
         self.villagers.do("eat", self)
@@ -357,23 +436,33 @@ class IdiomaticVillage(Village):
         return None
 
     def live_and_die(self, work, food) -> None:
-        m, people = self.model, self.model.people
-        self.starved, self.other_deaths, self.conceived = [], [], []
+        m, people, p = self.model, self.model.people, self.model.p
+        self.starved, self.other_deaths = [], []
+        self.conceived, self.due, self.due_ratio = [], [], []
+        self.log_hr = physiology.log_hr_per_sd(p)
+        self.conception = physiology.monthly_conception(p).tolist()
+        self.ppi = physiology.postpartum_infecundity_months(p["breastfeeding_months"])
         t0 = time.perf_counter()
         self.villagers.do("live", self)
         self.agent_s += time.perf_counter() - t0
         t0 = time.perf_counter()
-        self._sync("bmi", "bmi", np.float32)
-        self._sync("hunger", "hunger", np.int8)
+        for name, dtype in (("bmi", np.float32), ("height", np.float32), ("hunger", np.int8)):
+            self._sync(name, name, dtype)
         self.bridge_s += time.perf_counter() - t0
+        m.recorder.record_bodies("rural", self._body_tally())
         self.kill(np.array(self.starved, dtype=np.int64), cause="starvation")
         self.kill(np.array(self.other_deaths, dtype=np.int64), cause="baseline")
         t0 = time.perf_counter()
         self.villagers.do("conceive", self)
         self.agent_s += time.perf_counter() - t0
-        self._bear(np.array(self.conceived, dtype=np.int64))
-        # flight, recruitment and sending-down act on households and cohorts: Village's code
+        t0 = time.perf_counter()
+        self._sync("gestation", "gestation", np.int8)
+        self._sync("postpartum", "postpartum", np.int8)
+        self.bridge_s += time.perf_counter() - t0
         n_before = people.n
+        give_birth(m, people, "rural", np.array(self.due, dtype=np.int64), np.array(self.due_ratio, np.float32),
+                   self._homes)
+        # flight, recruitment and sending-down act on households and cohorts: Village's code
         living = np.flatnonzero(people.view("alive"))
         household = people.household[living]
         self._flee(np.bincount(household, minlength=len(m.households)),
@@ -395,20 +484,20 @@ class IdiomaticVillage(Village):
         self._sync("age", "age", np.float32)
         self.bridge_s += time.perf_counter() - t0
 
-    def _bear(self, conceived: np.ndarray) -> None:
-        """Village._conceive_and_bear after the draws: due mothers give birth."""
-        m, people = self.model, self.model.people
-        due = self.conceptions[0]
-        self.conceptions.append(conceived)
-        mothers = due[people.alive[due]]
-        if len(mothers) == 0:
-            return
-        k = len(mothers)
-        babies = people.add(age=np.zeros(k), female=m.rng.random(k) < 0.485,
-                            bmi=people.bmi[mothers].clip(15.0, 21.0), household=people.household[mothers],
-                            commune=people.commune[mothers])
-        m.recorder.record_births(babies)
-        self._adopt(babies)
+    def _body_tally(self) -> np.ndarray:
+        """What ``kernels.live`` sums for the recorder (exposure by sex and age, hunger), from the
+        person arrays (outside the timed agent stages)."""
+        people = self.model.people
+        idx = np.fromiter((a.index for a in self.villagers), np.int64, len(self.villagers))
+        tally = np.zeros(kernels.BODY_TALLY)
+        age, female = people.age[idx], people.female[idx]
+        group = np.minimum(age.astype(np.int64) // 5, kernels.AGE_GROUPS_5Y - 1)
+        tally[:2 * kernels.AGE_GROUPS_5Y] = np.bincount(female * kernels.AGE_GROUPS_5Y + group,
+                                                        minlength=2 * kernels.AGE_GROUPS_5Y)
+        lives = ~np.isin(idx, self.starved + self.other_deaths)
+        tally[kernels.T_HUNGRY] = (people.hunger[idx][lives] >= 1).sum()
+        tally[kernels.T_STARVING] = (people.hunger[idx][lives] >= 2).sum()
+        return tally
 
     def kill(self, idx: np.ndarray, cause: str) -> None:
         if len(idx) == 0:
@@ -478,7 +567,7 @@ def month_state(model) -> dict:
             "task": people.view("labour").copy(), "deaths_violence": s["deaths_violence"],
             "kcal": people.view("kcal").copy(),
             "n": people.n, "deaths_starvation": s["deaths_starvation"],
-            "deaths_baseline": s["deaths_baseline"], "births": round(s["births"] - s["urban_births"]),  # village births: whole people
+            "deaths_baseline": s["deaths_baseline"], "births": s["births_rural"],
             "mean_bmi": float(people.view("bmi")[alive].mean()),
             "kcal_mean": s["kcal_mean"], "rural": int(alive.sum())}
 

@@ -30,6 +30,8 @@ class Peasant(CellAgent):
     age = _person_field("age", "Age in years.")
     female = _person_field("female", "True for women.")
     bmi = _person_field("bmi", "Body mass index (kg/m2): the energy reserve.")
+    height = _person_field("height", "Height in metres (grows until 19).")
+    gestation = _person_field("gestation", "Month of pregnancy, 1-9 (0: not pregnant).")
     hunger = _person_field("hunger", "0 fed, 1 hungry, 2 starving, 3 severely wasted.")
     household = _person_field("household", "Index of the household plot.")
     commune = _person_field("commune", "Index of the commune.")

@@ -113,7 +113,7 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
 
 @njit(cache=True, nogil=True)
 def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager, ladle,
-               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, members, hungry):
+               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry):
     """Per household: energy need; need as the hall's ladle serves it (those who cannot work get
     ``1 - ladle`` of theirs); the need of workers weighted by their able weight (the home rule's
     priority), and the same as served by the hall; food from plots and foraging; members; whether
@@ -128,7 +128,6 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
         priority_hh[h] += x * ab
         served_priority_hh[h] += served * ab
         side_hh[h] += coping.side_food_of(task[k], plots_kcal, per_forager[commune[i]])
-        members[h] += 1
         hungry[h] |= hunger[i] >= 1
 
 
@@ -178,6 +177,7 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
     cause = np.empty(n, np.int8)
     famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
     n_famine = n_other = 0
+    ordinary_hr = physiology.wasting_hazard_ratio_of(f32(physiology.FAMINE_WASTING), log_hr_per_sd)
     for k in range(n):
         i = alive[k]
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
@@ -187,8 +187,9 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
         hunger[i] = physiology.hunger_state_of(z, ratio[k])
         starve = starvation_hazard_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
         fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
-        usual = fed * epidemic[commune[i]] * physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
-        ordinary = fed * physiology.wasting_hazard_ratio_of(max(z, f32(physiology.FAMINE_WASTING)), log_hr_per_sd)
+        ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
+        usual = fed * epidemic[commune[i]] * ratio_hr
+        ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
         fate = physiology.death_cause(u[k], starve, usual, ordinary)
         cause[k] = fate
         if fate == FAMINE_DEATH:  # rare: the branch is predicted right

@@ -40,10 +40,10 @@ class Prior:
     shape: tuple = ()
 
     def describe(self) -> str:
-        body = {"uniform": "uniform",
-                "normal": f"normal({self.loc:g}, sd {self.scale:g})",
-                "lognormal": f"lognormal(median {self.loc:g}, log-sd {self.scale:g})",
-                "beta": f"beta({self.shape[0]:g}, {self.shape[1]:g})" if self.shape else "beta"}[self.dist]
+        body = {"uniform": lambda: "uniform",
+                "normal": lambda: f"normal({self.loc:g}, sd {self.scale:g})",
+                "lognormal": lambda: f"lognormal(median {self.loc:g}, log-sd {self.scale:g})",
+                "beta": lambda: f"beta({self.shape[0]:g}, {self.shape[1]:g})" if self.shape else "beta"}[self.dist]()
         return f"{body} on [{self.low:g}, {self.high:g}]"
 
 

@@ -89,13 +89,13 @@ class Village:
         m, people, hh, p = self.model, self.model.people, self.model.households, self.model.p
         alive, n_hh = work.alive, len(hh)
         need_hh, served_hh, priority_hh, served_priority_hh = (np.zeros(n_hh) for _ in range(4))
-        side, members = np.zeros(n_hh), np.zeros(n_hh)
+        side = np.zeros(n_hh)
         hungry_hh = np.zeros(n_hh, dtype=bool)
         plots, per_forager = coping.side_food_rates(m, work.living, work.foragers)
         ladle = np.float32(dining.ladle(m))
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, ladle, need_hh, served_hh, priority_hh,
-                           served_priority_hh, side, members, hungry_hh)
+                           served_priority_hh, side, hungry_hh)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 

@@ -25,6 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from greatleap.atomic import write_text  # noqa: E402
+
 OUT = Path(__file__).resolve().parents[1] / "greatleap" / "data" / "who_growth_lms.csv"
 DAYS_PER_MONTH = 30.4375
 LAST_MONTH = 228  # 19 years
@@ -60,7 +64,7 @@ def main(parquet: str) -> None:
         height = lms_by_month(table, "stature", sex).rename(columns={"L": "height_L", "M": "height_M", "S": "height_S"})
         parts.append(bmi.merge(height, on="months").assign(sex=name))
     out = pd.concat(parts)[["sex", "months", "bmi_L", "bmi_M", "bmi_S", "height_L", "height_M", "height_S"]]
-    OUT.write_text("# WHO growth references by month of age: BMI-for-age and length/height-for-age LMS values\n"
+    write_text(OUT, "# WHO growth references by month of age: BMI-for-age and length/height-for-age LMS values\n"
                    "# (WHO Child Growth Standards 2006, 0-60 months; WHO Growth Reference 2007, 61-228 months).\n"
                    "# Made by scripts/make_growth_reference.py from pygrowthstandards 0.1.3; see SOURCES.md.\n"
                    + out.to_csv(index=False))

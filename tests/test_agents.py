@@ -64,7 +64,8 @@ def test_a_peasant_still_sees_its_slice_after_the_arrays_grow():
     agent = m.peasant_agents[3]
     capacity = m.people.capacity
     m.people.add(age=np.zeros(capacity), female=np.zeros(capacity, dtype=bool), bmi=np.full(capacity, 20.0),
-                 household=np.zeros(capacity, dtype=int), commune=np.zeros(capacity, dtype=int))
+                 height=np.full(capacity, 0.5), household=np.zeros(capacity, dtype=int),
+                 commune=np.zeros(capacity, dtype=int))
     assert m.people.capacity > capacity
     agent.bmi = 17.75
     assert m.people.bmi[3] == pytest.approx(17.75)

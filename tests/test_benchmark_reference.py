@@ -48,30 +48,40 @@ def _close(scalar, vector, rtol=2e-5, atol=1e-6):
 def test_scalar_rules_match_vectorised(inputs):
     d, p = inputs, resolve("baseline")
     age_idx = physiology.age_index(d["age"])
-    ai = [int(a) for a in age_idx]
+    rows = physiology.rows_of(d["age"])
+    sex = d["female"].astype(int)
+    height = np.where(d["age"] < 19, physiology.height_at_z(np.minimum(d["age"], 18.9), d["female"], -1.5),
+                      1.6).astype(np.float32)
+    bmi = (d["bmi"] * physiology.SCALE_M[sex, rows] / 21.0).astype(np.float32)  # around each age's median
+    gestation = np.where(d["female"] & (d["age"] > 16) & (d["age"] < 45), d["task"], 0).astype(np.int8)
     _close([ref.able_weight(float(a), int(h)) for a, h in zip(d["age"], d["hunger"])],
            labour.able_weight(d["age"], d["hunger"]), rtol=0, atol=0)
     _close([ref.work_capacity(float(b), float(r)) for b, r in zip(d["bmi"], d["ratio"])],
            labour.work_capacity(d["bmi"], d["ratio"]))
     for month in (1, 5, 9):
+        task_pal = physiology.task_pal(month)[d["task"]]
         long_hours = np.where(d["task"] < 3, 450.0, 0.0).astype(np.float32)
-        _close([ref.daily_need(a, int(t), float(lh), month, float(c), float(b))
-                for a, t, lh, c, b in zip(ai, d["task"], long_hours, d["capacity"], d["bmi"])],
-               physiology.daily_need(age_idx, d["task"], long_hours, month, d["capacity"], d["bmi"]))
-    bmi = d["bmi"].copy()
-    intake = d["need"] * d["ratio"]
-    physiology.update_body_mass(bmi, intake, d["need"])
-    _close([ref.update_body_mass(float(b), float(i), float(n))
-            for b, i, n in zip(d["bmi"], intake, d["need"])], bmi)
-    _close([ref.hunger_state(float(b), float(r)) for b, r in zip(d["bmi"], d["ratio"])],
-           physiology.hunger_state(d["bmi"], d["ratio"]), rtol=0, atol=0)
-    _close([ref.starvation_hazard(float(b), bool(f), a, p) for b, f, a in zip(d["bmi"], d["female"], ai)],
-           physiology.starvation_hazard(d["bmi"], d["female"], age_idx, p))
-    _close([ref.baseline_hazard(float(b), a, p) for b, a in zip(d["bmi"], ai)],
-           physiology.baseline_hazard(d["bmi"], age_idx, p))
-    _close([ref.conception_probability(a, bool(f), float(b), float(r), p)
-            for a, f, b, r in zip(ai, d["female"], d["bmi"], d["ratio"])],
-           physiology.conception_probability(age_idx, d["female"], d["bmi"], d["ratio"], p))
+        _close([ref.daily_need(int(s), int(r), float(b), float(h), float(t), float(c), float(lh), int(g))
+                for s, r, b, h, t, c, lh, g in zip(sex, rows, bmi, height, task_pal, d["capacity"], long_hours, gestation)],
+               physiology.daily_need(d["age"], d["female"], bmi, height, task_pal, d["capacity"], long_hours, gestation))
+    need = physiology.daily_need(d["age"], d["female"], bmi, height)
+    intake = need * d["ratio"]
+    new_bmi, new_height = physiology.body_after_month(d["age"], d["female"], bmi, height, intake, need)
+    scalar = [ref.body_after(int(s), int(r), float(b), float(h), float(i), float(n))
+              for s, r, b, h, i, n in zip(sex, rows, bmi, height, intake, need)]
+    _close([b for b, _ in scalar], new_bmi)
+    _close([h for _, h in scalar], new_height)
+    score = physiology.wasting_score(d["age"], d["female"], bmi)
+    _close([ref.wasting_score(int(s), int(r), float(b)) for s, r, b in zip(sex, rows, bmi)], score, rtol=1e-4, atol=1e-4)
+    _close([ref.hunger_state(float(z), float(r)) for z, r in zip(score, d["ratio"])],
+           physiology.hunger_state(score, d["ratio"]), rtol=0, atol=0)
+    _close([ref.starvation_hazard(int(s), int(r), int(a), float(b), p, p["elderly_reserve"])
+            for s, r, a, b in zip(sex, rows, age_idx, bmi)],
+           physiology.starvation_hazard(d["age"], d["female"], bmi, p))
+    log_hr = physiology.log_hr_per_sd(p)
+    _close([ref.wasting_hazard_ratio(float(z), log_hr) for z in score], physiology.wasting_hazard_ratio(score, p))
+    _close([ref.fecundity(float(b), float(r), p) for b, r in zip(d["bmi"], d["ratio"])],
+           physiology.fecundity(d["bmi"], d["ratio"], p))
 
 
 def test_reference_matches_village_for_the_whole_run():

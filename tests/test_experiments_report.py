@@ -16,7 +16,7 @@ def test_report_draws_figures_and_tables_of_a_two_parameter_grid(small_sweep, ca
     report = spec.output / "report"
     listed = set(capsys.readouterr().out.split())
     for stem in ("timeseries", "outcome_vs_procurement_share", "outcome_vs_markup_career",
-                 "heatmap_procurement_share_markup_career"):
+                 "heatmap_procurement_share_markup_career", "deaths_by_age"):
         for ext in ("png", "svg"):
             path = report / f"{stem}.{ext}"
             assert str(path) in listed and path.stat().st_size > 5_000

@@ -58,9 +58,10 @@ def test_coerced_long_hours_burn_extra_energy_of_those_at_work():
     set_month(m, (1959, 5))
     extra = labour.long_hours_kcal(m, task)
     np.testing.assert_allclose(extra, [600.0, 0.0, 0.0])
-    age, bmi = np.full(3, 30), np.full(3, 21.0, dtype=np.float32)
-    plain = physiology.daily_need(age, task, np.zeros(3, dtype=np.float32), 5, 1.0, bmi)
-    driven = physiology.daily_need(age, task, extra, 5, 1.0, bmi)
+    age, bmi = np.full(3, 30.0), np.full(3, 21.0, dtype=np.float32)
+    task_pal = physiology.task_pal(5)[task]
+    plain = physiology.daily_need(age, False, bmi, 1.6, task_pal, 1.0, np.zeros(3, dtype=np.float32))
+    driven = physiology.daily_need(age, False, bmi, 1.6, task_pal, 1.0, extra)
     np.testing.assert_allclose(driven - plain, [600.0, 0.0, 0.0], rtol=1e-5)
 
 

@@ -42,14 +42,18 @@ def _plain(value, seen):
 def model_state(m: FamineModel) -> tuple:
     """Everything a rule can read: the model's own state, not its observation."""
     seen: set[int] = set()
-    people = {name: m.people.view(name).copy() for name in
-              ("age", "female", "bmi", "hunger", "household", "commune", "labour", "kcal", "alive")}
+    fields = ("age", "female", "bmi", "height", "hunger", "household", "commune", "labour", "kcal", "alive",
+              "gestation", "postpartum", "registration")
+    people = {name: m.people.view(name).copy() for name in fields}
+    town_people = {name: m.towns.people.view(name).copy() for name in fields}
     parts = {
         "clock": (m.t, m.ym, m.halls_were_open, m.running),
         "people": people,
+        "town_people": town_people,
+        "town_households": (m.towns.households, m.towns.counts),
         "households": m.households, "communes": m.communes, "state": m.state,
         "crops": m.crops, "weather": m.weather,
-        "village": (m.village.conceptions, m.village.recent_starvation_deaths),
+        "village": m.village.recent_starvation_deaths,
         "cadres": m.cadres, "officials": m.officials,
         "rng": m.rng, "random": m.random.getstate(),
         "ledger": m.ledger.flows,
@@ -82,6 +86,10 @@ def test_the_state_snapshot_sees_a_change_a_recorder_could_make():
     b = FamineModel(rng=5, materialise_peasants=False, **SMALL)
     b.step()
     b.village.recent_starvation_deaths[0, 0] += 1  # ... and with every starvation death
+    assert model_state(a) != model_state(b)
+    b = FamineModel(rng=5, materialise_peasants=False, **SMALL)
+    b.step()
+    b.towns.people.gestation[0] += 1  # a town body's state is seen too
     assert model_state(a) != model_state(b)
 
 

@@ -158,7 +158,9 @@ def test_inflated_reports_raise_the_quotas_set_on_them():
         frame = step_through(small_model(seed=2, honest_reporting=honest, retreat_rule="calendar"), (1958, 10)) \
             .monthly_frame().set_index("date")
         quotas[honest] = frame.loc["1958-10", "quota_kg"] / frame.loc["1958-10", "harvest_true_kg"]
-    assert quotas[False] > 1.05 * quotas[True]
+    # the current report weighs quota_weight_current (7%) in the inflexible quota, the rest last
+    # year's report: a two-thirds inflation raises the quota by a few per cent
+    assert quotas[False] > 1.03 * quotas[True]
 
 
 def test_an_unpaid_quota_is_collected_for_two_months_after_the_harvest_then_written_off():

@@ -4,6 +4,8 @@ Written to ``SWEEP_DIR/report/``:
 - ``timeseries``: main monthly series, median and 10-90 % band across runs, one line per scenario;
 - ``outcome_vs_<param>``: each main outcome against each varied parameter;
 - ``heatmap_<a>_<b>``: mean outcome over a two-parameter grid, one panel per scenario;
+- ``deaths_by_age``: deaths by five-year age group (the ``deaths_age_*`` series), in the famine
+  years 1959-61 above three times 1957's (or in the whole run), mean across runs per scenario;
 - ``summary.csv`` / ``summary.md``: per scenario and grid point, runs, mean, sd, 10th/90th
   percentiles of each outcome; ``failures.csv`` when runs failed.
 Figures use matplotlib's object API (no pyplot, no display needed) and the Okabe-Ito palette,
@@ -43,6 +45,7 @@ def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
     outcomes = _choose(outcomes, MAIN_OUTCOMES, available, "outcome")
     out = Path(sweep_dir) / "report"
     written = timeseries_figure(store, series, out / "timeseries")
+    written += deaths_by_age_figure(store, out / "deaths_by_age")
     for param in grid + sampled:
         written += outcome_vs_param_figure(ok, param, outcomes, sampled=param in sampled,
                                            target=out / f"outcome_vs_{param}")
@@ -106,6 +109,48 @@ def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small", loc="best")
     axes[0].set_title("Median across runs, band: 10th-90th percentile (seeds and design points)")
+    return save_figure(fig, target)
+
+
+AGE_PREFIX = "deaths_age_"
+
+
+def deaths_by_age_figure(store: SweepStore, target: Path) -> list[Path]:
+    """Deaths by five-year age group per scenario: excess deaths of 1959-61 over three times 1957's
+    when the runs cover those years, else all deaths of the run. Nothing if the sweep kept no
+    ``deaths_age_*`` series."""
+    from matplotlib.figure import Figure
+
+    columns = store.monthly_columns()
+    ages = [c for c in columns if c.startswith(AGE_PREFIX)]
+    if not ages or "year" not in columns:
+        return []
+    monthly = store.monthly(columns=["run_id", "scenario", "year", *ages])
+    by_year = monthly.groupby(["scenario", "run_id", "year"])[ages].sum()
+    years = set(by_year.index.get_level_values("year"))
+    excess = {1957, 1959, 1960, 1961} <= years
+    if excess:
+        famine = by_year[by_year.index.get_level_values("year").isin([1959, 1960, 1961])].groupby(level=[0, 1]).sum()
+        normal = by_year.xs(1957, level="year")
+        per_run = famine - 3 * normal
+    else:
+        per_run = by_year.groupby(level=[0, 1]).sum()
+    mean = per_run.groupby(level=0).mean()
+    scenarios = list(dict.fromkeys(monthly["scenario"]))
+    labels = [c[len(AGE_PREFIX):].replace("_plus", "+").replace("_", "-") for c in ages]
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(len(scenarios), 1)
+    for k, (colour, scenario) in enumerate(zip(_colours(len(scenarios)), scenarios)):
+        x = np.arange(len(ages)) + (k - (len(scenarios) - 1) / 2) * width
+        ax.bar(x, mean.loc[scenario, ages].to_numpy(), width=width, color=colour, label=scenario)
+    ax.set_xticks(range(len(ages)), labels, rotation=45, fontsize="small")
+    ax.set_xlabel("age group (years)")
+    ax.set_ylabel("excess deaths 1959-61 (over 3 x 1957)" if excess else "deaths in the run", fontsize="small")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend(fontsize="small")
+    ax.set_title("Who died: deaths by age group, mean across runs")
     return save_figure(fig, target)
 
 
