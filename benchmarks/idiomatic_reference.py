@@ -62,7 +62,6 @@ import argparse
 import math
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 import numpy as np
