@@ -10,10 +10,11 @@ Figures printed per configuration:
 - construction time (fastest of the replications);
 - ns per peasant-month for the whole model (every phase of ``FamineModel.step``, data
   collection included): wall time of the timed months divided by the sum, over those months,
-  of the villagers alive at the start of each month. Wall and CPU (``process_time``) are both
+  of everyone simulated alive at the start of each month: the villagers and the town residents
+  (since issue 12 the towns are people with bodies, simulated by the same passes). Wall and CPU (``process_time``) are both
   shown; the machine is shared, so CPU time is the steadier of the two;
-- memory per peasant: ``model.people.nbytes() / peasants`` (the person arrays, at their
-  allocated capacity), peak-RSS growth per peasant over construction + the timed months
+- memory per peasant: the person arrays of the villages and the towns (at their allocated
+  capacity) / everyone simulated, peak-RSS growth per peasant over construction + the timed months
   (``resource.getrusage``), and the tracemalloc peak per peasant (a separate run, as tracing
   slows construction down);
 - the same for ``materialise_peasants=True`` (one ``Peasant`` agent object per villager);
@@ -76,12 +77,21 @@ def _build(size: str, materialise: bool):
                        materialise_peasants=materialise)
 
 
+def simulated(model) -> int:
+    """Everyone the model simulates as a person: villagers and town residents."""
+    return model.rural_population() + model.towns.population()
+
+
+def person_bytes(model) -> int:
+    return model.people.nbytes() + model.towns.people.nbytes()
+
+
 def _timed_months(model, months: int) -> tuple[float, float, int]:
-    """(wall s, cpu s, peasant-months) for ``months`` steps of the whole model."""
+    """(wall s, cpu s, person-months) for ``months`` steps of the whole model."""
     wall = cpu = 0.0
     peasant_months = 0
     for _ in range(months):
-        peasant_months += model.rural_population()
+        peasant_months += simulated(model)
         w0, c0 = time.perf_counter(), time.process_time()
         model.step()
         wall += time.perf_counter() - w0
@@ -110,8 +120,8 @@ def measure_speed(size: str, materialise: bool, months: int, reps: int, warmup: 
         t0 = time.perf_counter()
         model = _build(size, materialise)
         builds.append(time.perf_counter() - t0)
-        peasants = model.rural_population()
-        people_bytes = model.people.nbytes()
+        peasants = simulated(model)
+        people_bytes = person_bytes(model)
         for _ in range(warmup):
             model.step()
         wall, cpu, pm = _timed_months(model, months)
@@ -144,7 +154,7 @@ def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
     tracemalloc.start()
     model = _build(size, materialise)
     after_build, peak_build = tracemalloc.get_traced_memory()
-    peasants = model.rural_population()
+    peasants = simulated(model)
     for _ in range(months):
         model.step()
     current, peak = tracemalloc.get_traced_memory()
@@ -158,7 +168,7 @@ def measure_tracemalloc(size: str, materialise: bool, months: int) -> dict:
 PHASES = (
     ("model", "_policy_transitions"), ("village", "work_month"), ("model", "_farm"),
     ("model", "_collect_owed"), ("village", "feed"), ("village", "live_and_die"),
-    ("model", "_towns_and_trade"), ("ledger", "check"), ("ledger", "open_month"),
+    ("model", "_towns_and_trade"), ("towns", "live_month"), ("ledger", "check"), ("ledger", "open_month"),
     ("datacollector", "collect"), ("state", "check_retreat"),
 )
 
@@ -178,7 +188,8 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         model.step()
     spent: dict[str, float] = {}
     owners = {"model": model, "village": model.village, "ledger": model.ledger,
-              "datacollector": model.datacollector, "state": model.state, "reporters": reporters}
+              "datacollector": model.datacollector, "state": model.state, "reporters": model.recorder,
+              "towns": model.towns}
     for owner, name in PHASES + (("reporters", "finish_month"), ("reporters", "open_month")):
         time_calls(owners[owner], name, spent, f"{owner}.{name}")
     # inside those phases: the compiled passes over the people (called as kernels.<name>)
@@ -189,7 +200,7 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
     total = 0.0
     pm = 0
     for _ in range(months):
-        pm += model.rural_population()
+        pm += simulated(model)
         t0 = time.process_time()
         model.step()
         total += time.process_time() - t0
@@ -199,7 +210,7 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
             "passes": {k: v for k, v in sorted(passes.items(), key=lambda kv: -kv[1])}}
 
 
-KERNELS = ("work", "households", "eat", "live", "conceive", "census", "count_living",
+KERNELS = ("work", "town_needs", "households", "eat", "live", "reproduce", "count_living",
            "grow_older", "living_in")
 
 

@@ -93,6 +93,8 @@ WEIGHT_GAIN = _rows(physiology.WEIGHT_GAIN)
 HEIGHT_M, HEIGHT_S = _rows(physiology.HEIGHT_M), _rows(physiology.HEIGHT_S)
 SCALE_L, SCALE_M, SCALE_S = _rows(physiology.SCALE_L), _rows(physiology.SCALE_M), _rows(physiology.SCALE_S)
 SCALE_SD3, SCALE_SD23 = _rows(physiology.SCALE_SD3), _rows(physiology.SCALE_SD23)
+INV_M, INV_LS, INV_SD23 = _rows(physiology.INV_M), _rows(physiology.INV_LS), _rows(physiology.INV_SD23)
+INV_HEIGHT_M, INV_HEIGHT_S = _rows(physiology.INV_HEIGHT_M), _rows(physiology.INV_HEIGHT_S)
 TASK_PAL = [float(x) for x in physiology.TASK_PAL]
 
 
@@ -157,24 +159,24 @@ def body_after(s: int, row: int, bmi: float, height: float, intake: float, need:
     deficit = max(-(balance + g), 0.0)
     surplus = max(balance, 0.0)
     ref = SCALE_M[s][row]
-    short = ADAPTED + (ADAPTED_WASTED - ADAPTED) * min(max((0.881 - bmi / ref) / 0.238, 0.0), 1.0)
+    short = ADAPTED + (ADAPTED_WASTED - ADAPTED) * min(max((0.881 - bmi * INV_M[s][row]) / 0.238, 0.0), 1.0)
     w2 = w * (1.0 + grown * WEIGHT_GAIN[s][row])
     w2 += (surplus * 0.5 - deficit * (1.0 - short)) * DAYS_PER_MONTH / KCAL_PER_KG_TISSUE
-    centile = (height / HEIGHT_M[s][row] - 1.0) / HEIGHT_S[s][row]
+    centile = (height * INV_HEIGHT_M[s][row] - 1.0) * INV_HEIGHT_S[s][row]
     target = HEIGHT_M[s][row + 1] * (1.0 + HEIGHT_S[s][row + 1] * centile)
     h2 = height + grown * max(target - height, 0.0)
     b = min(max(w2 / (h2 * h2), 0.38 * ref), 1.15 * ref)
-    if b > ref:
-        b -= 0.2 * (b - ref)
-    return b, h2
+    return b - 0.2 * max(b - ref, 0.0), h2
 
 
 def wasting_score(s: int, row: int, bmi: float) -> float:
     """physiology.wasting_score_of"""
-    L, M, S = SCALE_L[s][row], SCALE_M[s][row], SCALE_S[s][row]
-    z = ((bmi / M) ** L - 1.0) / (L * S)
+    t = bmi * INV_M[s][row]
+    if row >= N_CHILD_ROWS:
+        return (t - 1.0) * INV_LS[s][row]
+    z = (t ** SCALE_L[s][row] - 1.0) * INV_LS[s][row]
     if z < -3.0:
-        z = -3.0 + (bmi - SCALE_SD3[s][row]) / SCALE_SD23[s][row]
+        z = -3.0 + (bmi - SCALE_SD3[s][row]) * INV_SD23[s][row]
     return z
 
 
@@ -194,13 +196,13 @@ def starvation_hazard(s: int, row: int, age_idx: int, bmi: float, p, elderly_res
     limit = p["bmi_limit_female"] if s else p["bmi_limit_male"]
     if age_idx >= ELDERLY_FROM:
         limit += elderly_reserve
-    x = (bmi / SCALE_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD
-    return 0.0 if x > 700 else 1.0 / (1.0 + math.exp(x))
+    x = (bmi * INV_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD
+    return 0.0 if x > 40 else 1.0 / (1.0 + math.exp(x))
 
 
 def wasting_hazard_ratio(score: float, log_hr: float) -> float:
     """physiology.wasting_hazard_ratio_of"""
-    return math.exp(log_hr * max(WASTING_HR_FROM - score, 0.0))
+    return 1.0 if score >= WASTING_HR_FROM else math.exp(log_hr * (WASTING_HR_FROM - score))
 
 
 def fecundity(bmi: float, intake_ratio: float, p) -> float:

@@ -49,7 +49,7 @@ def _age_index(age):
     return min(int(age), 100)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labour_out, u, furnace,
          irrigation, task_pal, coerced_kcal, present, working, able_by_task, living, foragers, starving):
     """Task, able weight and energy need of each living villager. Adds per commune the field
@@ -81,7 +81,7 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
     return task, able, need
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def town_needs(alive, age, female, hunger, bmi, height, gestation, household, region, work_pal,
                need_hh, priority_hh, entitled_hh, living, starving):
     """Energy need and able weight of each living town resident (those able to work are at work,
@@ -111,7 +111,7 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
     return need, able
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager, ladle,
                need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry):
     """Per household: energy need; need as the hall's ladle serves it (those who cannot work get
@@ -131,7 +131,7 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
         hungry[h] |= hunger[i] >= 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def eat(alive, household, commune, age, need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio,
         max_ratio, kcal_out, kcal_by_commune, people_by_commune, adult_hist):
     """Each person eats the hall's portion (need x the ladle's weight x the commune's fill, for
@@ -164,27 +164,30 @@ def eat(alive, household, commune, age, need, able, ladle, hall_hh, hall_fill, o
     return intake, ratio, adult_kcal, adults
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, u, epidemic,
          limit_female, limit_male, elderly_reserve, log_hr_per_sd, base_scale, tally):
     """Body after the month (BMI and height written back), hunger state, and each person's fate
     from one uniform draw (``physiology.death_cause``): inanition near the survival limit, or
     other causes at the age schedule x ``base_scale`` x the wasting hazard ratio x the
     commune's famine epidemic; the part of the latter due to wasting beyond -2 SD and to the
-    epidemic counts as a famine death. Returns the fates and the indices of those who die of famine and of
-    other causes; sums the month's bodies into ``tally``."""
+    epidemic counts as a famine death. Returns the fates and the indices of those who die of
+    famine and of other causes; sums the month's bodies into ``tally``."""
     n = len(alive)
     cause = np.empty(n, np.int8)
     famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
     n_famine = n_other = 0
     ordinary_hr = physiology.wasting_hazard_ratio_of(f32(physiology.FAMINE_WASTING), log_hr_per_sd)
+    haz_sum = 0.0
+    hungry = starving = 0
     for k in range(n):
         i = alive[k]
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
         b, h = body_after(s, r, bmi[i], height[i], intake[k], need[k])
         bmi[i], height[i] = b, h
         z = wasting_score_of(s, r, b)
-        hunger[i] = physiology.hunger_state_of(z, ratio[k])
+        state = physiology.hunger_state_of(z, ratio[k])
+        hunger[i] = state
         starve = starvation_hazard_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
         fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
         ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
@@ -203,14 +206,18 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
         tally[T_EXPOSED + s * AGE_GROUPS_5Y + min(a // 5, AGE_GROUPS_5Y - 1)] += 1
         tally[T_BAND_N + band] += 1
         tally[T_BAND_SUM + band] += z if band < 3 else b
-        tally[T_HAZ_SUM] += physiology.height_z_of(s, r, h) * (band == 0)
+        if band == 0:  # under five: a tenth of the people
+            haz_sum += physiology.height_z_of(s, r, h)
         lives = fate == LIVES
-        tally[T_HUNGRY] += lives * (hunger[i] >= 1)
-        tally[T_STARVING] += lives * (hunger[i] >= 2)
+        hungry += lives & (state >= 1)
+        starving += lives & (state >= 2)
+    tally[T_HAZ_SUM] += haz_sum
+    tally[T_HUNGRY] += hungry
+    tally[T_STARVING] += starving
     return cause, famine[:n_famine], other[:n_other]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, household, hunger, u,
               conception_by_age, amenorrhoea_bmi, postponement, ppi_months, limit_female, limit_male,
               members, hunger_sum, tally):
@@ -265,14 +272,14 @@ def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, hous
     return conceived[:n_conceived], due[:n_due], due_ratio[:n_due]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def grow_older(alive, age, years):
     """Everyone living ages by ``years``."""
     for i in range(len(alive)):
         age[i] += years * alive[i]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def living_in(alive, household, chosen):
     """Indices of the living whose household is ``chosen`` (a mask over households)."""
     found = np.empty(len(alive), np.int64)
@@ -283,7 +290,7 @@ def living_in(alive, household, chosen):
     return found[:n]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def count_living(alive, group, n_groups):
     """How many of the living (a mask) are in each group. People mostly come in runs of the same
     household and commune, so each run is counted in a register and stored once."""

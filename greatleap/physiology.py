@@ -92,12 +92,11 @@ N_CHILD_ROWS = REFERENCE_MONTHS
 N_ROWS = N_CHILD_ROWS + (100 - 19 + 1)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def row_of(age):
     """The row of the body tables for an age in years (month of age under 19, year after)."""
-    if age < ADULT_FROM:
-        return int(age * 12.0)
-    return N_CHILD_ROWS + min(int(age), 100) - 19
+    child, adult = int(age * 12.0), N_CHILD_ROWS + min(int(age), 100) - 19
+    return child if age < ADULT_FROM else adult
 
 
 def rows_of(age: np.ndarray) -> np.ndarray:
@@ -209,10 +208,13 @@ def _height_tables() -> tuple[np.ndarray, np.ndarray]:
 
 _T = _body_tables()
 HEIGHT_M, HEIGHT_S = _height_tables()
+INV_HEIGHT_M, INV_HEIGHT_S = 1.0 / HEIGHT_M, 1.0 / HEIGHT_S
 ENERGY_A, ENERGY_B, ENERGY_PAL = _T["A"], _T["B"], _T["P"]
 GROWTH_KCAL_PER_KG, GROWTH_EXTRA_PER_KG = _T["GK"], _T["GX"]
 WEIGHT_GAIN = _T["WGAIN"]
 SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T["SD3"], _T["SD23"]
+# reciprocals, so that the compiled passes multiply instead of dividing
+INV_M, INV_LS, INV_SD23 = 1.0 / SCALE_M, 1.0 / (SCALE_L * SCALE_S), 1.0 / SCALE_SD23
 
 
 # ---- mortality ---------------------------------------------------------------------------------------
@@ -306,23 +308,23 @@ def _cycle_conception(ppi: int) -> np.ndarray:
 # so that a float32 person stays float32. Branches are avoided where neighbours in the arrays (a
 # child, a woman, an old man of one household) would take different ways.
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _clip01(x):
     return min(max(x, f32(0.0)), f32(1.0))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def weight_of(bmi, height):
     return bmi * height * height
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def bmr_of(s, row, weight):
     """Basal metabolic rate (kcal/day); for infants, the whole requirement per kg (PAL 1)."""
     return ENERGY_A[s, row] * weight + ENERGY_B[s, row]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def energy_parts_of(s, row, bmi, height, gestation):
     """(BMR, need before work) in kcal/day: BMR x the age's PAL, plus growing (from 12 to 19, where
     no PAL includes it) and pregnancy."""
@@ -331,7 +333,7 @@ def energy_parts_of(s, row, bmi, height, gestation):
     return bmr, bmr * ENERGY_PAL[s, row] + w * GROWTH_EXTRA_PER_KG[s, row] + PREGNANCY_KCAL[gestation]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def daily_need_of(s, row, bmi, height, task_pal, capacity, long_hours, gestation):
     """kcal/day spent this month: the need before work, plus work as hard as one can (``task_pal``
     x BMR x capacity) and coerced hours (which no weakness excuses)."""
@@ -339,19 +341,19 @@ def daily_need_of(s, row, bmi, height, task_pal, capacity, long_hours, gestation
     return base + bmr * task_pal * capacity + long_hours
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def growth_kcal_of(s, row, bmi, height):
     """kcal/day of the need that goes to growing along one's centile (0 for adults)."""
     return weight_of(bmi, height) * GROWTH_KCAL_PER_KG[s, row]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def height_z_of(s, row, height):
     """Height-for-age z-score (meaningless for adults' rows)."""
-    return (height / HEIGHT_M[s, row] - f32(1.0)) / HEIGHT_S[s, row]
+    return (height * INV_HEIGHT_M[s, row] - f32(1.0)) * INV_HEIGHT_S[s, row]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def body_after(s, row, bmi, height, intake, need):
     """(BMI, height) next month from this month's energy balance.
 
@@ -366,7 +368,7 @@ def body_after(s, row, bmi, height, intake, need):
     deficit = max(-(balance + g), f32(0.0))
     surplus = max(balance, f32(0.0))
     ref = SCALE_M[s, row]
-    short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi / ref) / f32(0.238))
+    short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi * INV_M[s, row]) * f32(1 / 0.238))
     w2 = w * (f32(1.0) + grown * WEIGHT_GAIN[s, row])
     w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
     # along its height-for-age centile: next month's height at this month's z-score
@@ -374,23 +376,24 @@ def body_after(s, row, bmi, height, intake, need):
     target = HEIGHT_M[s, row + 1] * (f32(1.0) + HEIGHT_S[s, row + 1] * centile)
     h2 = height + grown * max(target - height, f32(0.0))
     b = min(max(w2 / (h2 * h2), f32(0.38) * ref), f32(1.15) * ref)
-    if b > ref:
-        b -= f32(0.2) * (b - ref)
+    b -= f32(0.2) * max(b - ref, f32(0.0))
     return b, h2
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def wasting_score_of(s, row, bmi):
     """BMI-for-age z-score on the WHO references under 19 (linear below -3 SD, as the WHO does
     for skewed indicators); (BMI - 21) / 2.5 for adults."""
-    L, M, S = SCALE_L[s, row], SCALE_M[s, row], SCALE_S[s, row]
-    z = ((bmi / M) ** L - f32(1.0)) / (L * S)
+    t = bmi * INV_M[s, row]
+    if row >= N_CHILD_ROWS:  # adults: L = 1, no power to take
+        return (t - f32(1.0)) * INV_LS[s, row]
+    z = (t ** SCALE_L[s, row] - f32(1.0)) * INV_LS[s, row]
     if z < f32(-3.0):
-        z = f32(-3.0) + (bmi - SCALE_SD3[s, row]) / SCALE_SD23[s, row]
+        z = f32(-3.0) + (bmi - SCALE_SD3[s, row]) * INV_SD23[s, row]
     return z
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def hunger_state_of(score, intake_ratio):
     """0 fed, 1 hungry, 2 starving, 3 severely wasted."""
     # each state implies the ones before it, so counting the thresholds crossed gives the state
@@ -399,20 +402,24 @@ def hunger_state_of(score, intake_ratio):
     return np.int8(hungry + starving + (score < f32(-3.0)))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def wasting_hazard_ratio_of(score, log_hr_per_sd):
     """Hazard ratio of other-cause death for a wasted body: 1 above -1 SD, log-linear below."""
-    return math.exp(log_hr_per_sd * max(f32(WASTING_HR_FROM) - score, f32(0.0)))
+    if score >= f32(WASTING_HR_FROM):  # not wasted: most people, most months
+        return 1.0
+    return math.exp(log_hr_per_sd * (f32(WASTING_HR_FROM) - score))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
     """Monthly chance of dying of inanition: one half at the survival limit, which is the adult
     limit (men's or women's) as a share of the age's median BMI; raised for the old."""
     limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
-    relative = bmi / SCALE_M[s, row] - limit / f32(HEALTHY_BMI)
-    return f32(1.0) / (f32(1.0) + math.exp(relative / f32(STARVATION_SPREAD)))
+    x = (bmi * INV_M[s, row] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
+    if x > f32(40.0):  # far from the limit (most people, most months): below 1e-17
+        return f32(0.0)
+    return f32(1.0) / (f32(1.0) + math.exp(x))
 
 
 LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
@@ -432,7 +439,7 @@ def death_cause(u, starvation, baseline, baseline_fed):
     return np.int8(OTHER_DEATH)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def fecundity_of(bmi, intake_ratio, amenorrhoea_bmi, postponement):
     """Share of a woman's normal monthly chance of conceiving: none below the amenorrhoea limit
     (returning over AMENORRHOEA_RAMP BMI units above it), less when she eats below need."""
