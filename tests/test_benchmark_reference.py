@@ -98,7 +98,7 @@ def test_reference_matches_village_for_the_whole_run():
         assert row["violence_vec"] == row["violence_ref"], row
         assert row["births_vec"] == row["births_ref"], row
         assert row["max_abs_bmi_diff"] < 1e-4, row
-        assert row["max_rel_kcal_diff"] < 1e-5, row  # each villager's intake, float32 rounding
+        assert row["max_rel_kcal_diff"] < 5e-5, row  # each villager's intake, float32 rounding (shares, fills)
     # the comparison is not vacuous: people starve, die otherwise and are born in these months
     assert sum(row["starv_vec"] for row in r["rows"]) > 0
     assert sum(row["deaths_vec"] for row in r["rows"]) > sum(row["starv_vec"] for row in r["rows"])
