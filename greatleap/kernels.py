@@ -104,7 +104,7 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
         h = household[i]
         need_hh[h] += x
         priority_hh[h] += x * ab
-        ref_bmr, ref_base = energy_parts_of(s, r, physiology.SCALE_M[s, r], height[i], gestation[i])
+        ref_bmr, ref_base = energy_parts_of(s, r, physiology.ROWS[s, r, physiology.C_M], height[i], gestation[i])
         entitled_hh[h] += max(ref_base + ref_bmr * working, x)  # a full ration covers anyone's need
         living[region[i]] += 1
         starving[region[i]] += hunger[i] >= 2
@@ -193,7 +193,7 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
         ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
         usual = fed * epidemic[commune[i]] * ratio_hr
         ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
-        fate = physiology.death_cause(u[k], starve, usual, ordinary)
+        fate = physiology.death_cause_of(u[k], starve, usual, ordinary)
         cause[k] = fate
         if fate == FAMINE_DEATH:  # rare: the branch is predicted right
             famine[n_famine] = i

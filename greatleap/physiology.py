@@ -217,6 +217,26 @@ SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T
 INV_M, INV_LS, INV_SD23 = 1.0 / SCALE_M, 1.0 / (SCALE_L * SCALE_S), 1.0 / SCALE_SD23
 
 
+# Everything a person's row holds, packed sixteen float32 to a row (one 64-byte cache line), so
+# that the compiled passes read one line per person instead of one per table. Columns:
+(C_A, C_B, C_PAL, C_GX, C_GK, C_WGAIN, C_M, C_INV_M, C_L, C_INV_LS, C_SD3, C_INV_SD23, C_INV_HM, C_INV_HS,
+ C_NEXT_HM, C_NEXT_HS) = range(16)
+
+
+def _packed_rows() -> np.ndarray:
+    body = np.zeros((2, N_ROWS, 16), dtype=np.float32)
+    for col, table in ((C_A, ENERGY_A), (C_B, ENERGY_B), (C_PAL, ENERGY_PAL), (C_GX, GROWTH_EXTRA_PER_KG),
+                       (C_GK, GROWTH_KCAL_PER_KG), (C_WGAIN, WEIGHT_GAIN), (C_M, SCALE_M), (C_INV_M, INV_M),
+                       (C_L, SCALE_L), (C_INV_LS, INV_LS), (C_SD3, SCALE_SD3), (C_INV_SD23, INV_SD23),
+                       (C_INV_HM, INV_HEIGHT_M[:, :N_ROWS]), (C_INV_HS, INV_HEIGHT_S[:, :N_ROWS]),
+                       (C_NEXT_HM, HEIGHT_M[:, 1:N_ROWS + 1]), (C_NEXT_HS, HEIGHT_S[:, 1:N_ROWS + 1])):
+        body[:, :, col] = table
+    return body
+
+
+ROWS = _packed_rows()
+
+
 # ---- mortality ---------------------------------------------------------------------------------------
 def _annual_death_rate_by_age() -> np.ndarray:
     """True (not registered) mortality of the 1950s countryside by age, per year.
@@ -321,7 +341,7 @@ def weight_of(bmi, height):
 @njit(cache=True, inline="always", error_model="numpy")
 def bmr_of(s, row, weight):
     """Basal metabolic rate (kcal/day); for infants, the whole requirement per kg (PAL 1)."""
-    return ENERGY_A[s, row] * weight + ENERGY_B[s, row]
+    return ROWS[s, row, C_A] * weight + ROWS[s, row, C_B]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -330,7 +350,7 @@ def energy_parts_of(s, row, bmi, height, gestation):
     no PAL includes it) and pregnancy."""
     w = weight_of(bmi, height)
     bmr = bmr_of(s, row, w)
-    return bmr, bmr * ENERGY_PAL[s, row] + w * GROWTH_EXTRA_PER_KG[s, row] + PREGNANCY_KCAL[gestation]
+    return bmr, bmr * ROWS[s, row, C_PAL] + w * ROWS[s, row, C_GX] + PREGNANCY_KCAL[gestation]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -344,13 +364,13 @@ def daily_need_of(s, row, bmi, height, task_pal, capacity, long_hours, gestation
 @njit(cache=True, inline="always", error_model="numpy")
 def growth_kcal_of(s, row, bmi, height):
     """kcal/day of the need that goes to growing along one's centile (0 for adults)."""
-    return weight_of(bmi, height) * GROWTH_KCAL_PER_KG[s, row]
+    return weight_of(bmi, height) * ROWS[s, row, C_GK]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def height_z_of(s, row, height):
     """Height-for-age z-score (meaningless for adults' rows)."""
-    return (height * INV_HEIGHT_M[s, row] - f32(1.0)) * INV_HEIGHT_S[s, row]
+    return (height * ROWS[s, row, C_INV_HM] - f32(1.0)) * ROWS[s, row, C_INV_HS]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -362,18 +382,19 @@ def body_after(s, row, bmi, height, intake, need):
     (wasting). Adaptation absorbs 50-70% of a deficit, more as reserves run down; half a surplus
     goes to heat; a well-fed body drifts back towards its age's median."""
     w = weight_of(bmi, height)
-    g = w * GROWTH_KCAL_PER_KG[s, row]
+    g = w * ROWS[s, row, C_GK]
     balance = intake - need
     grown = _clip01((g + balance) / max(g, f32(1e-6)))
     deficit = max(-(balance + g), f32(0.0))
     surplus = max(balance, f32(0.0))
-    ref = SCALE_M[s, row]
-    short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi * INV_M[s, row]) * f32(1 / 0.238))
-    w2 = w * (f32(1.0) + grown * WEIGHT_GAIN[s, row])
+    ref = ROWS[s, row, C_M]
+    short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi * ROWS[s, row, C_INV_M])
+                                                                  * f32(1 / 0.238))
+    w2 = w * (f32(1.0) + grown * ROWS[s, row, C_WGAIN])
     w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
     # along its height-for-age centile: next month's height at this month's z-score
     centile = height_z_of(s, row, height)
-    target = HEIGHT_M[s, row + 1] * (f32(1.0) + HEIGHT_S[s, row + 1] * centile)
+    target = ROWS[s, row, C_NEXT_HM] * (f32(1.0) + ROWS[s, row, C_NEXT_HS] * centile)
     h2 = height + grown * max(target - height, f32(0.0))
     b = min(max(w2 / (h2 * h2), f32(0.38) * ref), f32(1.15) * ref)
     b -= f32(0.2) * max(b - ref, f32(0.0))
@@ -384,12 +405,12 @@ def body_after(s, row, bmi, height, intake, need):
 def wasting_score_of(s, row, bmi):
     """BMI-for-age z-score on the WHO references under 19 (linear below -3 SD, as the WHO does
     for skewed indicators); (BMI - 21) / 2.5 for adults."""
-    t = bmi * INV_M[s, row]
+    t = bmi * ROWS[s, row, C_INV_M]
     if row >= N_CHILD_ROWS:  # adults: L = 1, no power to take
-        return (t - f32(1.0)) * INV_LS[s, row]
-    z = (t ** SCALE_L[s, row] - f32(1.0)) * INV_LS[s, row]
+        return (t - f32(1.0)) * ROWS[s, row, C_INV_LS]
+    z = (t ** ROWS[s, row, C_L] - f32(1.0)) * ROWS[s, row, C_INV_LS]
     if z < f32(-3.0):
-        z = f32(-3.0) + (bmi - SCALE_SD3[s, row]) * INV_SD23[s, row]
+        z = f32(-3.0) + (bmi - ROWS[s, row, C_SD3]) * ROWS[s, row, C_INV_SD23]
     return z
 
 
@@ -416,7 +437,7 @@ def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly
     limit (men's or women's) as a share of the age's median BMI; raised for the old."""
     limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
-    x = (bmi * INV_M[s, row] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
+    x = (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
     if x > f32(40.0):  # far from the limit (most people, most months): below 1e-17
         return f32(0.0)
     return f32(1.0) / (f32(1.0) + math.exp(x))
@@ -425,18 +446,22 @@ def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly
 LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
 
 
-@vectorize(cache=True)
-def death_cause(u, starvation, baseline, baseline_fed):
+@njit(cache=True, inline="always", error_model="numpy")
+def death_cause_of(u, starvation, baseline, baseline_fed):
     """``LIVES``, ``FAMINE_DEATH`` or ``OTHER_DEATH``, given one uniform draw ``u``.
 
     Deaths a body wasted no further than normal times know would also have died (the part of
     ``baseline`` below ``baseline_fed``) count as ordinary; the rest of the wasting- and
     epidemic-raised hazard counts with starvation."""
-    if u >= starvation + baseline:
-        return np.int8(LIVES)
-    if u < starvation or u >= starvation + baseline_fed:
-        return np.int8(FAMINE_DEATH)
-    return np.int8(OTHER_DEATH)
+    lives = u >= starvation + baseline
+    famine = (u < starvation) | (u >= starvation + baseline_fed)
+    return np.int8(LIVES) if lives else (np.int8(FAMINE_DEATH) if famine else np.int8(OTHER_DEATH))
+
+
+@vectorize(cache=True)
+def death_cause(u, starvation, baseline, baseline_fed):
+    """``death_cause_of`` for arrays."""
+    return death_cause_of(u, starvation, baseline, baseline_fed)
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -261,7 +261,7 @@ class Recorder:
         self.year["deaths"] += by_commune
         if cause == "starvation":
             self.year["starvation_deaths"] += by_commune
-        np.add.at(self.deaths_by_household, people.household[idx], 1)
+        self.deaths_by_household += np.bincount(people.household[idx], minlength=len(self.deaths_by_household))
 
     def record_births(self, people, mothers: np.ndarray, babies: np.ndarray, place: str = "rural") -> None:
         """Births to ``people[mothers]``, their newborns ``people[babies]``."""

@@ -42,8 +42,10 @@ class Measured:
 
     def line(self) -> str:
         per_seed = ", ".join(_short(v) for v in self.values)
-        return (f"[{'ok' if self.holds else 'FAILS'}] {self.lesson.id}.{self.claim.id}: "
-                f"{self.claim.over} = {self.value:.3f} {self.claim.op} {self.claim.threshold:g}   (seeds: {per_seed})")
+        verdict = "ok" if self.holds else ("pending" if self.claim.pending else "FAILS")
+        note = f"   pending: {self.claim.pending}" if self.claim.pending else ""
+        return (f"[{verdict}] {self.lesson.id}.{self.claim.id}: "
+                f"{self.claim.over} = {self.value:.3f} {self.claim.op} {self.claim.threshold:g}   (seeds: {per_seed}){note}")
 
 
 def _short(v) -> str:

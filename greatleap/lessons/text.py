@@ -6,7 +6,8 @@ The file ``greatleap/lessons/<id>.md`` holds the prose, in sections (``## Histor
 
 - ``{{steps}}``: the dashboard steps, with the exact labels of the controls (generated from the
   lesson's preset, comparison and settings, so a renamed preset or label changes the text too);
-- ``{{claim:<id>}}``: the sentence of one of the lesson's claims, with its tested threshold.
+- ``{{claim:<id>}}``: the sentence of one of the lesson's claims, with its tested threshold (and,
+  for a pending claim, a note that the model does not hold it at present).
 
 ``render(lesson)`` gives the whole page (title and prediction question first); ``docs/lessons/``
 holds these pages for readers, written by ``python -m greatleap.lessons docs``.
@@ -66,7 +67,10 @@ def fill(lesson: Lesson, text: str) -> str:
         if kind == "steps" and arg is None:
             return steps(lesson)
         if kind == "claim" and arg:
-            return lesson.claim(arg).sentence()
+            claim = lesson.claim(arg)
+            # a claim the model does not hold at present says so, rather than teach it as true
+            return claim.sentence() + (" (not true of the model at present: it awaits re-calibration)"
+                                       if claim.pending else "")
         raise KeyError(f"lesson {lesson.id}: unknown placeholder {match.group(0)}")
 
     return PLACEHOLDER.sub(sub, text)
