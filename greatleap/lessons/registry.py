@@ -176,9 +176,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("honesty_cuts_starvation",
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
-                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending="issue 12: flexible quotas cut starvation deaths by a third (0.66), not half: children now "
-                          "die from spring 1959, before the quota rule bites; awaits the re-fit"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
         ),
     ),
     Lesson(
@@ -219,7 +217,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("flexible_cuts_starvation",
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
-                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
+                  pending="issue 12: flexible quotas cut starvation deaths by a third (0.66), not half: children now "
+                          "die from spring 1959, before the quota rule bites; awaits the re-fit"),
         ),
     ),
     Lesson(
