@@ -27,7 +27,7 @@ def cli() -> None:
 @cli.command()
 @click.option("--scenario", default="baseline", show_default=True, help="Preset (see `greatleap scenarios`).")
 @click.option("--seed", default=1, show_default=True, type=Whole(), help="Random seed of the run.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
+@click.option("--out", type=str, default=None, metavar="DIR",
               help="Folder for the monthly series and per-commune tables (Parquet and CSV); it holds "
                    "one run's tables and nothing else.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",

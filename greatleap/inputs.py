@@ -8,6 +8,7 @@ lessons); a new one (calibrate) calls them too. Dask addresses are checked besid
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -25,6 +26,13 @@ MAX_NESTING = 10  # tables and arrays within each other; a spec needs 4
 FORCED_WORKERS_PER_CPU = 4
 # room left in a path for what is written inside an output folder (summary/.tmp-run-...parquet-...)
 ROOM_INSIDE = 200
+
+
+def shown_path(path) -> str:
+    """A path as an error shows it: whole when short, else an excerpt (a 4,000-byte path, twice in
+    one message, would drown the reason)."""
+    text = os.fspath(path)
+    return text if len(text) <= 120 and text.isprintable() else excerpt(text)
 
 
 # ---- output folders ----------------------------------------------------------------------------
@@ -47,12 +55,12 @@ def output_folder(path: str | os.PathLike | None, field: str = "--out", replaced
     existing = _nearest_existing(field, full)
     kind = _kind(os.stat(existing).st_mode)
     if existing == full and kind != "folder":
-        raise InputError(field, f"{text} is {kind}, not a folder; allowed: a folder, or a name for a new one")
+        raise InputError(field, f"{shown_path(text)} is {kind}, not a folder; allowed: a folder, or a name for a new one")
     if kind != "folder":
-        raise InputError(field, f"{existing} is {kind}, so {text} cannot be a folder inside it")
+        raise InputError(field, f"{shown_path(existing)} is {kind}, so {shown_path(text)} cannot be a folder inside it")
     if replaced and existing == full:
         if os.path.ismount(full):
-            raise InputError(field, f"{text} is a mount point; its results are replaced by swapping "
+            raise InputError(field, f"{shown_path(text)} is a mount point; its results are replaced by swapping "
                                     "folders, so give a folder inside it")
         _check_writable(field, full.parent, text)
     _check_writable(field, existing, text)
@@ -69,11 +77,11 @@ def existing_folder(path: str | os.PathLike, field: str, what: str = "a sweep fo
     try:
         mode = os.stat(text).st_mode
     except FileNotFoundError:
-        raise InputError(field, f"no such folder: {text}; allowed: {what}") from None
+        raise InputError(field, f"no such folder: {shown_path(text)}; allowed: {what}") from None
     except OSError as exc:  # a parent that is a file, a symbolic link loop, no permission
-        raise InputError(field, f"cannot use {text} ({exc.strerror or exc}); allowed: {what}") from None
+        raise InputError(field, f"cannot use {shown_path(text)} ({exc.strerror or exc}); allowed: {what}") from None
     if not stat.S_ISDIR(mode):
-        raise InputError(field, f"{text} is {_kind(mode)}, not a folder; allowed: {what}")
+        raise InputError(field, f"{shown_path(text)} is {_kind(mode)}, not a folder; allowed: {what}")
     return Path(text)
 
 
@@ -109,7 +117,7 @@ def _nearest_existing(field: str, full: Path) -> Path:
         except (FileNotFoundError, NotADirectoryError):
             continue  # a parent that is a file is found (and named) one step up
         except OSError as exc:  # a symbolic link loop (ELOOP), no permission to look (EACCES), ...
-            raise InputError(field, f"cannot use {candidate} ({exc.strerror or exc}); "
+            raise InputError(field, f"cannot use {shown_path(candidate)} ({exc.strerror or exc}); "
                                     "allowed: a folder this user can reach") from None
     return Path(full.anchor)
 
@@ -128,10 +136,10 @@ def _check_writable(field: str, folder: Path, text: str) -> None:
     except OSError:
         read_only = False
     if read_only:
-        raise InputError(field, f"{folder} is on a read-only file system, so {text} cannot be written; "
+        raise InputError(field, f"{shown_path(folder)} is on a read-only file system, so {shown_path(text)} cannot be written; "
                                 "allowed: a folder on a writable disk")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(field, f"{folder} is not writable by this user, so {text} cannot be written; "
+        raise InputError(field, f"{shown_path(folder)} is not writable by this user, so {shown_path(text)} cannot be written; "
                                 "allowed: a folder this user can write")
 
 
@@ -145,26 +153,32 @@ def read_user_file(path: str | os.PathLike, field: str, what: str = "file", limi
     try:
         fd = os.open(text, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without waiting
     except FileNotFoundError:
-        raise InputError(field, f"no such file: {text}") from None
+        raise InputError(field, f"no such file: {shown_path(text)}") from None
     except (OSError, ValueError) as exc:
-        raise InputError(field, f"cannot read {excerpt(text)} ({getattr(exc, 'strerror', None) or exc})") from None
+        mode = stat.S_IFREG
+        with contextlib.suppress(OSError, ValueError):  # a socket cannot be opened: say what it is
+            mode = os.stat(text).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(field, f"{shown_path(text)} is {_kind(mode)}, not a regular file; "
+                                    f"allowed: a {what} on disk") from None
+        raise InputError(field, f"cannot read {shown_path(text)} ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise InputError(field, f"{text} is a folder, not a {what}")
+            raise InputError(field, f"{shown_path(text)} is a folder, not a {what}")
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(field, f"{text} is {_kind(st.st_mode)}, not a regular file; allowed: a {what} on disk")
+            raise InputError(field, f"{shown_path(text)} is {_kind(st.st_mode)}, not a regular file; allowed: a {what} on disk")
         if st.st_size > limit:
-            raise InputError(field, f"{text} is {st.st_size:,} bytes; allowed: a {what} of at most {limit:,} bytes")
+            raise InputError(field, f"{shown_path(text)} is {st.st_size:,} bytes; allowed: a {what} of at most {limit:,} bytes")
         data = os.read(fd, limit + 1)
         while len(data) <= limit and (chunk := os.read(fd, limit + 1 - len(data))):
             data += chunk
     except OSError as exc:
-        raise InputError(field, f"cannot read {text} ({exc.strerror or exc})") from None
+        raise InputError(field, f"cannot read {shown_path(text)} ({exc.strerror or exc})") from None
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise InputError(field, f"{text} grew past {limit:,} bytes while being read; allowed: a {what} of at most {limit:,} bytes")
+        raise InputError(field, f"{shown_path(text)} grew past {limit:,} bytes while being read; allowed: a {what} of at most {limit:,} bytes")
     return data
 
 
@@ -173,21 +187,21 @@ def read_toml(path: str | os.PathLike, field: str = "spec", what: str = "spec fi
     Notepad writes, is accepted), nested at most ``MAX_NESTING`` deep."""
     data = read_user_file(path, field, what)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(field, f"{path} is UTF-16 text (it starts with a UTF-16 byte-order mark); "
+        raise InputError(field, f"{shown_path(path)} is UTF-16 text (it starts with a UTF-16 byte-order mark); "
                                 "allowed: UTF-8 text (save it again as UTF-8)")
     try:
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError(field, f"{path} is not UTF-8 text (byte {exc.start:,} is {data[exc.start:exc.start + 1]!r}); "
+        raise InputError(field, f"{shown_path(path)} is not UTF-8 text (byte {exc.start:,} is {data[exc.start:exc.start + 1]!r}); "
                                 "allowed: a UTF-8 TOML file") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(field, f"{path} is not valid TOML ({exc})") from None
+        raise InputError(field, f"{shown_path(path)} is not valid TOML ({exc})") from None
     except RecursionError:
-        raise InputError(field, f"{path} nests arrays or tables deeper than Python can read; "
+        raise InputError(field, f"{shown_path(path)} nests arrays or tables deeper than Python can read; "
                                 f"allowed: at most {MAX_NESTING} levels") from None
     depth = nesting(raw)
     if depth > MAX_NESTING:
-        raise InputError(field, f"{path} nests arrays or tables {depth} levels deep; "
+        raise InputError(field, f"{shown_path(path)} nests arrays or tables {depth} levels deep; "
                                 f"allowed: at most {MAX_NESTING} levels")
     return raw
 

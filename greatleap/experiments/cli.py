@@ -33,9 +33,9 @@ def engine_options(command: Callable) -> Callable:
                      help="Allow more --workers than CPUs (up to 4 per CPU)."),
         click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
                      help="Run on the Dask cluster whose scheduler is at this address."),
-        click.option("--scheduler-file", type=click.Path(path_type=str), default=None,
+        click.option("--scheduler-file", type=str, default=None, metavar="FILE",
                      help="Run on the Dask cluster described by this scheduler file."),
-        click.option("--out", type=click.Path(file_okay=False, path_type=str), default=None,
+        click.option("--out", type=str, default=None, metavar="DIR",
                      help="Output folder, replacing the spec's `output`."),
         click.option("--retry-failed", is_flag=True, help="Run again the runs recorded as failed."),
         click.option("--quiet", is_flag=True, help="No progress bar."),
@@ -126,8 +126,8 @@ def raise_if_failed(result) -> None:
 
 
 @click.command("sweep")
-@click.argument("spec", type=click.Path(path_type=str), required=False)
-@click.option("--verify", "verify_dir", type=click.Path(path_type=str), default=None, metavar="DIR",
+@click.argument("spec", type=str, required=False)
+@click.option("--verify", "verify_dir", type=str, default=None, metavar="DIR",
               help="Check every part of the sweep folder DIR against its manifest and run nothing.")
 @engine_options
 def sweep(spec: str | None, verify_dir: str | None, out, workers, force_workers, scheduler, scheduler_file,
@@ -172,7 +172,7 @@ def verify(folder: str) -> None:
 
 
 @click.command("report")
-@click.argument("sweep_dir", type=click.Path(path_type=str))
+@click.argument("sweep_dir", type=str)
 @click.option("--outcome", "outcomes", multiple=True, help="Summary outcome to plot (repeatable) [default: main ones].")
 @click.option("--series", "series", multiple=True, help="Monthly series to plot (repeatable) [default: main ones].")
 def report(sweep_dir: str, outcomes: tuple[str, ...], series: tuple[str, ...]) -> None:
@@ -186,7 +186,7 @@ def report(sweep_dir: str, outcomes: tuple[str, ...], series: tuple[str, ...]) -
 
 
 @click.command("sensitivity")
-@click.argument("source", type=click.Path(path_type=str))
+@click.argument("source", type=str)
 @click.option("--outcome", default="excess_deaths", show_default=True, help="Summary outcome to analyse.")
 @engine_options
 def sensitivity(source: str, outcome: str, out, workers, force_workers, scheduler, scheduler_file, retry_failed,

@@ -11,7 +11,7 @@ from greatleap.inputs import SEEDS, Whole, check_workers, output_folder
 
 @click.command("validate")
 @click.option("--seeds", default=20, show_default=True, type=SEEDS, help="Seeds per run (1..N, shared by every run).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=str), default="validation",
+@click.option("--out", type=str, default="validation", metavar="DIR",
               show_default=True, help="Folder for validation.md and img/validation/*.png.")
 @click.option("--size", default="default", show_default=True,
               help="Model size: default (the parameters' defaults) or small (9 communes of 8 x 8 plots).")
