@@ -62,7 +62,7 @@ def output_folder(path: str | os.PathLike | None, field: str = "--out", replaced
         if os.path.ismount(full):
             raise InputError(field, f"{shown_path(text)} is a mount point; its results are replaced by swapping "
                                     "folders, so give a folder inside it")
-        _check_writable(field, full.parent, text)
+        _check_writable(field, Path(os.path.realpath(full)).parent, text)  # a symlink: the folder it names
     _check_writable(field, existing, text)
     return Path(text)
 
@@ -235,7 +235,8 @@ def parse_whole(value: Any, low: int | None = None, high: int | None = None) -> 
 
 
 class Whole(click.ParamType):
-    """``parse_whole`` as a click option type."""
+    """``parse_whole`` as a click option type; a refusal is an ``InputError`` naming the option
+    (``error: seeds: got 0; allowed: ...``), as every other bad value is."""
 
     name = "integer"
 
@@ -246,7 +247,7 @@ class Whole(click.ParamType):
         try:
             return parse_whole(value, self.low, self.high)
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            raise InputError(param.name if param is not None else "value", str(exc)) from None
 
 
 SEEDS = Whole(1, MAX_SEEDS)

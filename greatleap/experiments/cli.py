@@ -139,8 +139,10 @@ def sweep(spec: str | None, verify_dir: str | None, out, workers, force_workers,
     runs them again), or with --verify if some part is damaged or foreign.
     """
     if verify_dir is not None:
-        if spec is not None:
-            raise InputError("verify", "checks a sweep folder and runs nothing; give it without a SPEC")
+        if spec is not None or any((out, workers is not None, force_workers, scheduler, scheduler_file, retry_failed,
+                                    task)):
+            raise InputError("verify", "checks a sweep folder and runs nothing; give it alone, without a SPEC "
+                                       "or engine options")
         return verify(verify_dir)
     if spec is None:
         raise InputError("spec", "missing: give the sweep's TOML file (or --verify DIR to check a sweep folder)")

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from greatleap.errors import InputError, excerpt
-from greatleap.inputs import cpus, read_user_file
+from greatleap.inputs import cpus, read_user_file, shown_path
 
 SCHEDULER_TIMEOUT = 30  # seconds to reach a scheduler and to see its first worker
 PROBE_TIMEOUT = 5  # seconds for the first TCP contact (a closed port answers at once)
@@ -209,11 +209,11 @@ def read_scheduler_file(path, field: str = "scheduler_file") -> str:
     try:
         info = json.loads(data)
     except (ValueError, RecursionError):
-        raise InputError(field, f"{path} is not JSON; {what}") from None
+        raise InputError(field, f"{shown_path(path)} is not JSON; {what}") from None
     if not isinstance(info, dict) or "address" not in info:
-        raise InputError(field, f"{path} has no \"address\"; {what}")
+        raise InputError(field, f"{shown_path(path)} has no \"address\"; {what}")
     if not isinstance(info["address"], str):
-        raise InputError(field, f"{path}: \"address\" is {excerpt(info['address'])}, not a string; {what}")
+        raise InputError(field, f"{shown_path(path)}: \"address\" is {excerpt(info['address'])}, not a string; {what}")
     return scheduler_address(info["address"], field)
 
 
