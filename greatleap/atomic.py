@@ -170,7 +170,7 @@ def replace_folder(folder: str | os.PathLike, files: dict[str, bytes]) -> list[P
     given, folder = Path(folder), Path(os.path.realpath(folder))  # a symlink: replace what it names
     with _as_output_error(given, sum(map(len, files.values()))):
         folder.parent.mkdir(parents=True, exist_ok=True)
-        check_space(folder.parent, sum(map(len, files.values())), len(files) + 1)
+        check_space(folder.parent, sum(map(len, files.values())), len(files) + 1, shown=given)
         _remove_stale(folder)
         staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(folder)}{os.getpid()}-", dir=folder.parent))
         try:
@@ -248,13 +248,14 @@ def append_line(target: str | os.PathLike, line: str) -> None:
 
 
 # ---- a full disk and other write errors: one line ----------------------------------------------
-def check_space(folder: str | os.PathLike, nbytes: int, nfiles: int = 1) -> None:
+def check_space(folder: str | os.PathLike, nbytes: int, nfiles: int = 1, shown=None) -> None:
     """Refuse before writing when the file system of ``folder`` lacks room for ``nbytes`` in
-    ``nfiles`` files (each rounded up to a block)."""
+    ``nfiles`` files (each rounded up to a block); the message names ``shown`` (default: folder)."""
     need = nbytes + BLOCK * nfiles
     free = free_bytes(folder)
     if free is not None and need > free:
-        raise NoSpace(folder, no_space(folder, need, free), need)
+        shown = folder if shown is None else shown
+        raise NoSpace(shown, no_space(shown, need, free), need)
 
 
 def free_bytes(folder: str | os.PathLike) -> int | None:
