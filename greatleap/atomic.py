@@ -287,7 +287,8 @@ def _as_output_error(folder: Path, need: int | None = None) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        where = exc.filename or folder
+        named = exc.filename and not os.path.basename(exc.filename).startswith(".tmp-")  # not our temporary
+        where = exc.filename if named else folder
         if exc.errno == errno.ENOSPC:
             raise NoSpace(folder, no_space(folder, need and need + BLOCK), need) from None
         if exc.errno == errno.EDQUOT:
