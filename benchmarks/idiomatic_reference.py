@@ -27,9 +27,10 @@ the order they were added, which is person-index order, and each agent draws one
 streams aligned the reference draws a conception number for every survivor, men included, as
 the vectorised code does. Task draws and comparisons are then bit-identical. Ages are float32
 in both (a villager ages by float32(1/12) a month), so a birthday falls in the same month; the
-rest of the continuous state (need, intake, BMI) is computed in float64 here and float32 there,
-so it agrees to about 1e-6 relative, and a death, hunger-state or conception outcome could in
-principle flip only for a draw within ~1e-7 of its threshold. In practice every discrete outcome
+state an agent keeps (need, intake ratio, intake, BMI) is rounded to float32 as the arrays hold
+it, so each rule starts from the same numbers; inside a rule the arithmetic is float64 here and
+float32 there, so results agree to about 1e-6 relative, and a death, hunger-state or conception
+outcome could in principle flip only for a value within a float32 rounding of its threshold. In practice every discrete outcome
 matches for the whole run, 1957-62 (``tests/test_benchmark_reference.py`` checks alive/dead,
 births, deaths by cause, hunger states, tasks and ages month by month at a small size; this
 script does so at 10k and 100k).
@@ -79,6 +80,13 @@ CONCEPTION = [float(x) for x in MONTHLY_CONCEPTION]
 FORAGE_BY_HUNGER = [float(x) for x in FORAGE_PROPENSITY]
 KG_PER_KCAL_BMI = DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2
 ONE_MONTH = np.float32(1 / 12)  # what the model adds to a float32 age each month
+
+
+def f32(x: float) -> float:
+    """``x`` rounded to float32, as the person arrays hold it: the state an agent keeps from one
+    stage or month to the next is what the model stores, so both start each rule from the same
+    numbers (the arithmetic inside a rule is float64 here, float32 there)."""
+    return float(np.float32(x))
 
 
 # ---- the rules, one person at a time (each mirrors one vectorised function) -----------------
@@ -193,7 +201,7 @@ class Villager(Agent):
         usual = daily_need(age_idx, task, 0.0, v.month, 1.0, self.bmi)
         capacity = work_capacity(self.bmi, self.kcal / usual)
         long_hours = v.coercion_kcal if task in (FIELDS, FURNACE, IRRIGATION) else 0.0
-        self.need = daily_need(age_idx, task, long_hours, v.month, capacity, self.bmi)
+        self.need = f32(daily_need(age_idx, task, long_hours, v.month, capacity, self.bmi))
         if task == FIELDS:  # the commune's hands in the fields and their effective labour
             v.present[c] += able
             v.working[c] += able * capacity
@@ -210,12 +218,12 @@ class Villager(Agent):
 
     # stage 2: eat the household's share
     def eat(self, v: "IdiomaticVillage") -> None:
-        self.ratio = min(v.ratio_hh[self.household], 1.3)
-        self.kcal = self.need * self.ratio
+        self.ratio = f32(min(v.ratio_hh[self.household], 1.3))
+        self.kcal = f32(self.need * self.ratio)
 
     # stage 3: body, hunger, death
     def live(self, v: "IdiomaticVillage") -> None:
-        self.bmi = bmi = update_body_mass(self.bmi, self.kcal, self.need)
+        self.bmi = bmi = f32(update_body_mass(self.bmi, self.kcal, self.need))
         self.hunger = hunger_state(bmi, self.ratio)
         age_idx = min(int(self.age), 100)
         starve = starvation_hazard(bmi, self.female, age_idx, v.p)
