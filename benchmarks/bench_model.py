@@ -1,6 +1,6 @@
 """Speed and memory of the whole famine model at 10k, 100k and 1M peasants.
 
-Methodology copied from Mesa's own ``benchmarks/`` (see /work/shared/notes/mesa_idioms.md §8):
+Methodology copied from the benchmarks of the Mesa repository:
 fixed configurations, several replications, the *fastest* construction and the *fastest* run
 are kept. Each configuration runs in its own child process so that the peak-RSS figures are not
 polluted by an earlier, larger model.
@@ -45,6 +45,7 @@ CONFIGS = {
     "1M": (400, 22),
 }
 SEED = 1
+RUN_MONTHS = 72  # January 1957 to December 1962: the whole default run
 TARGET_NS = 100.0
 TARGET_BYTES = 200.0
 
@@ -158,7 +159,8 @@ PHASES = (
     ("model", "_policy_transitions"), ("village", "work_month"), ("model", "_farm"),
     ("model", "_collect_owed"), ("village", "feed"), ("village", "live_and_die"),
     ("model", "_towns_and_trade"), ("ledger", "check"), ("ledger", "open_month"),
-    ("datacollector", "collect"), ("state", "check_retreat"),
+    ("datacollector", "collect"), ("state", "check_retreat"), ("recorder", "finish_month"),
+    ("recorder", "open_month"), ("village", "open_month"),
 )
 
 
@@ -168,7 +170,7 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
 
     CPU time (``process_time``), not wall time: on a shared machine the wall clock of a phase
     mostly measures the other processes."""
-    from greatleap import kernels, reporters
+    from greatleap import kernels
     from greatleap.runner import warm_up
 
     warm_up()
@@ -177,8 +179,8 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         model.step()
     spent: dict[str, float] = {}
     owners = {"model": model, "village": model.village, "ledger": model.ledger,
-              "datacollector": model.datacollector, "state": model.state, "reporters": reporters}
-    for owner, name in PHASES + (("reporters", "finish_month"), ("reporters", "open_month")):
+              "datacollector": model.datacollector, "state": model.state, "recorder": model.recorder}
+    for owner, name in PHASES:
         time_calls(owners[owner], name, spent, f"{owner}.{name}")
     # inside those phases: the compiled passes over the people (called as kernels.<name>)
     passes: dict[str, float] = {}
@@ -192,6 +194,8 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         t0 = time.process_time()
         model.step()
         total += time.process_time() - t0
+    # the recorder's month ends with the data collector's row, timed on its own above
+    spent["recorder.finish_month"] -= spent.get("datacollector.collect", 0.0)
     spent["other (clock, alive index, ...)"] = total - sum(spent.values())
     return {"size": size, "total_s": total, "peasant_months": pm,
             "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])},
@@ -252,6 +256,14 @@ def machine() -> str:
             f"Python {platform.python_version()}, numpy {np.__version__}, mesa {mesa.__version__}")
 
 
+def identical_month(row: dict) -> bool:
+    """One compared month of the reference: every discrete outcome the same."""
+    return (row["alive_identical"] and row["hunger_identical"] and row["task_identical"]
+            and row["age_identical"] and row["deaths_vec"] == row["deaths_ref"]
+            and row["starv_vec"] == row["starv_ref"] and row["violence_vec"] == row["violence_ref"]
+            and row["births_vec"] == row["births_ref"])
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="10k and 100k only, 6 months, 2 reps")
@@ -262,8 +274,10 @@ def main(argv=None) -> None:
     ap.add_argument("--no-reference", action="store_true", help="skip the idiomatic-Mesa reference")
     ap.add_argument("--no-famine", action="store_true",
                     help="skip the second timing window (headless, from January 1959)")
-    ap.add_argument("--ref-months", type=int, default=3,
-                    help="months of the idiomatic reference (from January 1959; default 3)")
+    ap.add_argument("--no-whole-run", action="store_true",
+                    help="skip the whole-run timing (headless, all months 1957-62)")
+    ap.add_argument("--ref-months", type=int, default=None,
+                    help="months of the idiomatic reference from January 1957 (default: the whole run)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -306,6 +320,16 @@ def main(argv=None) -> None:
             famine[size] = r
             print(f"{size:>5} {'no (lazy)':>12} {r['peasants']:>9,} {'':>8} {r['ns_wall']:>11.0f} "
                   f"{r['ns_cpu']:>10.0f}", flush=True)
+    whole = {}
+    if not (args.quick or args.no_whole_run):
+        print()
+        print(f"whole run: headless, every month of 1957-62 ({RUN_MONTHS} timed months from January 1957), "
+              f"fastest of {reps}")
+        for size in sizes:
+            r = _child("speed", size=size, materialise=False, months=RUN_MONTHS, reps=reps)
+            whole[size] = r
+            print(f"{size:>5} {'no (lazy)':>12} {r['peasants']:>9,} {r['build_s']:>8.2f} {r['ns_wall']:>11.0f} "
+                  f"{r['ns_cpu']:>10.0f} {'':>10} {r['rss_growth_per_peasant']:>9.0f}", flush=True)
     print()
     print("ns/pm = nanoseconds per peasant-month, whole model; B/p = bytes per peasant.")
     print("RSS+ = peak-RSS growth over construction and the timed months, divided by peasants.")
@@ -316,34 +340,39 @@ def main(argv=None) -> None:
               f"{max(r['jit_s'] for r in jit):.1f} s, +{max(r['jit_rss_mb'] for r in jit):.0f} MB RSS "
               f"(a fixed cost per process, excluded above).")
     print()
-    print("targets (issue 2, headless = materialise_peasants=False):")
+    print("targets (headless = materialise_peasants=False; judged on the whole run when it was timed):")
     for r in results:
         if r["materialise"]:
             continue
         if r["size"] in ("100k", "1M"):
-            f = famine.get(r["size"])
-            ok = all(min(x["ns_wall"], x["ns_cpu"]) <= TARGET_NS for x in (r, f) if x)
+            f, w = famine.get(r["size"]), whole.get(r["size"])
+            ok = all(min(x["ns_wall"], x["ns_cpu"]) <= TARGET_NS for x in (w or r, f) if x)
             extra = f"; 1959 window {f['ns_wall']:.0f} wall, {f['ns_cpu']:.0f} cpu" if f else ""
+            run = f"whole run {w['ns_wall']:.0f} ns wall, {w['ns_cpu']:.0f} ns cpu; " if w else ""
             print(f"  <= {TARGET_NS:.0f} ns/peasant-month at {r['size']}: "
-                  f"{'MET' if ok else 'NOT MET'} (1957 window {r['ns_wall']:.0f} ns wall, "
+                  f"{'MET' if ok else 'NOT MET'} ({run}1957 window {r['ns_wall']:.0f} ns wall, "
                   f"{r['ns_cpu']:.0f} ns cpu{extra})")
-        ok_mem = r["rss_growth_per_peasant"] <= TARGET_BYTES
+        m = whole.get(r["size"]) or r  # the whole run's growth when it was timed
+        ok_mem = m["rss_growth_per_peasant"] <= TARGET_BYTES
+        span = "whole run" if m is not r else "1957 window"
         print(f"  <= {TARGET_BYTES:.0f} bytes/peasant headless at {r['size']}: "
-              f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {r['rss_growth_per_peasant']:.0f} B, "
-              f"person arrays {r['people_bytes_per_peasant']:.1f} B)")
+              f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {m['rss_growth_per_peasant']:.0f} B over the "
+              f"{span}, person arrays {r['people_bytes_per_peasant']:.1f} B)")
     print()
     if not args.no_reference:
+        ref_months = args.ref_months or RUN_MONTHS
         print("idiomatic Mesa reference of the peasant month (benchmarks/idiomatic_reference.py): "
-              f"{args.ref_months} months from January 1959, identical starting state and random stream")
+              f"{ref_months} months from January 1957, identical starting state and random stream")
         for size in [s for s in sizes if s in ("10k", "100k")]:
-            r = _child("reference", size=size, months=args.ref_months, warmup=24)
+            r = _child("reference", size=size, months=ref_months, warmup=0)
             pm = r["peasant_months"]
             vec, ref = r["vec_peasant_month_s"] / pm * 1e9, r["ref_peasant_month_s"] / pm * 1e9
             vc, rc = r["vec_peasant_month_cpu_s"] / pm * 1e9, r["ref_peasant_month_cpu_s"] / pm * 1e9
-            same = all(row["alive_identical"] and row["hunger_identical"] for row in r["rows"])
+            same = sum(identical_month(row) for row in r["rows"])
             dbmi = max(row["max_abs_bmi_diff"] for row in r["rows"])
             print(f"  {size:>5}: vectorised {vec:6.0f} ns/pm, idiomatic {ref:7.0f} ns/pm -> {ref / vec:5.1f}x wall, "
-                  f"{rc / vc:5.1f}x cpu; outcomes identical: {same}, max |dBMI| {dbmi:.1e}", flush=True)
+                  f"{rc / vc:5.1f}x cpu; months identical (alive, hunger, tasks, ages, deaths by cause, births): "
+                  f"{same} of {len(r['rows'])}, max |dBMI| {dbmi:.1e}", flush=True)
             if size == "100k":
                 ok = ref / vec >= 25 and rc / vc >= 25
                 print(f"  >= 25x the idiomatic reference at 100k: {'MET' if ok else 'NOT MET'} "

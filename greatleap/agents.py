@@ -52,12 +52,6 @@ class Peasant(CellAgent):
         """Grain (kg) hidden by this person's household."""
         return float(self.model.households.hidden[self.household])
 
-    @property
-    def labour_task(self) -> str:
-        from greatleap.labour import TASKS
-
-        return TASKS[self.labour]
-
 
 class Cadre(CellAgent):
     """The commune's leader: allocates labour, runs the hall, reports and collects (ODD 7.3-7.6).

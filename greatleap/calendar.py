@@ -26,6 +26,9 @@ def in_window(ym: YM, window: Optional[Window]) -> bool:
 
 @dataclass(frozen=True)
 class Calendar:
+    # The Great Leap launched: the campaign regime (targets, reporting pressure, quota pushes)
+    # from the February 1958 National People's Congress on.
+    leap: YM = (1958, 2)
     # People's communes formed: private plots abolished and the exit right lost.
     communes: Window = ((1958, 9), (1961, 5))
     # Communal dining halls: open with free eating, rationed from the first date of `hall_rationing`.
@@ -76,6 +79,9 @@ class Calendar:
         return replace(self, **changes)
 
     # ---- questions the model asks -------------------------------------------------------
+    def leap_on(self, ym: YM) -> bool:
+        return month_index(ym) >= month_index(self.leap)
+
     def communes_on(self, ym: YM) -> bool:
         return in_window(ym, self.communes)
 

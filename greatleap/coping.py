@@ -23,15 +23,19 @@ from greatleap.physiology import DAYS_PER_MONTH
 
 GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
 GREEN_MAX_SHARE = 0.04  # of the standing crop a commune can eat green in a month
+COLLECTIVE_PLOTS_SHARE = 0.6  # under the communes, the collective vegetable plots give this share
+FORAGE_DEPLETION = 3.0  # a forager's take is divided by 1 + this x the share of the commune foraging
+GREEN_HUNGER = 0.2  # only a shortfall beyond this share of need drives people to strip the fields
+KIN_RESERVE_MONTHS = 4.0  # a household keeps this many months of need before giving to kin
 
 
 def side_food_rates(model, living: np.ndarray, foragers: np.ndarray) -> tuple[float, np.ndarray]:
     """kcal/day each person gets from private or collective plots, and, per commune, what a
     forager gathers given how many of its ``living`` villagers are ``foragers`` (depletion)."""
     p = model.p
-    plots = p["non_grain_kcal"] * (0.6 if model.private_plots_abolished() else 1.0)
+    plots = p["non_grain_kcal"] * (COLLECTIVE_PLOTS_SHARE if model.private_plots_abolished() else 1.0)
     pressure = np.divide(foragers, living, out=np.zeros(len(living)), where=living > 0)
-    return plots, p["forage_kcal"] / (1.0 + 3.0 * pressure)
+    return plots, p["forage_kcal"] / (1.0 + FORAGE_DEPLETION * pressure)
 
 
 @vectorize(cache=True)
@@ -64,7 +68,7 @@ def eat_green(model, shortfall_kg: np.ndarray, need_kg: np.ndarray, crop) -> np.
         return np.zeros_like(shortfall_kg)
     com, hh = model.communes, model.households
     # only real hunger drives people to strip the fields: a shortfall beyond a fifth of need
-    want = np.maximum(shortfall_kg - 0.2 * need_kg, 0.0) / GREEN_EFFICIENCY
+    want = np.maximum(shortfall_kg - GREEN_HUNGER * need_kg, 0.0) / GREEN_EFFICIENCY
     demand = np.bincount(hh.commune, weights=want, minlength=com.n)
     standing = model.expected(crop)
     cap = GREEN_MAX_SHARE * standing / model.p["green_crop_loss"]
@@ -92,7 +96,7 @@ def kin_transfers(model, need_kg_month: np.ndarray, hungry: np.ndarray) -> float
     rate = model.p["kin_transfers"]
     if rate <= 0:
         return 0.0
-    surplus = np.maximum(hh.stock - 4.0 * need_kg_month, 0.0)
+    surplus = np.maximum(hh.stock - KIN_RESERVE_MONTHS * need_kg_month, 0.0)
     gift = np.where(hungry[hh.kin], rate * surplus, 0.0)
     hh.stock -= gift
     hh.stock += np.bincount(hh.kin, weights=gift, minlength=len(hh))

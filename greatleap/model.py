@@ -7,8 +7,6 @@ lives in its mechanism's module. Keyword parameters are those of ``greatleap.par
 
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 from mesa import DataCollector, Model
 
@@ -21,6 +19,8 @@ from greatleap.ledger import GrainLedger
 from greatleap.errors import InputError
 from greatleap.params import resolve
 from greatleap.state import State
+
+STORE_MONTHS_AT_START = 6.5  # January 1957: the 1956 autumn harvest's stores still last this long
 
 
 def _seed(rng):
@@ -37,7 +37,9 @@ def _seed(rng):
 
 class FamineModel(Model):
     def __init__(self, rng=None, calendar: Calendar | None = None, scenario: str = "baseline",
-                 **params):
+                 recording: str = "all", **params):
+        """``recording``: "all" (the default) records every outcome; "none" records nothing and
+        leaves the run itself identical (observation only reads the model)."""
         rng = _seed(rng)
         super().__init__(rng=rng)
         self.rng_seed = rng
@@ -47,10 +49,13 @@ class FamineModel(Model):
         self.start = (self.p["start_year"], 1)
         self.n_months = (self.p["end_year"] - self.p["start_year"] + 1) * 12
         self.t, self.ym = -1, self.start
+        self.halls_were_open = False  # last month's state, to open or close the halls on a change
         self._build_world()
         self.ledger = GrainLedger()
-        self.stats = reporters.empty_stats()
+        self.recorder = reporters.Recorder(self, recording)
         self.datacollector = DataCollector(model_reporters=reporters.model_reporters(self))
+        if self.p["materialise_peasants"]:
+            self._materialise(np.arange(self.people.n))
 
     # ---- building -------------------------------------------------------------------------
     def _build_world(self) -> None:
@@ -58,11 +63,12 @@ class FamineModel(Model):
         _, _, ids = world.commune_layout(p["n_communes"], p["commune_side"])
         self.plot_ids, self._grid = ids, None
         self.fertility_map = fertility = world.draw_fertility(self.rng, ids, p)
-        self.households = hh = world.build_households(self, ids, p)
+        participation = world.draw_hall_participation(self.rng, p)
+        self.households = hh = world.build_households(self, ids, p, participation)
         self.people = world.build_people(self, hh, p)
         self.communes = com = world.Communes(p["n_communes"])
         com.region = np.arange(com.n) // p["communes_per_official"]
-        com.hall_participation = hh.participation
+        com.hall_participation = participation
         self.fertility_plot = fertility[hh.x, hh.y]
         self.fertility_by_commune = np.bincount(hh.commune, weights=self.fertility_plot, minlength=com.n)
         pop = self.commune_population().astype(float)
@@ -73,8 +79,6 @@ class FamineModel(Model):
         able = labour.able_weight(people.view("age"), people.view("hunger"))
         com.workers_normal = np.maximum(np.bincount(people.view("commune"), weights=able, minlength=com.n), 1.0)
         com.report_last_year = self.potential.copy()
-        com.true_last_year = self.potential.copy()
-        com.quota_initial = np.zeros(com.n)
         self._build_cadres_and_officials(ids)
         self.peasant_agents: dict[int, Peasant] = {}
         self.state = State(self, people.n)
@@ -82,8 +86,6 @@ class FamineModel(Model):
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
         self._initial_stocks()
-        if p["materialise_peasants"]:
-            self._materialise(np.arange(people.n))
 
     def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
         side, rng = self.p["commune_side"], self.rng
@@ -114,14 +116,15 @@ class FamineModel(Model):
             self._grid = world.build_grid(self, self.plot_ids, self.fertility_map)
             for agent in self.cadres + self.officials:
                 agent.cell = self._grid[agent.home]
-            reporters.update_layers(self)
+            if self.recorder.on:
+                self.recorder.update_layers()
         return self._grid
 
     def _initial_stocks(self) -> None:
         """January 1957: households hold what is left of the 1956 autumn harvest."""
         p, hh = self.p, self.households
-        grain_kcal = 2000.0 - p["non_grain_kcal"]
-        per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * 6.5
+        grain_kcal = physiology.NORMAL_INTAKE_KCAL - p["non_grain_kcal"]
+        per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * STORE_MONTHS_AT_START
         hh.stock[:] = per_person * self.household_population()
         self.communes.seed[:] = production.SEED_RATE * self.crops[1].share * self.potential
 
@@ -157,7 +160,8 @@ class FamineModel(Model):
     def step(self) -> None:
         self._advance_clock()
         self.ledger.open_month(self)
-        reporters.open_month(self)
+        self.recorder.open_month()
+        self.village.open_month()
         self.state.check_retreat(self)  # ODD 7.9
         self._policy_transitions()  # ODD 7.6, 7.2
         alive = np.flatnonzero(self.people.view("alive"))
@@ -169,8 +173,7 @@ class FamineModel(Model):
         self.village.live_and_die(work, food)  # ODD 7.8
         self._towns_and_trade(work)  # ODD 7.9
         self.ledger.check(self)
-        reporters.finish_month(self, work)
-        self.datacollector.collect(self)
+        self.recorder.finish_month()
         if self.t >= self.n_months - 1:
             self.running = False
 
@@ -180,16 +183,15 @@ class FamineModel(Model):
         self.ym = (months // 12, months % 12 + 1)
         if self.ym[1] == 1 and self.t > 0:
             self.weather = production.regional_weather(self, self.ym[0])
-            reporters.close_year(self)
+            self.recorder.close_year()
 
     def _policy_transitions(self) -> None:
-        was_open = getattr(self, "_halls_were_open", False)
         now_open = self.halls_open()
-        if now_open and not was_open:
+        if now_open and not self.halls_were_open:
             dining.open_halls(self)
-        elif was_open and not now_open:
+        elif self.halls_were_open and not now_open:
             dining.share_out_granary(self)
-        self._halls_were_open = now_open
+        self.halls_were_open = now_open
 
     def _farm(self, work) -> None:
         month = self.ym[1]
@@ -214,6 +216,7 @@ class FamineModel(Model):
         com.granary -= keep
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
         official_kg = reporting.official_reports(self, cadre_kg)
+        reporting.file_reports(self, grain, official_kg)
         targets = reporting.season_targets(self, crop.share)
         com.quota = procurement.set_quotas(self, grain, official_kg, crop.share)
         com.quota_initial = com.quota.copy()
@@ -221,11 +224,11 @@ class FamineModel(Model):
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
         taken = procurement.collect(self, months_left)
         self.state.stock += taken.sum()
-        reporters.record_harvest(self, grain, hidden, cadre_kg, official_kg, com.quota_initial, taken)
+        self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
         if crop.name == "autumn":
             criticised, purged = careers.review_cadres(self, official_kg, targets)
-            reporters.record_review(self, criticised, purged)
-            reporters.close_harvest_year(self)
+            self.recorder.record_review(criticised, purged)
+            reporting.close_harvest_year(self)
         if self.p["equalise_retention"]:
             procurement.equalise_retention(self)
         dining.share_out_granary(self)
@@ -233,16 +236,16 @@ class FamineModel(Model):
     def _collect_owed(self) -> None:
         """Months after a harvest: collect what is still owed, then search if it is not paid."""
         com = self.communes
-        if self.ym[1] in (6, 10):
+        if any(crop.harvest == self.ym[1] for crop in self.crops):
             return  # collected at the harvest itself
         owed = (com.quota > 0) & (com.owed_since >= 0)
         if owed.any():
             taken = procurement.collect(self, dining.months_to_next_harvest(self.ym[1]))
             self.state.stock += taken.sum()
-            reporters.record_collection(self, taken)
+            self.recorder.record_collection(taken)
         seized, killed = procurement.search_households(self)
         self.state.stock += seized.sum()
-        reporters.record_search(self, seized)
+        self.recorder.record_search(seized)
         self.village.kill(killed, cause="violence")
 
     def _towns_and_trade(self, work) -> None:
@@ -257,17 +260,17 @@ class FamineModel(Model):
         eaten, fill = state.feed_towns(self)
         self.ledger.add("eaten", eaten)
         births, deaths, refugee_deaths = state.town_demography(self, fill)
-        reporters.record_state(self, exports, imports, delivered, births, deaths, refugee_deaths, work)
+        self.recorder.record_state(exports, imports, delivered, births, deaths, refugee_deaths)
 
     # ---- questions the mechanisms ask ------------------------------------------------------
     def leap_on(self) -> bool:
-        """The Great Leap's campaign regime: from February 1958 until the retreat."""
-        return month_index(self.ym) >= month_index((1958, 2))
+        """The Great Leap's campaign regime: from its launch (the calendar's ``leap``) on."""
+        return self.calendar.leap_on(self.ym)
 
     def halls_open(self) -> bool:
         if not self.p["dining_halls"] or not self.calendar.halls_open(self.ym):
             return False
-        return not (self.state.retreated and self.state.months_since_retreat(self) >= 6)
+        return not self.state.reforms_in_force(self)
 
     def free_eating_on(self) -> bool:
         return self.halls_open() and self.calendar.free_eating_on(self.ym)
@@ -275,7 +278,7 @@ class FamineModel(Model):
     def private_plots_abolished(self) -> bool:
         if not self.calendar.communes_on(self.ym):
             return False
-        return not (self.state.retreated and self.state.months_since_retreat(self) >= 6)
+        return not self.state.reforms_in_force(self)
 
     def purge_risk(self) -> float:
         return careers.purge_risk(self)
@@ -304,14 +307,6 @@ class FamineModel(Model):
 
     def date_label(self) -> str:
         return f"{MONTH_NAMES[self.ym[1] - 1]} {self.ym[0]}"
-
-    @property
-    def year(self) -> int:
-        return self.ym[0]
-
-    @property
-    def month(self) -> int:
-        return self.ym[1]
 
     def regime_text(self) -> str:
         return tables.regime_text(self)

@@ -8,6 +8,10 @@ Each parameter belongs to one mechanism (the module that reads it) and is either
 The model constructor, the dashboard's controls, the sweep specs and the docs' parameter table
 are all generated from ``PARAMS``; no default is written anywhere else. Scenario presets are
 named sets of overrides (``SCENARIOS``). ODD references point at sections of ``docs/ODD.md``.
+
+Each parameter names its ``source`` (a publication and what in it, or "assumption: ..." with the
+reasoning); an uncertainty carries its ``prior`` for the calibration (``uniform``, ``normal``,
+``lognormal`` or ``beta`` within hard bounds outside which the value is implausible).
 """
 
 from __future__ import annotations
@@ -19,6 +23,44 @@ from typing import Any
 from greatleap.errors import InputError, excerpt, shown
 
 UNCERTAINTY, LEVER, SETUP = "uncertainty", "lever", "setup"
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What we believe of an uncertain parameter before calibration: a distribution within hard
+    bounds ``[low, high]`` (outside them the value is implausible, not merely unlikely), and why.
+    ``loc``/``scale``: the mean and sd of a normal, the median and the sd of the log of a
+    lognormal; ``shape``: the (alpha, beta) of a beta stretched over [low, high]."""
+    dist: str  # "uniform", "normal", "lognormal" or "beta"
+    low: float
+    high: float
+    reason: str
+    loc: float | None = None
+    scale: float | None = None
+    shape: tuple = ()
+
+    def describe(self) -> str:
+        body = {"uniform": "uniform",
+                "normal": f"normal({self.loc:g}, sd {self.scale:g})",
+                "lognormal": f"lognormal(median {self.loc:g}, log-sd {self.scale:g})",
+                "beta": f"beta({self.shape[0]:g}, {self.shape[1]:g})" if self.shape else "beta"}[self.dist]
+        return f"{body} on [{self.low:g}, {self.high:g}]"
+
+
+def uniform(low: float, high: float, reason: str) -> Prior:
+    return Prior("uniform", low, high, reason)
+
+
+def normal(mean: float, sd: float, low: float, high: float, reason: str) -> Prior:
+    return Prior("normal", low, high, reason, loc=mean, scale=sd)
+
+
+def lognormal(median: float, log_sd: float, low: float, high: float, reason: str) -> Prior:
+    return Prior("lognormal", low, high, reason, loc=median, scale=log_sd)
+
+
+def beta(alpha: float, beta_: float, low: float, high: float, reason: str) -> Prior:
+    return Prior("beta", low, high, reason, shape=(alpha, beta_))
 
 
 @dataclass(frozen=True)
@@ -34,6 +76,8 @@ class Param:
     kind: str  # UNCERTAINTY, LEVER or SETUP
     odd: str  # section of docs/ODD.md
     choices: tuple = ()  # allowed values of a choice parameter
+    source: str = ""  # where the value comes from, or "assumption: ..." and why
+    prior: Prior | None = None  # uncertainties: the calibration's prior
 
     @property
     def type(self) -> type:
@@ -76,8 +120,10 @@ class Param:
         return value
 
 
-def _p(name, default, unit, low, high, label, meaning, mechanism, kind, odd, choices=()):
-    return Param(name, default, unit, low, high, label, meaning, mechanism, kind, odd, tuple(choices))
+def _p(name, default, unit, low, high, label, meaning, mechanism, kind, odd, choices=(), source="",
+       prior=None):
+    return Param(name, default, unit, low, high, label, meaning, mechanism, kind, odd, tuple(choices),
+                 source, prior)
 
 
 _PARAM_LIST = [
@@ -372,8 +418,8 @@ def resolve(scenario_name: str = "baseline", **overrides: Any) -> dict[str, Any]
 
 
 # Resource caps (docs/reliability.md): one run's world and horizon. With Peasant agent objects
-# (the dashboard, the default) a run at the caps builds in about 10 s and holds about 250 MB
-# (measured by tests/test_hardening_caps.py); headless (materialise_peasants=False) a run holds
+# (the dashboard, the default) a run at the caps builds in about 3 s and holds about 180 MiB more
+# (measured by benchmarks/bench_reliability.py); headless (materialise_peasants=False) a run holds
 # well under 200 bytes a peasant, so it may be larger (docs/performance.md: 1M peasants).
 MAX_PLOTS = 40_000  # n_communes x commune_side^2: household plots on the grid
 MAX_PEASANTS = 200_000  # plots x household_size: people at the start
@@ -422,16 +468,13 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def by_kind(kind: str) -> list[Param]:
-    return [p for p in _PARAM_LIST if p.kind == kind]
-
-
 def table_markdown() -> str:
     """The parameter table of docs/ODD.md, generated so that it always matches this module."""
-    rows = ["| name | default | unit | range | kind | mechanism (ODD) | meaning |",
-            "|---|---|---|---|---|---|---|"]
+    rows = ["| name | default | unit | range | kind | mechanism (ODD) | meaning | source | prior |",
+            "|---|---|---|---|---|---|---|---|---|"]
     for p in _PARAM_LIST:
         rng = p.allowed().replace("a number in ", "").replace("a whole number in ", "")
+        prior = f"{p.prior.describe()}: {p.prior.reason}" if p.prior else ""
         rows.append(f"| `{p.name}` | {p.default!r} | {p.unit} | {rng} | {p.kind} | "
-                    f"{p.mechanism} ({p.odd}) | {p.meaning} |")
+                    f"{p.mechanism} ({p.odd}) | {p.meaning} | {p.source} | {prior} |")
     return "\n".join(rows)

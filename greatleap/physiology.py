@@ -25,6 +25,7 @@ DAYS_PER_MONTH = 30.4
 KCAL_PER_KG_TISSUE = 7000.0
 ADULT_HEIGHT_M2 = 1.60 ** 2  # converts kg of lost mass to BMI units
 HEALTHY_BMI = 21.0
+NORMAL_INTAKE_KCAL = 2000.0  # a villager's daily intake in a normal year, all foods
 _HEALTHY = f32(HEALTHY_BMI)
 # kcal/day of imbalance over a month -> BMI units
 _BMI_PER_KCAL_DAY = f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE / ADULT_HEIGHT_M2)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 HUNGER_STATES = ("fed", "hungry", "starving", "wasted")
+FEMALE_SHARE = 0.485  # girls among births and women at the start: about 106 boys per 100 girls
 
 _FIELDS = {
     "age": np.float32,

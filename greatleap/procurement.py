@@ -22,14 +22,14 @@ from __future__ import annotations
 import numpy as np
 
 COLLECTION_MONTHS = 3  # harvest month and the two after it
-
-
 SUMMER_RELIEF = 0.6  # the summer crop feeds the lean months: the plan takes less of it
+RETREAT_QUOTA_FACTOR = 0.85  # after the retreat, quotas are this share of the planned share of the true harvest
+MAX_QUOTA_RATE = 0.8  # no commune is asked for more than this share of its expected harvest
+SEARCH_FEAR = 2.0  # how much the purge risk intensifies anti-hiding searches (per unit risk)
 
 
 def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
     """Per commune, the quota (kg) on this harvest."""
-    p = model.p
     season = SUMMER_RELIEF if model.ym[1] == 6 else 1.0
     return season * _annual_rule(model, true_kg, official_kg, share)
 
@@ -37,7 +37,7 @@ def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float
 def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
     p = model.p
     if model.state.retreated:
-        return 0.85 * p["procurement_share"] * true_kg
+        return RETREAT_QUOTA_FACTOR * p["procurement_share"] * true_kg
     if p["quota_rule"] == "flexible":
         return p["procurement_share"] * true_kg
     w = p["quota_weight_current"]
@@ -45,7 +45,7 @@ def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
     expected = np.where(last > 0, w * official_kg + (1 - w) * last, official_kg)
     per_person = expected / np.maximum(model.commune_population(), 1)
     relative = per_person / max(per_person.mean(), 1e-9)
-    rate = np.clip(p["procurement_share"] * relative ** p["quota_progressivity"], 0.0, 0.8)
+    rate = np.clip(p["procurement_share"] * relative ** p["quota_progressivity"], 0.0, MAX_QUOTA_RATE)
     push = np.array([1.0 + model.official_of[c].quota_push(p) for c in range(model.communes.n)])
     if not model.leap_on():
         push[:] = 1.0
@@ -92,7 +92,7 @@ def search_households(model) -> tuple[np.ndarray, np.ndarray]:
     if p["anti_hiding_searches"] and model.leap_on() and not model.state.retreated:
         shortfall = com.quota / np.maximum(com.quota_initial, 1.0)
         zeal = np.array([0.5 + c.ambition for c in model.cadres])
-        fear = 1.0 + 2.0 * model.purge_risk()
+        fear = 1.0 + SEARCH_FEAR * model.purge_risk()
         intensity = np.where(due, np.clip(shortfall * zeal * fear, 0.0, 1.0), 0.0)
         searched = model.rng.random(len(hh)) < intensity[hh.commune]
         grab = np.where(searched, hh.hidden * p["search_seizure"], 0.0)

@@ -1,11 +1,13 @@
-"""The outcome vocabulary: named, documented series collected every month.
+"""The outcome vocabulary and the recorder that observes a run (ODD 4, observation).
 
 The data collector, the dashboard, the sweeps and the validation all read these names.
 ``MONTHLY`` lists every monthly series with its unit and meaning; ``SUMMARY_OUTCOMES`` the
-per-run outcomes. The model calls the ``record_*`` functions as things happen during a month;
-``finish_month`` derives rates and shares, updates the grid layers, and the data collector then
-reads ``model.stats``. Turning a finished run into frames, tables and its summary is
-``greatleap.tables``.
+per-run outcomes. ``FamineModel.__init__`` creates one ``Recorder``, which owns every
+accumulator of the observation: the model calls its ``record_*`` methods as things happen during
+a month, and ``finish_month`` derives rates and shares, paints the grid layers and collects the
+month's row. The recorder reads the model and never writes state that a rule reads, so recording
+less (``recording="none"``) leaves a run identical (tests/test_observation.py). Turning a
+finished run into frames, tables and its summary is ``greatleap.tables``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap.labour import TASKS
-from greatleap import kernels
+from greatleap import kernels, production
+from greatleap.labour import FURNACE
 from greatleap.physiology import AGE_GROUPS
+from greatleap.state import STEEL_KG_PER_WORKER_MONTH
 
 _AGE_BOUNDS = np.array([lo for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1]], dtype=np.float32)
 
@@ -110,6 +113,9 @@ _COUNTERS = ("births", "deaths_starvation", "deaths_violence", "deaths_baseline"
              "steel_usable_kg", "fled", "urban_births")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
+_AGE_GROUP_NAMES = ("0_9", "10_59", "60_plus")
+PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
+RECORDING_LEVELS = ("all", "none")
 
 
 def empty_stats() -> dict:
@@ -119,80 +125,12 @@ def empty_stats() -> dict:
 
 
 def model_reporters(model) -> dict:
-    """Data-collector reporters: each reads one named entry of ``model.stats``."""
+    """Data-collector reporters: each reads one named entry of the recorder's month."""
     return {name: [_read, [model, name]] for name in MONTHLY}
 
 
 def _read(model, name):
-    return model.stats[name]
-
-
-# ---- recording during the month ----------------------------------------------------------
-def open_month(model) -> None:
-    model.stats = empty_stats()
-    com = model.communes
-    com.starvation_deaths_12m[model.t % 12] = 0.0
-    if not hasattr(model, "acc"):
-        _reset_year(model)
-        model.year_rows, model.purged_total = [], 0
-        model.harvest_year = _empty_harvest_year(com.n)
-
-
-def _reset_year(model) -> None:
-    model.acc = {k: np.zeros(model.communes.n) for k in _PER_COMMUNE}
-    model.acc_year = model.ym[0]
-
-
-def _empty_harvest_year(n):
-    return {k: np.zeros(n) for k in ("true", "cadre", "official", "quota", "procured")}
-
-
-def record_deaths(model, idx: np.ndarray, cause: str) -> None:
-    people, s, com = model.people, model.stats, model.communes
-    s[f"deaths_{cause}"] += len(idx)
-    age = people.age[idx]
-    for (lo, hi), name in zip(AGE_GROUPS, ("deaths_age_0_9", "deaths_age_10_59", "deaths_age_60_plus")):
-        s[name] += int(((age >= lo) & (age < hi)).sum())
-    by_commune = np.bincount(people.commune[idx], minlength=com.n)
-    model.acc["deaths"] += by_commune
-    if cause == "starvation":
-        model.acc["starvation_deaths"] += by_commune
-        com.starvation_deaths_12m[model.t % 12] += by_commune
-    np.add.at(model.households.deaths, people.household[idx], 1)
-
-
-def record_births(model, idx) -> None:
-    model.stats["births"] += len(idx)
-    model.acc["births"] += np.bincount(model.people.commune[idx], minlength=model.communes.n)
-
-
-def record_flight(model, idx) -> None:
-    model.stats["fled"] += len(idx)
-
-
-def record_recruits(model, idx) -> None:
-    pass  # a transfer to the towns, visible in the urban population
-
-
-def record_settled(model, idx) -> None:
-    pass  # a transfer from the towns, visible in the rural population
-
-
-def record_kin(model, kg: float) -> None:
-    model.stats["kin_transfers_kg"] += kg
-
-
-def record_labour(model, able_by_task: np.ndarray) -> None:
-    """Labour shares and steel, from the able weight summed per task (``labour.TASKS``)."""
-    total = able_by_task.sum()
-    for k, name in enumerate(("labour_fields", "labour_furnaces", "labour_irrigation", "labour_foraging")):
-        model.stats[name] = float(able_by_task[k] / total) if total > 0 else 0.0
-    from greatleap.labour import FURNACE
-    from greatleap.state import STEEL_KG_PER_WORKER_MONTH
-
-    steel = able_by_task[FURNACE] * STEEL_KG_PER_WORKER_MONTH
-    model.stats["steel_kg"] = float(steel)
-    model.stats["steel_usable_kg"] = float(steel * model.p["steel_usable"])
+    return model.recorder.stats[name]
 
 
 @dataclass
@@ -220,151 +158,225 @@ def percentile_of_histogram(hist: np.ndarray, q: float) -> float:
     return b + (rank - before + 0.5) / hist[b]
 
 
-def record_food(model, tally: FoodTally, hall) -> None:
-    s = model.stats
-    if tally.adults:  # adults only: children's small needs would mask adult hunger
-        s["kcal_mean"] = tally.adult_kcal / tally.adults
-        s["kcal_p10"] = percentile_of_histogram(tally.adult_hist, 10)
-    s["hall_eaten_kg"] = float(hall.sum())
-    model.acc["kcal_sum"] += tally.kcal_by_commune
-    model.acc["person_months"] += tally.people_by_commune
+class Recorder:
+    """Every accumulator of a run's observation, and the methods that fill them.
 
+    - ``stats``          this month's named series (``MONTHLY``) and counters
+    - ``year``           this year's per-commune sums (``_PER_COMMUNE``), for the commune table
+    - ``year_of_sums``   the year they belong to
+    - ``year_rows``      the commune table's rows of the years closed so far
+    - ``purged_total``   cadres purged since the start
+    - ``deaths_by_household``  deaths on each plot so far (the map's dots)
 
-def record_harvest(model, true_kg, hidden, cadre_kg, official_kg, quota, taken) -> None:
-    s, hy = model.stats, model.harvest_year
-    s["harvest_true_kg"] += float(true_kg.sum())
-    s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
-    s["harvest_reported_official_kg"] += float(official_kg.sum())
-    s["quota_kg"] += float(quota.sum())
-    s["procurement_kg"] += float(taken.sum())
-    for key, value in (("true", true_kg), ("cadre", cadre_kg), ("official", official_kg),
-                       ("quota", quota), ("procured", taken)):
-        hy[key] += value
-    for key, value in (("true_kg", true_kg), ("cadre_kg", cadre_kg), ("official_kg", official_kg),
-                       ("quota_kg", quota), ("procured_kg", taken)):
-        model.acc[key] += value
+    With ``level="none"`` it records nothing and the data collector collects no rows: the run
+    itself is unchanged, which is how observation is shown to be passive.
+    """
 
+    def __init__(self, model, level: str = "all"):
+        if level not in RECORDING_LEVELS:
+            raise ValueError(f"recording level {level!r}; allowed: {', '.join(RECORDING_LEVELS)}")
+        self.model = model
+        self.on = level == "all"
+        self.stats = empty_stats()
+        self.year = self._empty_year()
+        self.year_of_sums = model.ym[0]
+        self.closed_year: int | None = None
+        self.year_rows: list[dict] = []
+        self.purged_total = 0
+        self.deaths_by_household = np.zeros(len(model.households), dtype=np.int64)
 
-def record_collection(model, taken) -> None:
-    model.stats["procurement_kg"] += float(taken.sum())
-    model.harvest_year["procured"] += taken
-    model.acc["procured_kg"] += taken
+    def _empty_year(self) -> dict[str, np.ndarray]:
+        return {k: np.zeros(self.model.communes.n) for k in _PER_COMMUNE}
 
+    # ---- during the month ------------------------------------------------------------------
+    def open_month(self) -> None:
+        self.stats = empty_stats()
 
-def record_search(model, seized) -> None:
-    record_collection(model, seized)
-    model.stats["grain_seized_kg"] += float(seized.sum())
+    def record_deaths(self, idx: np.ndarray, cause: str) -> None:
+        if not self.on:
+            return
+        m, s = self.model, self.stats
+        people = m.people
+        s[f"deaths_{cause}"] += len(idx)
+        age = people.age[idx]
+        for (lo, hi), name in zip(AGE_GROUPS, _AGE_GROUP_NAMES):
+            s[f"deaths_age_{name}"] += int(((age >= lo) & (age < hi)).sum())
+        by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
+        self.year["deaths"] += by_commune
+        if cause == "starvation":
+            self.year["starvation_deaths"] += by_commune
+        np.add.at(self.deaths_by_household, people.household[idx], 1)
 
+    def record_births(self, idx: np.ndarray) -> None:
+        if not self.on:
+            return
+        self.stats["births"] += len(idx)
+        self.year["births"] += np.bincount(self.model.people.commune[idx], minlength=self.model.communes.n)
 
-def record_review(model, criticised: int, purged: int) -> None:
-    model.stats["cadres_criticised"] += criticised
-    model.stats["cadres_purged"] += purged
-    model.purged_total += purged
+    def record_flight(self, idx: np.ndarray) -> None:
+        if self.on:
+            self.stats["fled"] += len(idx)
 
+    def record_kin(self, kg: float) -> None:
+        if self.on:
+            self.stats["kin_transfers_kg"] += kg
 
-def record_state(model, exports, imports, resales, births, deaths, refugee_deaths, work) -> None:
-    s = model.stats
-    s["exports_kg"], s["imports_kg"], s["resales_kg"] = exports, imports, float(resales.sum())
-    s["urban_births"], s["deaths_urban"] = births, deaths + refugee_deaths
+    def record_labour(self, able_by_task: np.ndarray) -> None:
+        """Labour shares and steel, from the able weight summed per task (``labour.TASKS``)."""
+        if not self.on:
+            return
+        s, total = self.stats, able_by_task.sum()
+        for k, name in enumerate(("labour_fields", "labour_furnaces", "labour_irrigation", "labour_foraging")):
+            s[name] = float(able_by_task[k] / total) if total > 0 else 0.0
+        steel = able_by_task[FURNACE] * STEEL_KG_PER_WORKER_MONTH
+        s["steel_kg"] = float(steel)
+        s["steel_usable_kg"] = float(steel * self.model.p["steel_usable"])
 
+    def record_food(self, tally: FoodTally, hall: np.ndarray) -> None:
+        if not self.on:
+            return
+        s = self.stats
+        if tally.adults:  # adults only: children's small needs would mask adult hunger
+            s["kcal_mean"] = tally.adult_kcal / tally.adults
+            s["kcal_p10"] = percentile_of_histogram(tally.adult_hist, 10)
+        s["hall_eaten_kg"] = float(hall.sum())
+        self.year["kcal_sum"] += tally.kcal_by_commune
+        self.year["person_months"] += tally.people_by_commune
 
-def close_harvest_year(model) -> None:
-    """After the autumn harvest: this year's official report becomes the base of next year's."""
-    com, hy = model.communes, model.harvest_year
-    com.report_last_year = np.where(hy["official"] > 0, hy["official"], com.report_last_year)
-    com.true_last_year = hy["true"].copy()
-    model.last_ratio = np.divide(hy["official"], hy["true"], out=np.ones(com.n), where=hy["true"] > 0)
-    model.harvest_year = _empty_harvest_year(com.n)
+    def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken) -> None:
+        if not self.on:
+            return
+        s = self.stats
+        s["harvest_true_kg"] += float(true_kg.sum())
+        s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
+        s["harvest_reported_official_kg"] += float(official_kg.sum())
+        s["quota_kg"] += float(quota.sum())
+        s["procurement_kg"] += float(taken.sum())
+        for key, value in (("true_kg", true_kg), ("cadre_kg", cadre_kg), ("official_kg", official_kg),
+                           ("quota_kg", quota), ("procured_kg", taken)):
+            self.year[key] += value
 
+    def record_collection(self, taken: np.ndarray) -> None:
+        if not self.on:
+            return
+        self.stats["procurement_kg"] += float(taken.sum())
+        self.year["procured_kg"] += taken
 
-def last_report_ratio(model) -> np.ndarray:
-    return getattr(model, "last_ratio", np.ones(model.communes.n))
+    def record_search(self, seized: np.ndarray) -> None:
+        if not self.on:
+            return
+        self.record_collection(seized)
+        self.stats["grain_seized_kg"] += float(seized.sum())
 
+    def record_review(self, criticised: int, purged: int) -> None:
+        if not self.on:
+            return
+        self.stats["cadres_criticised"] += criticised
+        self.stats["cadres_purged"] += purged
+        self.purged_total += purged
 
-# ---- end of month and year ------------------------------------------------------------------
-def finish_month(model, work) -> None:
-    s, people, state = model.stats, model.people, model.state
-    rural = model.rural_population()
-    total = model.population()
-    rural_deaths = s["deaths_starvation"] + s["deaths_violence"] + s["deaths_baseline"]
-    s["deaths_rural"] = rural_deaths
-    s["deaths"] = rural_deaths + s["deaths_urban"]
-    s["births"] += s["urban_births"]
-    s.update(date=f"{model.ym[0]:04d}-{model.ym[1]:02d}", year=model.ym[0], month=model.ym[1],
-             population=total, rural_population=rural, urban_population=state.urban,
-             migrants=state.migrants)
-    per_1000 = 12_000.0
-    s["cdr"] = s["deaths"] * per_1000 / max(total, 1)
-    s["cdr_registered"] = s["cdr"] * model.p["death_registration"]
-    s["cdr_rural"] = rural_deaths * per_1000 / max(rural, 1)
-    s["cdr_urban"] = s["deaths_urban"] * per_1000 / max(state.urban + state.migrants, 1)
-    s["cbr"] = s["births"] * per_1000 / max(total, 1)
-    by_age, hungry, starving = kernels.census(people.view("alive"), people.view("age"),
-                                              people.view("hunger"), _AGE_BOUNDS)
-    for n, name in zip(by_age, ("0_9", "10_59", "60_plus")):
-        s[f"cdr_age_{name}"] = s[f"deaths_age_{name}"] * per_1000 / max(n, 1)
-    s["share_hungry"] = hungry / rural if rural else 0.0
-    s["share_starving"] = starving / rural if rural else 0.0
-    hh, com, hy = model.households, model.communes, model.harvest_year
-    s["hidden_grain_kg"] = float(hh.hidden.sum())
-    s["commune_stock_kg"] = float(com.granary.sum())
-    s["household_stock_kg"] = float(hh.stock.sum())
-    s["central_stock_kg"] = float(state.stock)
-    s["retained_per_capita_kg"] = (s["commune_stock_kg"] + s["household_stock_kg"] + s["hidden_grain_kg"]) / max(rural, 1)
-    true_year = model.acc["true_kg"].sum()
-    s["report_ratio_cadre"] = model.acc["cadre_kg"].sum() / true_year if true_year > 0 else np.nan
-    s["report_ratio_official"] = model.acc["official_kg"].sum() / true_year if true_year > 0 else np.nan
-    s["procurement_share"] = model.acc["procured_kg"].sum() / true_year if true_year > 0 else np.nan
-    s["cadres_purged_total"] = model.purged_total
-    s["retreat"] = float(state.retreated)
-    s["halls_open"] = float(model.halls_open())
-    s["ledger_error_kg"] = model.ledger.error
-    if model._grid is not None:  # headless runs have no grid to paint
-        update_layers(model)
-    if model.t >= model.n_months - 1:
-        close_year(model)
+    def record_state(self, exports, imports, resales, births, deaths, refugee_deaths) -> None:
+        if not self.on:
+            return
+        s = self.stats
+        s["exports_kg"], s["imports_kg"], s["resales_kg"] = exports, imports, float(resales.sum())
+        s["urban_births"], s["deaths_urban"] = births, deaths + refugee_deaths
 
+    # ---- end of month and year -------------------------------------------------------------
+    def finish_month(self) -> None:
+        """Rates, shares and stocks of the month; the grid's layers; the data collector's row."""
+        if not self.on:
+            return
+        m = self.model
+        self._population_and_deaths()
+        self._stocks_and_reports()
+        if m._grid is not None:  # headless runs have no grid to paint
+            self.update_layers()
+        m.datacollector.collect(m)
+        if m.t >= m.n_months - 1:
+            self.close_year()
 
-def update_layers(model) -> None:
-    """Paint the month onto the grid's layers (hunger, people alive, deaths, hidden grain, crop)."""
-    from greatleap import production
+    def _population_and_deaths(self) -> None:
+        m, s, state = self.model, self.stats, self.model.state
+        people = m.people
+        rural = m.rural_population()
+        total = m.population()
+        rural_deaths = s["deaths_starvation"] + s["deaths_violence"] + s["deaths_baseline"]
+        s["deaths_rural"] = rural_deaths
+        s["deaths"] = rural_deaths + s["deaths_urban"]
+        s["births"] += s["urban_births"]
+        s.update(date=f"{m.ym[0]:04d}-{m.ym[1]:02d}", year=m.ym[0], month=m.ym[1],
+                 population=total, rural_population=rural, urban_population=state.urban,
+                 migrants=state.migrants)
+        s["cdr"] = s["deaths"] * PER_1000_A_YEAR / max(total, 1)
+        s["cdr_registered"] = s["cdr"] * m.p["death_registration"]
+        s["cdr_rural"] = rural_deaths * PER_1000_A_YEAR / max(rural, 1)
+        s["cdr_urban"] = s["deaths_urban"] * PER_1000_A_YEAR / max(state.urban + state.migrants, 1)
+        s["cbr"] = s["births"] * PER_1000_A_YEAR / max(total, 1)
+        by_age, hungry, starving = kernels.census(people.view("alive"), people.view("age"),
+                                                  people.view("hunger"), _AGE_BOUNDS)
+        for n, name in zip(by_age, _AGE_GROUP_NAMES):
+            s[f"cdr_age_{name}"] = s[f"deaths_age_{name}"] * PER_1000_A_YEAR / max(n, 1)
+        s["share_hungry"] = hungry / rural if rural else 0.0
+        s["share_starving"] = starving / rural if rural else 0.0
 
-    grid, hh, people = model._grid, model.households, model.people
-    alive = people.view("alive")
-    household = people.view("household")[alive]
-    n = np.bincount(household, minlength=len(hh))
-    hunger = np.bincount(household, weights=people.view("hunger")[alive], minlength=len(hh))
-    grid.alive.data[hh.x, hh.y] = n
-    grid.hunger.data[hh.x, hh.y] = np.divide(hunger, n, out=np.zeros(len(hh)), where=n > 0)
-    grid.hidden_grain.data[hh.x, hh.y] = hh.hidden
-    grid.deaths.data[hh.x, hh.y] = hh.deaths
-    grid.standing_crop.data[hh.x, hh.y] = production.standing_crop_layer(model, model.crops, model.weather)
+    def _stocks_and_reports(self) -> None:
+        m, s = self.model, self.stats
+        hh, com, state = m.households, m.communes, m.state
+        rural = m.rural_population()
+        s["hidden_grain_kg"] = float(hh.hidden.sum())
+        s["commune_stock_kg"] = float(com.granary.sum())
+        s["household_stock_kg"] = float(hh.stock.sum())
+        s["central_stock_kg"] = float(state.stock)
+        s["retained_per_capita_kg"] = (s["commune_stock_kg"] + s["household_stock_kg"] + s["hidden_grain_kg"]) / max(rural, 1)
+        year = self.year
+        true_year = year["true_kg"].sum()
+        s["report_ratio_cadre"] = year["cadre_kg"].sum() / true_year if true_year > 0 else np.nan
+        s["report_ratio_official"] = year["official_kg"].sum() / true_year if true_year > 0 else np.nan
+        s["procurement_share"] = year["procured_kg"].sum() / true_year if true_year > 0 else np.nan
+        s["cadres_purged_total"] = self.purged_total
+        s["retreat"] = float(state.retreated)
+        s["halls_open"] = float(m.halls_open())
+        s["ledger_error_kg"] = m.ledger.error
 
+    def update_layers(self) -> None:
+        """Paint the month onto the grid's layers (hunger, people alive, deaths, hidden grain, crop)."""
+        m = self.model
+        grid, hh, people = m._grid, m.households, m.people
+        alive = people.view("alive")
+        household = people.view("household")[alive]
+        n = np.bincount(household, minlength=len(hh))
+        hunger = np.bincount(household, weights=people.view("hunger")[alive], minlength=len(hh))
+        grid.alive.data[hh.x, hh.y] = n
+        grid.hunger.data[hh.x, hh.y] = np.divide(hunger, n, out=np.zeros(len(hh)), where=n > 0)
+        grid.hidden_grain.data[hh.x, hh.y] = hh.hidden
+        grid.deaths.data[hh.x, hh.y] = self.deaths_by_household
+        grid.standing_crop.data[hh.x, hh.y] = production.standing_crop_layer(m, m.crops, m.weather)
 
-def close_year(model) -> None:
-    """Turn the year's per-commune accumulators into rows of the commune table."""
-    if getattr(model, "_closed_year", None) == model.acc_year:
-        return
-    acc, com = model.acc, model.communes
-    months = np.maximum(acc["person_months"], 1)
-    pop = acc["person_months"] / 12
-    for c in range(com.n):
-        official = model.official_of[c]
-        model.year_rows.append({
-            "year": model.acc_year, "commune": c, "official": official.group,
-            "official_career_stake": official.career_stake,
-            "hall_participation": float(com.hall_participation[c]),
-            "population": float(pop[c]), "deaths": float(acc["deaths"][c]),
-            "starvation_deaths": float(acc["starvation_deaths"][c]), "births": float(acc["births"][c]),
-            "cdr": float(acc["deaths"][c] * 1000 / max(pop[c], 1)),
-            "true_kg": float(acc["true_kg"][c]), "reported_cadre_kg": float(acc["cadre_kg"][c]),
-            "reported_official_kg": float(acc["official_kg"][c]), "quota_kg": float(acc["quota_kg"][c]),
-            "procured_kg": float(acc["procured_kg"][c]),
-            "procurement_share": float(acc["procured_kg"][c] / acc["true_kg"][c]) if acc["true_kg"][c] > 0 else np.nan,
-            "retained_per_capita_kg": float((acc["true_kg"][c] - acc["procured_kg"][c]) / max(pop[c], 1)),
-            "kcal_mean": float(acc["kcal_sum"][c] / months[c]),
-            "cadre_ambition": model.cadres[c].ambition, "cadre_purged_count": model.cadres[c].purged_count,
-        })
-    model._closed_year = model.acc_year
-    _reset_year(model)
-
+    def close_year(self) -> None:
+        """Turn the year's per-commune sums into rows of the commune table."""
+        if not self.on or self.closed_year == self.year_of_sums:
+            return
+        m, year, com = self.model, self.year, self.model.communes
+        months = np.maximum(year["person_months"], 1)
+        pop = year["person_months"] / 12
+        for c in range(com.n):
+            official = m.official_of[c]
+            self.year_rows.append({
+                "year": self.year_of_sums, "commune": c, "official": official.group,
+                "official_career_stake": official.career_stake,
+                "hall_participation": float(com.hall_participation[c]),
+                "population": float(pop[c]), "deaths": float(year["deaths"][c]),
+                "starvation_deaths": float(year["starvation_deaths"][c]), "births": float(year["births"][c]),
+                "cdr": float(year["deaths"][c] * 1000 / max(pop[c], 1)),
+                "true_kg": float(year["true_kg"][c]), "reported_cadre_kg": float(year["cadre_kg"][c]),
+                "reported_official_kg": float(year["official_kg"][c]), "quota_kg": float(year["quota_kg"][c]),
+                "procured_kg": float(year["procured_kg"][c]),
+                "procurement_share": float(year["procured_kg"][c] / year["true_kg"][c]) if year["true_kg"][c] > 0 else np.nan,
+                "retained_per_capita_kg": float((year["true_kg"][c] - year["procured_kg"][c]) / max(pop[c], 1)),
+                "kcal_mean": float(year["kcal_sum"][c] / months[c]),
+                "cadre_ambition": m.cadres[c].ambition, "cadre_purged_count": m.cadres[c].purged_count,
+            })
+        self.closed_year = self.year_of_sums
+        self.year = self._empty_year()
+        self.year_of_sums = m.ym[0]

@@ -12,6 +12,9 @@ Rules in plain words:
 - Targets: the superior expects last year's reported output times the year's target growth
   (Beidaihe's doubling in 1958); targets set in 1959 rebase on the cut 1958 claim (the
   calendar's ``report_revision``).
+- The reports stay on file: after the autumn harvest, the year's official reports become last
+  year's report, the base of next year's targets and quotas (ODD 7.5), and their ratio to the
+  truth is what a commune's later pleas are discounted by (ODD 7.9).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import numpy as np
 
 def visibility(model) -> np.ndarray:
     """Per commune, 0-1: how undeniable the famine is (starvation deaths over the last year)."""
-    deaths = model.communes.starvation_deaths_12m.sum(axis=0)
+    deaths = model.village.starvation_deaths_last_year()
     rate = deaths / np.maximum(model.commune_population(), 1)
     return np.clip(model.p["famine_visibility"] * rate, 0.0, 1.0)
 
@@ -69,3 +72,20 @@ def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
         group = official.communes
         out[group] *= 1.0 + official.markup(float(vis[group].mean()), model.p)
     return out
+
+
+def file_reports(model, true_kg: np.ndarray, official_kg: np.ndarray) -> None:
+    """Keep this harvest's official reports (and the truth they describe) on file for the year."""
+    com = model.communes
+    com.true_kg_this_year += true_kg
+    com.official_kg_this_year += official_kg
+
+
+def close_harvest_year(model) -> None:
+    """After the autumn harvest: this year's official reports become last year's report."""
+    com = model.communes
+    reported, true = com.official_kg_this_year, com.true_kg_this_year
+    com.report_last_year = np.where(reported > 0, reported, com.report_last_year)
+    com.report_ratio_last_year = np.divide(reported, true, out=np.ones(com.n), where=true > 0)
+    com.official_kg_this_year = np.zeros(com.n)
+    com.true_kg_this_year = np.zeros(com.n)

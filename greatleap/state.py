@@ -31,6 +31,16 @@ CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
 URBAN_CBR, URBAN_CDR = 0.030, 0.009  # per person per year
 MIGRANT_CDR = 0.05
 STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
+REFORM_DELAY_MONTHS = 6  # after the retreat, halls close and private plots return this much later
+IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
+IMPORTS_MT_UNLISTED_YEAR = 5.0  # imports in a year the calendar does not list, Mt
+# The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
+# below that, by at most RATION_MAX_CUT of the full ration.
+RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
+# Towns: below RATION_HUNGER_FILL of the full ration, each missing share adds
+# TOWN_HUNGER_DEATHS to the annual death rate (refugees twice that) and cuts births as much.
+RATION_HUNGER_FILL, TOWN_HUNGER_DEATHS = 0.85, 0.15
+RESALE_APPLICATION_FILL = 0.8  # a commune applies for resales below this share of its need
 
 
 class State:
@@ -43,7 +53,6 @@ class State:
         self.stock = p["central_stock_months"] * self.base_demand(model)
         self.retreated = False
         self.retreat_t: int | None = None
-        self.lushan_reversal = False  # a pre-Lushan retreat was turned back
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
 
@@ -52,8 +61,9 @@ class State:
         return (self.urban + 0.5 * self.migrants) * model.p["urban_ration"] / 12.0
 
     def ration_factor(self, model) -> float:
-        months = self.stock / max(self.base_demand(model), 1e-9)
-        return float(np.clip(0.7 + 0.3 * months / 3.0, 0.7, 1.0))
+        months = self.stock_months(model)
+        floor = 1.0 - RATION_MAX_CUT
+        return float(np.clip(floor + RATION_MAX_CUT * months / RATION_FULL_MONTHS, floor, 1.0))
 
     def mt_per_month(self, mt_per_year: float) -> float:
         return mt_per_year * 1e9 * self.scale / 12.0
@@ -76,7 +86,6 @@ class State:
             return
         if self.retreated and self._reversed_by_lushan(model):
             self.retreated, self.retreat_t = False, None
-            self.lushan_reversal = True
         if self.retreated:
             return
         if rule == "calendar":
@@ -102,11 +111,15 @@ class State:
         threshold = model.p["famine_recognition"]
         if threshold <= 0:
             return False
-        deaths = model.communes.starvation_deaths_12m.sum()
+        deaths = model.village.starvation_deaths_last_year().sum()
         return deaths * 1000.0 / max(model.rural_population(), 1) >= threshold
 
     def months_since_retreat(self, model) -> int:
         return -1 if self.retreat_t is None else model.t - self.retreat_t
+
+    def reforms_in_force(self, model) -> bool:
+        """The retreat's reforms (halls closed, private plots back) follow it after a delay."""
+        return self.retreated and self.months_since_retreat(model) >= REFORM_DELAY_MONTHS
 
     # ---- monthly flows -------------------------------------------------------------------
     def trade(self, model) -> tuple[float, float]:
@@ -117,7 +130,7 @@ class State:
             exports = min(self.mt_per_month(cal.exports_mt.get(year, 0.0)), self.stock)
         imports = 0.0
         if self.imports_on(model):
-            imports = self.mt_per_month(cal.imports_mt.get(year, 5.0))
+            imports = self.mt_per_month(cal.imports_mt.get(year, IMPORTS_MT_UNLISTED_YEAR))
         self.stock += imports - exports
         return exports, imports
 
@@ -127,7 +140,7 @@ class State:
             return True
         if p["retreat_rule"] == "calendar":
             return now >= month_index(model.calendar.imports_start)
-        return self.retreated and self.months_since_retreat(model) >= 2
+        return self.retreated and self.months_since_retreat(model) >= IMPORT_DELAY_MONTHS
 
     def feed_towns(self, model) -> tuple[float, float]:
         """Urban and refugee consumption from central stocks. Returns (kg eaten, fill share)."""
@@ -138,8 +151,9 @@ class State:
 
     def town_demography(self, model, fill: float) -> tuple[float, float, float]:
         """Urban births, urban deaths and refugee deaths this month (expected values)."""
-        hunger = max(0.0, 0.85 - fill) * 0.15  # extra annual death rate when rations fail
-        births = self.urban * URBAN_CBR / 12 * (1.0 - max(0.0, 0.85 - fill))
+        missing = max(0.0, RATION_HUNGER_FILL - fill)
+        hunger = missing * TOWN_HUNGER_DEATHS  # extra annual death rate when rations fail
+        births = self.urban * URBAN_CBR / 12 * (1.0 - missing)
         deaths = self.urban * (URBAN_CDR * model.p["baseline_mortality"] + hunger) / 12
         refugee_deaths = self.migrants * (MIGRANT_CDR + 2 * hunger) / 12
         self.urban += births - deaths
@@ -151,7 +165,7 @@ class State:
         """Communes below 80% of need until the next harvest apply for the whole shortfall. The
         state believes it only as far as the commune's inflated report allows, unless the famine
         there has become visible (deaths), when it believes what it sees."""
-        short = np.where(food_kg < 0.8 * need_kg, need_kg - food_kg, 0.0)
+        short = np.where(food_kg < RESALE_APPLICATION_FILL * need_kg, need_kg - food_kg, 0.0)
         seen = np.zeros(len(short)) if visibility is None else visibility
         pending = {c for _, c, _ in self.pending_resales}
         due = model.t + model.p["resale_delay"]

@@ -46,7 +46,7 @@ def annual_frame(model) -> pd.DataFrame:
 
 
 def commune_table(model) -> pd.DataFrame:
-    return pd.DataFrame(getattr(model, "year_rows", []))
+    return pd.DataFrame(model.recorder.year_rows)
 
 
 def official_table(model) -> pd.DataFrame:
@@ -114,9 +114,9 @@ def regime_text(model) -> str:
     if model.halls_open():
         parts.append("communal dining halls open, free eating" if model.free_eating_on()
                      else "communal dining halls, cadre rations")
-    if model.stats.get("labour_furnaces", 0) > 0:
+    if model.recorder.stats["labour_furnaces"] > 0:
         parts.append("backyard furnaces")
-    if model.stats.get("labour_irrigation", 0) > 0:
+    if model.recorder.stats["labour_irrigation"] > 0:
         parts.append("irrigation campaign")
     if model.p["lushan_purge"] and cal.after_lushan(ym) and model.purge_risk() > 0:
         parts.append("anti-rightist purge")

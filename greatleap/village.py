@@ -15,8 +15,15 @@ import numpy as np
 from greatleap import coping, dining, kernels, labour, physiology, reporters, reporting
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
+from greatleap.population import FEMALE_SHARE
 
 GESTATION_MONTHS = 9
+# People sent down from the towns: recruited workers, mostly young men (an assumption).
+SENT_DOWN_AGES = (18, 40)
+SENT_DOWN_FEMALE_SHARE = 0.4
+SENT_DOWN_BMI = 19.5  # town rations kept them thinner than well-fed villagers, not wasted
+RECRUITED_AGES = (16, 40)  # who industry took from the villages in 1958
+NEWBORN_BMI = (15.0, 21.0)  # a newborn starts at its mother's body mass, within these bounds
 
 
 @dataclass
@@ -54,7 +61,18 @@ class Village:
     def __init__(self, model):
         self.model = model
         self.conceptions: deque = deque(maxlen=GESTATION_MONTHS)
+        # starvation deaths per commune in each of the last twelve months (a ring indexed by
+        # month): what the locals know of the famine, which reports and the centre cannot deny
+        self.recent_starvation_deaths = np.zeros((12, model.communes.n))
         self._fill_pregnancies()
+
+    def open_month(self) -> None:
+        """The month twelve months ago drops out of the last year's deaths."""
+        self.recent_starvation_deaths[self.model.t % 12] = 0.0
+
+    def starvation_deaths_last_year(self) -> np.ndarray:
+        """Per commune, starvation deaths over the last twelve months."""
+        return self.recent_starvation_deaths.sum(axis=0)
 
     def _fill_pregnancies(self) -> None:
         """At the start, women are already pregnant as in any month of normal times."""
@@ -79,7 +97,7 @@ class Village:
             furnace, irrigation, physiology.task_kcal(m.ym[1]), labour.coerced_kcal(m),
             present, working, able_by_task, living, foragers)
         present, effective = labour.field_labour_of(m, present, working)
-        reporters.record_labour(m, able_by_task)
+        m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers)
 
     # ---- food ---------------------------------------------------------------------------
@@ -92,7 +110,7 @@ class Village:
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, need_hh, side, members, workers, hungry_hh)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
-        reporters.record_kin(m, coping.kin_transfers(m, grain_need, hungry_hh))
+        m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 
         months_left = dining.months_to_next_harvest(m.ym[1])
         workers_share = np.divide(workers, members, out=np.zeros(n_hh), where=members > 0)
@@ -114,7 +132,7 @@ class Village:
             dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
             tally.adult_hist)
         self._request_resales(grain_need, months_left)
-        reporters.record_food(m, tally, hall)
+        m.recorder.record_food(tally, hall)
         return Food(intake, ratio)
 
     def _standing_crop(self):
@@ -128,7 +146,7 @@ class Village:
         m, hh, com = self.model, self.model.households, self.model.communes
         need = np.bincount(hh.commune, weights=grain_need_month, minlength=com.n) * months_left
         food = com.granary + np.bincount(hh.commune, weights=hh.stock + hh.hidden, minlength=com.n)
-        m.state.request_resales(m, food, need, reporters.last_report_ratio(m), reporting.visibility(m))
+        m.state.request_resales(m, food, need, com.report_ratio_last_year, reporting.visibility(m))
 
     # ---- body, birth and death ------------------------------------------------------------
     def live_and_die(self, work: Work, food: Food) -> None:
@@ -152,7 +170,9 @@ class Village:
         m, people = self.model, self.model.people
         idx = idx[people.alive[idx]]  # nobody dies twice
         people.alive[idx] = False
-        reporters.record_deaths(m, idx, cause)
+        if cause == "starvation":
+            self.recent_starvation_deaths[m.t % 12] += np.bincount(people.commune[idx], minlength=m.communes.n)
+        m.recorder.record_deaths(idx, cause)
         m.release_peasants(idx)
 
     def _conceive_and_bear(self, alive: np.ndarray, cause: np.ndarray, survivors: int, ratio: np.ndarray):
@@ -169,11 +189,11 @@ class Village:
         if len(mothers) == 0:
             return members, hunger
         k = len(mothers)
-        babies = people.add(age=np.zeros(k), female=m.rng.random(k) < 0.485,
-                            bmi=people.bmi[mothers].clip(15.0, 21.0), household=people.household[mothers],
+        babies = people.add(age=np.zeros(k), female=m.rng.random(k) < FEMALE_SHARE,
+                            bmi=people.bmi[mothers].clip(*NEWBORN_BMI), household=people.household[mothers],
                             commune=people.commune[mothers])
         members += np.bincount(people.household[babies], minlength=n_hh)  # newborns are fed
-        reporters.record_births(m, babies)
+        m.recorder.record_births(babies)
         if m.p["materialise_peasants"]:
             m._materialise(babies)
         return members, hunger
@@ -188,7 +208,7 @@ class Village:
         leaving = kernels.living_in(people.view("alive"), people.view("household"), gone)
         people.alive[leaving] = False
         m.state.migrants += len(leaving)
-        reporters.record_flight(m, leaving)
+        m.recorder.record_flight(leaving)
         m.release_peasants(leaving)
 
     def _recruit_and_send_down(self) -> None:
@@ -197,12 +217,11 @@ class Village:
         if start <= m.ym <= end and m.p["industrial_recruitment"] > 0:
             months = month_index(end) - month_index(start) + 1
             alive = np.flatnonzero(people.view("alive"))
-            young = alive[(people.age[alive] >= 16) & (people.age[alive] < 40)]
+            young = alive[(people.age[alive] >= RECRUITED_AGES[0]) & (people.age[alive] < RECRUITED_AGES[1])]
             share = m.p["industrial_recruitment"] / months * len(alive) / max(len(young), 1)
             leaving = young[m.rng.random(len(young)) < share]
             people.alive[leaving] = False
-            m.state.recruit(len(leaving))
-            reporters.record_recruits(m, leaving)
+            m.state.recruit(len(leaving))  # the towns grow by as many
             m.release_peasants(leaving)
         returning = m.state.send_down(m)
         if returning:
@@ -212,8 +231,7 @@ class Village:
         """People sent down from the towns join random households."""
         m, people, hh = self.model, self.model.people, self.model.households
         homes = m.rng.integers(0, len(hh), k)
-        idx = people.add(age=m.rng.uniform(18, 40, k), female=m.rng.random(k) < 0.4,
-                         bmi=np.full(k, 19.5), household=homes, commune=hh.commune[homes])
-        reporters.record_settled(m, idx)
+        idx = people.add(age=m.rng.uniform(*SENT_DOWN_AGES, k), female=m.rng.random(k) < SENT_DOWN_FEMALE_SHARE,
+                         bmi=np.full(k, SENT_DOWN_BMI), household=homes, commune=hh.commune[homes])
         if m.p["materialise_peasants"]:
             m._materialise(idx)

@@ -14,7 +14,9 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 
 from greatleap.physiology import ANNUAL_DEATH_RATE, HEALTHY_BMI
-from greatleap.population import People
+from greatleap.population import FEMALE_SHARE, People
+
+HALL_PARTICIPATION_SD = 0.1  # spread of hall participation between communes (an assumption)
 
 
 class Households:
@@ -26,12 +28,10 @@ class Households:
     - ``hidden``   grain hidden from the cadre, kg
     - ``in_hall``  eats in the commune's dining hall while halls are open
     - ``kin``      household id of a kin household (transfers, ODD 7.7)
-    - ``deaths``   deaths on the plot so far
     """
 
     def __init__(self, commune, x, y, in_hall, kin):
         self.commune, self.x, self.y = commune, x, y
-        self.deaths = np.zeros(len(commune), dtype=np.int64)  # deaths on the plot so far
         self.stock = np.zeros(len(commune))
         self.hidden = np.zeros(len(commune))
         self.in_hall = in_hall
@@ -53,9 +53,12 @@ class Communes:
         self.hall_participation = np.zeros(n)
         self.region = np.zeros(n, dtype=int)
         self.workers_normal = np.ones(n)  # able workers at the start: the labour norm
+        self.quota_initial = np.zeros(n)  # the quota as set on the current harvest, kg
+        # the reports on file (ODD 7.3): this harvest year's so far, and last year's
+        self.true_kg_this_year = np.zeros(n)  # true harvests of this year, kg
+        self.official_kg_this_year = np.zeros(n)  # official-level reports of this year, kg
         self.report_last_year = np.zeros(n)  # official-level reported output of the last year, kg
-        self.true_last_year = np.zeros(n)
-        self.starvation_deaths_12m = np.zeros((12, n))  # ring buffer for famine visibility
+        self.report_ratio_last_year = np.ones(n)  # last year's official report / true harvest
 
 
 def commune_layout(n_communes: int, side: int) -> tuple[int, int, np.ndarray]:
@@ -99,17 +102,19 @@ def stable_age_weights(growth: float = 0.02) -> np.ndarray:
     return w / w.sum()
 
 
-def build_households(model, ids: np.ndarray, p) -> Households:
+def draw_hall_participation(rng, p) -> np.ndarray:
+    """Per commune, the share of households that will eat in its dining hall."""
+    return np.clip(rng.normal(p["hall_participation"], HALL_PARTICIPATION_SD, p["n_communes"]), 0.0, 1.0)
+
+
+def build_households(model, ids: np.ndarray, p, participation: np.ndarray) -> Households:
+    """One household per plot; each eats in the hall with its commune's ``participation``."""
     rng = model.rng
     xs, ys = np.nonzero(ids >= 0)
     commune = ids[xs, ys].astype(np.int16)
-    n_comm = p["n_communes"]
-    participation = np.clip(rng.normal(p["hall_participation"], 0.1, n_comm), 0.0, 1.0)
     in_hall = rng.random(len(commune)) < participation[commune]
     kin = _kin_partners(rng, commune, p["communes_per_official"])
-    hh = Households(commune, xs, ys, in_hall, kin)
-    hh.participation = participation
-    return hh
+    return Households(commune, xs, ys, in_hall, kin)
 
 
 def _kin_partners(rng, commune: np.ndarray, per_official: int) -> np.ndarray:
@@ -135,7 +140,7 @@ def build_people(model, hh: Households, p) -> People:
     people = People(capacity=int(n * 1.3) + 16)
     ages = rng.choice(101, size=n, p=stable_age_weights()) + rng.random(n)
     household = np.repeat(np.arange(n_hh), sizes)
-    female = rng.random(n) < 0.485
+    female = rng.random(n) < FEMALE_SHARE
     bmi = np.clip(rng.normal(HEALTHY_BMI, 1.2, n), 17.0, 24.0)
     people.add(age=ages, female=female, bmi=bmi, household=household,
                commune=hh.commune[household])

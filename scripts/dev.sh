@@ -53,6 +53,7 @@ case "$cmd" in
     exec "$VENV/bin/greatleap" app "$@" ;;
   test)
     ensure_python; ensure_compiled; ensure_browser; ensure_assets
+    "$VENV/bin/ruff" check .  # unused imports and names, undefined names: fail before any test
     exec "$PY" -m pytest "$@" ;;
   setup)
     ensure_python; ensure_compiled; ensure_browser; ensure_assets ;;

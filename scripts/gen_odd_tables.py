@@ -2,6 +2,9 @@
 
     .venv/bin/python scripts/gen_odd_tables.py          # rewrite docs/ODD.md in place
     .venv/bin/python scripts/gen_odd_tables.py --check  # exit 1 if docs/ODD.md is stale
+
+Each table lives between a pair of markers, ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``;
+a pair that is missing is an error (exit 2), so a table can neither vanish nor stay empty.
 """
 
 import re
@@ -15,6 +18,10 @@ from greatleap.reporters import MONTHLY, SUMMARY_OUTCOMES
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
 
+class MissingBlock(ValueError):
+    pass
+
+
 def blocks() -> dict[str, str]:
     scen = ["| preset | what it is | overrides |", "|---|---|---|"]
     scen += [f"| `{k}` | {SCENARIO_TITLES[k]} | {', '.join(f'`{n}={v!r}`' for n, v in o.items()) or '(none)'} |"
@@ -25,15 +32,24 @@ def blocks() -> dict[str, str]:
 
 
 def render(text: str) -> str:
+    """``text`` with every generated block replaced by its table (whatever the block held)."""
     for name, body in blocks().items():
-        text = re.sub(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)",
-                      lambda m: m.group(1) + body + m.group(2), text, flags=re.S)
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", flags=re.S)
+        if not pattern.search(text):
+            raise MissingBlock(f"docs/ODD.md has no '<!-- {name}:start -->' ... '<!-- {name}:end -->' block")
+        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 
 if __name__ == "__main__":
     current = ODD.read_text(encoding="utf-8")
-    fresh = render(current)
+    try:
+        fresh = render(current)
+    except MissingBlock as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
     if "--check" in sys.argv:
+        if fresh != current:
+            print("docs/ODD.md is stale: run scripts/gen_odd_tables.py", file=sys.stderr)
         sys.exit(0 if fresh == current else 1)
     atomic.write_text(ODD, fresh)

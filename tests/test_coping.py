@@ -3,7 +3,6 @@ registration, kin transfers."""
 
 from __future__ import annotations
 
-import copy
 
 import numpy as np
 import pytest

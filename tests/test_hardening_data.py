@@ -16,7 +16,6 @@ Figure (faults injected): ``pytest tests/test_hardening_data.py -s`` prints the 
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import re
 import shutil

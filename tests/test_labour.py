@@ -136,14 +136,12 @@ def test_the_campaigns_and_long_hours_stop_when_the_centre_retreats():
 
 
 def test_a_hungry_village_puts_less_effective_labour_into_the_same_fields():
-    from greatleap import reporters
-
     works = {}
     for bmi in (21.0, 14.5):
         m = small_model(seed=2)
         m.people.view("bmi")[:] = bmi
         m._advance_clock()  # open the first month as FamineModel.step does
-        reporters.open_month(m)
+        m.recorder.open_month()
         works[bmi] = m.village.work_month(np.flatnonzero(m.people.view("alive")))
     np.testing.assert_allclose(works[14.5].present, works[21.0].present)  # the same hands
     assert (works[14.5].field_labour < 0.9 * works[21.0].field_labour).all()

@@ -115,7 +115,7 @@ def test_the_rural_population_is_the_number_of_living_villagers():
     m = small_model(seed=2, flight_propensity=0.3, registration_enforcement=0.0)
     while m.running:
         m.step()
-        assert m.stats["rural_population"] == int(m.people.view("alive").sum())
+        assert m.recorder.stats["rural_population"] == int(m.people.view("alive").sum())
 
 
 def test_the_per_commune_and_per_official_tables_add_up_to_the_national_series():

@@ -32,7 +32,7 @@ def test_the_test_size_is_reduced_but_several_seeds():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lesson,claim", CLAIMS, ids=[f"{l.id}.{c.id}" for l, c in CLAIMS])
+@pytest.mark.parametrize("lesson,claim", CLAIMS, ids=[f"{lesson.id}.{c.id}" for lesson, c in CLAIMS])
 def test_the_lesson_claim_holds_over_seeds(lesson, claim, measured):
     m = measured[(lesson.id, claim.id)]
     assert m.holds, (f"lesson {lesson.number} ({lesson.id}) says: {claim.sentence()!r} but the model gives "

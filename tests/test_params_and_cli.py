@@ -280,3 +280,15 @@ def test_every_output_option_refuses_a_value_that_looks_like_an_option(tmp_path,
     line = _one_error_line(capsys)
     assert line == f"error: --out: got {value!r}, which looks like an option; allowed: a folder name"
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no folder, no file
+
+
+def test_every_prior_lies_within_its_parameters_range_and_fits_its_kind():
+    from greatleap.params import PARAMS, UNCERTAINTY
+
+    for p in PARAMS.values():
+        if p.prior is None:
+            continue
+        assert p.kind == UNCERTAINTY, f"{p.name}: only uncertainties get a prior"
+        assert p.low <= p.prior.low < p.prior.high <= p.high, f"{p.name}: prior outside the range"
+        assert p.prior.low <= p.default <= p.prior.high, f"{p.name}: default outside the prior"
+        assert p.prior.dist in ("uniform", "normal", "lognormal", "beta") and p.prior.reason, p.name

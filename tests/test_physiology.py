@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 from conftest import small_model
 
-from greatleap import physiology, reporters
+from greatleap import physiology
 from greatleap.village import Food
 
 
 def _month_of_work(m):
     """Open the first month as ``FamineModel.step`` does and assign its work."""
     m._advance_clock()
-    reporters.open_month(m)
+    m.recorder.open_month()
     return m.village.work_month(np.flatnonzero(m.people.view("alive")))
 
 
@@ -31,7 +31,7 @@ def test_starving_peasants_die_at_a_higher_rate_than_fed_ones():
     rate_thin, rate_fed = dead[thin].mean(), dead[~thin].mean()
     assert rate_thin > 0.2
     assert rate_thin > 10 * max(rate_fed, 1e-3)
-    assert m.stats["deaths_starvation"] > 0
+    assert m.recorder.stats["deaths_starvation"] > 0
 
 
 def test_the_starvation_hazard_rises_steeply_near_the_survival_limit():

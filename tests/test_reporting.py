@@ -106,7 +106,7 @@ def test_markups_never_exceed_the_credible_cap():
 def test_visible_starvation_shrinks_the_markup():
     m = _leap_harvest_model(markup_career=1.0, famine_visibility=100.0)
     hidden = _mean_cadre_markup(m)
-    m.communes.starvation_deaths_12m[0] = 0.005 * m.commune_population()  # 5 per 1000 died
+    m.village.recent_starvation_deaths[0] = 0.005 * m.commune_population()  # 5 per 1000 died
     visible = _mean_cadre_markup(m)
     assert visible < 0.75 * hidden
 

@@ -51,7 +51,7 @@ EXPECTED_TO_HOLD = [
 # f17_retreat_in_1960, f20_strict_registration_raises_deaths. f18_excess_deaths_central_band holds
 # here but not in docs/validation.md.
 
-# Facts of ../shared/data/stylized_facts.md (its numbering skips 7-9 and 19).
+# The stylized facts' numbers (the team's list skips 7-9 and 19).
 FACTS = ["1", "2", "3", "4", "5", "6", "10", "11", "12", "13", "14", "15", "16", "17", "18", "20", "21"]
 
 # Wrong models to swap in: real runs of other presets standing in for the baseline, or for every

@@ -8,7 +8,6 @@ stays fast. Bad input raises ``InputError``: one line, exit code 2, and no file 
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from typing import Callable
 
 import click

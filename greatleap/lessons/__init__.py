@@ -13,4 +13,4 @@ def lesson(lesson_id: str) -> Lesson:
     for item in LESSONS:
         if item.id == lesson_id:
             return item
-    raise KeyError(f"no lesson {lesson_id!r}; lessons: {', '.join(l.id for l in LESSONS)}")
+    raise KeyError(f"no lesson {lesson_id!r}; lessons: {', '.join(item.id for item in LESSONS)}")

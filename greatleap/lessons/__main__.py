@@ -64,7 +64,7 @@ def _main(argv=None) -> int:
     check_workers(args.workers, args.force_workers, low=1)
     unknown = sorted(set(args.lesson or ()) - {lesson.id for lesson in LESSONS})
     if unknown:
-        raise InputError("--lesson", f"unknown lesson {excerpt(unknown[0])}; allowed: {', '.join(l.id for l in LESSONS)}")
+        raise InputError("--lesson", f"unknown lesson {excerpt(unknown[0])}; allowed: {', '.join(lesson.id for lesson in LESSONS)}")
 
     seeds = TEST_SEEDS if args.seeds is None else tuple(range(1, args.seeds + 1))
     size = dict(TEST_SIZE)
@@ -72,7 +72,7 @@ def _main(argv=None) -> int:
         size["n_communes"] = args.communes
     if args.side:
         size["commune_side"] = args.side
-    lessons = [l for l in LESSONS if not args.lesson or l.id in args.lesson]
+    lessons = [item for item in LESSONS if not args.lesson or item.id in args.lesson]
     started = time.monotonic()
     results = measure(lessons, seeds=seeds, size=size, workers=args.workers)
     for m in results:

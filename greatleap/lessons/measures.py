@@ -107,12 +107,6 @@ def highest_furnace_labour(r, dates: list[str]) -> float:
     return float(_months(r, dates, "labour_furnaces").max())
 
 
-def output_shortfall(r) -> float:
-    """Grain not grown in 1959-61 against three times the 1957 harvest (kg; negative if more)."""
-    base = _annual(r, 1957, "harvest_true_kg")
-    return float(sum(base - _annual(r, y, "harvest_true_kg") for y in (1959, 1960, 1961)))
-
-
 def cadres_purged(r, after: str | None = None) -> float:
     """Cadres purged in the run (or from a month on)."""
     m = r["monthly"]

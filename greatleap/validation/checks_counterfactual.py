@@ -1,6 +1,6 @@
 """Checks that compare the baseline with the literature's counterfactuals, and cross-sections.
 
-Facts 5, 6, 10, 11, 12, 20 and 21 of ``stylized_facts.md``. All runs share seeds 1..N, so each
+Facts 5, 6, 10, 11, 12, 20 and 21 of the stylized facts (numbered as in docs/validation.md). All runs share seeds 1..N, so each
 counterfactual differs from the baseline by its levers only (common random numbers). Excess
 deaths are the summary's: deaths 1959-61 above the 1957 rate, per person at the start.
 """

@@ -1,6 +1,6 @@
 """Checks on the baseline's national path: timing, output, reports, procurement, retreat, scale.
 
-Facts 1, 2, 3, 4, 17 and 18 of ``stylized_facts.md``. Each function reads the runs and returns
+Facts 1, 2, 3, 4, 17 and 18 of the stylized facts (numbered as in docs/validation.md). Each function reads the runs and returns
 an ``Outcome``; the band it tests is written once, in its ``@check`` line and its body.
 """
 

@@ -1,7 +1,7 @@
 """The check registry, the verdict record, and the helpers the checks share.
 
 A check is a small function ``f(rs: RunSet) -> Outcome`` registered with ``@check(fact, expected,
-runs)``: ``fact`` is the number in ``stylized_facts.md``, ``expected`` the direction or band in
+runs)``: ``fact`` is the stylized fact's number (as in docs/validation.md), ``expected`` the direction or band in
 words, ``runs`` the run names it reads. It computes the model's figure from the runs and says
 whether the expectation holds; it never knows the answer in advance.
 """

@@ -1,0 +1,90 @@
+"""Observation only observes (ODD 4): recording everything or nothing leaves a run identical.
+
+The recorder (``reporters.Recorder``) reads the model; no rule reads what it writes. So the same
+seed, run once recording every outcome and once recording none, must pass through exactly the
+same model state every month: every person, household, commune, agent, the state, the crops,
+the pregnancies and the random generators.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from greatleap.model import FamineModel
+
+SMALL = {"n_communes": 8, "commune_side": 6, "communes_per_official": 4}
+
+
+def _plain(value, seen):
+    """A comparable copy of a piece of model state: arrays, numbers, containers and the
+    attributes of plain objects, following references into the model's own objects once."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, np.random.Generator):
+        return ("generator", repr(value.bit_generator.state))
+    if isinstance(value, (bool, int, float, str, type(None), np.generic)):
+        return value
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "deque":
+        return tuple(_plain(v, seen) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _plain(v, seen)) for k, v in value.items())
+    if id(value) in seen:
+        return ("seen", type(value).__name__)
+    seen.add(id(value))
+    attrs = getattr(value, "__dict__", None)
+    if attrs is None:
+        return ("opaque", type(value).__name__)
+    return (type(value).__name__, tuple((k, _plain(v, seen)) for k, v in sorted(attrs.items())
+                                        if not k.startswith("_") and k != "model"))
+
+
+def model_state(m: FamineModel) -> tuple:
+    """Everything a rule can read: the model's own state, not its observation."""
+    seen: set[int] = set()
+    people = {name: m.people.view(name).copy() for name in
+              ("age", "female", "bmi", "hunger", "household", "commune", "labour", "kcal", "alive")}
+    parts = {
+        "clock": (m.t, m.ym, m.halls_were_open, m.running),
+        "people": people,
+        "households": m.households, "communes": m.communes, "state": m.state,
+        "crops": m.crops, "weather": m.weather,
+        "village": (m.village.conceptions, m.village.recent_starvation_deaths),
+        "cadres": m.cadres, "officials": m.officials,
+        "rng": m.rng, "random": m.random.getstate(),
+        "ledger": m.ledger.flows,
+    }
+    return _plain(parts, seen)
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "no_lushan_purge"])
+def test_recording_nothing_leaves_every_month_of_the_run_identical(scenario):
+    full = FamineModel(rng=5, scenario=scenario, materialise_peasants=False, **SMALL)
+    bare = FamineModel(rng=5, scenario=scenario, materialise_peasants=False, recording="none", **SMALL)
+    assert model_state(full) == model_state(bare)
+    while full.running:
+        full.step()
+        bare.step()
+        assert model_state(full) == model_state(bare), f"runs part in {full.date_label()}"
+    # the comparison is not vacuous: one run recorded its deaths, the other nothing at all
+    assert full.summary()["total_deaths"] > 0 and full.recorder.year_rows
+    assert bare.monthly_frame().empty and not bare.recorder.year_rows
+
+
+def test_the_state_snapshot_sees_a_change_a_recorder_could_make():
+    """The guard above can fail: a recorder that wrote into state a rule reads would be caught."""
+    a = FamineModel(rng=5, materialise_peasants=False, **SMALL)
+    b = FamineModel(rng=5, materialise_peasants=False, **SMALL)
+    for m in (a, b):
+        m.step()
+    b.communes.report_last_year[0] += 1.0  # what the old recorder did at each autumn harvest
+    assert model_state(a) != model_state(b)
+    b = FamineModel(rng=5, materialise_peasants=False, **SMALL)
+    b.step()
+    b.village.recent_starvation_deaths[0, 0] += 1  # ... and with every starvation death
+    assert model_state(a) != model_state(b)
+
+
+def test_an_unknown_recording_level_is_refused():
+    with pytest.raises(ValueError, match="recording level"):
+        FamineModel(rng=1, recording="some", materialise_peasants=False, **SMALL)
