@@ -169,7 +169,8 @@ PHASES = (
     ("model", "_policy_transitions"), ("village", "work_month"), ("model", "_farm"),
     ("model", "_collect_owed"), ("village", "feed"), ("village", "live_and_die"),
     ("model", "_towns_and_trade"), ("towns", "live_month"), ("ledger", "check"), ("ledger", "open_month"),
-    ("datacollector", "collect"), ("state", "check_retreat"),
+    ("datacollector", "collect"), ("state", "check_retreat"), ("recorder", "finish_month"),
+    ("recorder", "open_month"), ("village", "open_month"),
 )
 
 
@@ -179,7 +180,7 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
 
     CPU time (``process_time``), not wall time: on a shared machine the wall clock of a phase
     mostly measures the other processes."""
-    from greatleap import kernels, reporters
+    from greatleap import kernels
     from greatleap.runner import warm_up
 
     warm_up()
@@ -188,9 +189,9 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         model.step()
     spent: dict[str, float] = {}
     owners = {"model": model, "village": model.village, "ledger": model.ledger,
-              "datacollector": model.datacollector, "state": model.state, "reporters": model.recorder,
+              "datacollector": model.datacollector, "state": model.state, "recorder": model.recorder,
               "towns": model.towns}
-    for owner, name in PHASES + (("reporters", "finish_month"), ("reporters", "open_month")):
+    for owner, name in PHASES:
         time_calls(owners[owner], name, spent, f"{owner}.{name}")
     # inside those phases: the compiled passes over the people (called as kernels.<name>)
     passes: dict[str, float] = {}
@@ -204,6 +205,8 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         t0 = time.process_time()
         model.step()
         total += time.process_time() - t0
+    # the recorder's month ends with the data collector's row, timed on its own above
+    spent["recorder.finish_month"] -= spent.get("datacollector.collect", 0.0)
     spent["other (clock, alive index, ...)"] = total - sum(spent.values())
     return {"size": size, "total_s": total, "peasant_months": pm,
             "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])},
@@ -360,10 +363,12 @@ def main(argv=None) -> None:
             print(f"  <= {TARGET_NS:.0f} ns/peasant-month at {r['size']}: "
                   f"{'MET' if ok else 'NOT MET'} ({run}1957 window {r['ns_wall']:.0f} ns wall, "
                   f"{r['ns_cpu']:.0f} ns cpu{extra})")
-        ok_mem = r["rss_growth_per_peasant"] <= TARGET_BYTES
+        m = whole.get(r["size"]) or r  # the whole run's growth when it was timed
+        ok_mem = m["rss_growth_per_peasant"] <= TARGET_BYTES
+        span = "whole run" if m is not r else "1957 window"
         print(f"  <= {TARGET_BYTES:.0f} bytes/peasant headless at {r['size']}: "
-              f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {r['rss_growth_per_peasant']:.0f} B, "
-              f"person arrays {r['people_bytes_per_peasant']:.1f} B)")
+              f"{'MET' if ok_mem else 'NOT MET'} (peak RSS growth {m['rss_growth_per_peasant']:.0f} B over the "
+              f"{span}, person arrays {r['people_bytes_per_peasant']:.1f} B)")
     print()
     if not args.no_reference:
         ref_months = args.ref_months or RUN_MONTHS

@@ -30,9 +30,10 @@ the order they were added, which is person-index order, and each agent draws one
 streams aligned the reference draws a conception number for every survivor, men included, as
 the vectorised code does. Task draws and comparisons are then bit-identical. Ages are float32
 in both (a villager ages by float32(1/12) a month), so a birthday falls in the same month; the
-rest of the continuous state (need, intake, BMI) is computed in float64 here and float32 there,
-so it agrees to about 1e-6 relative, and a death, hunger-state or conception outcome could in
-principle flip only for a draw within ~1e-7 of its threshold. In practice every discrete outcome
+state an agent keeps (need, intake ratio, intake, BMI) is rounded to float32 as the arrays hold
+it, so each rule starts from the same numbers; inside a rule the arithmetic is float64 here and
+float32 there, so results agree to about 1e-6 relative, and a death, hunger-state or conception
+outcome could in principle flip only for a value within a float32 rounding of its threshold. In practice every discrete outcome
 matches for the whole run, 1957-62 (``tests/test_benchmark_reference.py`` checks alive/dead,
 births, deaths by cause, hunger states, tasks and ages month by month at a small size; this
 script does so at 10k and 100k).
@@ -81,6 +82,13 @@ BASE_HAZARD = [float(x) for x in MONTHLY_BASE_HAZARD]
 FORAGE_BY_HUNGER = [float(x) for x in FORAGE_PROPENSITY]
 PREGNANCY_KCAL = [float(x) for x in physiology.PREGNANCY_KCAL]
 ONE_MONTH = np.float32(1 / 12)  # what the model adds to a float32 age each month
+
+
+def f32(x: float) -> float:
+    """``x`` rounded to float32, as the person arrays hold it: the state an agent keeps from one
+    stage or month to the next is what the model stores, so both start each rule from the same
+    numbers (the arithmetic inside a rule is float64 here, float32 there)."""
+    return float(np.float32(x))
 
 
 def _rows(table) -> list[list[float]]:
@@ -238,7 +246,7 @@ class Villager(Agent):
         cost = bmr * v.task_pal[task]
         capacity = work_capacity(self.bmi, self.kcal / (base + cost))
         long_hours = v.coercion_kcal if task in (FIELDS, FURNACE, IRRIGATION) else 0.0
-        self.need = base + cost * capacity + long_hours
+        self.need = f32(base + cost * capacity + long_hours)
         v.living[c] += 1
         if self.hunger >= 2:
             v.starving[c] += 1
@@ -264,13 +272,14 @@ class Villager(Agent):
         fill = v.hall_fill[self.commune]
         left = self.need - served * min(fill, 1.0)
         share = v.others[h] + (v.workers[h] - v.others[h]) * self.able
-        self.kcal = min(served * fill + left * share, 1.3 * self.need)
-        self.ratio = self.kcal / self.need
+        self.kcal = f32(min(served * fill + left * share, 1.3 * self.need))
+        self.ratio = f32(self.kcal / self.need)
 
     # stage 3: body, hunger, death
     def live(self, v: "IdiomaticVillage") -> None:
         s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
-        self.bmi, self.height = body_after(s, row, self.bmi, self.height, self.kcal, self.need)
+        bmi, height = body_after(s, row, self.bmi, self.height, self.kcal, self.need)
+        self.bmi, self.height = f32(bmi), f32(height)
         score = wasting_score(s, row, self.bmi)
         self.hunger = hunger_state(score, self.ratio)
         starve = starvation_hazard(s, row, age_idx, self.bmi, v.p, v.p["elderly_reserve"])

@@ -7,12 +7,15 @@ and exit code 2; no traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
-from pathlib import Path
 
 import click
 
-from greatleap.errors import InputError, refuse_option_like
+from greatleap.errors import InputError
+from greatleap.inputs import SEEDS, Whole, output_folder
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,17 +26,18 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--scenario", default="baseline", show_default=True, help="Preset (see `greatleap scenarios`).")
-@click.option("--seed", default=1, show_default=True, type=int, help="Random seed of the run.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the monthly series and per-commune tables (Parquet and CSV).")
+@click.option("--seed", default=1, show_default=True, type=Whole(), help="Random seed of the run.")
+@click.option("--out", type=str, default=None, metavar="DIR",
+              help="Folder for the monthly series and per-commune tables (Parquet and CSV); it holds "
+                   "one run's tables and nothing else.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Override a parameter, e.g. --set n_communes=9 (repeatable).")
-@click.option("--overwrite", is_flag=True, help="Replace files already in --out.")
-def run(scenario: str, seed: int, out: Path | None, overrides: tuple[str, ...], overwrite: bool) -> None:
+              help="Override a parameter, e.g. --set n_communes=9 (repeatable, once per parameter).")
+@click.option("--overwrite", is_flag=True, help="Replace the results already in --out (the folder as a whole).")
+def run(scenario: str, seed: int, out: str | None, overrides: tuple[str, ...], overwrite: bool) -> None:
     """Run one scenario and print its summary."""
     from greatleap.runner import parse_overrides, run_and_save
 
-    refuse_option_like("--out", out)  # e.g. `--out --scenario x`: a lost value
+    out = output_folder(out, "--out", replaced=True)  # e.g. `--out --scenario x`: a lost value
     params = parse_overrides(overrides)
     summary_text = run_and_save(scenario, seed, params, out, overwrite=overwrite)
     click.echo(summary_text)
@@ -62,7 +66,7 @@ def list_scenarios() -> None:
 
 @cli.command("history")
 @click.option("--scenario", default="baseline", show_default=True)
-@click.option("--seeds", default=10, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--seeds", default=10, show_default=True, type=SEEDS, help="Seeds 1..N of the model runs.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
 def history(scenario: str, seeds: int, overrides: tuple[str, ...]) -> None:
     """Print the model-against-history table of the four calibration series."""
@@ -103,9 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: one-line errors and exit code 2 for bad input, never a traceback."""
     try:
         cli.main(args=argv, prog_name="greatleap", standalone_mode=False)
-    except InputError as exc:
+    except InputError as exc:  # and OutputError (exit code 1): a full disk, a read-only mount
         click.echo(f"error: {one_line(str(exc))}", err=True)
-        return 2
+        return exc.exit_code
+    except OSError as exc:
+        if exc.filename is not None or exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EPIPE):
+            raise
+        # what the command printed could not be written: stdout is a full disk (`> /dev/full`) or
+        # a closed pipe; stderr may still take one line
+        with contextlib.suppress(OSError):
+            click.echo(f"error: cannot write the output ({exc.strerror})", err=True)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 1
     except click.exceptions.UsageError as exc:
         click.echo(f"error: {one_line(exc.format_message())}", err=True)
         return 2

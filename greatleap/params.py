@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from greatleap.errors import InputError, shown
+from greatleap.errors import InputError, excerpt, shown
 
 UNCERTAINTY, LEVER, SETUP = "uncertainty", "lever", "setup"
 
@@ -93,7 +93,7 @@ class Param:
     def check(self, value: Any) -> Any:
         """Return ``value`` coerced to this parameter's type, or raise InputError."""
         def bad():
-            return InputError(self.name, f"got {value!r}; allowed: {self.allowed()} ({self.unit})")
+            return InputError(self.name, f"got {excerpt(value)}; allowed: {self.allowed()} ({self.unit})")
 
         if self.type is bool:
             if isinstance(value, bool):
@@ -479,7 +479,7 @@ SCENARIO_TITLES: dict[str, str] = {
 def scenario(name: str) -> dict[str, Any]:
     """The overrides of a named preset, or a one-line error listing the names."""
     if name not in SCENARIOS:
-        raise InputError("scenario", f"unknown scenario {name!r}; allowed: {', '.join(SCENARIOS)}")
+        raise InputError("scenario", f"unknown scenario {excerpt(name)}; allowed: {', '.join(SCENARIOS)}")
     return dict(SCENARIOS[name])
 
 

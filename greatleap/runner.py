@@ -7,11 +7,13 @@ monthly series, the annual table, the per-commune and per-official tables and th
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 from greatleap import atomic
-from greatleap.errors import InputError
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import output_folder
 from greatleap.params import PARAMS, field_name, resolve
 
 
@@ -61,15 +63,21 @@ def release(model) -> None:
 
 
 def parse_overrides(pairs: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    """``["n_communes=9", "dining_halls=false"]`` -> typed, validated values."""
+    """``["n_communes=9", "dining_halls=false"]`` -> typed, validated values. A parameter set
+    twice is refused (which of the two was meant?)."""
     out: dict[str, Any] = {}
+    typed: dict[str, str] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep:
-            raise InputError("--set", f"expected NAME=VALUE, got {pair!r}")
+            raise InputError("--set", f"expected NAME=VALUE, got {excerpt(pair)}")
         if name not in PARAMS:
             raise InputError(field_name(name), "unknown parameter; see `greatleap params` for the list")
+        if name in typed:
+            raise InputError(name, f"set twice (--set {name}={excerpt(typed[name])[1:-1]} and "
+                                   f"--set {name}={excerpt(text)[1:-1]}); allowed: once per parameter")
+        typed[name] = text
         out[name] = PARAMS[name].check(_parse_value(text.strip(), PARAMS[name]))
     return out
 
@@ -82,8 +90,8 @@ def _parse_value(text: str, param) -> Any:
         if lowered in ("false", "no", "off", "0"):
             return False
         return text
-    if param.choices:
-        return text
+    if param.choices or "_" in text or not text.isascii():
+        return text  # Python would read "2_0" as 20 and "٣" as 3: left as text, the check refuses it
     try:
         return int(text) if param.type is int else float(text)
     except ValueError:
@@ -110,14 +118,12 @@ def format_summary(scenario: str, seed: int, s: dict) -> str:
 def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path | None,
                  overwrite: bool = False) -> str:
     params = resolve(scenario, **overrides)
-    files = _output_files(out) if out is not None else {}
-    existing = [f for f in files.values() if f.exists()]
-    if existing and not overwrite:
-        raise InputError("--out", f"{out} already holds results ({existing[0].name}); pass --overwrite to replace them")
+    if out is not None:
+        check_run_folder(out, overwrite)
     result = run_one(params, seed)
-    for key, path in files.items():
-        table = result[key.split(".")[0]]
-        atomic.write_table(table, path)
+    if out is not None:  # the twelve tables replace the folder as a whole: never two runs' files
+        atomic.replace_folder(out, {name: atomic.table_bytes(result[name.split(".")[0]], "." + name.split(".")[1])
+                                    for name in RUN_FILES})
     text = format_summary(scenario, seed, result["summary"])
     if out is not None:
         text += (f"\n  written to {out}/ (monthly, annual, communes, officials, ages, bodies as .parquet "
@@ -125,6 +131,22 @@ def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path 
     return text
 
 
-def _output_files(out: Path) -> dict[str, Path]:
-    return {f"{name}.{ext}": out / f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials", "ages", "bodies")
-            for ext in ("parquet", "csv")}
+RUN_FILES = [f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials", "ages", "bodies")
+             for ext in ("parquet", "csv")]
+
+
+def check_run_folder(out: Path, overwrite: bool) -> None:
+    """The folder of one run's tables: new, empty, or an earlier run's (replaced with --overwrite).
+    Any other file in it is refused, because the folder is replaced whole."""
+    output_folder(out, "--out", replaced=True)
+    if not out.is_dir():
+        return
+    entries = sorted(e for e in os.listdir(out) if not e.startswith(".tmp-"))
+    results = [e for e in entries if e in RUN_FILES]
+    others = [e for e in entries if e not in RUN_FILES]
+    if others:
+        raise InputError("--out", f"{out} holds files that are not a run's results ({', '.join(map(excerpt, others[:3]))}"
+                                  f"{', ...' if len(others) > 3 else ''}); allowed: a new or empty folder, or one "
+                                  "holding an earlier run's results (replaced whole with --overwrite)")
+    if results and not overwrite:
+        raise InputError("--out", f"{out} already holds results ({results[0]}); pass --overwrite to replace them")

@@ -6,6 +6,8 @@ complete file or the new complete one, never a truncated one; a re-run overwrite
 Kills are of two kinds:
 - in the middle of a chosen write (tests/test_hardening_killhook.py: the temporary is half
   written, or complete but not yet renamed, when the process SIGKILLs itself), once per file;
+  a run's eight tables are one output, swapped in whole (``atomic.replace_folder``): a kill leaves
+  the previous run's eight files or the new run's eight, never a mix;
 - from outside, SIGKILL at a random moment after the first temporary file appears.
 
 Figure (faults injected): ``pytest tests/test_hardening_data.py -s`` prints the kills per command.
@@ -107,7 +109,14 @@ def hook_command(n: int, mode: str, *args: str) -> list[str]:
     return [sys.executable, str(HOOK), str(n), mode, *args]
 
 
-def test_run_killed_in_the_middle_of_each_write_keeps_old_or_new_complete_files(run_refs, tmp_path):
+def staging(folder: Path) -> list[str]:
+    """The sibling folders ``atomic.replace_folder`` fills before swapping them in."""
+    return sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(f".tmp-{folder.name}-"))
+
+
+def test_run_killed_in_the_middle_of_each_write_leaves_the_previous_run_whole(run_refs, tmp_path):
+    """The eight tables are written into a sibling folder and swapped in at once: a kill at any of
+    them leaves the previous run's eight files, all of them, beside the dead writer's staging folder."""
     base, old, new = run_refs
     for n in (1, 4, 5, len(RUN_FILES)):  # the first, two middle and the last of the eight files
         mode = "torn" if n % 2 else "before_rename"
@@ -117,22 +126,22 @@ def test_run_killed_in_the_middle_of_each_write_keeps_old_or_new_complete_files(
                               env=subprocess_env(), capture_output=True, text=True, timeout=120)
         assert done.returncode == -signal.SIGKILL, done.stderr
         assert "killhook: SIGKILL" in done.stderr
-        assert assert_each_old_or_new(out, old, new) == n - 1  # the files written before the kill are new
-        assert len(temporaries(out)) == 1  # the dead writer's temporary; readers ignore it
+        assert assert_each_old_or_new(out, old, new) == 0  # not one file of the new run
+        assert temporaries(out) == [] and len(staging(out)) == 1  # the dead writer's, beside it; readers ignore it
         KILLS["run (in a write)"] = KILLS.get("run (in a write)", 0) + 1
     # a re-run refuses to touch the folder without --overwrite ...
     assert main(["run", "--seed", "2", *TINY, "--out", str(out)]) == 2
-    assert assert_each_old_or_new(out, old, new) == len(RUN_FILES) - 1
-    # ... and with it, completes the new results and clears the dead writer's temporary
+    assert assert_each_old_or_new(out, old, new) == 0
+    # ... and with it, writes the new results whole and clears the dead writer's staging folder
     run_in_process(out, 2, "--overwrite")
     assert assert_each_old_or_new(out, old, new) == len(RUN_FILES)
-    assert temporaries(out) == []
+    assert temporaries(out) == [] and staging(out) == []
 
 
-def test_run_sigkilled_from_outside_at_random_moments_keeps_old_or_new_complete_files(run_refs, tmp_path):
+def test_run_sigkilled_from_outside_at_random_moments_leaves_one_whole_run(run_refs, tmp_path):
     base, old, new = run_refs
     rng = random.Random(7)
-    mixed = 0
+    counts = []
     cli = [sys.executable, "-m", "greatleap", "run", "--seed", "2", *TINY, "--overwrite"]
     trials = 6
     for trial in range(trials):
@@ -141,15 +150,15 @@ def test_run_sigkilled_from_outside_at_random_moments_keeps_old_or_new_complete_
         proc = subprocess.Popen(cli + ["--out", str(out)], env=subprocess_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
-        while not temporaries(out) and proc.poll() is None and time.monotonic() < deadline:
+        while not staging(out) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.0005)
         time.sleep(rng.uniform(0, 0.025))  # somewhere in the writes of the eight files (about 20 ms)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        n_new = assert_each_old_or_new(out, old, new)
-        mixed += 0 < n_new < len(RUN_FILES)
+        counts.append(assert_each_old_or_new(out, old, new))
         KILLS["run (random moment)"] = KILLS.get("run (random moment)", 0) + 1
-    print(f"\nrun killed at random moments: {trials} kills, {mixed} landed between the first and last file")
+    assert set(counts) <= {0, len(RUN_FILES)}, counts  # the old run whole, or the new one whole
+    print(f"\nrun killed at random moments: {trials} kills; new files found after each: {counts}")
 
 
 # ---- greatleap sweep and report ------------------------------------------------------------------
@@ -210,9 +219,11 @@ def test_report_killed_in_a_write_keeps_every_figure_and_table_complete(tmp_path
         published = [p for p in report.iterdir() if not p.name.startswith(".tmp-")]
         assert sorted(p.name for p in published) == sorted(first)
         assert all(complete(p) for p in published)
+        # the report folder is replaced whole: it is still the first report, file for file
+        assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in published} == first
         KILLS["report (in a write)"] = KILLS.get("report (in a write)", 0) + 1
     assert main(["report", str(out)]) == 0
-    assert not list(report.glob(".tmp-*"))
+    assert not list(report.glob(".tmp-*")) and not list(out.glob(".tmp-report-*"))
 
 
 def test_validate_killed_in_a_write_keeps_the_report_and_figures_complete(tmp_path):

@@ -9,36 +9,32 @@ MODE ``before_rename``: the temporary is complete and synced, the rename has not
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
 
 
 def arm(n: int, mode: str) -> None:
+    """Every file greatleap writes passes ``atomic._staged(tmp, target)`` once its temporary is
+    complete, before the rename (or, in ``replace_folder``, before the folder swap)."""
     from greatleap import atomic
 
-    original = atomic.atomic_path
+    original = atomic._staged
     calls = [0]
 
-    @contextlib.contextmanager
-    def dying_atomic_path(target):
+    def dying_staged(tmp, target):
+        original(tmp, target)
         calls[0] += 1
         if calls[0] != n:
-            with original(target) as tmp:
-                yield tmp
             return
-        with original(target) as tmp:
-            yield tmp
-            size = tmp.stat().st_size
-            if mode == "torn":
-                with open(tmp, "r+b") as fh:
-                    fh.truncate(size // 2)
-            sys.stderr.write(f"killhook: SIGKILL at write {n} ({mode}) of {target}\n")
-            sys.stderr.flush()
-            os.kill(os.getpid(), signal.SIGKILL)
+        if mode == "torn":
+            with open(tmp, "r+b") as fh:
+                fh.truncate(tmp.stat().st_size // 2)
+        sys.stderr.write(f"killhook: SIGKILL at write {n} ({mode}) of {target}\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
 
-    atomic.atomic_path = dying_atomic_path  # before any module does `from greatleap.atomic import ...`
+    atomic._staged = dying_staged  # looked up at each call, so every writer goes through it
 
 
 if __name__ == "__main__":

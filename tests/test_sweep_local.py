@@ -53,9 +53,14 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(tmp_path, capsys):
     assert failed["error"].str.contains("ValueError: poisoned design point").all()
     assert set(failed["seed"]) == set(summary["seed"])  # both replicate seeds are recorded
     tasks.assert_each_run_once(tmp_path / "out", 16)
-    # a plain rerun keeps the failures; --retry-failed runs exactly those again
-    assert main(["sweep", str(spec_path), "--workers", "2", "--quiet", "--task", "test_sweep_tasks:model"]) == 0
-    assert "16 already done: 0 ok" in capsys.readouterr().out
+    capsys.readouterr()
+    # a plain rerun keeps the failures and says so (exit code 1); --retry-failed runs exactly those again
+    assert main(["sweep", str(spec_path), "--workers", "2", "--quiet", "--task", "test_sweep_tasks:model"]) == 1
+    out, err = capsys.readouterr()
+    assert "16 already done: 0 ok" in out
+    assert err == (f"error: 2 of 16 runs failed (0 in this call); their errors and seeds are in the status and error "
+                   f"columns of {tmp_path / 'out' / 'summary'}; run the same command with --retry-failed to run them "
+                   "again\n")
     assert main(["sweep", str(spec_path), "--workers", "2", "--quiet", "--retry-failed",
                  "--task", "test_sweep_tasks:model"]) == 0
     assert "16 runs, 14 already done: 2 ok, 0 failed" in capsys.readouterr().out

@@ -16,15 +16,26 @@ neighbour with ``KilledWorker`` (notes/ecosystem.md §1.5-1.6).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import multiprocessing
 import os
+import re
 import signal
+import socket
 import threading
 import time
 import traceback
 import uuid
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import urlsplit
+
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import cpus, read_user_file, shown_path
+
+SCHEDULER_TIMEOUT = 30  # seconds to reach a scheduler and to see its first worker
+PROBE_TIMEOUT = 5  # seconds for the first TCP contact (a closed port answers at once)
+
 
 def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> dict[str, Any]:
     """Run one task in a worker and return a plain record; the model's errors become a record."""
@@ -85,7 +96,7 @@ class LocalEngine:
     """Worker processes on this machine (spawn start method, recycled every few runs)."""
 
     def __init__(self, workers: int | None = None, max_tasks_per_child: int = 100):
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = max(1, workers or cpus())
         self.max_tasks_per_child = max_tasks_per_child
         self.description = f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
 
@@ -165,20 +176,92 @@ class InlineEngine:
         pass
 
 
+# ---- reaching a Dask cluster ------------------------------------------------------------------
+def scheduler_address(text: Any, field: str = "scheduler") -> str:
+    """``tcp://HOST:PORT`` checked (scheme, host, port) and returned in that form; anything else
+    is one line naming what is wrong. TCP is what ``dask scheduler`` listens on by default."""
+    allowed = "allowed: tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786"
+    if not isinstance(text, str) or "://" not in text:
+        raise InputError(field, f"got {excerpt(text)}; {allowed}")
+    try:
+        parts = urlsplit(text)
+    except ValueError as exc:
+        raise InputError(field, f"{excerpt(text)} is not an address ({exc}); {allowed}") from None
+    if parts.scheme != "tcp":
+        raise InputError(field, f"{excerpt(text)} uses {excerpt(parts.scheme)[1:-1]}://; {allowed}")
+    if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        raise InputError(field, f"{excerpt(text)} holds more than a host and a port; {allowed}")
+    found = re.fullmatch(r"(\[[^\]]*\]|[^:\[\]]*):([0-9]+)", parts.netloc)
+    if not parts.hostname or found is None:
+        what = "no host" if not parts.hostname else "no port"
+        raise InputError(field, f"{excerpt(text)} has {what}; {allowed}")
+    port = int(found.group(2))
+    if not 1 <= port <= 65535:
+        raise InputError(field, f"{excerpt(text)} has port {excerpt(port)}; allowed: a port in [1, 65535]")
+    return f"tcp://{found.group(1)}:{port}"
+
+
+def read_scheduler_file(path, field: str = "scheduler_file") -> str:
+    """The scheduler's address from the JSON file ``dask scheduler --scheduler-file`` writes,
+    read as any user file is (a regular file of at most 1 MB) and checked like ``--scheduler``."""
+    data = read_user_file(path, field, "scheduler file")
+    what = "allowed: the JSON file `dask scheduler --scheduler-file FILE` writes"
+    try:
+        info = json.loads(data)
+    except (ValueError, RecursionError):
+        raise InputError(field, f"{shown_path(path)} is not JSON; {what}") from None
+    if not isinstance(info, dict) or "address" not in info:
+        raise InputError(field, f"{shown_path(path)} has no \"address\"; {what}")
+    if not isinstance(info["address"], str):
+        raise InputError(field, f"{shown_path(path)}: \"address\" is {excerpt(info['address'])}, not a string; {what}")
+    return scheduler_address(info["address"], field)
+
+
+def probe_scheduler(address: str, field: str = "scheduler") -> None:
+    """A first TCP contact: a closed port or an unknown host is one line at once, not 30 s of
+    retries inside Dask."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT).close()
+    except socket.gaierror:
+        raise InputError(field, f"cannot resolve the host of {address}; allowed: the address "
+                                "`dask scheduler` printed") from None
+    except ConnectionRefusedError:
+        raise InputError(field, f"nothing listens at {address} (connection refused); start the "
+                                "scheduler (`dask scheduler`) or check the address") from None
+    except TimeoutError:
+        raise InputError(field, f"no answer from {address} within {PROBE_TIMEOUT} s") from None
+    except OSError as exc:
+        raise InputError(field, f"cannot reach {address} ({exc.strerror or exc})") from None
+
+
 class DaskEngine:
-    """An existing Dask cluster, reached at ``address`` or through a scheduler file.
+    """An existing Dask cluster, reached at ``address`` or through a scheduler file (both checked
+    first: ``scheduler_address``, ``read_scheduler_file``, ``probe_scheduler``).
 
     Workers need greatleap importable and should run one thread each (``--nthreads 1``).
     """
 
-    def __init__(self, address: str | None = None, scheduler_file: str | None = None, timeout: float = 30):
+    def __init__(self, address: str | None = None, scheduler_file: str | None = None,
+                 timeout: float = SCHEDULER_TIMEOUT):
         from distributed import Client
 
-        self.client = Client(address=address, scheduler_file=scheduler_file, timeout=f"{timeout}s")
-        self.client.wait_for_workers(1, timeout=timeout)
+        field = "scheduler_file" if scheduler_file else "scheduler"
+        address = read_scheduler_file(scheduler_file) if scheduler_file else scheduler_address(address)
+        probe_scheduler(address, field)
+        try:
+            self.client = Client(address=address, timeout=f"{timeout}s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(field, f"{address} did not answer as a Dask scheduler within {timeout:g} s "
+                                    f"({excerpt(str(exc))})") from None
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            self.client.close()
+            raise InputError(field, f"the Dask cluster at {address} has no worker after {timeout:g} s; start "
+                                    f"one (`dask worker {address}`)") from None
         self.workers = max(1, sum(self.client.nthreads().values()))
-        where = address or self.client.scheduler.address
-        self.description = f"Dask cluster at {where} ({self.workers} worker threads)"
+        self.description = f"Dask cluster at {address} ({self.workers} worker threads)"
 
     def run(self, fn: Callable, tasks: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
         from distributed import as_completed

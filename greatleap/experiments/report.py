@@ -1,6 +1,8 @@
 """``greatleap report SWEEP_DIR``: figures (PNG and SVG) and summary tables of a finished sweep.
 
-Written to ``SWEEP_DIR/report/``:
+Written to ``SWEEP_DIR/report/``, which is replaced as a whole (``atomic.replace_folder``): a
+report never mixes files of two runs of the command. Only a store whose parts all match their
+manifest is reported (``SweepStore.require_intact``); a damaged or foreign part is named instead.
 - ``timeseries``: main monthly series, median and 10-90 % band across runs, one line per scenario;
 - ``outcome_vs_<param>``: each main outcome against each varied parameter;
 - ``heatmap_<a>_<b>``: mean outcome over a two-parameter grid, one panel per scenario;
@@ -20,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from greatleap.atomic import atomic_path, write_table, write_text
-from greatleap.errors import InputError
+from greatleap.atomic import figure_bytes, replace_folder, table_bytes
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import existing_folder, output_folder
 from greatleap.experiments.design import KEY_COLUMNS
 from greatleap.experiments.store import SweepStore
 
@@ -33,8 +36,10 @@ NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s", "cpu_s"}
 
 def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
                 series: list[str] | None = None) -> list[Path]:
-    store = SweepStore(sweep_dir)
+    store = SweepStore(existing_folder(sweep_dir, "sweep_dir"))
     spec = store.manifest()["spec"]
+    out = output_folder(Path(sweep_dir) / "report", "sweep_dir", replaced=True)
+    store.require_intact()
     summary = store.summary()
     ok = summary[summary["status"] == "ok"] if len(summary) else summary
     if ok.empty:
@@ -43,23 +48,21 @@ def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
     available = [c for c in ok.columns if c not in NOT_OUTCOMES and c not in grid + sampled
                  and pd.api.types.is_numeric_dtype(ok[c])]
     outcomes = _choose(outcomes, MAIN_OUTCOMES, available, "outcome")
-    out = Path(sweep_dir) / "report"
-    written = timeseries_figure(store, series, out / "timeseries")
-    written += deaths_by_age_figure(store, out / "deaths_by_age")
+    files = timeseries_figure(store, series, "timeseries")
+    files |= deaths_by_age_figure(store, "deaths_by_age")
     for param in grid + sampled:
-        written += outcome_vs_param_figure(ok, param, outcomes, sampled=param in sampled,
-                                           target=out / f"outcome_vs_{param}")
+        files |= outcome_vs_param_figure(ok, param, outcomes, sampled=param in sampled, name=f"outcome_vs_{param}")
     if len(grid) == 2:
-        written += heatmap_figure(ok, grid[0], grid[1], outcomes[0], out / f"heatmap_{grid[0]}_{grid[1]}")
-    written += summary_tables(summary, grid, outcomes, out)
-    return written
+        files |= heatmap_figure(ok, grid[0], grid[1], outcomes[0], f"heatmap_{grid[0]}_{grid[1]}")
+    files |= summary_tables(summary, grid, outcomes)
+    return replace_folder(out, files)
 
 
 def _choose(asked: list[str] | None, preferred: list[str], available: list[str], what: str) -> list[str]:
     if asked:
         for name in asked:
             if name not in available:
-                raise InputError(what, f"{name!r} is not in this sweep; available: {', '.join(available)}")
+                raise InputError(what, f"{excerpt(name)} is not in this sweep; available: {', '.join(available)}")
         return asked
     chosen = [n for n in preferred if n in available] or available[:4]
     if not chosen:
@@ -67,14 +70,10 @@ def _choose(asked: list[str] | None, preferred: list[str], available: list[str],
     return chosen
 
 
-def save_figure(fig, target: Path) -> list[Path]:
-    paths = []
-    for fmt in ("png", "svg"):
-        path = target.with_suffix(f".{fmt}")
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=120, bbox_inches="tight")
-        paths.append(path)
-    return paths
+def figure_files(fig, name: str) -> dict[str, bytes]:
+    """``{name.png: bytes, name.svg: bytes}``: figures are rendered in memory, then written
+    together with the rest of the output (whole or not at all)."""
+    return {f"{name}.{fmt}": figure_bytes(fig, fmt, dpi=120, bbox_inches="tight") for fmt in ("png", "svg")}
 
 
 def _time_axis(monthly: pd.DataFrame) -> pd.Series:
@@ -85,7 +84,7 @@ def _time_axis(monthly: pd.DataFrame) -> pd.Series:
     return monthly.groupby("run_id").cumcount()
 
 
-def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path) -> list[Path]:
+def timeseries_figure(store: SweepStore, series: list[str] | None, stem: str) -> dict[str, bytes]:
     from matplotlib.figure import Figure
 
     columns = store.monthly_columns()
@@ -109,13 +108,13 @@ def timeseries_figure(store: SweepStore, series: list[str] | None, target: Path)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small", loc="best")
     axes[0].set_title("Median across runs, band: 10th-90th percentile (seeds and design points)")
-    return save_figure(fig, target)
+    return figure_files(fig, stem)
 
 
 AGE_PREFIX = "deaths_age_"
 
 
-def deaths_by_age_figure(store: SweepStore, target: Path) -> list[Path]:
+def deaths_by_age_figure(store: SweepStore, stem: str) -> dict[str, bytes]:
     """Deaths by five-year age group per scenario: excess deaths of 1959-61 over three times 1957's
     when the runs cover those years, else all deaths of the run. Nothing if the sweep kept no
     ``deaths_age_*`` series."""
@@ -124,7 +123,7 @@ def deaths_by_age_figure(store: SweepStore, target: Path) -> list[Path]:
     columns = store.monthly_columns()
     ages = [c for c in columns if c.startswith(AGE_PREFIX)]
     if not ages or "year" not in columns:
-        return []
+        return {}
     monthly = store.monthly(columns=["run_id", "scenario", "year", *ages])
     by_year = monthly.groupby(["scenario", "run_id", "year"])[ages].sum()
     years = set(by_year.index.get_level_values("year"))
@@ -151,7 +150,7 @@ def deaths_by_age_figure(store: SweepStore, target: Path) -> list[Path]:
     ax.grid(alpha=0.3, axis="y")
     ax.legend(fontsize="small")
     ax.set_title("Who died: deaths by age group, mean across runs")
-    return save_figure(fig, target)
+    return figure_files(fig, stem)
 
 
 def _label(name: str) -> str:
@@ -169,7 +168,7 @@ def _colours(n: int) -> list[str]:
 
 
 def outcome_vs_param_figure(ok: pd.DataFrame, param: str, outcomes: list[str], sampled: bool,
-                            target: Path) -> list[Path]:
+                            name: str) -> dict[str, bytes]:
     from matplotlib.figure import Figure
 
     scenarios = list(dict.fromkeys(ok["scenario"]))
@@ -191,10 +190,10 @@ def outcome_vs_param_figure(ok: pd.DataFrame, param: str, outcomes: list[str], s
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize="small")
     fig.suptitle(f"Outcomes against {param}" + ("" if sampled else " (median, 10th-90th percentile)"))
-    return save_figure(fig, target)
+    return figure_files(fig, name)
 
 
-def heatmap_figure(ok: pd.DataFrame, a: str, b: str, outcome: str, target: Path) -> list[Path]:
+def heatmap_figure(ok: pd.DataFrame, a: str, b: str, outcome: str, name: str) -> dict[str, bytes]:
     from matplotlib.figure import Figure
 
     scenarios = list(dict.fromkeys(ok["scenario"]))
@@ -217,7 +216,7 @@ def heatmap_figure(ok: pd.DataFrame, a: str, b: str, outcome: str, target: Path)
         ax.set_ylabel(b)
         ax.set_title(scenario)
     fig.colorbar(image, ax=list(axes), label=f"mean {_label(outcome)}")
-    return save_figure(fig, target)
+    return figure_files(fig, name)
 
 
 def _fmt(value: Any) -> str:
@@ -226,7 +225,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def summary_tables(summary: pd.DataFrame, grid: list[str], outcomes: list[str], out: Path) -> list[Path]:
+def summary_tables(summary: pd.DataFrame, grid: list[str], outcomes: list[str]) -> dict[str, bytes]:
     groups = ["scenario"] + grid
     rows = []
     for key, part in summary.groupby(groups, sort=False, dropna=False):
@@ -239,17 +238,15 @@ def summary_tables(summary: pd.DataFrame, grid: list[str], outcomes: list[str], 
                         f"{name}_p10": values.quantile(0.1), f"{name}_p90": values.quantile(0.9)})
         rows.append(row)
     table = pd.DataFrame(rows)
-    written = [out / "summary.csv", out / "summary.md"]
-    write_table(table, written[0])
+    files = {"summary.csv": table_bytes(table, ".csv")}
     header = groups + ["runs (ok/failed)"] + [f"{n}: mean [p10, p90]" for n in outcomes]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = [_fmt(r[g]) for g in groups] + [f"{r['runs_ok']}/{r['runs_failed']}"]
         cells += [f"{_fmt(r[f'{n}_mean'])} [{_fmt(r[f'{n}_p10'])}, {_fmt(r[f'{n}_p90'])}]" for n in outcomes]
         lines.append("| " + " | ".join(cells) + " |")
-    write_text(written[1], "\n".join(lines) + "\n")
+    files["summary.md"] = ("\n".join(lines) + "\n").encode("utf-8")
     failed = summary[summary["status"] != "ok"]
     if len(failed):
-        written.append(out / "failures.csv")
-        write_table(failed[[*KEY_COLUMNS, "error"]], written[-1])
-    return written
+        files["failures.csv"] = table_bytes(failed[[*KEY_COLUMNS, "error"]], ".csv")
+    return files

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from greatleap.atomic import write_table, write_text
-from greatleap.errors import InputError
-from greatleap.experiments.report import OKABE_ITO, _fmt, save_figure
+from greatleap.atomic import table_bytes, write_files
+from greatleap.errors import InputError, excerpt
+from greatleap.experiments.report import OKABE_ITO, _fmt, figure_files
+from greatleap.inputs import existing_folder, output_folder
 from greatleap.experiments.spec import Spec
 from greatleap.experiments.store import SweepStore
 
@@ -30,8 +31,12 @@ def require_sensitivity_design(spec: Spec) -> None:
 
 
 def analyse(sweep_dir: str | Path, outcome: str = "excess_deaths") -> list[Path]:
-    store = SweepStore(sweep_dir)
+    """Indices of ``outcome``; its four files are written together (whole or not at all) beside
+    other outcomes' in SWEEP_DIR/sensitivity/."""
+    store = SweepStore(existing_folder(sweep_dir, "sweep_dir"))
     spec = store.manifest()["spec"]
+    folder = output_folder(Path(sweep_dir) / "sensitivity", "sweep_dir")
+    store.require_intact()
     method = spec["sample_method"]
     if method not in COLUMNS:
         raise InputError("sweep_dir", f"{sweep_dir} was not sampled for sensitivity (method: {method}); "
@@ -40,17 +45,17 @@ def analyse(sweep_dir: str | Path, outcome: str = "excess_deaths") -> list[Path]
     if outcome not in summary.columns:
         kept = [c for c in summary.columns if c not in ("run_id", "scenario", "point", "replicate", "seed",
                                                         "status", "error", "elapsed_s", "cpu_s", *spec["bounds"])]
-        raise InputError("outcome", f"{outcome!r} is not in this sweep; available: {', '.join(kept)}")
+        raise InputError("outcome", f"{excerpt(outcome)} is not in this sweep; available: {', '.join(kept)}")
     names = list(spec["bounds"])
     problem = {"num_vars": len(names), "names": names, "bounds": [spec["bounds"][n] for n in names]}
     design = store.design()
     tables = [indices_for_scenario(method, problem, design, summary, scenario, outcome, spec["master_seed"])
               for scenario in spec["scenarios"]]
     table = pd.concat(tables, ignore_index=True)
-    target = Path(sweep_dir) / "sensitivity" / f"{outcome}_{method}"
-    write_table(table, target.with_suffix(".csv"))
-    write_text(target.with_suffix(".md"), markdown(table, method, outcome))
-    return [target.with_suffix(".csv"), target.with_suffix(".md"), *bar_chart(table, method, outcome, target)]
+    name = f"{outcome}_{method}"
+    files = {f"{name}.csv": table_bytes(table, ".csv"), f"{name}.md": markdown(table, method, outcome).encode("utf-8"),
+             **bar_chart(table, method, outcome, name)}
+    return write_files({folder / file: data for file, data in files.items()})
 
 
 def indices_for_scenario(method: str, problem: dict, design: pd.DataFrame, summary: pd.DataFrame,
@@ -87,7 +92,7 @@ def markdown(table: pd.DataFrame, method: str, outcome: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bar_chart(table: pd.DataFrame, method: str, outcome: str, target: Path) -> list[Path]:
+def bar_chart(table: pd.DataFrame, method: str, outcome: str, name: str) -> dict[str, bytes]:
     from matplotlib.figure import Figure
 
     scenarios = list(dict.fromkeys(table["scenario"]))
@@ -108,4 +113,4 @@ def bar_chart(table: pd.DataFrame, method: str, outcome: str, target: Path) -> l
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize="small", loc="lower right")
     fig.suptitle(f"{method.capitalize()} sensitivity of {outcome} (bars: 95 % confidence interval)")
-    return save_figure(fig, target)
+    return figure_files(fig, name)

@@ -29,14 +29,14 @@ run starts or a single file is written; a problem raises ``InputError(field, pro
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from greatleap.errors import InputError
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import read_toml
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY, scenario
 
 SAMPLE_METHODS = ("lhs", "morris", "sobol")
@@ -75,16 +75,11 @@ class Spec:
 
 
 def load_spec(path: str | Path, output: str | Path | None = None) -> Spec:
-    """Read and validate a spec file; ``output`` (e.g. from ``--out``) replaces its output."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("spec", f"no such file: {path}") from None
-    except OSError as exc:  # a folder, no permission, ...: one line, not a traceback
-        raise InputError("spec", f"cannot read {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError("spec", f"{path} is not valid TOML ({exc})") from None
+    """Read and validate a spec file; ``output`` (e.g. from ``--out``) replaces its output.
+    The file is read with ``inputs.read_toml``'s limits (a regular file of at most 1 MB, UTF-8 with
+    or without a byte-order mark, nested at most 10 deep)."""
+    path = Path(path) if str(path) else path
+    raw = read_toml(path, "spec", "spec file")
     if output is not None:
         raw["output"] = str(output)
     return parse_spec(raw, default_name=path.stem)
@@ -134,7 +129,7 @@ def _table(value: Any, field_name: str) -> dict:
 
 def _whole(value: Any, field_name: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(field_name, f"got {value!r}; allowed: a whole number in [{low}, {high}]")
+        raise InputError(field_name, f"got {excerpt(value)}; allowed: a whole number in [{low}, {high}]")
     return value
 
 
@@ -144,7 +139,7 @@ def _scenarios(value: Any) -> tuple[str, ...]:
         raise InputError("scenarios", "must be a scenario name or a non-empty list of them")
     for v in values:
         if not isinstance(v, str):
-            raise InputError("scenarios", f"got {v!r}; allowed: {', '.join(SCENARIOS)}")
+            raise InputError("scenarios", f"got {excerpt(v)}; allowed: {', '.join(SCENARIOS)}")
         scenario(v)  # raises InputError("scenario", ...) naming the allowed presets
     if len(set(values)) != len(values):
         raise InputError("scenarios", "lists a scenario twice")
@@ -175,7 +170,7 @@ def _names(value: Any, field_name: str, known: set[str] | None) -> tuple[str, ..
         raise InputError(field_name, "must be a non-empty list of names")
     for v in value:
         if known is not None and v not in known:
-            raise InputError(field_name, f"unknown name {v!r}; allowed: {', '.join(sorted(known))}")
+            raise InputError(field_name, f"unknown name {excerpt(v)}; allowed: {', '.join(sorted(known))}")
     return tuple(dict.fromkeys(value))
 
 
@@ -211,7 +206,7 @@ def _grid_values(name: str, spec: Any) -> list:
     else:
         raise InputError(where, "give a list of values or { low, high, steps }")
     if len(set(values)) != len(values):
-        raise InputError(where, f"repeats a value: {values}")
+        raise InputError(where, f"repeats a value: {excerpt(next(v for i, v in enumerate(values) if v in values[:i]))}")
     return values
 
 
@@ -223,7 +218,7 @@ def _sample(table: dict) -> tuple[str | None, int, dict[str, tuple[float, float]
         raise InputError(f"sample.{unknown[0]}", "unknown key; allowed: method, n, params")
     method = table.get("method", "lhs")
     if method not in SAMPLE_METHODS:
-        raise InputError("sample.method", f"got {method!r}; allowed: {', '.join(SAMPLE_METHODS)}")
+        raise InputError("sample.method", f"got {excerpt(method)}; allowed: {', '.join(SAMPLE_METHODS)}")
     n = _whole(table.get("n"), "sample.n", 2 if method == "sobol" else 1, 1_000_000)
     if method == "sobol" and n & (n - 1):
         raise InputError("sample.n", f"got {n}; Sobol sampling needs a power of two (e.g. {1 << n.bit_length()})")

@@ -11,6 +11,8 @@ from typing import Callable
 
 import pandas as pd
 
+from greatleap.atomic import free_bytes, mb
+from greatleap.errors import NoSpace
 from greatleap.experiments.design import build_design, run_params
 from greatleap.experiments.engines import execute_run
 from greatleap.experiments.spec import Spec
@@ -25,6 +27,8 @@ class SweepResult:
     ok: int  # finished by this call
     failed: int  # failed in this call (recorded with their error and seed)
     seconds: float
+    failed_total: int = 0  # runs recorded as failed in the store after this call
+    quarantined: int = 0  # damaged or foreign parts this call moved to OUT/quarantine
 
     def line(self) -> str:
         resumed = f", {self.skipped} already done" if self.skipped else ""
@@ -52,15 +56,21 @@ def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bo
         if progress:
             print(f"{spec.name}: running on {getattr(engine, 'description', type(engine).__name__)}",
                   file=sys.stderr, flush=True)
-        done = store.finished_ids()
+        found = store.verify()
+        if found.problems:  # damaged, foreign or unrecorded parts: set aside, and their runs run again
+            where = store.quarantine(found)
+            print(f"{spec.name}: {len(found.problems)} part(s) cannot be trusted ({found.problem_line()}); "
+                  f"set aside in {where}, and their runs run again", file=sys.stderr, flush=True)
+        done = set(found.complete)
+        failed_before = found.failed
         if retry_failed:
-            done -= store.failed_ids()
-        todo = design[~design["run_id"].isin(done)]
-        rows = {int(r["run_id"]): r for r in design.to_dict("records")}
+            done -= failed_before
+            failed_before = set()
+        todo = design.loc[~design["run_id"].isin(done), "run_id"].tolist()
         outcomes = list(spec.outcomes) if spec.outcomes is not None else None
         series = list(spec.series) if spec.series is not None else None
-        tasks = ({"run_id": int(r["run_id"]), "seed": int(r["seed"]), "series": series,
-                  "params": run_params(spec, r)} for r in todo.to_dict("records"))  # lazy: flat memory
+        tasks = ({"run_id": run_id, "seed": int(row["seed"]), "series": series, "params": run_params(spec, row)}
+                 for run_id in todo if (row := _row(design, run_id)))  # lazy: one task dict at a time
 
         from tqdm import tqdm
 
@@ -69,7 +79,10 @@ def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bo
         ok = failed = 0
         try:
             for task, record in engine.run(functools.partial(execute_run, model_fn), tasks):
-                store.write_run(rows[task["run_id"]], spec.varied, record, outcomes)
+                try:
+                    store.write_run(_row(design, task["run_id"]), spec.varied, record, outcomes)
+                except NoSpace as exc:
+                    raise _out_of_space(store, exc, len(todo) - ok - failed) from None
                 if record["status"] == "ok":
                     ok += 1
                 else:
@@ -80,4 +93,19 @@ def run_sweep(spec: Spec, engine, model_fn: Callable | None = None, progress: bo
         finally:
             bar.close()
     return SweepResult(Path(spec.output), len(design), len(design) - len(todo), ok, failed,
-                       time.perf_counter() - start)
+                       time.perf_counter() - start, len(failed_before) + failed, len(found.problems))
+
+
+def _row(design: pd.DataFrame, run_id: int) -> dict:
+    """One design row as plain Python values (build_design numbers runs by position, 0..n-1)."""
+    return design.iloc[run_id:run_id + 1].to_dict("records")[0]
+
+
+def _out_of_space(store: SweepStore, exc: NoSpace, left: int) -> NoSpace:
+    """The one line of a sweep that filled its disk: what the runs left need, from what the runs
+    written so far took. Every run written is complete; the same command resumes."""
+    per_run = store.bytes_written / store.runs_written if store.runs_written else (exc.need or 0)
+    need = f": about {mb(per_run * left)} needed for the {left} runs left" if per_run else ""
+    free = free_bytes(store.root)
+    return NoSpace(store.root, f"no space left on {store.root}{need}{f' ({mb(free)} free)' if free is not None else ''}; "
+                               "free some space, then run the same command to resume", exc.need)

@@ -9,31 +9,62 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
+
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import MAX_SEEDS, check_workers, cpus, output_folder, parse_whole
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, as every greatleap command (argparse adds the usage)
+        self.exit(2, f"error: {message}\n")
+
+
+def _whole(low: int, high: int | None = None):
+    def parse(text: str) -> int:
+        try:
+            return parse_whole(text, low, high)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m greatleap.lessons")
+    """Bad input: one line ``error: ...`` and exit code 2 (1 for a disk that cannot be written)."""
+    try:
+        return _main(argv)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _main(argv=None) -> int:
+    parser = _Parser(prog="python -m greatleap.lessons")
     sub = parser.add_subparsers(dest="command", required=True)
     docs = sub.add_parser("docs", help="write the lessons for readers (docs/lessons/)")
     docs.add_argument("folder", nargs="?", default="docs/lessons")
     check = sub.add_parser("check", help="run every lesson's claims over several seeds and print the values")
-    check.add_argument("--seeds", type=int, default=None, help="seeds 1..N (default: the tests' seeds)")
-    check.add_argument("--communes", type=int, default=None, help="number of communes (default: the tests' size)")
-    check.add_argument("--side", type=int, default=None, help="plots per commune side")
-    check.add_argument("--workers", type=int, default=2)
+    check.add_argument("--seeds", type=_whole(1, MAX_SEEDS), default=None, help="seeds 1..N (default: the tests' seeds)")
+    check.add_argument("--communes", type=_whole(1), default=None, help="number of communes (default: the tests' size)")
+    check.add_argument("--side", type=_whole(1), default=None, help="plots per commune side")
+    check.add_argument("--workers", type=_whole(1), default=min(2, cpus()), help="worker processes (at most one per CPU)")
+    check.add_argument("--force-workers", action="store_true", help="allow more --workers than CPUs (up to 4 per CPU)")
     check.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
     args = parser.parse_args(argv)
 
     if args.command == "docs":
         from greatleap.lessons.text import write_docs
 
-        for path in write_docs(Path(args.folder)):
+        for path in write_docs(output_folder(args.folder, "folder")):
             print(f"wrote {path}")
         return 0
 
     from greatleap.lessons import LESSONS
     from greatleap.lessons.check import TEST_SEEDS, TEST_SIZE, measure
+
+    check_workers(args.workers, args.force_workers, low=1)
+    unknown = sorted(set(args.lesson or ()) - {lesson.id for lesson in LESSONS})
+    if unknown:
+        raise InputError("--lesson", f"unknown lesson {excerpt(unknown[0])}; allowed: {', '.join(lesson.id for lesson in LESSONS)}")
 
     seeds = TEST_SEEDS if args.seeds is None else tuple(range(1, args.seeds + 1))
     size = dict(TEST_SIZE)

@@ -139,10 +139,5 @@ def docs_pages() -> dict[str, str]:
 
 
 def write_docs(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in docs_pages().items():
-        path = folder / name
-        atomic.write_text(path, text)
-        written.append(path)
-    return written
+    """Write every page together (whole or not at all)."""
+    return atomic.write_files({folder / name: text.encode("utf-8") for name, text in docs_pages().items()})

@@ -1,6 +1,7 @@
 """The figure page: calibration series against history, excess deaths by scenario, fact 13.
 
-Matplotlib with the Agg backend (no display); every PNG is written through ``greatleap.atomic``.
+Matplotlib with the Agg backend (no display); each figure is rendered to PNG bytes, and
+``validation.report.write`` writes them with the page, through ``greatleap.atomic.write_files``.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ def _plt():
     return plt
 
 
-def _save(fig, path: Path) -> None:
-    atomic.write_with(path, lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight"))
+def _png(fig) -> bytes:
+    data = atomic.figure_bytes(fig, "png", dpi=110, bbox_inches="tight")
     _plt().close(fig)
+    return data
 
 
-def calibration(rs, path: Path) -> None:
+def calibration(rs) -> bytes:
     plt = _plt()
     table = calibration_table(rs)
     record = national_record()
@@ -50,10 +52,10 @@ def calibration(rs, path: Path) -> None:
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(f"Baseline against the national record ({rs.seeds} seeds, size {rs.size})")
     fig.tight_layout()
-    _save(fig, path)
+    return _png(fig)
 
 
-def counterfactuals(rs, path: Path) -> None:
+def counterfactuals(rs) -> bytes:
     plt = _plt()
     t = excess_table(rs).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.38 * len(t) + 1.5))
@@ -67,10 +69,10 @@ def counterfactuals(rs, path: Path) -> None:
     ax.set_xlabel(f"excess deaths 1959-61, million (share of population x {CHINA_1957_M} M); bars: 5-95% over seeds")
     ax.legend(fontsize=8, loc="lower right")
     ax.set_title(f"Excess deaths by scenario ({rs.seeds} seeds, size {rs.size})")
-    _save(fig, path)
+    return _png(fig)
 
 
-def decomposition(rs, path: Path) -> None:
+def decomposition(rs) -> bytes:
     plt = _plt()
     runs = ("baseline",) + DECOMPOSITION + ("weather_only",)
     runs = [r for r in runs if r in rs.results]
@@ -91,12 +93,9 @@ def decomposition(rs, path: Path) -> None:
     ax.set_ylabel("1959-61 output below 1957 (index points)")
     ax.set_title("Fact 13: what removes the output fall")
     ax.legend(fontsize=8)
-    _save(fig, path)
+    return _png(fig)
 
 
-def write_all(rs, folder: Path) -> list[Path]:
-    paths = [folder / name for name in FILES]
-    calibration(rs, paths[0])
-    counterfactuals(rs, paths[1])
-    decomposition(rs, paths[2])
-    return paths
+def render_all(rs, folder: Path) -> dict[Path, bytes]:
+    """Every figure's PNG bytes, by its path in ``folder``."""
+    return {folder / name: draw(rs) for name, draw in zip(FILES, (calibration, counterfactuals, decomposition))}

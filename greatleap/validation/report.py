@@ -109,11 +109,13 @@ def _decomposition_section(rs) -> list[str]:
 
 
 def write(rs, out: Path, command: str, seconds: float) -> tuple[Path, list]:
-    """Write ``out/validation.md`` and the figures; returns the path and the verdicts."""
+    """Write ``out/validation.md`` and the figures, together (whole or not at all: ``out`` may be
+    a folder shared with other files, e.g. docs/); returns the path and the verdicts."""
     from greatleap.validation import figures
 
     verdicts = evaluate(rs)
-    figures.write_all(rs, out / IMG)
     path = out / "validation.md"
-    atomic.write_text(path, render(rs, command, seconds, verdicts))
+    files = figures.render_all(rs, out / IMG)
+    files[path] = render(rs, command, seconds, verdicts).encode("utf-8")
+    atomic.write_files(files)
     return path, verdicts

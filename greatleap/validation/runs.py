@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from greatleap.errors import InputError
+from greatleap.errors import InputError, excerpt
+from greatleap.inputs import MAX_SEEDS
 from greatleap.params import PARAMS, LEVER, SCENARIOS, resolve
 
 # Named model sizes: the full default world, and the reduced one of the regression tests.
@@ -67,10 +68,10 @@ class RunSet:
 
 
 def check_options(seeds: int, size: str, overrides: dict[str, Any]) -> None:
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
-        raise InputError("seeds", f"got {seeds!r}; allowed: a whole number >= 1")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or not 1 <= seeds <= MAX_SEEDS:
+        raise InputError("seeds", f"got {excerpt(seeds)}; allowed: a whole number in [1, {MAX_SEEDS}]")
     if size not in SIZES:
-        raise InputError("size", f"got {size!r}; allowed: one of {', '.join(SIZES)}")
+        raise InputError("size", f"got {excerpt(size)}; allowed: one of {', '.join(SIZES)}")
     for name in overrides:
         if name in PARAMS and PARAMS[name].kind == LEVER:
             raise InputError(name, "is a lever the counterfactuals change; --set takes setup and "
@@ -99,10 +100,12 @@ def run_all(seeds: int = 20, size: str = "default", overrides: dict[str, Any] | 
     overrides = dict(overrides or {})
     check_options(seeds, size, overrides)
     names = list(runs or RUNS)
-    tasks = [{"run_id": k, "run": name, "seed": seed, "params": params_for(name, size, overrides)}
-             for k, (name, seed) in enumerate((n, s) for n in names for s in range(1, seeds + 1))]
+    params = {name: params_for(name, size, overrides) for name in names}  # every run's checked first
+    pairs = [(name, seed) for name in names for seed in range(1, seeds + 1)]
+    tasks = ({"run_id": k, "run": name, "seed": seed, "params": params[name]}
+             for k, (name, seed) in enumerate(pairs))  # lazy: one task dict at a time
     records: dict[int, dict] = {}
-    bar = _bar(len(tasks), progress)
+    bar = _bar(len(pairs), progress)
     if workers == 1:
         for task in tasks:
             records[task["run_id"]] = measure(task)
@@ -117,8 +120,8 @@ def run_all(seeds: int = 20, size: str = "default", overrides: dict[str, Any] | 
             bar.update()
     bar.close()
     out = RunSet(seeds, size, overrides)
-    for task in tasks:
-        out.results.setdefault(task["run"], []).append(records[task["run_id"]])
+    for k, (name, _) in enumerate(pairs):
+        out.results.setdefault(name, []).append(records[k])
     return out
 
 

@@ -14,6 +14,7 @@ import sys
 import click
 
 from greatleap.errors import InputError
+from greatleap.inputs import Whole
 
 APP_MODULE = "greatleap.visualization.app"
 
@@ -53,6 +54,14 @@ def check_listen(host: str, port: int) -> None:
                                      "an address of this machine and a free port") from None
 
 
+def url(host: str, port: int) -> str:
+    """The address to open: 0.0.0.0 (every IPv4 address) is reached at 127.0.0.1; an IPv6 address
+    goes in brackets, as URLs write it (``--host ::`` -> ``http://[::]:8765/``)."""
+    if host == "0.0.0.0":
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def solara_command(host: str, port: int) -> list[str]:
     # --production: no dev-mode "first run check" iframe from solara.dev, no file watcher;
     # --no-check-version: no call to pypi.org at start-up; --no-open: a server, not a launcher
@@ -63,7 +72,7 @@ def solara_command(host: str, port: int) -> list[str]:
 @click.command("app")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback opens the dashboard to the network.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8765, show_default=True, type=Whole(), help="Port to listen on.")
 def app(host: str, port: int) -> None:
     """Serve the interactive dashboard (open the printed address in a browser)."""
     from greatleap.visualization import assets
@@ -78,7 +87,7 @@ def app(host: str, port: int) -> None:
     if not is_loopback(host):
         click.echo(f"warning: serving on {host}: anyone who can reach this machine on port {port} "
                    "can use the dashboard", err=True)
-    click.echo(f"greatleap dashboard: http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/  (Ctrl+C to stop)")
+    click.echo(f"greatleap dashboard: {url(host, port)}  (Ctrl+C to stop)")
     sys.stdout.flush()
     # exec: Ctrl+C and SIGTERM reach solara directly and no idle parent process is left behind
     env = assets.server_env()
