@@ -6,7 +6,7 @@ complete file or the new complete one, never a truncated one; a re-run overwrite
 Kills are of two kinds:
 - in the middle of a chosen write (tests/test_hardening_killhook.py: the temporary is half
   written, or complete but not yet renamed, when the process SIGKILLs itself), once per file;
-  a run's eight tables are one output, swapped in whole (``atomic.replace_folder``): a kill leaves
+  a run's twelve tables are one output, swapped in whole (``atomic.replace_folder``): a kill leaves
   the previous run's eight files or the new run's eight, never a mix;
 - from outside, SIGKILL at a random moment after the first temporary file appears.
 
@@ -115,10 +115,10 @@ def staging(folder: Path) -> list[str]:
 
 
 def test_run_killed_in_the_middle_of_each_write_leaves_the_previous_run_whole(run_refs, tmp_path):
-    """The eight tables are written into a sibling folder and swapped in at once: a kill at any of
+    """The twelve tables are written into a sibling folder and swapped in at once: a kill at any of
     them leaves the previous run's eight files, all of them, beside the dead writer's staging folder."""
     base, old, new = run_refs
-    for n in (1, 4, 5, len(RUN_FILES)):  # the first, two middle and the last of the eight files
+    for n in (1, 4, 5, len(RUN_FILES)):  # the first, two middle and the last of the twelve files
         mode = "torn" if n % 2 else "before_rename"
         out = tmp_path / f"out{n}"
         shutil.copytree(base / "old", out)

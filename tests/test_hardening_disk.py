@@ -1,6 +1,6 @@
 """A full disk loses nothing (issue 17, item 5), on a real small tmpfs: writing stops with one line
 ("no space left on FOLDER: N MB needed, M MB free"), exit code 1, and a multi-file output is
-replaced whole or not at all (a run's eight tables, a report, the lessons' pages); a sweep stops
+replaced whole or not at all (a run's twelve tables, a report, the lessons' pages); a sweep stops
 with every published part intact and the same command completes it once there is room. A read-only
 mount is refused before any work.
 
@@ -95,12 +95,12 @@ def count(name: str) -> None:
 
 def test_run_on_a_full_disk_is_one_line_and_writes_nothing(tmp_path, how):
     with tmpfs(tmp_path / "disk", "2m") as disk:
-        fill(disk, 40_000)  # a tiny run's eight tables take about 100 kB
+        fill(disk, 40_000)  # a tiny run's twelve tables take about 140 kB
         no_space(cli(["run", *TINY, "--out", str(disk / "run")]), disk)
         assert not (disk / "run").exists() and temporaries(disk) == []
         (disk / "filler").unlink()
         assert cli(["run", *TINY, "--out", str(disk / "run")])[0] == 0
-        assert len(list((disk / "run").iterdir())) == 8
+        assert len(list((disk / "run").iterdir())) == 12
     count(f"run, new folder ({how})")
 
 

@@ -183,7 +183,7 @@ def test_any_output_folder_that_cannot_be_a_folder_is_one_line_and_nothing_is_wr
 
 
 def test_out_empty_is_refused_not_taken_for_the_current_folder(tmp_path):
-    """Before: `greatleap run --out ''` wrote its eight tables into the current folder."""
+    """Before: `greatleap run --out ''` wrote its tables into the current folder."""
     err = refused(cli(["run", *TINY, "--out", ""], cwd=tmp_path), "--out")
     assert err == "error: --out: is empty; allowed: a folder name ('.' for the current folder)\n"
     assert list(tmp_path.iterdir()) == []
@@ -475,7 +475,7 @@ def test_outputs_honour_the_umask(tmp_path, mask, file_mode, dir_mode):
     with umask(mask):
         assert cli(["run", *TINY, "--out", str(tmp_path / "run")])[0] == 0
         assert cli(["sweep", str(spec), "--workers", "0", "--quiet", "--task", "test_sweep_tasks:stand_in"])[0] == 0
-        assert modes(tmp_path / "run") == {("file", file_mode)}  # eight tables
+        assert modes(tmp_path / "run") == {("file", file_mode)}  # the twelve tables
         assert modes(tmp_path / "sweep") == {("file", file_mode), ("dir", dir_mode)}  # parts in monthly/, summary/
         assert stat.S_IMODE((tmp_path / "run").stat().st_mode) == dir_mode
     CASES["umask"] += 1
