@@ -17,6 +17,9 @@ into small tally arrays (layout below), so no extra pass over the people is need
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 from numba import njit
 
@@ -25,6 +28,30 @@ from greatleap.labour import FIELDS, FORAGE
 from greatleap.physiology import (
     FAMINE_DEATH, LIVES, OTHER_DEATH, body_after, energy_parts_of, fecundity_of, row_of,
     starvation_hazard_of, wasting_score_of)
+
+
+def forget_stale_compilations(cache: Path, rule_modules: list[Path]) -> bool:
+    """Numba caches each compiled pass keyed on this file alone, but the passes inline the rules of
+    the mechanism modules: after an edit to ``physiology.py`` (say) the cache would silently keep
+    running the old rule. So the rule modules' sources are hashed, and when the hash changes the
+    passes' cached machine code in ``cache`` is dropped before anything is compiled. Returns
+    whether it dropped anything. (A fresh clone has no cache.)"""
+    digest = hashlib.sha256(b"".join(path.read_bytes() for path in rule_modules)).hexdigest()
+    stamp = cache / "kernels.rules.sha256"
+    try:
+        if stamp.exists() and stamp.read_text() == digest:
+            return False
+        for stale in [*cache.glob("kernels.*.nbi"), *cache.glob("kernels.*.nbc")]:
+            stale.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+        return True
+    except OSError:
+        return False  # a read-only install: numba then caches elsewhere, keyed as it is
+
+
+forget_stale_compilations(Path(__file__).with_name("__pycache__"),
+                          [Path(m.__file__) for m in (coping, labour, physiology)])
 
 f32 = np.float32
 KCAL_BINS = 8192  # adults' daily intake histogram, 1-kcal bins (the last one holds the rest)

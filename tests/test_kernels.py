@@ -145,3 +145,26 @@ def test_eat_pass_serves_the_hall_portion_and_shares_the_pot(model):
     assert adults == adult.sum() and np.isclose(adult_kcal, intake[adult].sum(dtype=np.float64))
     assert tally.adult_hist.sum() == adults
     assert np.allclose(tally.kcal_by_commune, np.bincount(c, weights=intake, minlength=n_com))
+
+
+def test_an_edited_rule_module_drops_the_compiled_passes(tmp_path):
+    """The passes inline the rules of other modules, which numba's cache does not track."""
+    from greatleap.kernels import forget_stale_compilations
+
+    rule = tmp_path / "physiology.py"
+    rule.write_text("A = 1\n")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    compiled = [cache / "kernels.live-10.py311.nbi", cache / "kernels.live-10.py311.1.nbc"]
+    other = cache / "physiology.body_after-3.py311.nbi"  # the rule module's own cache is numba's to key
+    for path in (*compiled, other):
+        path.write_text("machine code")
+    assert forget_stale_compilations(cache, [rule])  # first sight: no stamp, drop to be safe
+    assert not any(p.exists() for p in compiled) and other.exists()
+    for path in compiled:
+        path.write_text("machine code")
+    assert not forget_stale_compilations(cache, [rule])  # unchanged rules: keep the passes
+    assert all(p.exists() for p in compiled)
+    rule.write_text("A = 2\n")
+    assert forget_stale_compilations(cache, [rule])
+    assert not any(p.exists() for p in compiled)
