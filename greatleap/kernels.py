@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
-from greatleap import coping, labour, physiology
+from greatleap import atomic, coping, labour, physiology
+from greatleap.errors import InputError
 from greatleap.labour import FIELDS, FORAGE
 from greatleap.physiology import (
     FAMINE_DEATH, LIVES, OTHER_DEATH, body_after, energy_parts_of, fecundity_of, row_of,
@@ -44,9 +45,9 @@ def forget_stale_compilations(cache: Path, rule_modules: list[Path]) -> bool:
         for stale in [*cache.glob("kernels.*.nbi"), *cache.glob("kernels.*.nbc")]:
             stale.unlink(missing_ok=True)
         cache.mkdir(exist_ok=True)
-        stamp.write_text(digest)
+        atomic.write_text(stamp, digest)
         return True
-    except OSError:
+    except (OSError, InputError):
         return False  # a read-only install: numba then caches elsewhere, keyed as it is
 
 
