@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from mesa import DataCollector, Model
 
-from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
+from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
+from greatleap import reporting
 from greatleap import reporters, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
@@ -85,6 +86,7 @@ class FamineModel(Model):
         self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))
         self.state = State(self, people.n)
         self.crops = production.make_crops(com.n)
+        self.capital = capital.Capital(self)
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
         self._initial_stocks()
@@ -185,6 +187,7 @@ class FamineModel(Model):
         self.ym = (months // 12, months % 12 + 1)
         if self.ym[1] == 1 and self.t > 0:
             self.weather = production.regional_weather(self, self.ym[0])
+            self.capital.new_year(self)  # ODD 7.11
             self.recorder.close_year()
 
     def _policy_transitions(self) -> None:
@@ -231,6 +234,7 @@ class FamineModel(Model):
             criticised, purged = careers.review_cadres(self, official_kg, targets)
             self.recorder.record_review(criticised, purged)
             reporting.close_harvest_year(self)
+            planning.plan_sown_area(self)  # ODD 7.11
         if self.p["equalise_retention"]:
             procurement.equalise_retention(self)
         dining.share_out_granary(self)

@@ -172,6 +172,16 @@ _PARAM_LIST = [
        "Standard deviation of each region's yearly weather around the national index.",
        "production", UNCERTAINTY, "7.1"),
 
+    # ---- 7.11 capital and land --------------------------------------------------------------
+    _p("area_plan_response", 0.25, "elasticity", 0.0, 1.0, "Grain area cut for a believed surplus",
+       "The next year's planned grain area is (believed / normal output) to the minus this, at most the "
+       "whole area (0: the plan keeps the area whatever is believed).", "planning", UNCERTAINTY, "7.11",
+       source="assumption: the planners turned part of a believed surplus into land taken out of grain "
+              "(Mao's 1958 'three-three' proposal to sow a third of the land; Walker 1984 and Kueh 1995 on "
+              "the cut 1959 sown area); the sown-area record (grain area 1958 to 1959 down about 9%, SSB, "
+              "recalled) is a check, not fitted",
+       prior=uniform(0.0, 0.6, "from no response to a 1958 claim of twice the truth cutting a third of the area")),
+
     # ---- 7.2 labour allocation --------------------------------------------------------------
     _p("backyard_furnaces", True, "switch", None, None, "Backyard furnaces",
        "Autumn 1958 steel campaign pulls labour from the fields.", "labour", LEVER, "7.2"),
@@ -451,6 +461,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_kin_transfers": {"kin_transfers": 0.0},
     "equal_shares": {"ladle_bias": 0.0, "home_priority": 0.0},
     "no_famine_epidemic": {"famine_epidemic": 0.0},
+    # capital and land (ODD 7.11)
+    "sown_area_kept": {"area_plan_response": 0.0},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -473,6 +485,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_kin_transfers": "No kin transfers",
     "equal_shares": "Food shared equally (halls and homes)",
     "no_famine_epidemic": "No famine epidemics",
+    "sown_area_kept": "The 1959 plan keeps the grain area",
 }
 
 

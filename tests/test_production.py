@@ -117,8 +117,11 @@ def test_weather_is_shared_within_an_officials_region_and_differs_between_region
 def test_normal_yields_grow_with_the_yield_trend():
     m = small_model(yield_trend=0.05)
     crop, weather = m.crops[0], np.ones(m.communes.n)
-    first = production.expected_crop(set_month(m, (1957, 6)), crop, weather)
-    later = production.expected_crop(set_month(m, (1961, 6)), crop, weather)
-    np.testing.assert_allclose(later, first * 1.05 ** 4)
-    m.p["yield_trend"] = 0.0
-    np.testing.assert_allclose(production.expected_crop(m, crop, weather), first)
+    first = production.expected_crop(m, crop, weather)
+    for _ in range(4):  # four Januaries of technical progress
+        m.capital.new_year(m)
+    np.testing.assert_allclose(production.expected_crop(m, crop, weather), first * 1.05 ** 4)
+    still = small_model(yield_trend=0.0)
+    for _ in range(4):
+        still.capital.new_year(still)
+    np.testing.assert_allclose(production.expected_crop(still, still.crops[0], weather), first)
