@@ -73,6 +73,7 @@ class FamineModel(Model):
         self.fertility_plot = fertility[hh.x, hh.y]
         self.fertility_by_commune = np.bincount(hh.commune, weights=self.fertility_plot, minlength=com.n)
         pop = self.commune_population().astype(float)
+        self.people_at_start = np.maximum(pop, 1.0)  # per commune
         plots = np.bincount(hh.commune, minlength=com.n)
         # potential output: normal output per person x people x the commune's mean fertility
         self.potential = p["output_per_capita"] * pop * self.fertility_by_commune / plots
@@ -171,6 +172,7 @@ class FamineModel(Model):
         alive = np.flatnonzero(self.people.view("alive"))
         work = self.village.work_month(alive)  # ODD 7.2
         self._farm(work)  # ODD 7.1, 7.3, 7.4, 7.5
+        self.capital.month(self)  # ODD 7.11
         self._collect_owed()  # ODD 7.5
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
@@ -219,6 +221,7 @@ class FamineModel(Model):
         keep = np.minimum(com.granary, production.SEED_RATE * crop.share * self.potential)
         com.seed += keep
         com.granary -= keep
+        self.ledger.add("eaten", self.capital.keep_feed(self, crop.share, grain))  # ODD 7.11
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
         official_kg = reporting.official_reports(self, cadre_kg)
         reporting.file_reports(self, grain, official_kg)
@@ -227,7 +230,7 @@ class FamineModel(Model):
         com.quota_initial = com.quota.copy()
         com.owed_since = np.where(com.quota > 0, self.t, -1)
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
-        taken = procurement.collect(self, months_left)
+        taken = procurement.collect(self, months_left) + self.capital.hand_over_seed(self)
         self.state.stock += taken.sum()
         self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
         if crop.name == "autumn":

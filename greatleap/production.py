@@ -67,7 +67,8 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
     crop.area = by_labour if first else 0.5 * (crop.area + by_labour)
     if model.ym[1] != crop.sowing[-1]:
         return 0.0
-    crop.area = crop.area * model.capital.planned_area  # ODD 7.11: the plan's grain area
+    # ODD 7.11: the plan's grain area, as far as the draught animals can plough it
+    crop.area = crop.area * model.capital.planned_area * model.capital.ploughing(model)
     need = SEED_RATE * crop.share * model.potential * crop.area
     used = np.minimum(need, model.communes.seed)
     crop.area = np.where(need > 0, crop.area * used / np.maximum(need, 1e-9), crop.area)
@@ -90,7 +91,8 @@ def expected_crop(model, crop: Crop, weather: np.ndarray) -> np.ndarray:
     """Per commune, the ripe crop (kg) the fields now promise."""
     p = model.p
     yield_factor = np.exp(p["labour_elasticity"] * crop.log_labour / max(crop.months, 1))
-    ripe = model.potential * model.capital.technique * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
+    farm = model.capital.technique * model.capital.yield_factor(model)
+    ripe = model.potential * farm * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
     return np.maximum(ripe - crop.green_eaten, 0.0)
 
 

@@ -37,3 +37,116 @@ def test_the_plan_cuts_the_area_sown():
         production.sow(m, m.crops[0], np.ones(m.communes.n))
         areas[ratio] = m.crops[0].area.copy()
     assert (areas[2.0] < 0.9 * areas[1.0]).all()
+
+
+def _sow_autumn(model) -> np.ndarray:
+    set_month(model, (1959, 5))
+    production.sow(model, model.crops[1], np.ones(model.communes.n))
+    return model.crops[1].area.copy()
+
+
+def test_a_hungry_spring_sows_less():
+    """Seed eaten by starving households in the months before sowing is land not sown."""
+    areas = {}
+    for scenario in ("baseline", "seed_protected"):
+        m = small_model(scenario=scenario)
+        set_month(m, (1959, 3))
+        m.communes.seed[:] = production.SEED_RATE * m.crops[1].share * m.potential  # a full store
+        need = np.full(len(m.households), 100.0)
+        for _ in range(2):  # March and April: households short of most of their grain
+            m.capital.eat_seed(m, need * 0.8, need)
+        areas[scenario] = _sow_autumn(m)
+    assert (areas["baseline"] < 0.97 * areas["seed_protected"]).all()
+    np.testing.assert_allclose(areas["seed_protected"], 1.0)
+
+
+def test_a_pressing_quota_takes_seed_unless_it_is_protected():
+    for scenario, taken in (("baseline", True), ("seed_protected", False)):
+        m = small_model(scenario=scenario)
+        set_month(m, (1959, 10))
+        m.communes.seed[:] = 1000.0
+        m.communes.quota[:] = 500.0
+        given = m.capital.hand_over_seed(m)
+        assert (given > 0).all() == taken
+        np.testing.assert_allclose(m.communes.seed + given, 1000.0)
+
+
+def test_starved_animals_plough_less_next_season():
+    fed, starved = small_model(), small_model()
+    fed.communes.seed[:] = starved.communes.seed[:] = 1e9
+    starved.capital.feed_cover[:] = 0.0  # the harvest left nothing for the herd
+    for _ in range(6):
+        fed.capital.month(fed)
+        starved.capital.month(starved)
+    assert (starved.capital.animals < 0.85 * starved.capital.animals_normal).all()
+    assert (fed.capital.animals >= fed.capital.animals_normal).all()  # a fed herd grows
+    assert (_sow_autumn(starved) < 0.97 * _sow_autumn(fed)).all()
+
+
+def test_a_short_harvest_cuts_the_herds_feed():
+    m = small_model()
+    normal = m.potential * m.crops[1].share
+    m.communes.granary[:] = normal
+    m.capital.keep_feed(m, m.crops[1].share, normal)
+    np.testing.assert_allclose(m.capital.feed_cover, 1.0)
+    m.capital.keep_feed(m, m.crops[1].share, 0.5 * normal)
+    np.testing.assert_allclose(m.capital.feed_cover, 0.5, rtol=0.05)
+
+
+def _furnace_autumn(scenario: str):
+    m = small_model(scenario=scenario, irrigation_campaigns=False)
+    for month in range(8, 13):  # the furnace campaign of 1958
+        set_month(m, (1958, month))
+        m.capital.month(m)
+    return m
+
+
+def test_melting_tools_lowers_labours_product():
+    melted, kept = _furnace_autumn("baseline"), _furnace_autumn("no_tool_melting")
+    assert (melted.capital.tools < 0.97).all()
+    np.testing.assert_allclose(kept.capital.tools, 1.0)
+    crop, weather = melted.crops[1], np.ones(melted.communes.n)
+    crop.log_labour[:], crop.months = 0.0, 1  # the same labour in the fields
+    assert (production.expected_crop(melted, crop, weather) < 0.995 * production.expected_crop(kept, crop, weather)).all()
+
+
+def test_lost_tools_are_rebuilt_slowly():
+    m = _furnace_autumn("baseline")
+    set_month(m, (1959, 1))
+    lost = 1.0 - m.capital.tools.copy()
+    for _ in range(12):
+        m.capital.month(m)
+    closed = 1.0 - (1.0 - m.capital.tools) / lost
+    np.testing.assert_allclose(closed, 1.0 - (1.0 - 1.0 / (12 * m.p["tool_life"])) ** 12)
+
+
+def _irrigation_winter(scenario: str):
+    m = small_model(scenario=scenario, backyard_furnaces=False)
+    for ym in ((1958, 10), (1958, 11), (1958, 12), (1959, 1), (1959, 2), (1959, 3)):
+        set_month(m, ym)
+        m.capital.month(m)
+    return m
+
+
+def test_badly_built_works_damage_land_and_sound_ones_irrigate_it():
+    bad, sound = _irrigation_winter("baseline"), _irrigation_winter("sound_irrigation")
+    assert (bad.capital.damaged > 0).all() and (bad.capital.irrigated > 0).all()
+    np.testing.assert_allclose(sound.capital.damaged, 0.0)
+    assert (sound.capital.yield_factor(sound) > 1.0).all()
+    assert (bad.capital.yield_factor(bad) < sound.capital.yield_factor(sound)).all()
+    irrigated_only = 1.0 + bad.p["irrigation_gain"] * bad.capital.irrigated
+    assert (bad.capital.yield_factor(bad) < irrigated_only - 1e-4).all()  # the damage costs yield
+    damaged = bad.capital.damaged.copy()
+    set_month(bad, (1961, 6))  # no campaign: the damage heals, slowly
+    for _ in range(12):
+        bad.capital.month(bad)
+    assert (bad.capital.damaged < damaged).all() and (bad.capital.damaged > 0.5 * damaged).all()
+
+
+def test_technical_progress_stops_while_capital_is_run_down():
+    m = small_model(yield_trend=0.05)
+    m.capital.new_year(m)
+    np.testing.assert_allclose(m.capital.technique, 1.05)
+    m.capital.animals *= 0.8  # a herd below its normal size
+    m.capital.new_year(m)
+    np.testing.assert_allclose(m.capital.technique, 1.05)
