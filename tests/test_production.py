@@ -4,6 +4,7 @@ harvest losses when labour is away. Each test fails if its mechanism is removed 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 from conftest import set_month, small_model, step_through
@@ -125,3 +126,21 @@ def test_normal_yields_grow_with_the_yield_trend():
     for _ in range(4):
         still.capital.new_year(still)
     np.testing.assert_allclose(production.expected_crop(still, still.crops[0], weather), first)
+
+
+def test_the_weather_comes_from_the_disaster_areas_of_the_record():
+    from greatleap import weather
+
+    areas = weather.disaster_areas()
+    index = weather.weather_index()
+    assert HISTORICAL.weather == index
+    assert index[1957] == 1.0
+    # 1960 and 1961, the years of the largest disaster areas, are the worst; the less hit 1958 is better
+    assert min(index, key=index.get) in (1960, 1961)
+    assert index[1958] > 1.0 > index[1959] > index[1960]
+    # more land seriously hit, lower yield: the index falls with the area, by the assumed loss
+    serious = {y: s for y, (_, s) in areas.items()}
+    drop = (index[1957] - index[1961]) * weather.SOWN_AREA_1957_MHA
+    assert drop > weather.LOSS_SERIOUS * (serious[1961] - serious[1957])
+    sources = (Path(production.__file__).parent / "data" / "SOURCES.md").read_text()
+    assert "disaster_area.csv" in sources
