@@ -221,7 +221,8 @@ class FamineModel(Model):
         keep = np.minimum(com.granary, production.SEED_RATE * crop.share * self.potential)
         com.seed += keep
         com.granary -= keep
-        self.ledger.add("eaten", self.capital.keep_feed(self, crop.share, grain))  # ODD 7.11
+        feed = self.capital.keep_feed(self, crop.share, grain)  # ODD 7.11
+        self.ledger.add("eaten", feed)
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
         official_kg = reporting.official_reports(self, cadre_kg)
         reporting.file_reports(self, grain, official_kg)
@@ -230,9 +231,12 @@ class FamineModel(Model):
         com.quota_initial = com.quota.copy()
         com.owed_since = np.where(com.quota > 0, self.t, -1)
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
-        taken = procurement.collect(self, months_left) + self.capital.hand_over_seed(self)
+        taken = procurement.collect(self, months_left)
+        seed_given = self.capital.hand_over_seed(self)  # ODD 7.11: a quota still owed takes seed
+        taken = taken + seed_given
         self.state.stock += taken.sum()
         self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
+        self.recorder.record_capital_at_harvest(self.potential * crop.share * crop.area, feed, seed_given)
         if crop.name == "autumn":
             criticised, purged = careers.review_cadres(self, official_kg, targets)
             self.recorder.record_review(criticised, purged)

@@ -106,6 +106,7 @@ class Village:
         short = grain_need - hall - home
         hidden = coping.eat_hidden(m, short)
         seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11
+        m.recorder.record_seed_eaten(m.capital.seed_eaten)
         green = coping.eat_green(m, short - hidden - seed, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)

@@ -150,3 +150,55 @@ def test_technical_progress_stops_while_capital_is_run_down():
     m.capital.animals *= 0.8  # a herd below its normal size
     m.capital.new_year(m)
     np.testing.assert_allclose(m.capital.technique, 1.05)
+
+
+def test_a_runs_tables_show_the_stocks_and_split_the_output_fall_into_area_and_yield():
+    m = small_model(n_communes=4, commune_side=5, end_year=1961, materialise_peasants=False).run()
+    a = m.annual_frame().set_index("year")
+    for name in ("draught_animals", "tools_index", "seed_stock_kg", "seed_eaten_kg", "planned_area",
+                 "irrigated_share", "damaged_share", "sown_area_index", "yield_index"):
+        assert name in a and a[name].notna().all(), name
+    np.testing.assert_allclose(a["sown_area_index"] * a["yield_index"] / 100, a["output_index"])
+    assert a.loc[1959, "tools_index"] < 1.0  # the furnaces of 1958 melted tools
+    assert a.loc[1958, "planned_area"] < 1.0  # the plan for 1959, made on the believed 1958 claims
+    monthly = m.monthly_frame()
+    assert {"draught_animals_index", "seed_stock_kg", "sown_area", "damaged_share"} <= set(monthly)
+    communes = m.commune_table()
+    assert {"draught_animals", "tools_index", "seed_stock_kg", "harvest_area_kg", "damaged_share"} <= set(communes)
+    share = m.summary()["area_share_of_output_fall"]
+    assert np.isnan(share) or 0.0 <= share <= 1.5
+
+
+def test_the_area_share_of_a_fall_is_the_areas_part_of_its_logarithm():
+    import pandas as pd
+
+    from greatleap.tables import area_share_of_fall
+
+    by_year = pd.DataFrame({"output_index": [100.0, 80.0, 64.0, 80.0], "sown_area_index": [100.0, 80.0, 80.0, 100.0]},
+                           index=[1957, 1959, 1960, 1961])
+    expected = (2 * np.log(0.8)) / (np.log(0.8) + np.log(0.64) + np.log(0.8))
+    assert abs(area_share_of_fall(by_year) - expected) < 1e-12
+
+
+class _Store:
+    """A sweep store's monthly table, as the report reads it."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def monthly_columns(self):
+        return list(self.frame.columns)
+
+    def monthly(self, columns):
+        return self.frame[columns]
+
+
+def test_the_report_draws_the_capital_stocks_when_the_sweep_kept_them():
+    from greatleap.experiments.report import capital_figure
+
+    m = small_model(n_communes=1, commune_side=4, end_year=1957, materialise_peasants=False).run()
+    monthly = m.monthly_frame().assign(run_id=0, scenario="baseline")
+    files = capital_figure(_Store(monthly), "capital")
+    assert set(files) == {"capital.png", "capital.svg"} and all(len(b) > 1000 for b in files.values())
+    assert capital_figure(_Store(monthly.drop(columns=["draught_animals_index", "tools_index", "seed_stock_kg",
+                                                       "sown_area", "damaged_share"])), "capital") == {}
