@@ -69,7 +69,11 @@ class Capital:
         p = model.p
         self.animals *= 1.0 + (p["herd_growth"] * self.feed_cover
                                - p["animal_hunger_loss"] * (1.0 - self.feed_cover)) / 12
-        furnace, irrigation = labour.campaign_shares(model)
+        cal, ym = model.calendar, model.ym
+        if not (cal.furnaces_on(ym) or cal.irrigation_on(ym)):
+            furnace = irrigation = 0.0  # no campaign: skip the per-cadre shares
+        else:
+            furnace, irrigation = labour.campaign_shares(model)
         if p["tool_melting"]:
             self.tools *= 1.0 - np.clip(p["tool_melt_rate"] * furnace, 0.0, 1.0)
         self.tools += (1.0 - self.tools) / (12 * p["tool_life"])
