@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
+from greatleap.weather import weather_index
+
 YM = tuple[int, int]
 Window = tuple[YM, YM]
 
@@ -65,11 +67,9 @@ class Calendar:
     # Beidaihe (Aug 1958) expected 300-350 Mt against 195 Mt in 1957.
     target_growth: dict = field(default_factory=lambda: {
         1958: 0.65, 1959: 0.10, 1960: 0.05, 1961: -0.10, 1962: -0.05})
-    # National weather index of yields by year (1 = normal): a bumper 1958, drought and floods
-    # 1959-61 (Kueh 1984 puts the 1959-61 yield fall near 12%, part of it policy).
-    weather: dict = field(default_factory=lambda: {
-        1955: 1.0, 1956: 0.99, 1957: 1.0, 1958: 1.05, 1959: 0.96, 1960: 0.92, 1961: 0.94,
-        1962: 0.98})
+    # National weather index of yields by year (1957 = 1), from the published areas hit by
+    # natural disasters (greatleap.weather; data/disaster_area.csv; sources in data/SOURCES.md).
+    weather: dict = field(default_factory=weather_index)
     # Net grain exports in Mt per calendar year (Lin & Yang 2000; Shang 2010), imports in Mt.
     exports_mt: dict = field(default_factory=lambda: {
         1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7})

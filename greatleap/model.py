@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 from mesa import DataCollector, Model
 
-from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
+from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
+from greatleap import reporting
 from greatleap import reporters, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
@@ -72,6 +73,7 @@ class FamineModel(Model):
         self.fertility_plot = fertility[hh.x, hh.y]
         self.fertility_by_commune = np.bincount(hh.commune, weights=self.fertility_plot, minlength=com.n)
         pop = self.commune_population().astype(float)
+        self.people_at_start = np.maximum(pop, 1.0)  # per commune
         plots = np.bincount(hh.commune, minlength=com.n)
         # potential output: normal output per person x people x the commune's mean fertility
         self.potential = p["output_per_capita"] * pop * self.fertility_by_commune / plots
@@ -85,6 +87,7 @@ class FamineModel(Model):
         self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))
         self.state = State(self, people.n)
         self.crops = production.make_crops(com.n)
+        self.capital = capital.Capital(self)
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
         self._initial_stocks()
@@ -169,6 +172,7 @@ class FamineModel(Model):
         alive = np.flatnonzero(self.people.view("alive"))
         work = self.village.work_month(alive)  # ODD 7.2
         self._farm(work)  # ODD 7.1, 7.3, 7.4, 7.5
+        self.capital.month(self)  # ODD 7.11
         self._collect_owed()  # ODD 7.5
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
@@ -185,6 +189,7 @@ class FamineModel(Model):
         self.ym = (months // 12, months % 12 + 1)
         if self.ym[1] == 1 and self.t > 0:
             self.weather = production.regional_weather(self, self.ym[0])
+            self.capital.new_year(self)  # ODD 7.11
             self.recorder.close_year()
 
     def _policy_transitions(self) -> None:
@@ -216,6 +221,8 @@ class FamineModel(Model):
         keep = np.minimum(com.granary, production.SEED_RATE * crop.share * self.potential)
         com.seed += keep
         com.granary -= keep
+        feed = self.capital.keep_feed(self, crop.share, grain)  # ODD 7.11
+        self.ledger.add("eaten", feed)
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
         official_kg = reporting.official_reports(self, cadre_kg)
         reporting.file_reports(self, grain, official_kg)
@@ -225,12 +232,16 @@ class FamineModel(Model):
         com.owed_since = np.where(com.quota > 0, self.t, -1)
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
         taken = procurement.collect(self, months_left)
+        seed_given = self.capital.hand_over_seed(self)  # ODD 7.11: a quota still owed takes seed
+        taken = taken + seed_given
         self.state.stock += taken.sum()
         self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
+        self.recorder.record_capital_at_harvest(self.potential * crop.share * crop.area, feed, seed_given)
         if crop.name == "autumn":
             criticised, purged = careers.review_cadres(self, official_kg, targets)
             self.recorder.record_review(criticised, purged)
             reporting.close_harvest_year(self)
+            planning.plan_sown_area(self)  # ODD 7.11
         if self.p["equalise_retention"]:
             procurement.equalise_retention(self)
         dining.share_out_granary(self)

@@ -172,6 +172,96 @@ _PARAM_LIST = [
        "Standard deviation of each region's yearly weather around the national index.",
        "production", UNCERTAINTY, "7.1"),
 
+    # ---- 7.11 capital and land --------------------------------------------------------------
+    _p("area_plan_response", 0.25, "elasticity", 0.0, 1.0, "Grain area cut for a believed surplus",
+       "The next year's planned grain area is (believed / normal output) to the minus this, at most the "
+       "whole area (0: the plan keeps the area whatever is believed).", "planning", UNCERTAINTY, "7.11",
+       source="assumption: the planners turned part of a believed surplus into land taken out of grain "
+              "(Mao's 1958 'three-three' proposal to sow a third of the land; Walker 1984 and Kueh 1995 on "
+              "the cut 1959 sown area); the sown-area record (grain area 1958 to 1959 down about 9%, SSB, "
+              "recalled) is a check, not fitted",
+       prior=uniform(0.0, 0.6, "from no response to a 1958 claim of twice the truth cutting a third of the area")),
+    _p("seed_protected", False, "switch", None, None, "Seed grain protected",
+       "Seed kept back at harvest is never eaten by the hungry nor handed over against a quota.",
+       "capital", LEVER, "7.11",
+       source="the counterfactual of the record: seed grain was eaten or procured in 1959-61 (Walker 1984; "
+              "Ash 2006)"),
+    _p("seed_eaten_share", 0.03, "share per month", 0.0, 1.0, "Seed eaten by the hungry",
+       "Largest share of the seed store hungry households eat in a month, as far as their shortfall goes.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: no count of seed eaten exists; accounts of villages eating their seed in spring "
+              "(Dikötter 2010; Yang 2012) set only its sign",
+       prior=uniform(0.01, 0.3, "from a trickle to most of the store over a lean season")),
+    _p("animals_per_capita", 0.153, "head/person", 0.0, 0.5, "Draught animals per villager",
+       "Large animals (cattle, buffalo, horses, mules, donkeys) per rural person in January 1957.",
+       "capital", SETUP, "7.11",
+       source="SSB yearbook: 83.8 M large animals at the end of 1957 (recalled, not verified in this "
+              "session) over 547 M rural people"),
+    _p("animal_feed_kg", 100.0, "kg/head/year", 0.0, 400.0, "Grain fed to a draught animal",
+       "Grain (concentrate) a draught animal is fed in a year, besides straw and grazing.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: 8 Mt for 84 M head, about 4% of the 1957 harvest",
+       prior=uniform(30.0, 250.0, "from straw with a little grain to a working ration")),
+    _p("herd_growth", 0.043, "per year", 0.0, 0.15, "Growth of a fed herd",
+       "Net growth of the herd a year (births less normal deaths) when fully fed.",
+       "capital", UNCERTAINTY, "7.11",
+       source="SSB yearbook: large animals 60.0 M in 1949 and 83.8 M in 1957, 4.3% a year (recalled, not "
+              "verified in this session)",
+       prior=uniform(0.02, 0.07, "around the 1949-57 growth")),
+    _p("animal_hunger_loss", 0.4, "per year", 0.0, 1.0, "Herd lost when unfed",
+       "Share of the herd that dies or is slaughtered in a year without its feed (less for a partial cut).",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: large animals fell about 17% from 1957 to 1961 (SSB, recalled) is a check, not fitted",
+       prior=uniform(0.1, 1.0, "from a tenth to the whole herd in a year")),
+    _p("animal_area_elasticity", 0.3, "elasticity", 0.0, 1.0, "Ploughing capacity of the herd",
+       "Percent of the planned area left unsown per percent of the herd below normal.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: people and hoes stand in for part of the lost draught power",
+       prior=uniform(0.0, 0.8, "from hoes replacing oxen to most land needing them")),
+    _p("tool_melting", True, "switch", None, None, "Tools melted in the furnaces",
+       "The backyard-furnace campaign melts farm tools and pots.", "capital", LEVER, "7.11",
+       source="tools, pots and doors went into the furnaces in autumn 1958 (Dikötter 2010; shared notes, "
+              "mechanisms 6)"),
+    _p("tool_melt_rate", 0.1, "share per month per furnace share", 0.0, 1.0, "Tools melted",
+       "Share of a commune's tools melted in a month per share of its able at the furnaces.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: no national count of tools melted exists",
+       prior=uniform(0.0, 0.4, "none to about a third of the tools over the campaign")),
+    _p("tool_life", 8.0, "years", 1.0, 30.0, "Life of a farm tool",
+       "Years a tool lasts; industry replaces that share a year, so a loss closes at this pace.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: iron hoes and ploughshares last some years",
+       prior=uniform(4.0, 15.0, "a few years to a working life")),
+    _p("tool_elasticity", 0.15, "elasticity", 0.0, 1.0, "Output elasticity of tools",
+       "Percent change of the yield for one percent more tools.", "capital", UNCERTAINTY, "7.11",
+       source="assumption: a small capital share in traditional farming",
+       prior=uniform(0.0, 0.4, "from none to a large capital share")),
+    _p("irrigation_works_rate", 0.05, "share of land per month", 0.0, 1.0, "Land reached by new works",
+       "Share of the land new works reach in a month, per share of the able on the works.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: a few per cent of the land a winter at the campaign's height; claims of a doubled "
+              "irrigated area in 1958 were not borne out (irrigated area about 27 Mha in 1957, 30 Mha in 1962, "
+              "SSB, recalled)",
+       prior=uniform(0.02, 0.3, "a few per cent to a third of the land a winter")),
+    _p("irrigation_sound_share", 0.5, "share", 0.0, 1.0, "Works built soundly",
+       "Share of new works that irrigate; the rest waterlog or salinise the land.", "capital", UNCERTAINTY, "7.11",
+       source="assumption: badly built canals without drainage salinised land on the North China Plain "
+              "(issue 14's sources: Walker 1984; Kueh 1995); no national share is known",
+       prior=uniform(0.2, 0.9, "from most works harmful to most sound")),
+    _p("irrigation_gain", 0.3, "share", 0.0, 1.0, "Yield gain of irrigation",
+       "Yield gain on land newly and soundly irrigated.", "capital", UNCERTAINTY, "7.11",
+       source="assumption: irrigated land yields markedly more than rain-fed land",
+       prior=uniform(0.1, 0.6, "a tenth to three fifths more")),
+    _p("land_damage_loss", 0.4, "share", 0.0, 1.0, "Yield lost on damaged land",
+       "Yield lost on waterlogged or salinised land.", "capital", UNCERTAINTY, "7.11",
+       source="assumption",
+       prior=uniform(0.1, 0.8, "a tenth to most of the yield")),
+    _p("land_recovery", 0.15, "per year", 0.0, 1.0, "Healing of damaged land",
+       "Share of damaged land that recovers in a year (canals filled, drainage, leaching).",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: damage that lasts years and heals slowly (issue 14)",
+       prior=uniform(0.05, 0.5, "two to twenty years")),
+
     # ---- 7.2 labour allocation --------------------------------------------------------------
     _p("backyard_furnaces", True, "switch", None, None, "Backyard furnaces",
        "Autumn 1958 steel campaign pulls labour from the fields.", "labour", LEVER, "7.2"),
@@ -451,6 +541,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_kin_transfers": {"kin_transfers": 0.0},
     "equal_shares": {"ladle_bias": 0.0, "home_priority": 0.0},
     "no_famine_epidemic": {"famine_epidemic": 0.0},
+    # capital and land (ODD 7.11)
+    "sown_area_kept": {"area_plan_response": 0.0},
+    "seed_protected": {"seed_protected": True},
+    "no_tool_melting": {"tool_melting": False},
+    "sound_irrigation": {"irrigation_sound_share": 1.0},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -473,6 +568,10 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_kin_transfers": "No kin transfers",
     "equal_shares": "Food shared equally (halls and homes)",
     "no_famine_epidemic": "No famine epidemics",
+    "sown_area_kept": "The 1959 plan keeps the grain area",
+    "seed_protected": "Seed grain protected",
+    "no_tool_melting": "No tools melted",
+    "sound_irrigation": "Irrigation works built soundly",
 }
 
 

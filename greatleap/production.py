@@ -4,10 +4,11 @@ Rules in plain words:
 - Two crops a year: a summer crop (winter wheat) sown in October and harvested in June, and an
   autumn crop (rice, maize, sweet potato) sown in April-May and harvested in October.
 - A plot's crop is its potential (fertility x normal output) times the share of land sown,
-  which follows labour at sowing time and the seed kept back, times a yield factor, which follows
+  which follows labour at sowing time, the plan's grain area (ODD 7.11, ``planning``) and the
+  seed kept back, times a yield factor, which follows
   effective labour in the crop's growing months (elasticity ``labour_elasticity``), times the
   region's weather that year, times the close-planting penalty on fields sown during the
-  campaign. Half the fall comes through area and half through yield, as Kueh (1984) found.
+  campaign, times the technique of normal farming (``capital``). Half the fall comes through area and half through yield, as Kueh (1984) found.
 - At harvest, a share of the ripe crop rots when harvest labour is away; crops eaten green
   earlier are missing.
 """
@@ -66,6 +67,8 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
     crop.area = by_labour if first else 0.5 * (crop.area + by_labour)
     if model.ym[1] != crop.sowing[-1]:
         return 0.0
+    # ODD 7.11: the plan's grain area, as far as the draught animals can plough it
+    crop.area = crop.area * model.capital.planned_area * model.capital.ploughing(model)
     need = SEED_RATE * crop.share * model.potential * crop.area
     used = np.minimum(need, model.communes.seed)
     crop.area = np.where(need > 0, crop.area * used / np.maximum(need, 1e-9), crop.area)
@@ -88,8 +91,8 @@ def expected_crop(model, crop: Crop, weather: np.ndarray) -> np.ndarray:
     """Per commune, the ripe crop (kg) the fields now promise."""
     p = model.p
     yield_factor = np.exp(p["labour_elasticity"] * crop.log_labour / max(crop.months, 1))
-    trend = (1.0 + p["yield_trend"]) ** (model.ym[0] - p["start_year"])
-    ripe = model.potential * trend * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
+    farm = model.capital.technique * model.capital.yield_factor(model)
+    ripe = model.potential * farm * crop.share * crop.area * yield_factor * weather * (1 - crop.penalty)
     return np.maximum(ripe - crop.green_eaten, 0.0)
 
 

@@ -107,6 +107,20 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "retreat": ("0/1", "The centre has retreated"),
     "halls_open": ("0/1", "Dining halls are open"),
     "ledger_error_kg": ("kg", "Grain ledger imbalance (should be ~0)"),
+    # capital and land (ODD 7.11): stocks at the end of the month, flows this month
+    "draught_animals": ("head", "Draught animals in the communes"),
+    "draught_animals_index": ("Jan 1957 = 1", "Draught animals against the herd of January 1957"),
+    "tools_index": ("normal = 1", "Farm tools against the normal stock (mean over communes)"),
+    "seed_stock_kg": ("kg", "Seed grain kept for the next sowing"),
+    "seed_eaten_kg": ("kg", "Seed grain eaten by hungry households this month"),
+    "seed_handed_over_kg": ("kg", "Seed grain handed over against quotas this month"),
+    "animal_feed_kg": ("kg", "Grain kept back at harvest to feed the draught animals"),
+    "planned_area": ("share of land", "Grain area the plan allows (mean over communes)"),
+    "sown_area": ("share of land", "Land under grain, each crop weighted by its share of a year's output"),
+    "harvest_area_kg": ("kg", "Normal output of the land harvested this month (the area part of the harvest)"),
+    "irrigated_share": ("share of land", "Land newly and soundly irrigated since 1957 (mean over communes)"),
+    "damaged_share": ("share of land", "Land waterlogged or salinised by badly built works (mean over communes)"),
+    "technique_index": ("1957 = 1", "Yield level of normal farming (technical progress; mean over communes)"),
 }
 
 SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
@@ -124,6 +138,8 @@ SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
     "violence_deaths": ("persons", "Deaths in anti-hiding searches"),
     "cadres_purged": ("cadres", "Cadres purged in the run"),
     "retreat_year": ("year", "Year the centre retreated (NaN if never)"),
+    "area_share_of_output_fall": ("share", "Part of the 1959-61 output fall (against 1957, in logs) that came "
+                                           "from less area harvested; the rest is yield (Kueh 1984: about half)"),
 }
 
 _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "conceptions", "pregnant",
@@ -133,9 +149,10 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
-             "steel_usable_kg", "fled")
+             "steel_usable_kg", "fled", "seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg",
+             "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
-                "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
+                "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged", "area_kg", "seed_eaten_kg")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "none")
 
@@ -350,6 +367,36 @@ class Recorder:
                            ("quota_kg", quota), ("procured_kg", taken)):
             self.year[key] += value
 
+    def record_capital_at_harvest(self, area_kg: np.ndarray, feed_kg: np.ndarray, seed_given: np.ndarray) -> None:
+        """Harvest (ODD 7.11): the normal output of the land harvested, the herd's feed, seed handed over."""
+        if not self.on:
+            return
+        s = self.stats
+        s["harvest_area_kg"] += float(area_kg.sum())
+        s["animal_feed_kg"] += float(feed_kg.sum())
+        s["seed_handed_over_kg"] += float(seed_given.sum())
+        self.year["area_kg"] += area_kg
+
+    def record_seed_eaten(self, eaten: np.ndarray) -> None:
+        if not self.on:
+            return
+        self.stats["seed_eaten_kg"] += float(eaten.sum())
+        self.year["seed_eaten_kg"] += eaten
+
+    def _capital(self) -> None:
+        """The stocks of capital and land at the end of the month (ODD 7.11)."""
+        m, s = self.model, self.stats
+        c = m.capital
+        s["draught_animals"] = float(c.animals.sum())
+        s["draught_animals_index"] = float(c.animals.sum() / max(c.animals_normal.sum(), 1e-9))
+        s["tools_index"] = float(c.tools.mean())
+        s["seed_stock_kg"] = float(m.communes.seed.sum())
+        s["planned_area"] = float(c.planned_area.mean())
+        s["sown_area"] = float(sum(crop.share * crop.area.mean() for crop in m.crops))
+        s["irrigated_share"] = float(c.irrigated.mean())
+        s["damaged_share"] = float(c.damaged.mean())
+        s["technique_index"] = float(c.technique.mean())
+
     def record_collection(self, taken: np.ndarray) -> None:
         if not self.on:
             return
@@ -383,6 +430,7 @@ class Recorder:
         m = self.model
         self._population_and_deaths()
         self._stocks_and_reports()
+        self._capital()
         if m._grid is not None:  # headless runs have no grid to paint
             self.update_layers()
         m.datacollector.collect(m)
@@ -464,11 +512,21 @@ class Recorder:
                 "retained_per_capita_kg": float((year["true_kg"][c] - year["procured_kg"][c]) / max(pop[c], 1)),
                 "kcal_mean": float(year["kcal_sum"][c] / months[c]),
                 "cadre_ambition": m.cadres[c].ambition, "cadre_purged_count": m.cadres[c].purged_count,
+                **self._capital_row(c),
             })
         self._close_ages()
         self.closed_year = self.year_of_sums
         self.year = self._empty_year()
         self.year_of_sums = m.ym[0]
+
+    def _capital_row(self, c: int) -> dict:
+        """A commune's capital and land at the end of the year, and the year's flows (ODD 7.11)."""
+        m, cap = self.model, self.model.capital
+        return {"draught_animals": float(cap.animals[c]), "tools_index": float(cap.tools[c]),
+                "seed_stock_kg": float(m.communes.seed[c]), "seed_eaten_kg": float(self.year["seed_eaten_kg"][c]),
+                "planned_area": float(cap.planned_area[c]), "harvest_area_kg": float(self.year["area_kg"][c]),
+                "irrigated_share": float(cap.irrigated[c]), "damaged_share": float(cap.damaged[c]),
+                "technique_index": float(cap.technique[c])}
 
     def _close_ages(self) -> None:
         """Turn the year's sums by place, sex and age into rows of the age and body tables."""

@@ -47,7 +47,39 @@ def annual_frame(model) -> pd.DataFrame:
     a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
     a["central_stock_end_kg"] = g["central_stock_kg"].last().values
     a["retreat"] = g["retreat"].max().values
+    return _capital_columns(a, m, g)
+
+
+CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "harvest_area_kg")
+CAPITAL_STOCKS = ("draught_animals", "draught_animals_index", "tools_index", "seed_stock_kg", "planned_area",
+                  "irrigated_share", "damaged_share", "technique_index")
+
+
+def _capital_columns(a: pd.DataFrame, m: pd.DataFrame, g) -> pd.DataFrame:
+    """Capital and land by year (ODD 7.11): flows summed, stocks at the year's end, and the output
+    index split into area and yield: ``sown_area_index`` (normal output of the land harvested,
+    first year = 100) times ``yield_index`` (output per unit of it) is ``output_index``."""
+    if "harvest_area_kg" not in m:
+        return a
+    for name in CAPITAL_FLOWS:
+        a[name] = g[name].sum().values
+    for name in CAPITAL_STOCKS:
+        a[name] = g[name].last().values
+    a["sown_area"] = g["sown_area"].mean().values
+    first = a["harvest_area_kg"].iloc[0]
+    a["sown_area_index"] = 100 * a["harvest_area_kg"] / first if first > 0 else np.nan
+    a["yield_index"] = 100 * a["output_index"] / a["sown_area_index"]
     return a
+
+
+def area_share_of_fall(by_year: pd.DataFrame, years=(1959, 1960, 1961), base: int = 1957) -> float:
+    """Part of the output fall of ``years`` against ``base`` (summed logs) that is less area
+    harvested; 1 - it is lower yield. NaN without a fall or the years."""
+    if "sown_area_index" not in by_year or not {base, *years} <= set(by_year.index):
+        return np.nan
+    output = np.log(by_year.loc[list(years), "output_index"] / by_year.loc[base, "output_index"]).sum()
+    area = np.log(by_year.loc[list(years), "sown_area_index"] / by_year.loc[base, "sown_area_index"]).sum()
+    return float(area / output) if output < 0 else np.nan
 
 
 def commune_table(model) -> pd.DataFrame:
@@ -103,6 +135,7 @@ def summary(model) -> dict:
         total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
         violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
         retreat_year=_lasting_retreat_year(monthly_frame(model)),
+        area_share_of_output_fall=area_share_of_fall(by_year),
     )
     return out
 

@@ -4,6 +4,7 @@ harvest losses when labour is away. Each test fails if its mechanism is removed 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 from conftest import set_month, small_model, step_through
@@ -117,8 +118,29 @@ def test_weather_is_shared_within_an_officials_region_and_differs_between_region
 def test_normal_yields_grow_with_the_yield_trend():
     m = small_model(yield_trend=0.05)
     crop, weather = m.crops[0], np.ones(m.communes.n)
-    first = production.expected_crop(set_month(m, (1957, 6)), crop, weather)
-    later = production.expected_crop(set_month(m, (1961, 6)), crop, weather)
-    np.testing.assert_allclose(later, first * 1.05 ** 4)
-    m.p["yield_trend"] = 0.0
-    np.testing.assert_allclose(production.expected_crop(m, crop, weather), first)
+    first = production.expected_crop(m, crop, weather)
+    for _ in range(4):  # four Januaries of technical progress
+        m.capital.new_year(m)
+    np.testing.assert_allclose(production.expected_crop(m, crop, weather), first * 1.05 ** 4)
+    still = small_model(yield_trend=0.0)
+    for _ in range(4):
+        still.capital.new_year(still)
+    np.testing.assert_allclose(production.expected_crop(still, still.crops[0], weather), first)
+
+
+def test_the_weather_comes_from_the_disaster_areas_of_the_record():
+    from greatleap import weather
+
+    areas = weather.disaster_areas()
+    index = weather.weather_index()
+    assert HISTORICAL.weather == index
+    assert index[1957] == 1.0
+    # 1960 and 1961, the years of the largest disaster areas, are the worst; the less hit 1958 is better
+    assert min(index, key=index.get) in (1960, 1961)
+    assert index[1958] > 1.0 > index[1959] > index[1960]
+    # more land seriously hit, lower yield: the index falls with the area, by the assumed loss
+    serious = {y: s for y, (_, s) in areas.items()}
+    drop = (index[1957] - index[1961]) * weather.SOWN_AREA_1957_MHA
+    assert drop > weather.LOSS_SERIOUS * (serious[1961] - serious[1957])
+    sources = (Path(production.__file__).parent / "data" / "SOURCES.md").read_text()
+    assert "disaster_area.csv" in sources

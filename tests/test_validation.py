@@ -24,7 +24,6 @@ SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
 EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
     "f3_many_local_markups",
-    "f4_fixed_share_removes_pattern",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
@@ -38,6 +37,11 @@ EXPECTED_TO_HOLD = [
     "f16_lushan_raises_1960_peak",
     "f17_retreat_when_stocks_low",
 ]
+# Moved off the list by issue 14 (capital and land: the sown-area plan, seed, draught animals, tools,
+# soil; weather from the disaster areas), to be re-fitted by the calibration (issue 15):
+# - f4_fixed_share_removes_pattern: the 1958->59 procurement share rises only +0.012 (fixed share -0.017;
+#   needs the baseline 0.03 above): the planned cut of the 1959 area and the run-down capital shrink the
+#   1959 harvest that the inflexible quotas were set on (`greatleap validate --seeds 4 --size small`).
 # Moved off the list by issue 12 (bodies by age and sex, pregnancies, towns of people), to be re-fitted
 # by the calibration (issue 15); the famine now falls on children and the old, and its size and
 # timing moved (excess deaths 20.6% of the population at this size, 8 seeds):

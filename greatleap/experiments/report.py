@@ -29,7 +29,10 @@ from greatleap.experiments.design import KEY_COLUMNS
 from greatleap.experiments.store import SweepStore
 
 MAIN_SERIES = ["cdr", "kcal_mean", "procurement_share", "population"]
-MAIN_OUTCOMES = ["excess_deaths", "peak_cdr", "report_ratio_1958", "peak_procurement_share"]
+MAIN_OUTCOMES = ["excess_deaths", "peak_cdr", "report_ratio_1958", "peak_procurement_share",
+                 "area_share_of_output_fall"]
+# capital and land (ODD 7.11): drawn in capital.png when the sweep kept them
+CAPITAL_SERIES = ["draught_animals_index", "tools_index", "seed_stock_kg", "sown_area", "damaged_share"]
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s", "cpu_s"}
 
@@ -50,6 +53,7 @@ def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
     outcomes = _choose(outcomes, MAIN_OUTCOMES, available, "outcome")
     files = timeseries_figure(store, series, "timeseries")
     files |= deaths_by_age_figure(store, "deaths_by_age")
+    files |= capital_figure(store, "capital")
     for param in grid + sampled:
         files |= outcome_vs_param_figure(ok, param, outcomes, sampled=param in sampled, name=f"outcome_vs_{param}")
     if len(grid) == 2:
@@ -109,6 +113,13 @@ def timeseries_figure(store: SweepStore, series: list[str] | None, stem: str) ->
     axes[0].legend(fontsize="small", loc="best")
     axes[0].set_title("Median across runs, band: 10th-90th percentile (seeds and design points)")
     return figure_files(fig, stem)
+
+
+def capital_figure(store: SweepStore, stem: str) -> dict[str, bytes]:
+    """The stocks of capital and land over time per scenario (herd, tools, seed, area sown, damaged
+    land); nothing if the sweep kept none of them."""
+    present = [c for c in CAPITAL_SERIES if c in store.monthly_columns()]
+    return timeseries_figure(store, present, stem) if present else {}
 
 
 AGE_PREFIX = "deaths_age_"

@@ -176,7 +176,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("honesty_cuts_starvation",
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
-                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
+                  pending="issue 14: honest reports cut starvation deaths by 43% (0.568), not half: seed, herds, tools "
+                          "and land run down by the campaigns deepen the famine either way; awaits the re-fit"),
         ),
     ),
     Lesson(

@@ -1,0 +1,143 @@
+"""Capital and land (ODD 7.11): the farm economy's stocks per commune, which the campaigns can
+run down and which rebuild at their own pace. All arrays are indexed by commune, so the month's
+work here does not grow with the number of peasants.
+
+State variables:
+- ``planned_area``   share of the land the plan lets the grain crops be sown on (``planning``)
+- ``technique``      yield level of normal farming against 1957 (varieties, fertiliser, skills)
+- ``animals``        draught animals (head); ``animals_normal`` the herd of January 1957
+- ``feed_cover``     share of the herd's feed the cadre kept back at the last harvest
+- ``tools``          farm tools against the normal stock (1 = normal)
+- ``irrigated``      share of the land newly and soundly irrigated since 1957
+- ``damaged``        share of the land waterlogged or salinised by badly built works
+Seed is the commune's ``seed`` store (``world.Communes``).
+
+Rules in plain words:
+- Seed: at each harvest the cadre keeps the next sowing's seed before anything else
+  (``production.SEED_RATE``). Unless seed is protected (preset ``seed_protected``), hungry
+  households eat from it (``seed_eaten_share`` of the store a month at most, as far as their
+  shortfall goes), and when a quota presses after collection, the cadre hands over seed in the
+  measure he would not defend the village's grain (``Cadre.retention_share``). Seed eaten in a
+  hungry spring is land not sown.
+- Draught animals: at each harvest the cadre keeps their feed (``animal_feed_kg`` a head a year,
+  the harvest's share of it) from the collective grain, cut in the measure the harvest per
+  person falls short of normal: people come first. The herd grows at ``herd_growth`` a year when
+  fed and dies or is slaughtered at up to ``animal_hunger_loss`` a year when not. Ploughing
+  capacity follows the herd: the area sown falls as (herd / normal) ** ``animal_area_elasticity``
+  when the herd is below normal.
+- Tools: the furnace campaign melts ``tool_melt_rate`` of the tools a month per share of the
+  able at the furnaces (pots, hoes, doors); tools wear out and industry replaces them over
+  ``tool_life`` years, so a loss closes at that pace. Labour's product (the yield) follows
+  tools ** ``tool_elasticity``.
+- Soil and water: each month of the winter irrigation campaign reaches ``irrigation_works_rate``
+  of the land per share of the able on the works; the ``irrigation_sound_share`` of works built
+  well irrigates it (yield up by ``irrigation_gain``), the rest waterlogs or salinises it (yield
+  down by ``land_damage_loss``), damage that heals at ``land_recovery`` a year.
+- Technical progress (``yield_trend``) only goes on in a working farm economy: it stops in any
+  year that starts with the herd or the tools below their normal level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from greatleap import coping, labour
+
+
+class Capital:
+    def __init__(self, model):
+        n, p = model.communes.n, model.p
+        self.planned_area = np.ones(n)
+        self.technique = np.ones(n)
+        self.animals = p["animals_per_capita"] * model.commune_population().astype(float)
+        self.animals_normal = self.animals.copy()
+        self.feed_cover = np.ones(n)
+        self.tools = np.ones(n)
+        self.irrigated = np.zeros(n)
+        self.damaged = np.zeros(n)
+        self.seed_eaten = np.zeros(n)  # this month, kg (read by the recorder)
+        self.seed_handed_over = np.zeros(n)
+
+    # ---- the year and the month ---------------------------------------------------------
+    def new_year(self, model) -> None:
+        """January: technical progress of the year, where the farm economy works."""
+        working = (self.animal_ratio() >= 1.0) & (self.tools >= 1.0 - 1e-9)
+        self.technique *= np.where(working, 1.0 + model.p["yield_trend"], 1.0)
+
+    def month(self, model) -> None:
+        """The month's change of the herd, the tools and the land."""
+        p = model.p
+        self.animals *= 1.0 + (p["herd_growth"] * self.feed_cover
+                               - p["animal_hunger_loss"] * (1.0 - self.feed_cover)) / 12
+        cal, ym = model.calendar, model.ym
+        if not (cal.furnaces_on(ym) or cal.irrigation_on(ym)):
+            furnace = irrigation = 0.0  # no campaign: skip the per-cadre shares
+        else:
+            furnace, irrigation = labour.campaign_shares(model)
+        if p["tool_melting"]:
+            self.tools *= 1.0 - np.clip(p["tool_melt_rate"] * furnace, 0.0, 1.0)
+        self.tools += (1.0 - self.tools) / (12 * p["tool_life"])
+        works = p["irrigation_works_rate"] * irrigation * (1.0 - self.irrigated - self.damaged)
+        self.damaged *= 1.0 - p["land_recovery"] / 12
+        self.irrigated += p["irrigation_sound_share"] * works
+        self.damaged += (1.0 - p["irrigation_sound_share"]) * works
+
+    # ---- what the fields get from the stocks --------------------------------------------
+    def animal_ratio(self) -> np.ndarray:
+        return np.divide(self.animals, self.animals_normal, out=np.ones_like(self.animals),
+                         where=self.animals_normal > 0)
+
+    def ploughing(self, model) -> np.ndarray:
+        """Per commune, the share of the planned area the herd can plough (1 at a normal herd)."""
+        return np.minimum(1.0, self.animal_ratio()) ** model.p["animal_area_elasticity"]
+
+    def yield_factor(self, model) -> np.ndarray:
+        """Per commune, what tools and land do to the yield (1 in 1957)."""
+        p = model.p
+        return (self.tools ** p["tool_elasticity"] * (1.0 + p["irrigation_gain"] * self.irrigated)
+                * (1.0 - p["land_damage_loss"] * self.damaged))
+
+    # ---- grain the stocks take or give ----------------------------------------------------
+    def keep_feed(self, model, crop_share: float, grain: np.ndarray) -> np.ndarray:
+        """Harvest: the herd's feed until the next harvest, from the collective grain, cut in
+        the measure the harvest (``grain``, kg) falls short of normal output per person.
+        Returns kg fed (eaten) per commune."""
+        com, p = model.communes, model.p
+        need = self.animals * p["animal_feed_kg"] * crop_share
+        normal = model.potential * crop_share * model.commune_population() / model.people_at_start
+        harvest = np.divide(grain, normal, out=np.zeros(com.n), where=normal > 0)
+        fed = np.minimum(com.granary, need * np.clip(harvest, 0.0, 1.0))
+        self.feed_cover = np.divide(fed, need, out=np.ones(com.n), where=need > 0)
+        com.granary -= fed
+        return fed
+
+    def eat_seed(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray) -> np.ndarray:
+        """Hungry households eat seed grain; returns kg eaten per household. Only real hunger
+        opens the seed store: the shortfall beyond the share of need that also drives people to
+        strip the fields (``coping.GREEN_HUNGER``)."""
+        com, hh = model.communes, model.households
+        short = np.maximum(shortfall_kg - coping.GREEN_HUNGER * need_kg, 0.0)
+        if model.p["seed_protected"]:
+            self.seed_eaten = np.zeros(com.n)
+            return np.zeros_like(short)
+        wanted = np.bincount(hh.commune, weights=short, minlength=com.n)
+        eaten = np.minimum(wanted, model.p["seed_eaten_share"] * com.seed)
+        com.seed -= eaten
+        self.seed_eaten = eaten
+        share = np.divide(eaten, wanted, out=np.zeros(com.n), where=wanted > 0)
+        return short * share[hh.commune]
+
+    def hand_over_seed(self, model) -> np.ndarray:
+        """Harvest, after collection: the cadre pays a quota still owed out of the seed store,
+        as far as he would not defend the village's grain. Returns kg handed over."""
+        com = model.communes
+        if model.p["seed_protected"] or not model.leap_on():
+            self.seed_handed_over = np.zeros(com.n)
+            return self.seed_handed_over
+        risk = model.purge_risk()
+        defence = np.array([c.retention_share(risk) for c in model.cadres])
+        give = np.minimum(com.quota, com.seed * np.clip(1.0 - defence, 0.0, 1.0))
+        com.seed -= give
+        com.quota -= give
+        self.seed_handed_over = give
+        return give

@@ -1,0 +1,204 @@
+"""Capital and land (ODD 7.11): the sown-area plan, seed, draught animals, tools, soil and
+water. Each test fails if its mechanism is removed or inverted."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import set_month, small_model
+
+from greatleap import planning, production
+
+
+def _believe(model, ratio: float) -> None:
+    model.communes.report_last_year = ratio * planning.normal_output(model)
+    planning.plan_sown_area(model)
+
+
+def test_a_believed_bumper_harvest_shrinks_the_planned_area():
+    m = small_model()
+    _believe(m, 2.0)  # the 1958 claims: twice the truth
+    assert (m.capital.planned_area < 0.9).all()
+    _believe(m, 1.0)  # honest reports of a normal harvest keep the area
+    np.testing.assert_allclose(m.capital.planned_area, 1.0)
+    _believe(m, 0.7)  # a believed shortfall cannot add land that is not there
+    np.testing.assert_allclose(m.capital.planned_area, 1.0)
+    kept = small_model(scenario="sown_area_kept")
+    _believe(kept, 2.0)
+    np.testing.assert_allclose(kept.capital.planned_area, 1.0)
+
+
+def test_the_plan_cuts_the_area_sown():
+    areas = {}
+    for ratio in (1.0, 2.0):
+        m = small_model()
+        m.communes.seed[:] = 1e9  # seed is not what limits the area here
+        _believe(m, ratio)
+        set_month(m, (1959, 10))
+        production.sow(m, m.crops[0], np.ones(m.communes.n))
+        areas[ratio] = m.crops[0].area.copy()
+    assert (areas[2.0] < 0.9 * areas[1.0]).all()
+
+
+def _sow_autumn(model) -> np.ndarray:
+    set_month(model, (1959, 5))
+    production.sow(model, model.crops[1], np.ones(model.communes.n))
+    return model.crops[1].area.copy()
+
+
+def test_a_hungry_spring_sows_less():
+    """Seed eaten by starving households in the months before sowing is land not sown."""
+    areas = {}
+    for scenario in ("baseline", "seed_protected"):
+        m = small_model(scenario=scenario)
+        set_month(m, (1959, 3))
+        m.communes.seed[:] = production.SEED_RATE * m.crops[1].share * m.potential  # a full store
+        need = np.full(len(m.households), 100.0)
+        for _ in range(2):  # March and April: households short of most of their grain
+            m.capital.eat_seed(m, need * 0.8, need)
+        areas[scenario] = _sow_autumn(m)
+    assert (areas["baseline"] < 0.97 * areas["seed_protected"]).all()
+    np.testing.assert_allclose(areas["seed_protected"], 1.0)
+
+
+def test_a_pressing_quota_takes_seed_unless_it_is_protected():
+    for scenario, taken in (("baseline", True), ("seed_protected", False)):
+        m = small_model(scenario=scenario)
+        set_month(m, (1959, 10))
+        m.communes.seed[:] = 1000.0
+        m.communes.quota[:] = 500.0
+        given = m.capital.hand_over_seed(m)
+        assert (given > 0).all() == taken
+        np.testing.assert_allclose(m.communes.seed + given, 1000.0)
+
+
+def test_starved_animals_plough_less_next_season():
+    fed, starved = small_model(), small_model()
+    fed.communes.seed[:] = starved.communes.seed[:] = 1e9
+    starved.capital.feed_cover[:] = 0.0  # the harvest left nothing for the herd
+    for _ in range(6):
+        fed.capital.month(fed)
+        starved.capital.month(starved)
+    assert (starved.capital.animals < 0.85 * starved.capital.animals_normal).all()
+    assert (fed.capital.animals >= fed.capital.animals_normal).all()  # a fed herd grows
+    assert (_sow_autumn(starved) < 0.97 * _sow_autumn(fed)).all()
+
+
+def test_a_short_harvest_cuts_the_herds_feed():
+    m = small_model()
+    normal = m.potential * m.crops[1].share
+    m.communes.granary[:] = normal
+    m.capital.keep_feed(m, m.crops[1].share, normal)
+    np.testing.assert_allclose(m.capital.feed_cover, 1.0)
+    m.capital.keep_feed(m, m.crops[1].share, 0.5 * normal)
+    np.testing.assert_allclose(m.capital.feed_cover, 0.5, rtol=0.05)
+
+
+def _furnace_autumn(scenario: str):
+    m = small_model(scenario=scenario, irrigation_campaigns=False)
+    for month in range(8, 13):  # the furnace campaign of 1958
+        set_month(m, (1958, month))
+        m.capital.month(m)
+    return m
+
+
+def test_melting_tools_lowers_labours_product():
+    melted, kept = _furnace_autumn("baseline"), _furnace_autumn("no_tool_melting")
+    assert (melted.capital.tools < 0.97).all()
+    np.testing.assert_allclose(kept.capital.tools, 1.0)
+    crop, weather = melted.crops[1], np.ones(melted.communes.n)
+    crop.log_labour[:], crop.months = 0.0, 1  # the same labour in the fields
+    assert (production.expected_crop(melted, crop, weather) < 0.995 * production.expected_crop(kept, crop, weather)).all()
+
+
+def test_lost_tools_are_rebuilt_slowly():
+    m = _furnace_autumn("baseline")
+    set_month(m, (1959, 1))
+    lost = 1.0 - m.capital.tools.copy()
+    for _ in range(12):
+        m.capital.month(m)
+    closed = 1.0 - (1.0 - m.capital.tools) / lost
+    np.testing.assert_allclose(closed, 1.0 - (1.0 - 1.0 / (12 * m.p["tool_life"])) ** 12)
+
+
+def _irrigation_winter(scenario: str):
+    m = small_model(scenario=scenario, backyard_furnaces=False)
+    for ym in ((1958, 10), (1958, 11), (1958, 12), (1959, 1), (1959, 2), (1959, 3)):
+        set_month(m, ym)
+        m.capital.month(m)
+    return m
+
+
+def test_badly_built_works_damage_land_and_sound_ones_irrigate_it():
+    bad, sound = _irrigation_winter("baseline"), _irrigation_winter("sound_irrigation")
+    assert (bad.capital.damaged > 0).all() and (bad.capital.irrigated > 0).all()
+    np.testing.assert_allclose(sound.capital.damaged, 0.0)
+    assert (sound.capital.yield_factor(sound) > 1.0).all()
+    assert (bad.capital.yield_factor(bad) < sound.capital.yield_factor(sound)).all()
+    irrigated_only = 1.0 + bad.p["irrigation_gain"] * bad.capital.irrigated
+    assert (bad.capital.yield_factor(bad) < irrigated_only - 1e-4).all()  # the damage costs yield
+    damaged = bad.capital.damaged.copy()
+    set_month(bad, (1961, 6))  # no campaign: the damage heals, slowly
+    for _ in range(12):
+        bad.capital.month(bad)
+    assert (bad.capital.damaged < damaged).all() and (bad.capital.damaged > 0.5 * damaged).all()
+
+
+def test_technical_progress_stops_while_capital_is_run_down():
+    m = small_model(yield_trend=0.05)
+    m.capital.new_year(m)
+    np.testing.assert_allclose(m.capital.technique, 1.05)
+    m.capital.animals *= 0.8  # a herd below its normal size
+    m.capital.new_year(m)
+    np.testing.assert_allclose(m.capital.technique, 1.05)
+
+
+def test_a_runs_tables_show_the_stocks_and_split_the_output_fall_into_area_and_yield():
+    m = small_model(n_communes=4, commune_side=5, end_year=1961, materialise_peasants=False).run()
+    a = m.annual_frame().set_index("year")
+    for name in ("draught_animals", "tools_index", "seed_stock_kg", "seed_eaten_kg", "planned_area",
+                 "irrigated_share", "damaged_share", "sown_area_index", "yield_index"):
+        assert name in a and a[name].notna().all(), name
+    np.testing.assert_allclose(a["sown_area_index"] * a["yield_index"] / 100, a["output_index"])
+    assert a.loc[1959, "tools_index"] < 1.0  # the furnaces of 1958 melted tools
+    assert a.loc[1958, "planned_area"] < 1.0  # the plan for 1959, made on the believed 1958 claims
+    monthly = m.monthly_frame()
+    assert {"draught_animals_index", "seed_stock_kg", "sown_area", "damaged_share"} <= set(monthly)
+    communes = m.commune_table()
+    assert {"draught_animals", "tools_index", "seed_stock_kg", "harvest_area_kg", "damaged_share"} <= set(communes)
+    share = m.summary()["area_share_of_output_fall"]
+    assert np.isnan(share) or 0.0 <= share <= 1.5
+
+
+def test_the_area_share_of_a_fall_is_the_areas_part_of_its_logarithm():
+    import pandas as pd
+
+    from greatleap.tables import area_share_of_fall
+
+    by_year = pd.DataFrame({"output_index": [100.0, 80.0, 64.0, 80.0], "sown_area_index": [100.0, 80.0, 80.0, 100.0]},
+                           index=[1957, 1959, 1960, 1961])
+    expected = (2 * np.log(0.8)) / (np.log(0.8) + np.log(0.64) + np.log(0.8))
+    assert abs(area_share_of_fall(by_year) - expected) < 1e-12
+
+
+class _Store:
+    """A sweep store's monthly table, as the report reads it."""
+
+    def __init__(self, frame):
+        self.frame = frame
+
+    def monthly_columns(self):
+        return list(self.frame.columns)
+
+    def monthly(self, columns):
+        return self.frame[columns]
+
+
+def test_the_report_draws_the_capital_stocks_when_the_sweep_kept_them():
+    from greatleap.experiments.report import capital_figure
+
+    m = small_model(n_communes=1, commune_side=4, end_year=1957, materialise_peasants=False).run()
+    monthly = m.monthly_frame().assign(run_id=0, scenario="baseline")
+    files = capital_figure(_Store(monthly), "capital")
+    assert set(files) == {"capital.png", "capital.svg"} and all(len(b) > 1000 for b in files.values())
+    assert capital_figure(_Store(monthly.drop(columns=["draught_animals_index", "tools_index", "seed_stock_kg",
+                                                       "sown_area", "damaged_share"])), "capital") == {}
