@@ -5,6 +5,57 @@ from __future__ import annotations
 
 import click
 
+from greatleap.inputs import Whole
+
+
+@click.command("calibrate")
+@click.argument("spec_path", metavar="SPEC.toml")
+@click.option("--workers", type=Whole(), default=None,
+              help="Local worker processes [default: one per CPU, at most that]; 0 runs in this process.")
+@click.option("--force-workers", is_flag=True, help="Allow more --workers than CPUs (up to 4 per CPU).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run on the Dask cluster whose scheduler is at this address.")
+@click.option("--scheduler-file", type=str, default=None, metavar="FILE",
+              help="Run on the Dask cluster described by this scheduler file.")
+@click.option("--out", type=str, default=None, metavar="DIR", help="Output folder, replacing the spec's `output`.")
+@click.option("--predictive-draws", type=Whole(), default=20, show_default=True,
+              help="Posterior draws run again (one seed each) for the predictive bands; 0: none.")
+@click.option("--write-defaults", type=click.Choice(["median", "mean", "best"]), default=None,
+              help="Set the inferred parameters' defaults in greatleap/params.py to this posterior summary "
+                   "(then regenerate docs/ODD.md and docs/calibration.md).")
+def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file, out, predictive_draws,
+              write_defaults) -> None:
+    """Infer the uncertain parameters from the four national series by ABC-SMC (pyabc).
+
+    Resumable: run the same command again after an interruption (even SIGKILL) and it goes on
+    from the last finished generation in OUT/history.db. Writes the posterior summary, figures and
+    a report to the output folder.
+    """
+    from greatleap.calibration.results import write_results
+    from greatleap.calibration.run import run_calibration
+    from greatleap.calibration.spec import load_calibration_spec
+    from greatleap.experiments.cli import check_engine, start_engine
+    from greatleap.inputs import output_folder
+
+    spec = load_calibration_spec(spec_path, out)
+    output_folder(spec.output, "output")
+    address = check_engine(workers, scheduler, scheduler_file, force_workers)
+    engine = start_engine(workers, address)
+    click.echo(f"calibrating {len(spec.infer)} parameters on {engine.description}: population "
+               f"{spec.population}, {spec.seeds} seed(s) per particle, at most {spec.generations} generations")
+    try:
+        history = run_calibration(spec, engine, echo=click.echo)
+        report = write_results(history, spec, engine, predictive_draws=predictive_draws)
+    finally:
+        engine.close()
+    click.echo(f"posterior written to {report}")
+    if write_defaults:
+        from greatleap.calibration.results import write_defaults as write_params
+
+        changed = write_params(spec.output, write_defaults)
+        click.echo(f"greatleap/params.py: {len(changed)} defaults set to the posterior {write_defaults}; now run "
+                   "scripts/gen_odd_tables.py and `greatleap calibration-docs`")
+
 
 @click.command("calibration-docs")
 @click.option("--check", is_flag=True, help="Exit 1 if docs/calibration.md is stale; write nothing.")
@@ -30,4 +81,4 @@ def doc_blocks() -> dict[str, str]:
     return {"priors": priors.prior_table()}
 
 
-COMMANDS = [calibration_docs]
+COMMANDS = [calibrate, calibration_docs]
