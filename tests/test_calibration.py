@@ -149,3 +149,73 @@ def test_a_calibration_killed_midway_resumes_to_the_same_posterior(reference, tm
     assert stored_generations(folder) == 3
     pd.testing.assert_frame_equal(posterior_of(ref_folder)[0], posterior_of(folder)[0])
     assert (folder / "report.md").exists() and (folder / "marginals.png").stat().st_size > 0
+
+
+# ---- recovery of known parameters ----------------------------------------------------------------
+TRUTH = {"labour_elasticity": 0.45, "official_markup": 0.5}
+SMALL = {"n_communes": 4, "commune_side": 5, "materialise_peasants": False}
+
+
+@pytest.mark.slow
+def test_known_parameters_are_recovered_from_the_models_own_output(tmp_path):
+    """Simulate with chosen values, calibrate on that output: the truth lies inside the posterior's
+    90% interval, and the interval of the labour elasticity (which moves output by several
+    tolerances across its prior) is much narrower than the prior's."""
+    from greatleap.calibration.abc import as_params, simulate_series
+    from greatleap.calibration.priors import frozen
+    from greatleap.calibration.results import summary
+    from greatleap.params import PARAMS
+
+    params = as_params(TRUTH, SMALL)
+    runs = [simulate_series(params, seed) for seed in (101, 102, 103, 104)]
+    observed = (sum(runs) / len(runs)).reset_index()
+    observed.to_csv(tmp_path / "truth.csv", index=False)
+    spec = parse_calibration_spec({"output": str(tmp_path / "cal"), "master_seed": 3, "population": 20,
+                                   "generations": 3, "seeds": 2, "observed": str(tmp_path / "truth.csv"),
+                                   "infer": list(TRUTH), "fixed": SMALL})
+    history = run_calibration(spec, LocalEngine(2), echo=lambda s: None)
+    table = summary(history).set_index("parameter")
+    for name, truth in TRUTH.items():
+        assert table.p5[name] <= truth <= table.p95[name], f"{name}: {truth} outside {table.p5[name]:.3f}-{table.p95[name]:.3f}"
+    prior = frozen(PARAMS["labour_elasticity"].prior)
+    assert table.p95["labour_elasticity"] - table.p5["labour_elasticity"] < 0.6 * (prior.ppf(0.95) - prior.ppf(0.05))
+
+
+# ---- results --------------------------------------------------------------------------------------
+def test_write_defaults_sets_each_inferred_default_to_the_named_summary(tmp_path):
+    from greatleap.calibration.results import PARAMS_PY, write_defaults
+
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    pd.DataFrame([{"parameter": "non_grain_kcal", "median": 287.456, "mean": 300.0, "best": 250.0},
+                  {"parameter": "resale_delay", "median": 4.4, "mean": 4.0, "best": 2.0}]).to_csv(
+        folder / "summary.csv", index=False)
+    target = tmp_path / "params.py"
+    target.write_text(PARAMS_PY.read_text())
+    changed = write_defaults(folder, "median", params_py=target)
+    assert changed == {"non_grain_kcal": 287.0, "resale_delay": 4}
+    text = target.read_text()
+    assert '_p("non_grain_kcal", 287.0, "kcal/day"' in text and '_p("resale_delay", 4, "months"' in text
+    before, after = PARAMS_PY.read_text().splitlines(), text.splitlines()
+    assert sum(a != b for a, b in zip(before, after)) == 2  # nothing else moved
+    compile(text, "params.py", "exec")
+    with pytest.raises(InputError, match="summary.csv"):
+        write_defaults(tmp_path, "median", params_py=target)
+
+
+def test_the_results_of_a_calibration_are_written(reference):
+    from greatleap.calibration.results import write_results
+
+    spec, folder = reference
+    import pyabc
+
+    history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
+    report = write_results(history, spec, InlineEngine(), predictive_draws=2)
+    for name in ("summary.csv", "posterior.csv", "generations.csv", "predictive.csv", "marginals.png",
+                 "pairs.png", "predictive.png"):
+        assert (folder / name).stat().st_size > 0, name
+    summary = pd.read_csv(folder / "summary.csv")
+    assert set(summary.parameter) == set(spec.infer)
+    assert (summary.p5 <= summary["median"]).all() and (summary["median"] <= summary.p95).all()
+    text = report.read_text()
+    assert "## Posterior predictive against history" in text and "cells within tolerance" in text

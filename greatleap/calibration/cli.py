@@ -59,13 +59,19 @@ def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file,
 
 @click.command("calibration-docs")
 @click.option("--check", is_flag=True, help="Exit 1 if docs/calibration.md is stale; write nothing.")
-def calibration_docs(check: bool) -> None:
-    """Regenerate the generated tables of docs/calibration.md (the priors) from greatleap/params.py."""
+@click.option("--posterior", type=str, default=None, metavar="DIR",
+              help="Also write the posterior summary and predictive table of this calibration folder.")
+def calibration_docs(check: bool, posterior: str | None) -> None:
+    """Regenerate the generated tables of docs/calibration.md: the priors (from greatleap/params.py)
+    and, with --posterior, the posterior of a calibration."""
     from greatleap import atomic
     from greatleap.calibration import priors
 
     text = priors.DOC.read_text()
-    new = priors.render(text, doc_blocks())
+    blocks = doc_blocks()
+    if posterior is not None:
+        blocks["posterior"] = posterior_block(posterior)
+    new = priors.render(text, blocks)
     if check:
         if new != text:
             raise click.ClickException("docs/calibration.md is stale: run `greatleap calibration-docs`")
@@ -79,6 +85,29 @@ def doc_blocks() -> dict[str, str]:
     from greatleap.calibration import priors
 
     return {"priors": priors.prior_table()}
+
+
+def posterior_block(folder: str) -> str:
+    """The posterior summary and predictive table of a calibration folder, for docs/calibration.md."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from greatleap.calibration.results import posterior_table_markdown, predictive_table_markdown, read_summary
+    from greatleap.inputs import existing_folder
+
+    folder = existing_folder(folder, "posterior", "a calibration folder")
+    lines = [f"From `{folder}` (its `report.md` has the generations and the command).", "",
+             posterior_table_markdown(read_summary(folder))]
+    pred = Path(folder) / "predictive.csv"
+    if pred.is_file():
+        table = pd.read_csv(pred)
+        table["within_tolerance"] = table["within_tolerance"].map({True: True, False: False, "True": True,
+                                                                   "False": False})
+        hits = table.within_tolerance.dropna()
+        lines += ["", f"Posterior predictive median within tolerance in {int(hits.sum())} of {len(hits)} cells:", "",
+                  predictive_table_markdown(table)]
+    return "\n".join(lines)
 
 
 COMMANDS = [calibrate, calibration_docs]
