@@ -80,7 +80,8 @@ def _register_optional_commands() -> None:
     """Subcommands that live with their part of the package (dashboard, experiments)."""
     import importlib
 
-    for module in ("greatleap.visualization.cli", "greatleap.experiments.cli", "greatleap.validation.cli"):
+    for module in ("greatleap.visualization.cli", "greatleap.experiments.cli", "greatleap.validation.cli",
+                   "greatleap.calibration.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -16,6 +16,7 @@ reasoning); an uncertainty carries its ``prior`` for the calibration (``uniform`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -506,6 +507,160 @@ _PARAM_LIST = [
     _p("steel_usable", 0.3, "share", 0.0, 1.0, "Usable share of backyard steel",
        "Share of backyard-furnace output that is usable steel.", "state", UNCERTAINTY, "7.9"),
 ]
+
+# ---- priors of the uncertainties (issue 15) ---------------------------------------------------
+# The calibration's prior and the source (or the reasoning) of every uncertainty whose entry above
+# does not carry its own; kept in one block so that the entries stay as their mechanisms wrote
+# them. Bounds are hard: outside them a value is implausible, not merely unlikely. Where a default
+# lies outside its prior, docs/calibration.md says so (the calibration, not the prior, moves it).
+_A = "assumption: "
+_PRIORS: dict[str, tuple[str, Prior]] = {
+    # 7.1 production
+    "yield_trend": ("SSB grain output 1952-57 (Lin & Yang 2000): about 3% a year with area growth; yields "
+                    "alone a little less",
+                    uniform(0.01, 0.04, "from half to one and a half times the 1952-57 yield growth")),
+    "fertility_sd": (_A + "spread of plot yields within a village; no survey for 1957 here",
+                     uniform(0.05, 0.35, "from nearly even plots to a third of the mean")),
+    "commune_fertility_sd": (_A + "spread of mean yields between neighbouring communes of one region",
+                             uniform(0.02, 0.2, "from even communes to a fifth of the mean")),
+    "labour_elasticity": ("Li & Yang 2005 (JPE 113): labour diversion explains a large part of the "
+                          "1959-61 output fall; farm production functions put labour's elasticity at "
+                          "about 0.2-0.6 (recalled, not verified in this session)",
+                          uniform(0.15, 0.7, "the range of published farm production functions")),
+    "harvest_loss_max": ("Yang Jisheng 2012: crops rotted in the fields in autumn 1958 while labour was at "
+                         "the furnaces; how much is an assumption",
+                         uniform(0.05, 0.5, "from a little to half of a ripe crop lost with nobody to reap")),
+    "close_planting_penalty": ("Yang Jisheng 2012 and Dikötter 2010: close planting and deep ploughing "
+                               "lowered yields; the size is an assumption",
+                               uniform(0.0, 0.15, "from harmless to a seventh of the yield")),
+    "weather_scale": (_A + "the calendar's weather index is a reconstruction; its strength is uncertain",
+                      uniform(0.5, 1.5, "half to one and a half times the reconstructed deviations")),
+    "weather_regional_sd": (_A + "regions differed in drought and flood from year to year",
+                            uniform(0.0, 0.1, "from one national weather to a tenth of yields between regions")),
+    # 7.2 labour
+    "coercion_kcal": ("Keys et al. 1950 (energy cost of work) and accounts of round-the-clock campaign "
+                      "work (Dikötter 2010); the size is an assumption",
+                      uniform(0.0, 400.0, "from nothing to the cost of some three more hours of heavy work")),
+    "effort_loss_private_plots": (_A + "incentive loss when plots and sidelines were abolished (Lin 1990 "
+                                       "argues the incentive channel, not its size)",
+                                  uniform(0.0, 0.15, "from none to a seventh of effort")),
+    "effort_loss_exit": ("Lin 1990 (JPE 98): losing the right to exit removed the discipline of the "
+                         "collective; the size is an assumption",
+                         uniform(0.0, 0.25, "from none to a quarter of effort")),
+    # 7.3 reporting
+    "markup_career": (_A + "career incentives of cadres (Kung & Chen 2011) made markups grow with ambition",
+                      uniform(0.0, 0.6, "up to a 60% markup for the most ambitious cadre")),
+    "markup_target": (_A + "reports followed the targets handed down (Yang Jisheng 2012, Xinyang)",
+                      uniform(0.0, 0.8, "from ignoring the target to closing most of its gap")),
+    "markup_penalty": (_A + "fear of being labelled a right-opportunist raised reports (Dikötter 2010)",
+                       uniform(0.0, 1.5, "from no fear to a 150% markup under certain purge")),
+    "markup_emulation": (_A + "emulation contests and 'launching satellites' (Yang Jisheng 2012)",
+                         uniform(0.0, 0.6, "from none to matching most of the neighbours' markup")),
+    "markup_cap": ("the most extreme 1958 'satellites' claimed yields many times the truth, but county "
+                   "totals stayed within about 2-3 times (Yang Jisheng 2012)",
+                   uniform(0.8, 3.0, "a cadre reports at most 1.8 to 4 times the truth")),
+    "official_markup": (_A + "officials added their own inflation to the sum of reports (Fan, Xiong & Zhou "
+                             "2016)",
+                        uniform(0.1, 0.8, "from little to most of a cadre's own markup again")),
+    "famine_visibility": (_A + "reports shrank once deaths could not be hidden (the 1959 claim, 275 Mt, was "
+                               "smaller than 1958's)",
+                          uniform(5.0, 60.0, "from hardly visible to halving markups at 1-2% starvation deaths")),
+    # 7.4 careers
+    "purge_prob_before": (_A + "the 1957-58 anti-rightist campaign already punished low reporters, more "
+                               "rarely than after Lushan",
+                          uniform(0.0, 0.15, "at most about one criticised cadre in seven purged")),
+    "purge_prob_after": ("Dikötter 2010: about 3.6 M party members labelled or purged in 1959-60; the "
+                         "share of criticised rural cadres is an assumption",
+                         uniform(0.2, 0.7, "from a fifth to most of the criticised cadres purged")),
+    "criticised_share": (_A + "campaigns set quotas of 'rightists' to find; about a tenth to a third",
+                         uniform(0.1, 0.4, "a tenth to four tenths of an official's cadres")),
+    "replacement_zeal": ("Dikötter 2010: purges replaced lacklustre cadres with hard, unscrupulous "
+                         "elements; the size is an assumption",
+                         uniform(0.0, 0.6, "from like-for-like to much more zealous replacements")),
+    # 7.5 procurement
+    "quota_progressivity": ("Kung & Chen 2011 (APSR 105): procurement rose with reported output; the "
+                            "elasticity is an assumption",
+                            uniform(0.0, 0.6, "from flat shares to clearly progressive quotas")),
+    "quota_weight_current": ("Bijie study (Chinese Journal of Sociology): quotas set on earlier bases; the "
+                             "weight of the current report is an assumption",
+                             uniform(0.0, 0.5, "from last year's report alone to an even mix")),
+    "official_quota_push": ("Kung & Chen 2011 (APSR 105): officials with career stakes procured more",
+                            uniform(0.0, 0.3, "up to 30% more quota per unit of stake")),
+    "retention_floor": (_A + "rural retention norms of the 1950s, recalled as about 180-200 kg of unhusked "
+                              "grain a person (not verified in this session); loyal cadres kept more",
+                        uniform(180.0, 300.0, "from the official norm to a normal year's food and seed")),
+    "search_seizure": (_A + "anti-hiding campaigns of 1959 (Yang Jisheng 2012) found much hidden grain",
+                       uniform(0.2, 0.9, "a fifth to nearly all of a searched household's hoard")),
+    "search_violence": ("Dikötter 2010: about 2.5 M of some 45 M famine deaths from beatings and "
+                        "torture; the rate per person searched is an assumption",
+                        uniform(0.0, 0.01, "up to one person in a hundred searched killed")),
+    # 7.6 dining
+    "hall_participation": ("about 90% of rural people ate in the halls by end-1958 (Yang Jisheng 2012; "
+                           "Chang & Wen 1997)",
+                           uniform(0.6, 1.0, "from most to all households")),
+    "free_eating": ("Chang & Wen 1997 (EDCC 46): waste and overeating in the free-supply months of late "
+                    "1958; the size is an assumption",
+                    uniform(1.1, 2.2, "from a little over need to more than twice need")),
+    "hall_waste": (_A + "kitchens lost grain to waste and cadres' pilfering (Dikötter 2010)",
+                   uniform(0.0, 0.2, "up to a fifth of the hall's grain")),
+    # 7.7 coping
+    "non_grain_kcal": ("Piazza 1986 (Food Consumption and Nutritional Status in the PRC): food outside "
+                       "grain (tubers counted as grain) gave about 200-300 kcal a day",
+                       uniform(100.0, 450.0, "from a third of to half again Piazza's range")),
+    "forage_kcal": (_A + "wild plants, bark and husks give little energy per day of search",
+                    uniform(100.0, 600.0, "from a handful of greens to a good day's roots")),
+    "green_crop_loss": (_A + "grain eaten unripe yields less than the ripe grain it replaces",
+                        uniform(1.0, 3.0, "from no loss to three kilograms of ripe grain per kilogram eaten")),
+    "concealment": ("Yang Jisheng 2012 and the 1959 anti-hiding campaigns: teams hid grain; its size is an "
+                    "assumption",
+                    uniform(0.0, 0.12, "up to an eighth of the harvest")),
+    "flight_propensity": ("stylized_facts: millions fled in 1959-60 despite registration; the monthly "
+                          "attempt rate is an assumption",
+                          uniform(0.0, 0.15, "up to one starving household in seven a month")),
+    "kin_transfers": (_A + "kin networks helped in bad years; little could move across collectives in "
+                           "1959-61",
+                      uniform(0.0, 0.5, "up to half of a household's surplus")),
+    # 7.8 physiology
+    "kcal_per_kg": ("milling extraction 0.70-0.75 and about 3,400-3,600 kcal/kg of milled cereal (food "
+                    "composition tables, as in mechanisms.md)",
+                    uniform(2300.0, 2750.0, "0.66-0.76 extraction at 3,500 kcal/kg")),
+    "bmi_limit_male": ("Henry 1990 (Eur J Clin Nutr 44): survival is rare below a BMI of about 12-13 in men",
+                       uniform(11.5, 14.5, "the range of the lowest BMIs reported in survivors")),
+    "bmi_limit_female": ("Henry 1990 (Eur J Clin Nutr 44): women survive about 1-2 units lower than men",
+                         uniform(10.0, 13.5, "one to two units below the men's range")),
+    "baseline_mortality": ("Banister 1987: adjusted 1957 death rate about 18 per 1000 against 10.8 "
+                           "registered; the multiplier maps the schedule onto it",
+                           uniform(0.8, 1.8, "from below to well above the schedule's level")),
+    "fertility": ("Coale 1984 and Ashton et al. 1984: total fertility about 6 in 1957; the multiplier maps "
+                  "the schedule onto it",
+                  uniform(0.8, 1.2, "a fifth either side of the schedule")),
+    "death_registration": ("Banister 1984 (PDR 10(2)) and 1987: under-registration of deaths about 34-46% "
+                           "in 1953-60, i.e. 54-66% registered",
+                           uniform(0.5, 0.8, "Banister's range, widened towards better registration")),
+    # 7.9 state
+    "central_stock_months": ("Li Xiannian, April 1959: state stocks could not be held above 36 billion jin "
+                             "(18 Mt), about five months of urban demand",
+                             uniform(4.0, 10.0, "from four to ten months of urban demand")),
+    "retreat_threshold": ("stylized fact 17: the retreat came when the stocks of 82 cities were below a "
+                          "third of normal (Sept 1960)",
+                          uniform(0.1, 0.6, "from a tenth to most of normal stocks")),
+    "famine_recognition": (_A + "the centre heeded deaths only once they were many; no record of a "
+                                "threshold",
+                           uniform(2.0, 30.0, "from a few to thirty starvation deaths per 1000 a year")),
+    "resale_delay": (_A + "resales followed the next plan round", uniform(1.0, 6.0, "one to six months")),
+    "steel_usable": ("Dikötter 2010 and Yang Jisheng 2012: most backyard iron was unusable",
+                     uniform(0.1, 0.5, "a tenth to half of the output")),
+}
+
+
+def _with_prior(p: Param) -> Param:
+    if p.name not in _PRIORS or p.prior is not None:
+        return p
+    source, prior = _PRIORS[p.name]
+    return dataclasses.replace(p, source=p.source or source, prior=prior)
+
+
+_PARAM_LIST = [_with_prior(p) for p in _PARAM_LIST]
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _PARAM_LIST}

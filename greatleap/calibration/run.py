@@ -1,0 +1,133 @@
+"""Drive ABC-SMC one generation at a time, resumable from its SQLite history.
+
+The history (``OUT/history.db``, pyabc's) commits each finished generation in one transaction, so
+a calibration killed at any moment (SIGKILL included) restarts at the generation it was in: the
+same command finds the history, checks that ``OUT/spec.json`` describes the same calibration, and
+goes on. Each generation is one ``ABCSMC.run(max_nr_populations=1)``, so a resumed calibration and
+an uninterrupted one take the same path (both refit the transition from the stored population).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pyabc
+
+from greatleap import atomic
+from greatleap.calibration.abc import Simulator, distance, make_sampler, observed_cells, pyabc_prior
+from greatleap.calibration.spec import CalibrationSpec
+from greatleap.errors import InputError
+
+DB_NAME, SPEC_NAME = "history.db", "spec.json"
+
+
+def db_url(folder: Path) -> str:
+    return "sqlite:///" + str((folder / DB_NAME).resolve())
+
+
+def stored_generations(folder: Path) -> int:
+    """How many finished generations ``folder``'s history holds (0: none, or no history)."""
+    if not (folder / DB_NAME).exists():
+        return 0
+    try:
+        h = pyabc.History(db_url(folder), create=False, _id=1)
+        return int(h.max_t) + 1 if h.max_t is not None and h.max_t >= 0 else 0
+    except Exception:  # noqa: BLE001 - a history killed before its first commit: start afresh
+        return 0
+
+
+def check_folder(spec: CalibrationSpec) -> bool:
+    """True if ``spec.output`` holds a history of this calibration to resume; refuse another's."""
+    folder = spec.output
+    spec_file = folder / SPEC_NAME
+    if not spec_file.exists():
+        if (folder / DB_NAME).exists():
+            raise InputError("output", f"{folder} holds a history without its {SPEC_NAME}; allowed: a new folder "
+                                       "or one this command wrote")
+        return False
+    stored = json.loads(spec_file.read_text())
+    if stored.get("fingerprint") != json.loads(json.dumps(spec.fingerprint())):
+        raise InputError("output", f"{folder} holds a calibration of another spec (seed, population, seeds, "
+                                   "observed, inferred or fixed parameters differ); allowed: a new folder")
+    return stored_generations(folder) > 0
+
+
+def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] = print) -> pyabc.History:
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    folder = spec.output
+    resume = check_folder(spec)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        (folder / DB_NAME).unlink(missing_ok=True)
+        atomic.write_text(folder / SPEC_NAME, json.dumps({"spec": spec.to_dict(),
+                                                          "fingerprint": spec.fingerprint()}, indent=1) + "\n")
+    if not resume:
+        _abc(spec, engine).new(db_url(folder), observed_cells(spec.observed))
+    done = stored_generations(folder)
+    if resume:
+        echo(f"resuming {spec.name}: {done} generation(s) in {folder / DB_NAME}")
+    start, times = time.perf_counter(), []
+    history = pyabc.History(db_url(folder), _id=1)
+    while done < spec.generations and not _stop(history, spec):
+        t0 = time.perf_counter()
+        # a fresh ABCSMC loaded from the history for every generation: the path a resumed
+        # calibration takes, so that a kill changes nothing but the time taken
+        abc = _abc(spec, engine)
+        abc.load(db_url(folder), 1)
+        abc.run(max_nr_populations=1)
+        times.append(time.perf_counter() - t0)
+        done = stored_generations(folder)
+        history = abc.history
+        echo(progress_line(history, spec, time.perf_counter() - start, times))
+    return history
+
+
+def _abc(spec: CalibrationSpec, engine) -> pyabc.ABCSMC:
+    np.random.seed(spec.master_seed % 2**32)  # the driver draws nothing, but pyabc may: fixed
+    return pyabc.ABCSMC(Simulator(spec.fixed, spec.seeds), pyabc_prior(list(spec.infer)), distance,
+                        population_size=spec.population, sampler=make_sampler(engine, spec.master_seed),
+                        eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=spec.epsilon_quantile))
+
+
+def _stop(history: pyabc.History, spec: CalibrationSpec) -> bool:
+    """A stopping rule of the spec met by the last stored generation."""
+    pops = history.get_all_populations()
+    pops = pops[pops.t >= 0]
+    if pops.empty:
+        return False
+    last = pops.iloc[-1]
+    if math.isfinite(last.epsilon) and last.epsilon <= spec.min_epsilon:
+        return True
+    if last.t > 0 and last.particles / max(last.samples, 1) < spec.min_acceptance:
+        return True
+    return bool(spec.max_simulations and pops.samples.sum() >= spec.max_simulations)
+
+
+def progress_line(history: pyabc.History, spec: CalibrationSpec, elapsed: float, times: list[float]) -> str:
+    pops = history.get_all_populations()
+    last = pops[pops.t >= 0].iloc[-1]
+    t = int(last.t)
+    left = spec.generations - (t + 1)
+    eta = left * float(np.mean(times[-3:])) if times else math.nan
+    eps = "inf" if not math.isfinite(last.epsilon) else f"{last.epsilon:.3f}"
+    return (f"generation {t + 1}/{spec.generations}: {int(last.particles)} accepted of {int(last.samples)} "
+            f"simulated (acceptance {last.particles / max(last.samples, 1):.1%}), epsilon {eps}, "
+            f"elapsed {_clock(elapsed)}, ETA {_clock(eta) if left else 'done'}")
+
+
+def _clock(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
+    m, s = divmod(int(round(seconds)), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def folder_of(path) -> Path:
+    return Path(path)

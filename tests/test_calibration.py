@@ -1,0 +1,221 @@
+"""greatleap calibrate: ABC-SMC on the four national series (docs/calibration.md).
+
+Tiny worlds (2-4 communes of 4-5 plots a side, headless), tiny populations: these test the
+machinery (seeding, resume, refusal, recovery), not the fit."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from greatleap.calibration.run import run_calibration, stored_generations
+from greatleap.calibration.spec import parse_calibration_spec
+from greatleap.cli import main
+from greatleap.errors import InputError
+from greatleap.experiments.engines import InlineEngine, LocalEngine
+
+TINY = {"n_communes": 2, "commune_side": 4, "materialise_peasants": False}
+
+
+def tiny_spec(folder, **extra):
+    raw = {"output": str(folder), "master_seed": 11, "population": 6, "generations": 3, "seeds": 1,
+           "infer": ["labour_elasticity", "death_registration"], "fixed": dict(TINY)}
+    raw.update(extra)
+    return raw
+
+
+def write_toml(path: Path, raw: dict) -> Path:
+    lines = []
+    for k, v in raw.items():
+        if not isinstance(v, dict):
+            lines.append(f"{k} = {_toml(v)}")
+    for k, v in raw.items():
+        if isinstance(v, dict):
+            lines.append(f"[{k}]")
+            lines += [f"{kk} = {_toml(vv)}" for kk, vv in v.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _toml(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    return repr(v)
+
+
+# ---- bad specs --------------------------------------------------------------------------------
+@pytest.mark.parametrize("change, field", [
+    ({"populaton": 5}, "populaton"),
+    ({"population": 1}, "population"),
+    ({"population": "many"}, "population"),
+    ({"seeds": 0}, "seeds"),
+    ({"generations": 2.5}, "generations"),
+    ({"epsilon_quantile": 1.5}, "epsilon_quantile"),
+    ({"infer": ["no_such_thing"]}, "infer"),
+    ({"infer": ["dining_halls"]}, "infer"),
+    ({"infer": []}, "infer"),
+    ({"infer": ["labour_elasticity"], "exclude": ["labour_elasticity"]}, "infer"),
+    ({"fixed": {"dining_halls": False}}, "fixed.dining_halls"),
+    ({"fixed": {"labour_elasticity": 0.3}}, "fixed.labour_elasticity"),
+    ({"fixed": {"n_communes": 0}}, "fixed.n_communes"),
+    ({"observed": "/no/such/file.csv"}, "observed"),
+    ({"output": ""}, "output"),
+])
+def test_bad_specs_are_refused_naming_the_field(tmp_path, change, field):
+    with pytest.raises(InputError) as err:
+        parse_calibration_spec(tiny_spec(tmp_path / "out", **change))
+    assert err.value.field == field
+
+
+def test_the_command_refuses_a_bad_spec_in_one_line_with_exit_code_2(tmp_path, capsys):
+    spec = write_toml(tmp_path / "bad.toml", tiny_spec(tmp_path / "out", population=1))
+    assert main(["calibrate", str(spec), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: population:") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+    assert main(["calibrate", str(tmp_path / "missing.toml")]) == 2
+    assert main(["calibrate", str(write_toml(tmp_path / "ok.toml", tiny_spec(tmp_path / "o"))),
+                 "--workers", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "either --workers" in capsys.readouterr().err
+
+
+def test_a_folder_of_another_calibration_is_refused(reference):
+    spec, folder = reference
+    other = parse_calibration_spec(tiny_spec(folder, master_seed=12))
+    with pytest.raises(InputError, match="another spec"):
+        run_calibration(other, InlineEngine(), echo=lambda s: None)
+
+
+# ---- reproducibility and resume ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The tiny calibration run uninterrupted in this process."""
+    folder = tmp_path_factory.mktemp("ref") / "cal"
+    spec = parse_calibration_spec(tiny_spec(folder))
+    lines = []
+    run_calibration(spec, InlineEngine(), echo=lines.append)
+    assert len(lines) == 3 and all("accepted" in line and "epsilon" in line and "ETA" in line for line in lines)
+    return spec, folder
+
+
+def posterior_of(folder) -> pd.DataFrame:
+    import pyabc
+
+    h = pyabc.History("sqlite:///" + str(Path(folder) / "history.db"), _id=1)
+    pops = h.get_all_populations()
+    df, w = h.get_distribution()
+    return df.reset_index(drop=True).assign(weight=w), pops[pops.t >= 0][["t", "epsilon", "samples"]]
+
+
+def test_the_same_seed_gives_the_same_posterior_on_one_or_two_workers(reference, tmp_path):
+    _, ref_folder = reference
+    spec = parse_calibration_spec(tiny_spec(tmp_path / "two"))
+    run_calibration(spec, LocalEngine(2), echo=lambda s: None)
+    (a, ga), (b, gb) = posterior_of(ref_folder), posterior_of(tmp_path / "two")
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(ga.reset_index(drop=True), gb.reset_index(drop=True))
+    other = parse_calibration_spec(tiny_spec(tmp_path / "other", master_seed=12, generations=1))
+    run_calibration(other, InlineEngine(), echo=lambda s: None)
+    assert not np.allclose(posterior_of(tmp_path / "other")[0].iloc[:, :2].to_numpy(), a.iloc[:, :2].to_numpy())
+
+
+def test_a_calibration_killed_midway_resumes_to_the_same_posterior(reference, tmp_path):
+    _, ref_folder = reference
+    folder = tmp_path / "killed"
+    spec = write_toml(tmp_path / "spec.toml", tiny_spec(folder))
+    cmd = [sys.executable, "-m", "greatleap", "calibrate", str(spec), "--workers", "1", "--predictive-draws", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while stored_generations(folder) < 1:
+        assert proc.poll() is None and time.monotonic() < deadline, "no generation finished"
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = stored_generations(folder)
+    assert 1 <= done < 3
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert f"resuming {spec.stem}: {done} generation(s)" in out.stdout
+    assert stored_generations(folder) == 3
+    pd.testing.assert_frame_equal(posterior_of(ref_folder)[0], posterior_of(folder)[0])
+    assert (folder / "report.md").exists() and (folder / "marginals.png").stat().st_size > 0
+
+
+# ---- recovery of known parameters ----------------------------------------------------------------
+TRUTH = {"labour_elasticity": 0.45, "official_markup": 0.5}
+SMALL = {"n_communes": 4, "commune_side": 5, "materialise_peasants": False}
+
+
+@pytest.mark.slow
+def test_known_parameters_are_recovered_from_the_models_own_output(tmp_path):
+    """Simulate with chosen values, calibrate on that output: the truth lies inside the posterior's
+    90% interval, and the interval of the labour elasticity (which moves output by several
+    tolerances across its prior) is much narrower than the prior's."""
+    from greatleap.calibration.abc import as_params, simulate_series
+    from greatleap.calibration.priors import frozen
+    from greatleap.calibration.results import summary
+    from greatleap.params import PARAMS
+
+    params = as_params(TRUTH, SMALL)
+    runs = [simulate_series(params, seed) for seed in (101, 102, 103, 104)]
+    observed = (sum(runs) / len(runs)).reset_index()
+    observed.to_csv(tmp_path / "truth.csv", index=False)
+    spec = parse_calibration_spec({"output": str(tmp_path / "cal"), "master_seed": 3, "population": 20,
+                                   "generations": 3, "seeds": 2, "observed": str(tmp_path / "truth.csv"),
+                                   "infer": list(TRUTH), "fixed": SMALL})
+    history = run_calibration(spec, LocalEngine(2), echo=lambda s: None)
+    table = summary(history).set_index("parameter")
+    for name, truth in TRUTH.items():
+        assert table.p5[name] <= truth <= table.p95[name], f"{name}: {truth} outside {table.p5[name]:.3f}-{table.p95[name]:.3f}"
+    prior = frozen(PARAMS["labour_elasticity"].prior)
+    assert table.p95["labour_elasticity"] - table.p5["labour_elasticity"] < 0.6 * (prior.ppf(0.95) - prior.ppf(0.05))
+
+
+# ---- results --------------------------------------------------------------------------------------
+def test_write_defaults_sets_each_inferred_default_to_the_named_summary(tmp_path):
+    from greatleap.calibration.results import PARAMS_PY, write_defaults
+
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    pd.DataFrame([{"parameter": "non_grain_kcal", "median": 287.456, "mean": 300.0, "best": 250.0},
+                  {"parameter": "resale_delay", "median": 4.4, "mean": 4.0, "best": 2.0}]).to_csv(
+        folder / "summary.csv", index=False)
+    target = tmp_path / "params.py"
+    target.write_text(PARAMS_PY.read_text())
+    changed = write_defaults(folder, "median", params_py=target)
+    assert changed == {"non_grain_kcal": 287.0, "resale_delay": 4}
+    text = target.read_text()
+    assert '_p("non_grain_kcal", 287.0, "kcal/day"' in text and '_p("resale_delay", 4, "months"' in text
+    before, after = PARAMS_PY.read_text().splitlines(), text.splitlines()
+    assert sum(a != b for a, b in zip(before, after)) == 2  # nothing else moved
+    compile(text, "params.py", "exec")
+    with pytest.raises(InputError, match="summary.csv"):
+        write_defaults(tmp_path, "median", params_py=target)
+
+
+def test_the_results_of_a_calibration_are_written(reference):
+    from greatleap.calibration.results import write_results
+
+    spec, folder = reference
+    import pyabc
+
+    history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
+    report = write_results(history, spec, InlineEngine(), predictive_draws=2)
+    for name in ("summary.csv", "posterior.csv", "generations.csv", "predictive.csv", "marginals.png",
+                 "pairs.png", "predictive.png"):
+        assert (folder / name).stat().st_size > 0, name
+    summary = pd.read_csv(folder / "summary.csv")
+    assert set(summary.parameter) == set(spec.infer)
+    assert (summary.p5 <= summary["median"]).all() and (summary["median"] <= summary.p95).all()
+    text = report.read_text()
+    assert "## Posterior predictive against history" in text and "cells within tolerance" in text
