@@ -241,6 +241,15 @@ method = "morris"
 n = 1
 params = ["weather_scale", "markup_career"]
 """
+CALIBRATION_TOML = """output = "cal"
+population = 2
+generations = 1
+infer = ["labour_elasticity"]
+[fixed]
+n_communes = 1
+commune_side = 3
+materialise_peasants = false
+"""
 # each command with an output option, with otherwise valid arguments (without the bad --out,
 # each of these would run and write its output)
 OUTPUT_COMMANDS = {
@@ -248,6 +257,7 @@ OUTPUT_COMMANDS = {
     "sweep": ["sweep", "spec.toml", "--workers", "0", "--quiet"],
     "sensitivity": ["sensitivity", "sensitivity.toml", "--workers", "0", "--quiet"],
     "validate": ["validate", "--seeds", "1", "--size", "small", "--workers", "1", "--quiet"],
+    "calibrate": ["calibrate", "calibration.toml", "--workers", "0"],
 }
 
 
@@ -268,6 +278,7 @@ def test_every_output_option_refuses_a_value_that_looks_like_an_option(tmp_path,
     monkeypatch.chdir(tmp_path)
     (tmp_path / "spec.toml").write_text(SPEC_TOML)
     (tmp_path / "sensitivity.toml").write_text(SENSITIVITY_TOML)
+    (tmp_path / "calibration.toml").write_text(CALIBRATION_TOML)
     before = sorted(p.name for p in tmp_path.iterdir())
     argv = list(OUTPUT_COMMANDS[command])
     if where == "last":
