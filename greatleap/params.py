@@ -401,14 +401,37 @@ _PARAM_LIST = [
     _p("central_stock_months", 7.2, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
        "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9"),
     _p("retreat_rule", "endogenous", "rule", None, None, "Retreat trigger",
-       "endogenous: retreat when central stocks run low; calendar: on the historical date; never.",
+       "endogenous: the centre decides (evidence of failure against the political cost); calendar: on the "
+       "historical date; never.",
        "state", LEVER, "7.9", choices=("endogenous", "calendar", "never")),
     _p("retreat_threshold", 0.47, "share of normal stocks", 0.0, 1.0, "Stocks that trigger the retreat",
-       "The centre retreats when its stocks fall below this share of what it holds in that month of a normal year.",
+       "Stocks, as a share of what the centre holds in that month of a normal year, that count as evidence 1 "
+       "of failure (weighed against the political cost).",
        "state", UNCERTAINTY, "7.9"),
     _p("famine_recognition", 3.8, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
-       "The centre also retreats once starvation deaths over the past year reach this rate among villagers (0: never).",
+       "Starvation deaths over the past year, among villagers, that weigh on the centre as much as stocks at "
+       "the retreat threshold (0: deaths are not heeded).",
        "state", UNCERTAINTY, "7.9"),
+    # the retreat as a decision (centre.py)
+    _p("political_cost", 1.0, "x evidence", 0.0, 10.0, "Political cost of retreating",
+       "Evidence of failure (1: stocks at the retreat threshold or deaths at the recognition rate) "
+       "the centre needs before it admits failure and retreats, outside the Lushan campaign.",
+       "centre", UNCERTAINTY, "7.9",
+       source="assumption: in normal times a signal at its threshold suffices (the threshold parameters "
+              "carry the scale)",
+       prior=lognormal(1.0, 0.4, 0.25, 4.0, "a quarter to four times the evidence at the thresholds")),
+    _p("political_cost_lushan", 4.0, "x political cost", 0.0, 20.0, "Rise of the cost after Lushan",
+       "How many times over Lushan (Aug 1959) raises the cost of admitting failure, at its height.",
+       "centre", UNCERTAINTY, "7.9",
+       source="assumption: after Peng Dehuai's purge no leader dared speak of famine until mid-1960 "
+              "(MacFarquhar 1983; Yang Jisheng 2012); the size is not recorded",
+       prior=uniform(0.0, 10.0, "from no effect to a tenfold cost")),
+    _p("political_cost_half_life", 4.0, "months", 0.5, 36.0, "Half-life of the Lushan cost",
+       "Months in which the rise of the political cost after Lushan halves (the anti-rightist "
+       "campaign winding down).", "centre", UNCERTAINTY, "7.9",
+       source="assumption: the anti-right-deviation campaign ran from autumn 1959 to the Beidaihe "
+              "conference of summer 1960 (MacFarquhar 1983)",
+       prior=uniform(2.0, 12.0, "the campaign spent in a season to a year")),
     _p("resale_share", 0.86, "share", 0.0, 1.0, "Resales to deficit communes",
        "Share of a deficit commune's shortfall the state sells back, after a delay.", "state", LEVER, "7.9"),
     _p("resale_delay", 3, "months", 0, 12, "Delay of resales",

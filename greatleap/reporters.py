@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import kernels, production
+from greatleap import centre, kernels, production
 from greatleap.kernels import AGE_GROUPS_5Y
 from greatleap.labour import FURNACE
 from greatleap.state import STEEL_KG_PER_WORKER_MONTH
@@ -105,6 +105,10 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "labour_foraging": ("share", "Share foraging"),
     "fled": ("persons", "Villagers who fled this month"),
     "retreat": ("0/1", "The centre has retreated"),
+    "retreat_cause": ("code", "Why the centre retreated: 0 not retreated, 1 its stocks, 2 deaths, 3 the historical date"),
+    "evidence_stocks": ("x threshold", "The centre's evidence of failure from its stocks (1 at the retreat threshold)"),
+    "evidence_deaths": ("x threshold", "The centre's evidence of failure from deaths (1 at the recognition rate)"),
+    "political_cost": ("x evidence", "The political cost of admitting failure this month (retreat when evidence reaches it)"),
     "halls_open": ("0/1", "Dining halls are open"),
     "ledger_error_kg": ("kg", "Grain ledger imbalance (should be ~0)"),
 }
@@ -124,6 +128,8 @@ SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
     "violence_deaths": ("persons", "Deaths in anti-hiding searches"),
     "cadres_purged": ("cadres", "Cadres purged in the run"),
     "retreat_year": ("year", "Year the centre retreated (NaN if never)"),
+    "retreat_month": ("months", "Months from January 1957 to the month the lasting retreat began (NaN if never)"),
+    "retreat_cause": ("code", "Why the lasting retreat began: 1 the centre's stocks, 2 deaths, 3 the historical date"),
 }
 
 _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "conceptions", "pregnant",
@@ -424,6 +430,9 @@ class Recorder:
         s["procurement_share"] = year["procured_kg"].sum() / true_year if true_year > 0 else np.nan
         s["cadres_purged_total"] = self.purged_total
         s["retreat"] = float(state.retreated)
+        s["retreat_cause"] = float(centre.CAUSES.index(state.retreat_cause))
+        s["evidence_stocks"], s["evidence_deaths"] = state.signals
+        s["political_cost"] = state.cost
         s["halls_open"] = float(m.halls_open())
         s["ledger_error_kg"] = m.ledger.error
 

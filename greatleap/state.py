@@ -10,14 +10,11 @@ Rules in plain words:
 - Communes short of food apply for resales; the state sells back a share of the shortfall after
   a delay, believing the shortfall only as far as the commune's report allows (an inflated
   report hides the need).
-- The retreat: when central stocks fall below ``retreat_threshold`` of what the centre holds in
-  that month of a normal year (the first year of the run), or once starvation deaths over the past
-  year reach ``famine_recognition`` per 1000 villagers (endogenous rule), or on the historical
-  date (calendar rule), the centre retreats: quotas are cut, reports become honest, purges and
-  campaigns stop, exports stop, imports start two months later, and halls close and private plots
-  return six months later. During the anti-rightist campaign after Lushan the centre holds its
-  course: neither its own empty granaries nor deaths are heeded (it keeps procuring and exporting
-  to feed the towns and keep its word abroad), and a retreat begun before Lushan is reversed by it.
+- The retreat is the centre's decision (``centre.py``: the evidence of failure weighed against
+  the political cost of admitting it, which Lushan raises), or comes on the historical date
+  (calendar rule). Once it retreats, quotas are cut, reports become honest, purges and campaigns
+  stop, exports stop, imports listed in the calendar arrive from two months later, and halls close
+  and private plots return six months later.
 - Backyard furnaces produce steel, of which a share is usable.
 """
 
@@ -25,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from greatleap import centre
 from greatleap.calendar import month_index
 from greatleap.towns import REFUGEE_RATION
 
@@ -32,7 +30,6 @@ CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
 STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
 REFORM_DELAY_MONTHS = 6  # after the retreat, halls close and private plots return this much later
 IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
-IMPORTS_MT_UNLISTED_YEAR = 5.0  # imports in a year the calendar does not list, Mt
 # The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
 # below that, by at most RATION_MAX_CUT of the full ration.
 RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
@@ -48,6 +45,9 @@ class State:
         self.stock = p["central_stock_months"] * self.base_demand(model)
         self.retreated = False
         self.retreat_t: int | None = None
+        self.retreat_cause = ""  # centre.CAUSES: what made the centre retreat
+        self.evidence, self.cost, self.cost_risen = 0.0, 0.0, False  # the month's weighing (centre.py)
+        self.signals = (0.0, 0.0)  # the evidence from its stocks and from deaths
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
 
@@ -78,46 +78,9 @@ class State:
         return self.stock / max(self.base_demand(model), 1e-9)
 
     def check_retreat(self, model) -> None:
-        """The centre compares its stocks with what it normally holds at this time of year
-        (learnt in the first year of the run): granaries are always low before the autumn
-        harvest, so only a fall far below the seasonal norm alarms it. A retreat begun before
-        the Lushan Conference is reversed by it when the purge is on (the spring-1959 correction
-        that Lushan turned back into radicalism)."""
-        rule = model.p["retreat_rule"]
-        months = self.stock_months(model)
-        if model.t < 12:
-            self.normal_stock[model.ym[1]] = months
-        if rule == "never":
-            return
-        if self.retreated and self._reversed_by_lushan(model):
-            self.retreated, self.retreat_t = False, None
-        if self.retreated:
-            return
-        if rule == "calendar":
-            trigger = month_index(model.ym) >= month_index(model.calendar.retreat)
-        else:
-            norm = self.normal_stock.get(model.ym[1], months)
-            holding_course = model.p["lushan_purge"] and model.calendar.anti_rightist_on(model.ym)
-            low = months < model.p["retreat_threshold"] * norm
-            trigger = (model.t >= 12 and not holding_course
-                       and (low or self.famine_undeniable(model)))
-        if trigger:
-            self.retreated, self.retreat_t = True, model.t
-
-    def _reversed_by_lushan(self, model) -> bool:
-        lushan_end = month_index(model.calendar.lushan[1])
-        return (model.p["lushan_purge"] and model.p["retreat_rule"] == "endogenous"
-                and month_index(model.ym) == lushan_end + 1
-                and self.retreat_t is not None
-                and month_index(model.start) + self.retreat_t <= lushan_end)
-
-    def famine_undeniable(self, model) -> bool:
-        """Starvation deaths over the past year have reached ``famine_recognition`` per 1000."""
-        threshold = model.p["famine_recognition"]
-        if threshold <= 0:
-            return False
-        deaths = model.village.starvation_deaths_last_year().sum()
-        return deaths * 1000.0 / max(model.rural_population(), 1) >= threshold
+        """The centre weighs the evidence of failure against the cost of admitting it
+        (``centre.decide_retreat``)."""
+        centre.decide_retreat(model)
 
     def months_since_retreat(self, model) -> int:
         return -1 if self.retreat_t is None else model.t - self.retreat_t
@@ -133,15 +96,22 @@ class State:
         exports = 0.0
         if p["exports"] and not self.retreated:
             exports = min(self.mt_per_month(cal.exports_mt.get(year, 0.0)), self.stock)
-        imports = 0.0
-        if self.imports_on(model):
-            imports = self.mt_per_month(cal.imports_mt.get(year, IMPORTS_MT_UNLISTED_YEAR))
+        imports = self.mt_per_month(self.imports_mt(model))
         self.stock += imports - exports
         return exports, imports
 
+    def imports_mt(self, model) -> float:
+        """Imports arriving this year at this month's pace (Mt a year): aid accepted from its date
+        (``accept_aid``, the calendar's ``aid_mt``), otherwise the purchases the calendar lists,
+        once the retreat (or its historical date) has started them; nothing in an unlisted year."""
+        p, cal, now, year = model.p, model.calendar, month_index(model.ym), model.ym[0]
+        if p["accept_aid"] and now >= month_index(cal.aid_accepted):
+            return cal.aid_mt.get(year, 0.0)
+        return cal.imports_mt.get(year, 0.0) if self.imports_on(model) else 0.0
+
     def imports_on(self, model) -> bool:
         p, now = model.p, month_index(model.ym)
-        if p["accept_aid"] and now >= month_index((1959, 10)):
+        if p["accept_aid"] and now >= month_index(model.calendar.aid_accepted):
             return True
         if p["retreat_rule"] == "calendar":
             return now >= month_index(model.calendar.imports_start)

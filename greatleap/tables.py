@@ -102,21 +102,25 @@ def summary(model) -> dict:
         if {1957, 1960} <= set(by_year.index) else np.nan,
         total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
         violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
-        retreat_year=_lasting_retreat_year(monthly_frame(model)),
+        **_lasting_retreat(monthly_frame(model)),
     )
     return out
 
 
-def _lasting_retreat_year(monthly: pd.DataFrame) -> float:
-    """Year in which the retreat that lasted began (a retreat reversed at Lushan does not count)."""
+def _lasting_retreat(monthly: pd.DataFrame) -> dict:
+    """Year, month (from January 1957) and cause of the retreat that lasted (a retreat reversed at
+    Lushan does not count)."""
     on = monthly["retreat"].to_numpy() > 0
-    if not on[-1] and not on.any():
-        return np.nan
+    if not on.any():
+        return dict(retreat_year=np.nan, retreat_month=np.nan, retreat_cause=np.nan)
     if not on[-1]:
-        return float(monthly["year"].iloc[np.flatnonzero(on)[0]])
-    off = np.flatnonzero(~on)
-    start = off[-1] + 1 if len(off) else 0
-    return float(monthly["year"].iloc[start])
+        start = np.flatnonzero(on)[0]
+    else:
+        off = np.flatnonzero(~on)
+        start = off[-1] + 1 if len(off) else 0
+    row = monthly.iloc[start]
+    return dict(retreat_year=float(row["year"]), retreat_month=float((row["year"] - 1957) * 12 + row["month"] - 1),
+                retreat_cause=float(row["retreat_cause"]))
 
 
 def regime_text(model) -> str:

@@ -85,15 +85,23 @@ def test_the_calendar_rule_retreats_on_the_historical_date():
 
 
 def test_imports_start_after_the_retreat():
-    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1959, 5))
+    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1960, 11))
     assert not m.state.imports_on(m)
     m.state.retreated, m.state.retreat_t = True, m.t
     assert not m.state.imports_on(m)  # the first shiploads take time
-    set_month(m, (1959, 8))
+    set_month(m, (1961, 2))
     assert m.state.imports_on(m)
     before = m.state.stock
     exports, imports = m.state.trade(m)
     assert imports > 0 and m.state.stock == pytest.approx(before + imports - exports)
+
+
+def test_no_imports_in_a_year_the_calendar_does_not_list():
+    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1959, 5))
+    m.state.retreated, m.state.retreat_t = True, m.t - 6
+    assert m.state.imports_on(m) and m.state.trade(m)[1] == 0.0
+    m = set_month(small_model(accept_aid=True), (1960, 2))
+    assert m.state.trade(m)[1] > 0  # aid accepted: the aid table lists 1960
 
 
 def test_in_a_run_imports_arrive_only_after_the_retreat():
