@@ -43,18 +43,13 @@ class Calendar:
     close_planting: Window = ((1958, 9), (1960, 12))
     # Coerced long hours ("fight hard for three years").
     long_hours: Window = ((1958, 3), (1960, 6))
-    # Peasants recruited into urban industry, and later sent back down.
+    # Peasants recruited into urban industry (sending them back down is the centre's decision).
     recruitment: Window = ((1958, 3), (1958, 12))
-    sent_down: Window = ((1961, 6), (1962, 6))
     # Lushan Conference; from its end, the anti-rightist penalty regime, and a political cost of
     # admitting failure that the centre weighs before it retreats (centre.py).
     lushan: Window = ((1959, 7), (1959, 8))
     # Household registration enforced against flight (State Council orders, Feb-Mar 1959).
     registration: YM = (1959, 2)
-    # The 1959 plan was drawn up on a cut 1958 claim: the Wuchang plenum (Dec 1958) and the
-    # Zhengzhou conferences (early 1959) cooled the targets, and the August 1959 plenum made
-    # the cut from 375 to 250 Mt official. Targets and quotas set in 1959 rebase on it.
-    report_revision: tuple[YM, float] = ((1959, 1), 250 / 375)
     # The historical retreat: Emergency Directive on communes (Nov 1960); imports from Jan 1961.
     retreat: YM = (1960, 11)
     imports_start: YM = (1961, 1)

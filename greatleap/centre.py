@@ -1,6 +1,23 @@
-"""The centre's decision to retreat (ODD 7.9, the retreat as a decision).
+"""The centre: what it owes, what it believes, and its decision to retreat (ODD 7.9).
 
 Rules in plain words:
+- Obligations: the centre owes the towns their full ration for the coming year (by registration),
+  its export commitments for the coming twelve months (while it exports) and the refilling of its
+  granaries to what it holds at this time of a normal year (its reserve target, learnt in its
+  first year). The plan's share of the harvest (``procurement_share``) is what it asked for the
+  obligations of 1957 (the towns at the start, 1957 exports, granaries at their norm); it asks in
+  proportion to what it owes now, so that more town mouths, larger exports or empty granaries
+  raise procurement and zero exports lower it.
+- Belief: the centre believes a harvest from the claims it receives, discounted by its
+  credibility, what it has learnt of the claims: when a collection window closes it compares the
+  grain delivered with the quota it asked on the claims, and moves its credibility
+  ``centre_learning`` of the way towards the delivered share (a claim that yields half its quota
+  is believed half). (What inspection tours see of the famine reaches the centre as the deaths it
+  weighs in its retreat, below.) No constant cut of the 1958 claim is written in: the revision comes from what
+  was not delivered.
+- Once it has retreated, the centre orders the deeper reforms (halls closed, private plots and
+  markets back) only when the evidence of failure exceeds ``reform_cost`` times the political cost:
+  dismantling the communes' institutions is a larger admission than cutting quotas.
 - Every month after its first year (in which it learns what its granaries normally hold at each
   time of year), the centre weighs the evidence that its course has failed against the political
   cost of admitting it.
@@ -24,6 +41,46 @@ from __future__ import annotations
 from greatleap.calendar import month_index
 
 CAUSES = ("", "stocks", "deaths", "calendar")  # retreat_cause codes in the run's tables
+
+
+def obligations(model) -> float:
+    """Grain (kg) the centre owes over the coming year: the towns' rations, export commitments
+    and the refilling of its granaries to their seasonal norm."""
+    state, p = model.state, model.p
+    monthly = state.base_demand(model)
+    exports = 0.0
+    if p["exports"] and not state.retreated:
+        exports = state.mt_per_month(model.calendar.exports_mt.get(model.ym[0], 0.0)) * 12.0
+    norm = state.normal_stock.get(model.ym[1]) if model.t >= 12 else None
+    refill = max(norm * monthly - state.stock, 0.0) if norm is not None else 0.0
+    return 12.0 * monthly + exports + refill
+
+
+def reference_obligations(model, state) -> float:
+    """What the centre owed when the plan's share was set: 1957's towns and exports, granaries at
+    their norm (computed once, when the state is built)."""
+    return 12.0 * state.base_demand(model) + 12.0 * state.mt_per_month(
+        model.calendar.exports_mt.get(model.start[0], 0.0))
+
+
+def obligation_factor(model) -> float:
+    """The centre's obligations now over those the plan's share was set for."""
+    return obligations(model) / max(model.state.reference_obligations, 1e-9)
+
+
+def learn_from_deliveries(model, asked_kg: float, delivered_kg: float) -> None:
+    """A collection window has closed: move the credibility of claims towards the share of the
+    quota (asked on those claims) that was delivered."""
+    if asked_kg <= 0:
+        return
+    state = model.state
+    delivered = min(delivered_kg / asked_kg, 1.0)
+    state.credibility += model.p["centre_learning"] * (delivered - state.credibility)
+
+
+def believed(model, claims_kg):
+    """The harvest the centre believes from claims (kg): discounted by what it has learnt."""
+    return claims_kg * model.state.credibility
 
 
 def stock_signal(model) -> float:
@@ -74,6 +131,7 @@ def decide_retreat(model) -> None:
     if state.retreated:
         if state.cost_risen and cost > state.evidence:
             state.retreated, state.retreat_t, state.retreat_cause = False, None, ""
+            state.reformed, state.reform_t = False, None
         return
     if model.t >= 12 and state.evidence > cost:
         _retreat(model, "stocks" if stocks >= deaths else "deaths")
@@ -82,3 +140,14 @@ def decide_retreat(model) -> None:
 def _retreat(model, cause: str) -> None:
     state = model.state
     state.retreated, state.retreat_t, state.retreat_cause = True, model.t, cause
+    state.harvests_since_retreat = 0
+
+
+def decide_reforms(model) -> None:
+    """After the retreat, the halls close and private plots return once the evidence exceeds
+    ``reform_cost`` times the political cost (under the calendar rule: with the retreat)."""
+    state = model.state
+    if not state.retreated or state.reformed:
+        return
+    if model.p["retreat_rule"] == "calendar" or state.evidence > model.p["reform_cost"] * state.cost:
+        state.reformed, state.reform_t = True, model.t

@@ -165,6 +165,7 @@ class FamineModel(Model):
         self.recorder.open_month()
         self.village.open_month()
         self.state.check_retreat(self)  # ODD 7.9
+        self.recorder.record_squeeze(self.state.squeeze(self))  # ODD 7.9: the towns first
         self._policy_transitions()  # ODD 7.6, 7.2
         alive = np.flatnonzero(self.people.view("alive"))
         work = self.village.work_month(alive)  # ODD 7.2
@@ -219,9 +220,12 @@ class FamineModel(Model):
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
         official_kg = reporting.official_reports(self, cadre_kg)
         reporting.file_reports(self, grain, official_kg)
+        if self.state.retreated:
+            self.state.harvests_since_retreat += 1
         targets = reporting.season_targets(self, crop.share)
         com.quota = procurement.set_quotas(self, grain, official_kg, crop.share)
         com.quota_initial = com.quota.copy()
+        self.state.levied[:] = 0.0  # a new harvest's quotas replace any emergency levy
         com.owed_since = np.where(com.quota > 0, self.t, -1)
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
         taken = procurement.collect(self, months_left)
@@ -251,17 +255,19 @@ class FamineModel(Model):
         self.village.kill(killed, cause="violence")
 
     def _towns_and_trade(self, work) -> None:
-        """The towns eat the ration the centre delivers from its stocks (ODD 7.10; before the
-        month's exports leave, a stand-in for the centre's priority to the cities until issue 13
-        makes it the centre's decision), then trade and resales move grain."""
+        """The towns eat the ration the centre delivers from its stocks before the month's exports
+        leave and, with ``urban_priority``, before any resale (ODD 7.9, 7.10); then trade and
+        resales move grain."""
         state = self.state
+        delivered = None if self.p["urban_priority"] else state.deliver_resales(self)
         eaten, fill = state.feed_towns(self)
         self.ledger.add("eaten", eaten)
         self.towns.live_month(fill)  # ODD 7.10
         exports, imports = state.trade(self)
         self.ledger.add("exported", exports)
         self.ledger.add("imported", imports)
-        delivered = state.deliver_resales(self)
+        if delivered is None:
+            delivered = state.deliver_resales(self)
         self.communes.granary += delivered
         if not self.halls_open():
             dining.share_out_granary(self)
@@ -287,11 +293,6 @@ class FamineModel(Model):
 
     def purge_risk(self) -> float:
         return careers.purge_risk(self)
-
-    def report_revision(self) -> float:
-        """Targets and quotas set in a revision year use the revised (cut) claim of last year."""
-        (year, month), factor = self.calendar.report_revision
-        return factor if self.ym[0] == year and self.ym[1] >= month else 1.0
 
     def expected(self, crop) -> np.ndarray:
         return production.expected_crop(self, crop, self.weather)

@@ -216,6 +216,12 @@ _PARAM_LIST = [
     _p("official_markup", 0.41, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
        "Markup an official adds to the sum of cadre reports, per unit of career stake.",
        "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_persistence", 0.5, "share per harvest", 0.0, 1.0, "Markups kept after the retreat",
+       "After the retreat, the share of his last markup a cadre (and an official) keeps at each harvest.",
+       "reporting", UNCERTAINTY, "7.3",
+       source="assumption: claims stayed inflated into 1960-61 (the 1959 claim of 270 Mt against about "
+              "170 Mt; Yang Jisheng 2012) although the pressure was off",
+       prior=uniform(0.0, 0.9, "honest at once to a slow fade")),
     _p("famine_visibility", 21.0, "per death rate", 0.0, 200.0, "Visibility of famine in reports",
        "How fast markups shrink as starvation deaths mount (per annual starvation death rate).",
        "reporting", UNCERTAINTY, "7.3"),
@@ -432,6 +438,37 @@ _PARAM_LIST = [
        source="assumption: the anti-right-deviation campaign ran from autumn 1959 to the Beidaihe "
               "conference of summer 1960 (MacFarquhar 1983)",
        prior=uniform(2.0, 12.0, "the campaign spent in a season to a year")),
+    _p("centre_learning", 0.7, "share", 0.0, 1.0, "How fast the centre learns from deliveries",
+       "When a collection window closes, the centre moves its credibility of claims this share of the "
+       "way towards the share of the quota actually delivered.", "centre", UNCERTAINTY, "7.9",
+       source="assumption: the centre cut the 1958 claim from 375 to 250 Mt within a year (Wuchang, "
+              "Zhengzhou, the August 1959 plenum; MacFarquhar 1983) once procurement fell short",
+       prior=uniform(0.2, 1.0, "a fifth of the gap a season to all of it")),
+    _p("reform_cost", 1.5, "x political cost", 1.0, 10.0, "Cost of the deeper reforms",
+       "After the retreat, halls close and private plots return when the evidence of failure exceeds "
+       "this times the political cost.", "centre", UNCERTAINTY, "7.9",
+       source="assumption: dismantling the communes' institutions (halls, private plots, markets) was a "
+              "larger admission than cutting quotas and came months after the Emergency Directive "
+              "(MacFarquhar 1997)",
+       prior=uniform(1.0, 4.0, "as large an admission as the retreat to four times larger")),
+    # the towns first (state.py)
+    _p("urban_priority", True, "switch", None, None, "Towns fed first",
+       "The towns' ration comes first from central stocks: resales to villages only from stocks above the "
+       "towns' needs until the next harvest (off: resales first, only a month's demand held back).",
+       "state", LEVER, "7.9",
+       source="urban bias of the rationing system (Lin & Yang 2000); grain moved into Beijing, Tianjin and "
+              "Shanghai in mid-1960 (Yang Jisheng 2012)"),
+    _p("emergency_squeeze", 1.0, "share of the gap", 0.0, 1.0, "Emergency squeeze",
+       "Share of the gap between the towns' needs until the next harvest and what the centre holds or is "
+       "owed that it levies on the communes at once (before its retreat).", "state", LEVER, "7.9",
+       source="assumption: the centre raised procurement in 1959-60 to supply the cities (Bernstein 1984; "
+              "Walker 1984); the share levied is not recorded"),
+    _p("send_down_rate", 0.01, "share per month", 0.0, 0.1, "Town residents sent down",
+       "Share of registered town residents sent back to the villages each month once the centre has "
+       "retreated and still cannot cover the towns until the next harvest (recruits first).",
+       "state", LEVER, "7.9",
+       source="about 20 M of some 130 M town residents sent down in 1961-63 (Yang Jisheng 2012), about 1% a "
+              "month over two years"),
     _p("resale_share", 0.86, "share", 0.0, 1.0, "Resales to deficit communes",
        "Share of a deficit commune's shortfall the state sells back, after a delay.", "state", LEVER, "7.9"),
     _p("resale_delay", 3, "months", 0, 12, "Delay of resales",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import centre, kernels, production
+from greatleap import centre, kernels, procurement, production
 from greatleap.kernels import AGE_GROUPS_5Y
 from greatleap.labour import FURNACE
 from greatleap.state import STEEL_KG_PER_WORKER_MONTH
@@ -95,6 +95,8 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "exports_kg": ("kg", "Grain exported this month"),
     "imports_kg": ("kg", "Grain imported this month"),
     "resales_kg": ("kg", "Grain sold back to deficit communes this month"),
+    "squeeze_kg": ("kg", "Emergency levy on the communes this month, to cover the towns until the next harvest"),
+    "sent_down": ("persons", "Town residents sent back to the villages this month"),
     "kin_transfers_kg": ("kg", "Grain sent to hungry kin this month"),
     "hall_eaten_kg": ("kg", "Grain eaten in dining halls this month"),
     "steel_kg": ("kg", "Backyard-furnace steel this month"),
@@ -108,6 +110,10 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "retreat_cause": ("code", "Why the centre retreated: 0 not retreated, 1 its stocks, 2 deaths, 3 the historical date"),
     "evidence_stocks": ("x threshold", "The centre's evidence of failure from its stocks (1 at the retreat threshold)"),
     "evidence_deaths": ("x threshold", "The centre's evidence of failure from deaths (1 at the recognition rate)"),
+    "centre_obligations_kg": ("kg", "What the centre owes over the coming year: towns' rations, export commitments, refilling its granaries"),
+    "centre_credibility": ("share", "How much of the claims the centre believes (learnt from deliveries against quotas)"),
+    "planned_procurement_share": ("share", "The plan's share of the believed harvest: the normal share scaled by the obligations"),
+    "reforms": ("0/1", "The centre has ordered the deeper reforms (halls closed, private plots back)"),
     "political_cost": ("x evidence", "The political cost of admitting failure this month (retreat when evidence reaches it)"),
     "halls_open": ("0/1", "Dining halls are open"),
     "ledger_error_kg": ("kg", "Grain ledger imbalance (should be ~0)"),
@@ -139,7 +145,7 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
-             "steel_usable_kg", "fled")
+             "steel_usable_kg", "fled", "squeeze_kg", "sent_down")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
@@ -317,6 +323,14 @@ class Recorder:
         if self.on:
             self.stats["fled"] += len(idx)
 
+    def record_squeeze(self, kg: float) -> None:
+        if self.on:
+            self.stats["squeeze_kg"] += kg
+
+    def record_sent_down(self, n: int) -> None:
+        if self.on:
+            self.stats["sent_down"] += n
+
     def record_kin(self, kg: float) -> None:
         if self.on:
             self.stats["kin_transfers_kg"] += kg
@@ -433,6 +447,10 @@ class Recorder:
         s["retreat_cause"] = float(centre.CAUSES.index(state.retreat_cause))
         s["evidence_stocks"], s["evidence_deaths"] = state.signals
         s["political_cost"] = state.cost
+        s["centre_obligations_kg"] = centre.obligations(m)
+        s["centre_credibility"] = state.credibility
+        s["planned_procurement_share"] = procurement.planned_share(m)
+        s["reforms"] = float(state.reformed)
         s["halls_open"] = float(m.halls_open())
         s["ledger_error_kg"] = m.ledger.error
 

@@ -1,9 +1,14 @@
 """The state (ODD 7.9): towns, central stocks, exports, imports, resales and the retreat.
 
 Rules in plain words:
-- Town residents (15% of people in 1957; people with bodies, ``towns.py``) get a graded grain
-  ration from central stocks; the ration is cut when stocks run low. Peasants recruited into
-  industry in 1958 swell the towns; from mid-1961 they are sent back down.
+- Towns first: town residents (15% of people in 1957; people with bodies, ``towns.py``) get a
+  graded grain ration from central stocks before any village resale (``urban_priority``): resales
+  leave the towns' needs until the next harvest in the granaries. When stocks and the quotas still
+  owed cannot cover those needs, the centre first squeezes the villages (an emergency levy,
+  ``emergency_squeeze``, before the retreat), then cuts the ration when stocks run low, and after
+  the retreat, while it still cannot cover them, sends town residents back to the villages
+  (``send_down_rate``, the 1958 recruits first). Peasants recruited into industry in 1958 swell
+  the towns.
 - Refugees who got away live on the margins of the towns, fed on a half ration.
 - The state exports grain as it historically did (2.7 Mt 1958, 4.2 Mt 1959, 2.7 Mt 1960),
   scaled to the model's population, until it retreats.
@@ -13,8 +18,9 @@ Rules in plain words:
 - The retreat is the centre's decision (``centre.py``: the evidence of failure weighed against
   the political cost of admitting it, which Lushan raises), or comes on the historical date
   (calendar rule). Once it retreats, quotas are cut, reports become honest, purges and campaigns
-  stop, exports stop, imports listed in the calendar arrive from two months later, and halls close
-  and private plots return six months later.
+  stop (reports return to the truth over a few harvests, ``reporting.py``), exports stop, imports
+  listed in the calendar arrive from two months later, and halls close and private plots return
+  when the centre decides it (``centre.decide_reforms``).
 - Backyard furnaces produce steel, of which a share is usable.
 """
 
@@ -22,13 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import centre
+from greatleap import centre, dining
 from greatleap.calendar import month_index
 from greatleap.towns import REFUGEE_RATION
 
 CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
 STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
-REFORM_DELAY_MONTHS = 6  # after the retreat, halls close and private plots return this much later
 IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
 # The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
 # below that, by at most RATION_MAX_CUT of the full ration.
@@ -48,6 +53,11 @@ class State:
         self.retreat_cause = ""  # centre.CAUSES: what made the centre retreat
         self.evidence, self.cost, self.cost_risen = 0.0, 0.0, False  # the month's weighing (centre.py)
         self.signals = (0.0, 0.0)  # the evidence from its stocks and from deaths
+        self.levied = np.zeros(model.communes.n)  # emergency levies on the current quotas, kg
+        self.harvests_since_retreat = 0  # reports fade back to the truth (reporting.py)
+        self.credibility = 1.0  # what the centre believes of the claims it receives (centre.py)
+        self.reformed, self.reform_t = False, None  # halls closed, private plots back, and when
+        self.reference_obligations = centre.reference_obligations(model, self)
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
 
@@ -79,15 +89,17 @@ class State:
 
     def check_retreat(self, model) -> None:
         """The centre weighs the evidence of failure against the cost of admitting it
-        (``centre.decide_retreat``)."""
+        (``centre.decide_retreat``), then, once retreated, the deeper reforms."""
         centre.decide_retreat(model)
+        centre.decide_reforms(model)
 
     def months_since_retreat(self, model) -> int:
         return -1 if self.retreat_t is None else model.t - self.retreat_t
 
     def reforms_in_force(self, model) -> bool:
-        """The retreat's reforms (halls closed, private plots back) follow it after a delay."""
-        return self.retreated and self.months_since_retreat(model) >= REFORM_DELAY_MONTHS
+        """The retreat's reforms (halls closed, private plots back), when the centre has ordered
+        them (``centre.decide_reforms``)."""
+        return self.retreated and self.reformed
 
     # ---- monthly flows -------------------------------------------------------------------
     def trade(self, model) -> tuple[float, float]:
@@ -117,6 +129,30 @@ class State:
             return now >= month_index(model.calendar.imports_start)
         return self.retreated and self.months_since_retreat(model) >= IMPORT_DELAY_MONTHS
 
+    # ---- towns first -----------------------------------------------------------------------
+    def towns_reserve(self, model) -> float:
+        """Grain (kg) the towns need at the full ration until the next harvest's procurement."""
+        return self.base_demand(model) * dining.months_to_next_harvest(model.ym[1])
+
+    def squeeze(self, model) -> float:
+        """Emergency squeeze: when its stocks and the quotas still owed cannot cover the towns until
+        the next harvest, the centre (before it has retreated) levies ``emergency_squeeze`` of the
+        gap on the communes, in proportion to their claims, collected and searched for like any
+        quota (ODD 7.5). Returns the kg levied."""
+        com, share = model.communes, model.p["emergency_squeeze"]
+        if self.retreated or share <= 0:
+            return 0.0
+        gap = self.towns_reserve(model) - self.stock - com.quota.sum()
+        claims = com.report_last_year
+        if gap <= 0 or claims.sum() <= 0:
+            return 0.0
+        levy = share * gap * claims / claims.sum()
+        self.levied += levy
+        com.quota += levy
+        com.quota_initial += levy
+        com.owed_since = np.where(com.owed_since < 0, model.t, com.owed_since)
+        return float(levy.sum())
+
     def feed_towns(self, model) -> tuple[float, float]:
         """Urban and refugee consumption from central stocks. Returns (kg eaten, fill share)."""
         demand = self.base_demand(model) * self.ration_factor(model)
@@ -139,14 +175,17 @@ class State:
                 self.pending_resales.append((due, int(c), model.p["resale_share"] * believed))
 
     def deliver_resales(self, model) -> np.ndarray:
-        """Resales falling due this month, per commune (kg), limited to stocks above a month's demand."""
+        """Resales falling due this month, per commune (kg). With ``urban_priority`` the towns come
+        first: only stocks above the towns' needs until the next harvest are sold back; without
+        it, only a month's urban demand is held back."""
         delivered = np.zeros(model.communes.n)
         keep = []
+        floor = self.towns_reserve(model) if model.p["urban_priority"] else self.base_demand(model)
         for due, c, kg in self.pending_resales:
             if due > model.t:
                 keep.append((due, c, kg))
                 continue
-            give = min(kg, max(self.stock - self.base_demand(model), 0.0))
+            give = min(kg, max(self.stock - floor, 0.0))
             self.stock -= give
             delivered[c] += give
         self.pending_resales = keep
@@ -157,8 +196,10 @@ class State:
         self.recruited += n_people
 
     def send_down(self, model) -> int:
-        """People sent back to the villages this month (whole persons)."""
-        if not model.calendar.sent_down[0] <= model.ym <= model.calendar.sent_down[1]:
+        """Town residents sent back to the villages this month (whole persons): once the centre
+        has retreated and still cannot cover the towns until the next harvest, it sends down
+        ``send_down_rate`` of the registered residents a month (recruits first, ``towns.send_down``)."""
+        rate = model.p["send_down_rate"]
+        if not self.retreated or rate <= 0 or self.stock >= self.towns_reserve(model):
             return 0
-        months = month_index(model.calendar.sent_down[1]) - month_index(model.calendar.sent_down[0]) + 1
-        return int(round(self.recruited / months))
+        return int(round(rate * self.urban))

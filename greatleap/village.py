@@ -207,7 +207,9 @@ class Village:
             m.state.recruit(len(leaving))
         returning = m.state.send_down(m)
         if returning:
-            self._settle(m.towns.send_down(returning))
+            bodies = m.towns.send_down(returning)
+            m.recorder.record_sent_down(len(bodies["age"]))
+            self._settle(bodies)
 
     def _settle(self, bodies: dict[str, np.ndarray]) -> None:
         """People sent down from the towns join random households, their bodies with them."""

@@ -118,3 +118,47 @@ def test_in_runs_a_higher_political_cost_delays_the_retreat_and_the_tables_say_w
         assert max(row["evidence_stocks"], row["evidence_deaths"]) > row["political_cost"]
         before = frame.iloc[12:k_low]
         assert (before[["evidence_stocks", "evidence_deaths"]].max(axis=1) <= before["political_cost"]).all()
+
+
+# ---- a centre that owes and learns -----------------------------------------------------------
+def test_zero_exports_lower_the_centres_obligations_and_its_procurement_target():
+    on = set_month(small_model(exports=True), (1959, 10))
+    off = set_month(small_model(exports=False), (1959, 10))
+    assert centre.obligations(off) < centre.obligations(on)
+    from greatleap import procurement
+    assert procurement.planned_share(off) < procurement.planned_share(on)
+    true_kg = 0.7 * on.crops[1].share * on.potential
+    q_on = procurement.set_quotas(on, true_kg, true_kg, on.crops[1].share).sum()
+    q_off = procurement.set_quotas(off, true_kg, true_kg, off.crops[1].share).sum()
+    assert q_off < q_on
+
+
+def test_more_town_mouths_and_empty_granaries_raise_the_obligations():
+    m = _after_a_normal_year()
+    set_month(m, (1959, 10))
+    m.state.stock = 50 * m.state.base_demand(m)  # granaries above their norm: nothing to refill
+    full = centre.obligations(m)
+    m.state.stock = 0.0
+    assert centre.obligations(m) > full
+
+
+def test_the_centre_learns_to_discount_claims_that_do_not_deliver():
+    m = small_model(centre_learning=0.5)
+    assert m.state.credibility == 1.0
+    centre.learn_from_deliveries(m, asked_kg=1000.0, delivered_kg=600.0)
+    assert m.state.credibility == pytest.approx(0.8)
+    centre.learn_from_deliveries(m, asked_kg=1000.0, delivered_kg=1000.0)
+    assert m.state.credibility == pytest.approx(0.9)
+    still = small_model(centre_learning=0.0)
+    centre.learn_from_deliveries(still, asked_kg=1000.0, delivered_kg=100.0)
+    assert still.state.credibility == 1.0
+
+
+def test_in_a_run_undelivered_quotas_teach_the_centre_to_discount_claims():
+    def run(**params):
+        return small_model(seed=1, n_communes=9, commune_side=8, materialise_peasants=False, end_year=1960,
+                           **params).run().monthly_frame()
+    learning, deaf = run(), run(centre_learning=0.0)
+    assert learning["centre_credibility"].min() < 0.97
+    assert (deaf["centre_credibility"] == 1.0).all()
+    assert not np.allclose(learning["quota_kg"], deaf["quota_kg"])  # what it believes sets the quotas
