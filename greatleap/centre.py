@@ -24,7 +24,9 @@ Rules in plain words:
 - The evidence is the stronger of two signals, each 1 at the level that would make a centre with
   no political stake (``political_cost`` 1, before Lushan) retreat: its own granaries, falling
   below the seasonal norm (1 at ``retreat_threshold`` of the norm), and the starvation deaths
-  in the villages over the past year (1 at ``famine_recognition`` per 1000).
+  in the villages over the past year as the registers show them (1 at ``famine_recognition`` per
+  1000 once the registers' normal gaps are allowed for; deaths cadres conceal do not count,
+  ``registration.py``).
 - The cost of admitting failure is ``political_cost``; the Lushan Conference (a dated event: its
   date is history, its effect is not) raises it by ``political_cost_lushan`` times, a rise that
   decays with a half-life of ``political_cost_half_life`` months as the anti-rightist campaign
@@ -95,12 +97,15 @@ def stock_signal(model) -> float:
 
 
 def death_signal(model) -> float:
-    """Starvation deaths over the past year, per 1000 villagers, over ``famine_recognition``."""
-    threshold = model.p["famine_recognition"]
+    """Registered starvation deaths over the past year, per 1000 villagers, over ``famine_recognition``
+    times the normal registered share (the centre knows the registers' usual gaps, not what cadres
+    conceal: ``registration.py``)."""
+    p = model.p
+    threshold = p["famine_recognition"] * p["death_registration"]
     if threshold <= 0:
         return 0.0
-    deaths = model.village.starvation_deaths_last_year().sum()
-    return deaths * 1000.0 / max(model.rural_population(), 1) / threshold
+    deaths = model.register.starvation_last_year().sum()
+    return deaths * 1000.0 / max(model.rural_population(), 1) / max(threshold, 1e-12)
 
 
 def political_cost(model) -> float:

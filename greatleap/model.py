@@ -11,7 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
-from greatleap import reporters, tables, towns, world
+from greatleap import registration, reporters, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
@@ -87,6 +87,7 @@ class FamineModel(Model):
         self.crops = production.make_crops(com.n)
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
+        self.register = registration.DeathRegister(self)  # ODD 7.8: deaths registered by cadres
         self._initial_stocks()
 
     def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
@@ -164,6 +165,7 @@ class FamineModel(Model):
         self.ledger.open_month(self)
         self.recorder.open_month()
         self.village.open_month()
+        self.register.open_month()
         self.state.check_retreat(self)  # ODD 7.9
         self.recorder.record_squeeze(self.state.squeeze(self))  # ODD 7.9: the towns first
         self._policy_transitions()  # ODD 7.6, 7.2
@@ -174,6 +176,7 @@ class FamineModel(Model):
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
         self.village.live_and_die(work, food)  # ODD 7.8
+        self.register.release_backlog()  # ODD 7.8: concealed deaths registered once pressure lifts
         self._towns_and_trade(work)  # ODD 7.9, 7.10
         self.ledger.check(self)
         self.recorder.finish_month()

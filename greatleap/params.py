@@ -385,8 +385,20 @@ _PARAM_LIST = [
               "summarised), i.e. 0.15 per unit of a 0.6 shortfall",
        prior=uniform(0.05, 0.3, "a third to twice the Dutch estimate")),
     _p("death_registration", 0.5, "share", 0.3, 1.0, "Deaths registered",
-       "Share of deaths entered in the registers (Banister: about 60% in the 1950s).",
-       "physiology", UNCERTAINTY, "7.8"),
+       "Share of deaths entered in the registers in normal times (Banister: about 60% in the 1950s).",
+       "registration", UNCERTAINTY, "7.8"),
+    _p("death_concealment", 1.0, "per purge risk", 0.0, 5.0, "Famine deaths concealed",
+       "Share of his commune's starvation deaths a cadre of average risk aversion conceals, per unit of "
+       "the purge risk a low reporter faces (at most all).", "registration", UNCERTAINTY, "7.8",
+       source="assumption: cadres hid famine deaths that would brand them rightists (Yang Jisheng 2012; "
+              "Dikötter 2010); registered deaths rose again in 1961-62 as registers were corrected "
+              "(Banister 1987); the strength is not recorded",
+       prior=uniform(0.0, 2.0, "nothing concealed to all of them at the post-Lushan purge risk")),
+    _p("death_backlog_release", 0.1, "share per month", 0.0, 1.0, "Concealed deaths registered later",
+       "Once the purge risk has lifted, share of the concealed deaths cadres register each month.",
+       "registration", UNCERTAINTY, "7.8",
+       source="assumption: the registers were corrected over 1961-64 (Banister 1987; the 1964 census)",
+       prior=uniform(0.02, 0.5, "corrected within a few months to within about four years")),
 
     # ---- 7.9 the state ----------------------------------------------------------------------
     _p("urban_share", 0.153, "share of population", 0.0, 0.5, "Urban share at the start",

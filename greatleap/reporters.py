@@ -61,7 +61,10 @@ MONTHLY: dict[str, tuple[str, str]] = {
     **{f"deaths_age_{name}": ("persons", f"Deaths aged {label} (villages and towns)")
        for name, label in zip(AGE_GROUP_NAMES, AGE_GROUP_LABELS)},
     "cdr": ("per 1000 per year", "Crude death rate, true, annualised"),
-    "cdr_registered": ("per 1000 per year", "Crude death rate as the registers would show it"),
+    "cdr_registered": ("per 1000 per year", "Crude death rate as the registers show it (registration.py: normal share, "
+                                            "famine deaths concealed under purge risk, registered later)"),
+    "deaths_registered": ("persons", "Deaths entered in the registers this month (of this month's and concealed earlier)"),
+    "deaths_concealed": ("persons", "Deaths concealed by cadres and not yet registered"),
     "cdr_rural": ("per 1000 per year", "Village crude death rate, true"),
     "cdr_urban": ("per 1000 per year", "Town crude death rate, true"),
     "cbr": ("per 1000 per year", "Crude birth rate, annualised"),
@@ -420,7 +423,9 @@ class Recorder:
                  population=total, rural_population=rural, urban_population=state.urban,
                  migrants=state.migrants)
         s["cdr"] = s["deaths"] * PER_1000_A_YEAR / max(total, 1)
-        s["cdr_registered"] = s["cdr"] * m.p["death_registration"]
+        s["deaths_registered"] = m.register.month
+        s["deaths_concealed"] = m.register.concealed()
+        s["cdr_registered"] = s["deaths_registered"] * PER_1000_A_YEAR / max(total, 1)
         s["cdr_rural"] = rural_deaths * PER_1000_A_YEAR / max(rural, 1)
         s["cdr_urban"] = s["deaths_urban"] * PER_1000_A_YEAR / max(state.urban + state.migrants, 1)
         s["cbr"] = s["births"] * PER_1000_A_YEAR / max(total, 1)

@@ -33,12 +33,12 @@ def annual_frame(model) -> pd.DataFrame:
               *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg", "harvest_reported_cadre_kg",
               "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
               "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
-              "steel_usable_kg", "fled"]].sum()
+              "steel_usable_kg", "fled", "deaths_registered"]].sum()
     means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
                "share_hungry", "share_starving"]].mean()
     a = pd.concat([sums, means], axis=1).reset_index()
     a["cdr"] = a["deaths"] * 1000 / a["population"]
-    a["cdr_registered"] = a["cdr"] * model.p["death_registration"]
+    a["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
     a["cbr"] = a["births"] * 1000 / a["population"]
     a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
     a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]

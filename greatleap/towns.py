@@ -179,4 +179,5 @@ class Towns:
             return
         people = self.people
         people.alive[idx] = False
+        self.model.register.register_other(len(idx))
         self.model.recorder.record_deaths(people, idx, cause, "urban")

@@ -170,8 +170,10 @@ class Village:
         m, people = self.model, self.model.people
         idx = idx[people.alive[idx]]  # nobody dies twice
         people.alive[idx] = False
+        by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
         if cause == "starvation":
-            self.recent_starvation_deaths[m.t % 12] += np.bincount(people.commune[idx], minlength=m.communes.n)
+            self.recent_starvation_deaths[m.t % 12] += by_commune
+        m.register.register_village(by_commune, starvation=cause == "starvation")
         m.recorder.record_deaths(people, idx, cause, "rural")
         m.release_peasants(idx)
 

@@ -65,7 +65,7 @@ def test_no_window_holds_the_decision_a_large_enough_famine_overrides_lushan():
     m = set_month(_after_a_normal_year(political_cost_lushan=4.0, famine_recognition=1.0), (1959, 9))
     _evidence(m, 1.0)
     rural = m.rural_population()
-    m.village.recent_starvation_deaths[0, 0] = 0.01 * rural  # 10 per 1000: evidence 10 > cost 5
+    m.register.recent[0, 0] = 0.01 * rural * m.p["death_registration"]  # 10 per 1000: evidence 10 > cost 5
     centre.decide_retreat(m)
     assert m.state.retreated and m.state.retreat_cause == "deaths"
 

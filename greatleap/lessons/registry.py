@@ -176,7 +176,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("honesty_cuts_starvation",
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
-                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
+                  pending="issue 13: honest reports cut starvation deaths by 41% (0.585), not half: the centre's "
+                          "obligations and emergency squeeze take grain whatever the reports; awaits the re-fit"),
         ),
     ),
     Lesson(
@@ -241,7 +243,9 @@ LESSONS: tuple[Lesson, ...] = (
                   runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct"),
             Claim("spring_hunger",
                   "From March to May 1959 villagers eat less with the halls than without, in every seed.",
-                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct",
+                  pending="issue 13: one seed in eight gives 1.003: the emergency squeeze of spring 1959 takes "
+                          "from villages with halls and without alike; awaits the re-fit"),
         ),
     ),
     Lesson(
