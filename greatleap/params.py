@@ -523,6 +523,9 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_kin_transfers": {"kin_transfers": 0.0},
     "equal_shares": {"ladle_bias": 0.0, "home_priority": 0.0},
     "no_famine_epidemic": {"famine_epidemic": 0.0},
+    # the state as actors (issue 13)
+    "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0},
+    "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -545,6 +548,8 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_kin_transfers": "No kin transfers",
     "equal_shares": "Food shared equally (halls and homes)",
     "no_famine_epidemic": "No famine epidemics",
+    "early_retreat": "The centre admits the shortfall at its first sign",
+    "no_urban_priority": "Towns not fed first (no squeeze)",
 }
 
 

@@ -162,3 +162,12 @@ def test_in_a_run_undelivered_quotas_teach_the_centre_to_discount_claims():
     assert learning["centre_credibility"].min() < 0.97
     assert (deaf["centre_credibility"] == 1.0).all()
     assert not np.allclose(learning["quota_kg"], deaf["quota_kg"])  # what it believes sets the quotas
+
+
+def test_the_early_retreat_preset_admits_the_shortfall_sooner_and_fewer_die():
+    for seed in (1, 2):
+        runs = {sc: small_model(seed=seed, scenario=sc, n_communes=9, commune_side=8,
+                                materialise_peasants=False).run().summary()
+                for sc in ("baseline", "early_retreat")}
+        assert runs["early_retreat"]["retreat_month"] < runs["baseline"]["retreat_month"]
+        assert runs["early_retreat"]["excess_death_share"] < runs["baseline"]["excess_death_share"]
