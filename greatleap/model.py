@@ -11,7 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import careers, coping, dining, kernels, labour, physiology, procurement, production, reporting
-from greatleap import registration, reporters, tables, towns, world
+from greatleap import provinces, registration, reporters, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
@@ -80,6 +80,7 @@ class FamineModel(Model):
         com.workers_normal = np.maximum(np.bincount(people.view("commune"), weights=able, minlength=com.n), 1.0)
         com.report_last_year = self.potential.copy()
         self._build_cadres_and_officials(ids)
+        self.leaders, self.commune_province = provinces.build(self)  # ODD 7.11
         self.peasant_agents: dict[int, Peasant] = {}
         share = p["urban_share"]
         self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))
@@ -221,7 +222,8 @@ class FamineModel(Model):
         com.seed += keep
         com.granary -= keep
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
-        official_kg = reporting.official_reports(self, cadre_kg)
+        county_kg = reporting.official_reports(self, cadre_kg)
+        official_kg = reporting.provincial_reports(self, county_kg)  # the claims the centre receives
         reporting.file_reports(self, grain, official_kg)
         if self.state.retreated:
             self.state.harvests_since_retreat += 1
@@ -233,7 +235,7 @@ class FamineModel(Model):
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
         taken = procurement.collect(self, months_left)
         self.state.stock += taken.sum()
-        self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
+        self.recorder.record_harvest(grain, cadre_kg, county_kg, com.quota_initial, taken, official_kg)
         if crop.name == "autumn":
             criticised, purged = careers.review_cadres(self, official_kg, targets)
             self.recorder.record_review(criticised, purged)
@@ -332,6 +334,9 @@ class FamineModel(Model):
 
     def official_table(self):
         return tables.official_table(self)
+
+    def province_table(self):
+        return tables.province_table(self)
 
     def age_table(self):
         return tables.age_table(self)

@@ -134,6 +134,8 @@ _PARAM_LIST = [
        "Each commune is a square of commune_side x commune_side household plots.", "model", SETUP, "5"),
     _p("household_size", 5.0, "persons", 2.0, 8.0, "Mean household size",
        "Mean number of people per household plot at the start.", "model", SETUP, "5"),
+    _p("n_provinces", 2, "provinces", 1, 50, "Number of provinces",
+       "Consecutive counties (officials) form this many provinces, each with its leader.", "provinces", SETUP, "5"),
     _p("communes_per_official", 4, "communes", 1, 16, "Communes per official",
        "How many communes one official oversees (a county's worth).", "model", SETUP, "5"),
     _p("start_year", 1957, "year", 1955, 1962, "First year",
@@ -225,6 +227,29 @@ _PARAM_LIST = [
     _p("famine_visibility", 21.0, "per death rate", 0.0, 200.0, "Visibility of famine in reports",
        "How fast markups shrink as starvation deaths mount (per annual starvation death rate).",
        "reporting", UNCERTAINTY, "7.3"),
+
+    # ---- 7.11 provinces and their leaders (provinces.py) -----------------------------------
+    _p("moderate_leaders", False, "switch", None, None, "Moderate provincial leaders",
+       "Every province is led by the moderate type (zeal 0.1, not an alternate member).",
+       "provinces", LEVER, "7.11"),
+    _p("leader_alternate_share", 0.35, "share", 0.0, 1.0, "Leaders hoping for promotion",
+       "Share of provincial leaders who are alternate members of the Central Committee.",
+       "provinces", UNCERTAINTY, "7.11",
+       source="Kung & Chen 2011 (APSR 105(1)): alternate members procured more; the share among first "
+              "secretaries is an assumption",
+       prior=uniform(0.1, 0.6, "a tenth to more than half of the leaders")),
+    _p("provincial_markup", 0.2, "markup per unit zeal", 0.0, 2.0, "Provinces' own markup",
+       "Markup a provincial leader adds to his counties' reports, per unit of zeal.",
+       "provinces", UNCERTAINTY, "7.11",
+       source="assumption: provinces added to the counties' claims (425 Mt summed from provincial reports "
+              "against 375 Mt published; Yang Jisheng 2012)",
+       prior=uniform(0.0, 0.5, "none to half again per unit zeal")),
+    _p("provincial_quota_push", 0.1, "share per unit stake", 0.0, 1.0, "Provinces' quota increment",
+       "Extra quota a provincial leader adds to what he passes down, per unit of career stake.",
+       "provinces", UNCERTAINTY, "7.11",
+       source="assumption: each level added its increment to the procurement targets it passed down "
+              "(Kung & Chen 2011; Meng, Qian & Yared 2015)",
+       prior=uniform(0.0, 0.3, "none to 30% per unit stake")),
 
     # ---- 7.4 careers and purges -------------------------------------------------------------
     _p("lushan_purge", True, "switch", None, None, "Lushan anti-rightist purge",
@@ -526,6 +551,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     # the state as actors (issue 13)
     "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0},
     "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
+    "moderate_leaders": {"moderate_leaders": True},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -550,6 +576,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_famine_epidemic": "No famine epidemics",
     "early_retreat": "The centre admits the shortfall at its first sign",
     "no_urban_priority": "Towns not fed first (no squeeze)",
+    "moderate_leaders": "Every province led by a moderate",
 }
 
 

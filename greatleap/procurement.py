@@ -6,8 +6,8 @@ Rules in plain words:
   by the centre's credibility of claims, ``centre.believed``), before anyone knows the real
   harvest. The share asked is the planned share scaled by the centre's obligations
   (``centre.obligation_factor``: towns, exports, reserves); it rises with the commune's reported
-  output per person (progressive), and the official adds a push that grows with his career stake
-  (Kung & Chen 2011).
+  output per person (progressive), and the province and the official each add a push that grows
+  with their career stake (Kung & Chen 2011).
 - Flexible rule (the counterfactual): the quota is the planned share of the true harvest, scaled
   by the obligations.
 - After the centre's retreat, quotas are the planned share, scaled by the obligations, of the
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import centre
+from greatleap import centre, provinces
 
 COLLECTION_MONTHS = 3  # harvest month and the two after it
 SUMMER_RELIEF = 0.6  # the summer crop feeds the lean months: the plan takes less of it
@@ -59,6 +59,7 @@ def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
     relative = per_person / max(per_person.mean(), 1e-9)
     rate = np.clip(planned * relative ** p["quota_progressivity"], 0.0, MAX_QUOTA_RATE)
     push = np.array([1.0 + model.official_of[c].quota_push(p) for c in range(model.communes.n)])
+    push *= 1.0 + provinces.quota_push(model)  # the province's increment, passed down
     if not model.leap_on():
         push[:] = 1.0
     return rate * expected * push

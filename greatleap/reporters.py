@@ -71,6 +71,7 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "harvest_true_kg": ("kg", "Grain actually harvested this month"),
     "harvest_reported_cadre_kg": ("kg", "The harvest as cadres reported it"),
     "harvest_reported_official_kg": ("kg", "The harvest as officials reported it upward"),
+    "harvest_reported_province_kg": ("kg", "The harvest as the provinces claimed it to the centre"),
     "report_ratio_cadre": ("ratio", "Cadre reports / true harvest, this year's harvests so far"),
     "report_ratio_official": ("ratio", "Official reports / true harvest, this year's harvests so far"),
     "quota_kg": ("kg", "Procurement quotas set on this month's harvest"),
@@ -145,12 +146,12 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "fetal_losses", "maternal_deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
              "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
              *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg",
-             "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
+             "harvest_reported_cadre_kg", "harvest_reported_official_kg", "harvest_reported_province_kg", "quota_kg",
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
              "steel_usable_kg", "fled", "squeeze_kg", "sent_down")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
-                "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged")
+                "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "none")
 
@@ -360,10 +361,13 @@ class Recorder:
         self.year["kcal_sum"] += tally.kcal_by_commune
         self.year["person_months"] += tally.people_by_commune
 
-    def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken) -> None:
+    def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken, province_kg=None) -> None:
         if not self.on:
             return
         s = self.stats
+        province_kg = official_kg if province_kg is None else province_kg
+        s["harvest_reported_province_kg"] += float(province_kg.sum())
+        self.year["province_kg"] += province_kg
         s["harvest_true_kg"] += float(true_kg.sum())
         s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
         s["harvest_reported_official_kg"] += float(official_kg.sum())
@@ -482,8 +486,11 @@ class Recorder:
         pop = year["person_months"] / 12
         for c in range(com.n):
             official = m.official_of[c]
+            leader = m.leaders[m.commune_province[c]]
             self.year_rows.append({
                 "year": self.year_of_sums, "commune": c, "official": official.group,
+                "province": leader.province, "leader_zeal": leader.zeal, "leader_alternate": float(leader.alternate),
+                "leader_loyalty": leader.loyalty, "reported_province_kg": float(year["province_kg"][c]),
                 "official_career_stake": official.career_stake,
                 "hall_participation": float(com.hall_participation[c]),
                 "population": float(pop[c]), "deaths": float(year["deaths"][c]),

@@ -11,7 +11,9 @@ Rules in plain words:
   last markup, and an official of his own (the habit and the fear of being the first to report a
   fall).
 - Each official adds his own markup, growing with his career stake, to the sum of his cadres'
-  reports, so that markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016).
+  reports, and each provincial leader his own on his counties' (``provinces.py``), so that
+  markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016); the centre receives
+  the provinces' claims.
 - Targets: the superior expects last year's reported output, as far as the centre believes it
   (``centre.believed``: discounted by what the deliveries taught it), times the year's target
   growth (Beidaihe's doubling in 1958).
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import centre
+from greatleap import centre, provinces
 
 
 def visibility(model) -> np.ndarray:
@@ -92,6 +94,18 @@ def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
         group = official.communes
         out[group] *= 1.0 + fade * official.markup(float(vis[group].mean()), model.p)
     return out
+
+
+def provincial_reports(model, official_kg: np.ndarray) -> np.ndarray:
+    """Per commune, the claim as it leaves its province for the centre (the leader's markup on his
+    counties' reports, ``provinces.py``)."""
+    if markups_fading(model):
+        fade = model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
+    elif not reporting_pressure_on(model):
+        return official_kg.copy()
+    else:
+        fade = 1.0
+    return provinces.provincial_reports(model, official_kg, visibility(model), fade)
 
 
 def file_reports(model, true_kg: np.ndarray, official_kg: np.ndarray) -> None:

@@ -31,7 +31,7 @@ def annual_frame(model) -> pd.DataFrame:
               "maternal_deaths", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
               "deaths_rural", "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
               *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg", "harvest_reported_cadre_kg",
-              "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
+              "harvest_reported_official_kg", "harvest_reported_province_kg", "quota_kg", "procurement_kg", "exports_kg",
               "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
               "steel_usable_kg", "fled", "deaths_registered"]].sum()
     means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
@@ -42,6 +42,7 @@ def annual_frame(model) -> pd.DataFrame:
     a["cbr"] = a["births"] * 1000 / a["population"]
     a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
     a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
+    a["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
     a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
     first = a["harvest_true_kg"].iloc[0]
     a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
@@ -77,6 +78,24 @@ def official_table(model) -> pd.DataFrame:
     t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
     t["procurement_share"] = t["procured_kg"] / t["true_kg"].where(t["true_kg"] > 0)
     t["report_ratio"] = t["reported_official_kg"] / t["true_kg"].where(t["true_kg"] > 0)
+    return t
+
+
+def province_table(model) -> pd.DataFrame:
+    """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
+    each level, procurement and its share, retention per head, the leader's traits."""
+    c = commune_table(model)
+    if c.empty:
+        return c
+    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg"]
+    t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
+    true = t["true_kg"].where(t["true_kg"] > 0)
+    t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
+    t["cbr"] = t["births"] * 1000 / t["population"].clip(lower=1)
+    t["procurement_share"] = t["procured_kg"] / true
+    t["report_ratio_province"] = t["reported_province_kg"] / true
+    t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
     return t
 
 

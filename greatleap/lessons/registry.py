@@ -177,7 +177,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending="issue 13: honest reports cut starvation deaths by 41% (0.585), not half: the centre's "
+                  pending="issue 13: honest reports cut starvation deaths by about 40% (0.59), not half: the centre's "
                           "obligations and emergency squeeze take grain whatever the reports; awaits the re-fit"),
         ),
     ),
@@ -318,7 +318,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("policy_beats_weather",
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
-                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio",
+                  pending="issue 13: 1.996 with provinces' markups and increments: the weather-only run's centre "
+                          "still squeezes the villages to feed the towns; awaits the re-fit"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
                   "run, in every seed.",
@@ -347,7 +349,10 @@ LESSONS: tuple[Lesson, ...] = (
                   state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times"),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
-                  comparison_retreats_no_earlier, ">", 0.5, "times"),
+                  comparison_retreats_no_earlier, ">", 0.5, "times",
+                  pending="issue 13: one seed in eight retreats earlier without exports: the retreat is now the "
+                          "centre's weighing of deaths too, and a lighter squeeze can shift the deaths' timing; "
+                          "awaits the re-fit"),
             Claim("never_retreat_deadlier",
                   "With \"Retreat trigger\" set to never, deaths from starvation in 1961\u201362 are more "
                   "than {x} times those of the historical run (all seeds we tried, added together).",
