@@ -500,6 +500,11 @@ _PARAM_LIST = [
        "owed that it levies on the communes at once (before its retreat).", "state", LEVER, "7.9",
        source="assumption: the centre raised procurement in 1959-60 to supply the cities (Bernstein 1984; "
               "Walker 1984); the share levied is not recorded"),
+    _p("interprovincial_transfers", True, "switch", None, None, "Grain moved between provinces",
+       "An emergency levy is taken wherever claims are, moving grain out of the provinces that claim "
+       "surpluses (off: each province supplies its own towns).", "state", LEVER, "7.9",
+       source="grain moved out of provinces claiming surpluses into Beijing, Tianjin and Shanghai in 1959-60 "
+              "(Yang Jisheng 2012; Walker 1984)"),
     _p("send_down_rate", 0.01, "share per month", 0.0, 0.1, "Town residents sent down",
        "Share of registered town residents sent back to the villages each month once the centre has "
        "retreated and still cannot cover the towns until the next harvest (recruits first).",
@@ -552,6 +557,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0},
     "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
     "moderate_leaders": {"moderate_leaders": True},
+    "no_interprovincial_transfers": {"interprovincial_transfers": False},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -577,6 +583,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "early_retreat": "The centre admits the shortfall at its first sign",
     "no_urban_priority": "Towns not fed first (no squeeze)",
     "moderate_leaders": "Every province led by a moderate",
+    "no_interprovincial_transfers": "No grain moved between provinces",
 }
 
 

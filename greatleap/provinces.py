@@ -13,8 +13,10 @@ Rules in plain words:
   (an assumption).
 - The leader's stake, the mean of his zeal and his alternate status, sets what he adds to the
   campaign: his own markup on the counties' reports before they go to the centre
-  (``provincial_markup`` per unit zeal, fading with the visible famine like an official's), and a
-  quota increment passed down to every county (``provincial_quota_push`` per unit stake).
+  (``provincial_markup`` per unit zeal, fading with the visible famine like an official's), a
+  quota increment passed down to every county (``provincial_quota_push`` per unit stake), and the
+  intensity of the purge of low reporters (0.5 + zeal times the national purge risk; an
+  assumption: Henan, Anhui and Gansu purged far more after Lushan, Yang Jisheng 2012).
 - Counterfactual ``moderate_leaders``: every province is led by the moderate type (zeal 0.1, no
   alternate member).
 - Per-month work is per province and county, never per person.
@@ -44,6 +46,10 @@ class Leader:
     def markup(self, visibility: float, p) -> float:
         """The province's own markup on its counties' reports (ODD 7.3)."""
         return p["provincial_markup"] * self.zeal * (1.0 - visibility)
+
+    def purge_intensity(self) -> float:
+        """How many times the national purge risk this leader's province applies (1 at mean zeal)."""
+        return 0.5 + self.zeal
 
     def quota_push(self, p) -> float:
         """The increment the province adds to the quotas it passes down (ODD 7.5)."""

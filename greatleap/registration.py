@@ -33,24 +33,31 @@ class DeathRegister:
         self.other_backlog = np.zeros(n)  # concealed deaths of other causes
         self.recent = np.zeros((12, n))
         self.month = 0.0
+        self._hide = None
 
     def open_month(self) -> None:
         self.recent[self.model.t % 12] = 0.0
         self.month = 0.0
+        self._hide = None  # this month's concealment, worked out once when first needed
 
     def concealment(self) -> np.ndarray:
-        """Per commune, the share of this month's starvation deaths the cadre conceals."""
+        """Per commune, the share of this month's deaths the cadre conceals."""
         m = self.model
         risk = m.purge_risk()
         aversion = np.array([c.risk_aversion for c in m.cadres])
         return np.clip(m.p["death_concealment"] * risk * 2.0 * aversion, 0.0, 1.0)
+
+    def _month_concealment(self) -> np.ndarray:
+        if getattr(self, "_hide", None) is None:
+            self._hide = self.concealment()
+        return self._hide
 
     def register_village(self, by_commune: np.ndarray, starvation: bool) -> None:
         """Deaths in the villages this month, per commune; ``starvation``: of hunger (what the
         centre counts as famine evidence)."""
         m = self.model
         base = m.p["death_registration"]
-        hide = self.concealment()
+        hide = self._month_concealment()
         registered = base * (1.0 - hide) * by_commune
         if starvation:
             self.backlog += base * hide * by_commune

@@ -30,6 +30,7 @@ import numpy as np
 
 from greatleap import centre, dining
 from greatleap.calendar import month_index
+from greatleap.population import REFUGEE
 from greatleap.towns import REFUGEE_RATION
 
 CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
@@ -146,12 +147,31 @@ class State:
         claims = com.report_last_year
         if gap <= 0 or claims.sum() <= 0:
             return 0.0
-        levy = share * gap * claims / claims.sum()
+        levy = share * gap * self._levy_shares(model, claims)
         self.levied += levy
         com.quota += levy
         com.quota_initial += levy
         com.owed_since = np.where(com.owed_since < 0, model.t, com.owed_since)
         return float(levy.sum())
+
+    def _levy_shares(self, model, claims: np.ndarray) -> np.ndarray:
+        """Per commune, its share of an emergency levy. With ``interprovincial_transfers`` the centre
+        takes from wherever claims are (grain moves out of the provinces that claim surpluses);
+        without, each province supplies its own towns: the levy is split among provinces by their
+        registered town residents, then within each by claims."""
+        if model.p["interprovincial_transfers"] or len(model.leaders) == 1:
+            return claims / claims.sum()
+        people = self.towns.people
+        alive = people.view("alive") & (people.view("registration") != REFUGEE)
+        province_of_region = np.array([model.commune_province[o.communes[0]] for o in model.officials])
+        region = np.minimum(people.view("commune")[alive], len(province_of_region) - 1)
+        towns = np.bincount(province_of_region[region], minlength=len(model.leaders)).astype(float)
+        if towns.sum() <= 0:
+            return claims / claims.sum()
+        province = model.commune_province
+        claims_in = np.bincount(province, weights=claims, minlength=len(model.leaders))
+        within = np.divide(claims, claims_in[province], out=np.zeros_like(claims), where=claims_in[province] > 0)
+        return towns[province] / towns.sum() * within
 
     def feed_towns(self, model) -> tuple[float, float]:
         """Urban and refugee consumption from central stocks. Returns (kg eaten, fill share)."""

@@ -77,3 +77,17 @@ def test_the_province_table_has_each_province_each_year_with_its_leader():
     np.testing.assert_allclose(t.groupby("year")["true_kg"].sum(), a["harvest_true_kg"])
     np.testing.assert_allclose(t.groupby("year")["reported_province_kg"].sum(), a["harvest_reported_province_kg"])
     assert (a.loc[1958, "harvest_reported_province_kg"] > a.loc[1958, "harvest_reported_official_kg"])
+
+
+def test_a_zealous_leaders_province_purges_more_of_its_low_reporters():
+    purged = {}
+    for zeal in (0.0, 1.0):
+        m = set_month(_model(criticised_share=0.5, purge_prob_after=0.6), (1959, 10))
+        for leader in m.leaders:
+            leader.zeal = zeal
+        from greatleap import careers
+        total = 0
+        for _ in range(20):
+            total += careers.review_cadres(m, np.ones(m.communes.n), np.ones(m.communes.n))[1]
+        purged[zeal] = total
+    assert purged[1.0] > 1.5 * purged[0.0]

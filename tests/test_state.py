@@ -262,3 +262,20 @@ def test_after_the_retreat_a_centre_that_cannot_feed_the_towns_sends_residents_d
     urban_before = m.state.urban
     bodies = m.towns.send_down(n)
     assert len(bodies["age"]) == n and m.state.urban == urban_before - n  # urban-born go when no recruits are left
+
+
+def test_without_interprovincial_transfers_a_province_without_towns_is_not_levied():
+    levies = {}
+    for transfers in (True, False):
+        m = set_month(small_model(n_communes=8, communes_per_official=2, n_provinces=2,
+                                  interprovincial_transfers=transfers), (1960, 3))
+        people, province = m.towns.people, m.commune_province
+        province_of_region = np.array([province[o.communes[0]] for o in m.officials])
+        in_second = province_of_region[people.view("commune")] == 1
+        people.alive[: people.n][in_second] = False  # the second province has no towns
+        m.towns._recount()
+        m.communes.report_last_year = m.potential.copy()
+        m.state.stock, m.communes.quota[:] = 0.0, 0.0
+        m.state.squeeze(m)
+        levies[transfers] = m.communes.quota[province == 1].sum()
+    assert levies[True] > 0 and levies[False] == 0.0

@@ -319,7 +319,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
                   runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio",
-                  pending="issue 13: 1.996 with provinces' markups and increments: the weather-only run's centre "
+                  pending="issue 13: 1.96-2.0 with provinces' markups, increments and purges: the weather-only run's centre "
                           "still squeezes the villages to feed the towns; awaits the re-fit"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
