@@ -45,21 +45,13 @@ class Calendar:
     close_planting: Window = ((1958, 9), (1960, 12))
     # Coerced long hours ("fight hard for three years").
     long_hours: Window = ((1958, 3), (1960, 6))
-    # Peasants recruited into urban industry, and later sent back down.
+    # Peasants recruited into urban industry (sending them back down is the centre's decision).
     recruitment: Window = ((1958, 3), (1958, 12))
-    sent_down: Window = ((1961, 6), (1962, 6))
-    # Lushan Conference; from its end, the anti-rightist penalty regime.
+    # Lushan Conference; from its end, the anti-rightist penalty regime, and a political cost of
+    # admitting failure that the centre weighs before it retreats (centre.py).
     lushan: Window = ((1959, 7), (1959, 8))
-    # The anti-right-deviation campaign after Lushan: while it lasts (with the purge on) the centre
-    # holds its course, deaf to its own empty granaries and to reports of deaths, until the Beidaihe
-    # conference of July-August 1960 begins the correction.
-    anti_rightist: Window = ((1959, 9), (1960, 6))
     # Household registration enforced against flight (State Council orders, Feb-Mar 1959).
     registration: YM = (1959, 2)
-    # The 1959 plan was drawn up on a cut 1958 claim: the Wuchang plenum (Dec 1958) and the
-    # Zhengzhou conferences (early 1959) cooled the targets, and the August 1959 plenum made
-    # the cut from 375 to 250 Mt official. Targets and quotas set in 1959 rebase on it.
-    report_revision: tuple[YM, float] = ((1959, 1), 250 / 375)
     # The historical retreat: Emergency Directive on communes (Nov 1960); imports from Jan 1961.
     retreat: YM = (1960, 11)
     imports_start: YM = (1961, 1)
@@ -74,6 +66,11 @@ class Calendar:
     exports_mt: dict = field(default_factory=lambda: {
         1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7})
     imports_mt: dict = field(default_factory=lambda: {1961: 5.81, 1962: 5.0})
+    # The counterfactual of accepting aid (``accept_aid``): from this date, grain on offer abroad
+    # is accepted; in the years before 1961 the amount is an assumption: what the centre bought
+    # in 1961 could have been bought from late 1959.
+    aid_accepted: YM = (1959, 10)
+    aid_mt: dict = field(default_factory=lambda: {1959: 5.81, 1960: 5.81, 1961: 5.81, 1962: 5.0})
 
     def replace(self, **changes) -> "Calendar":
         return replace(self, **changes)
@@ -105,9 +102,6 @@ class Calendar:
 
     def after_lushan(self, ym: YM) -> bool:
         return month_index(ym) > month_index(self.lushan[1])
-
-    def anti_rightist_on(self, ym: YM) -> bool:
-        return in_window(ym, self.anti_rightist)
 
     def registration_on(self, ym: YM) -> bool:
         return month_index(ym) >= month_index(self.registration)

@@ -4,7 +4,9 @@ Rules in plain words:
 - After the autumn report, each official ranks his cadres by their report against target.
   The lowest ``criticised_share`` are criticised as "right opportunists".
 - A criticised cadre is purged with a probability that jumps after the Lushan Conference
-  (from September 1959) when the anti-rightist campaign is on; the centre's retreat ends purges.
+  (from September 1959) when the anti-rightist campaign is on, times his province's purge
+  intensity (``provinces.Leader.purge_intensity``: zealous leaders purge more); the centre's
+  retreat ends purges.
 - The purged cadre's successor is drawn from a more zealous distribution: more ambitious and less
   loyal to the village (Dikötter: "hard, unscrupulous elements").
 - The purge risk a cadre expects is what feeds his markup (ODD 7.3) and weakens his defence of
@@ -36,6 +38,7 @@ def review_cadres(model, reports: np.ndarray, targets: np.ndarray) -> tuple[int,
     criticised = purged = 0
     for official in model.officials:
         group = np.array(official.communes)
+        intensity = model.leaders[model.commune_province[group[0]]].purge_intensity()
         k = int(round(p["criticised_share"] * len(group)))
         if k == 0:
             continue
@@ -45,7 +48,7 @@ def review_cadres(model, reports: np.ndarray, targets: np.ndarray) -> tuple[int,
             cadre = model.cadres[c]
             cadre.criticised_count += 1
             criticised += 1
-            if u < risk:
+            if u < min(risk * intensity, 1.0):
                 cadre.replace_with_zealot(model.rng, p["replacement_zeal"])
                 purged += 1
     return criticised, purged

@@ -11,8 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
-from greatleap import reporting
-from greatleap import reporters, tables, towns, world
+from greatleap import provinces, registration, reporters, reporting, tables, towns, world
 from greatleap.agents import Cadre, Official, Peasant
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
@@ -82,6 +81,7 @@ class FamineModel(Model):
         com.workers_normal = np.maximum(np.bincount(people.view("commune"), weights=able, minlength=com.n), 1.0)
         com.report_last_year = self.potential.copy()
         self._build_cadres_and_officials(ids)
+        self.leaders, self.commune_province = provinces.build(self)  # ODD 7.12
         self.peasant_agents: dict[int, Peasant] = {}
         share = p["urban_share"]
         self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))
@@ -90,6 +90,7 @@ class FamineModel(Model):
         self.capital = capital.Capital(self)
         self.weather = production.regional_weather(self, self.start[0])
         self.village = Village(self)
+        self.register = registration.DeathRegister(self)  # ODD 7.8: deaths registered by cadres
         self._initial_stocks()
 
     def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
@@ -167,7 +168,9 @@ class FamineModel(Model):
         self.ledger.open_month(self)
         self.recorder.open_month()
         self.village.open_month()
+        self.register.open_month()
         self.state.check_retreat(self)  # ODD 7.9
+        self.recorder.record_squeeze(self.state.squeeze(self))  # ODD 7.9: the towns first
         self._policy_transitions()  # ODD 7.6, 7.2
         alive = np.flatnonzero(self.people.view("alive"))
         work = self.village.work_month(alive)  # ODD 7.2
@@ -177,6 +180,7 @@ class FamineModel(Model):
         work = work.still_alive(self.people)
         food = self.village.feed(work)  # ODD 7.6, 7.7
         self.village.live_and_die(work, food)  # ODD 7.8
+        self.register.release_backlog()  # ODD 7.8: concealed deaths registered once pressure lifts
         self._towns_and_trade(work)  # ODD 7.9, 7.10
         self.ledger.check(self)
         self.recorder.finish_month()
@@ -224,18 +228,22 @@ class FamineModel(Model):
         feed = self.capital.keep_feed(self, crop.share, grain)  # ODD 7.11
         self.ledger.add("eaten", feed)
         cadre_kg = reporting.cadre_reports(self, grain, crop.share)
-        official_kg = reporting.official_reports(self, cadre_kg)
+        county_kg = reporting.official_reports(self, cadre_kg)
+        official_kg = reporting.provincial_reports(self, county_kg)  # the claims the centre receives
         reporting.file_reports(self, grain, official_kg)
+        if self.state.retreated:
+            self.state.harvests_since_retreat += 1
         targets = reporting.season_targets(self, crop.share)
         com.quota = procurement.set_quotas(self, grain, official_kg, crop.share)
         com.quota_initial = com.quota.copy()
+        self.state.levied[:] = 0.0  # a new harvest's quotas replace any emergency levy
         com.owed_since = np.where(com.quota > 0, self.t, -1)
         months_left = dining.months_to_next_harvest(self.ym[1] % 12 + 1) + 1
         taken = procurement.collect(self, months_left)
         seed_given = self.capital.hand_over_seed(self)  # ODD 7.11: a quota still owed takes seed
         taken = taken + seed_given
         self.state.stock += taken.sum()
-        self.recorder.record_harvest(grain, cadre_kg, official_kg, com.quota_initial, taken)
+        self.recorder.record_harvest(grain, cadre_kg, county_kg, com.quota_initial, taken, official_kg)
         self.recorder.record_capital_at_harvest(self.potential * crop.share * crop.area, feed, seed_given)
         if crop.name == "autumn":
             criticised, purged = careers.review_cadres(self, official_kg, targets)
@@ -262,17 +270,19 @@ class FamineModel(Model):
         self.village.kill(killed, cause="violence")
 
     def _towns_and_trade(self, work) -> None:
-        """The towns eat the ration the centre delivers from its stocks (ODD 7.10; before the
-        month's exports leave, a stand-in for the centre's priority to the cities until issue 13
-        makes it the centre's decision), then trade and resales move grain."""
+        """The towns eat the ration the centre delivers from its stocks before the month's exports
+        leave and, with ``urban_priority``, before any resale (ODD 7.9, 7.10); then trade and
+        resales move grain."""
         state = self.state
+        delivered = None if self.p["urban_priority"] else state.deliver_resales(self)
         eaten, fill = state.feed_towns(self)
         self.ledger.add("eaten", eaten)
         self.towns.live_month(fill)  # ODD 7.10
         exports, imports = state.trade(self)
         self.ledger.add("exported", exports)
         self.ledger.add("imported", imports)
-        delivered = state.deliver_resales(self)
+        if delivered is None:
+            delivered = state.deliver_resales(self)
         self.communes.granary += delivered
         if not self.halls_open():
             dining.share_out_granary(self)
@@ -298,11 +308,6 @@ class FamineModel(Model):
 
     def purge_risk(self) -> float:
         return careers.purge_risk(self)
-
-    def report_revision(self) -> float:
-        """Targets and quotas set in a revision year use the revised (cut) claim of last year."""
-        (year, month), factor = self.calendar.report_revision
-        return factor if self.ym[0] == year and self.ym[1] >= month else 1.0
 
     def expected(self, crop) -> np.ndarray:
         return production.expected_crop(self, crop, self.weather)
@@ -339,6 +344,9 @@ class FamineModel(Model):
 
     def official_table(self):
         return tables.official_table(self)
+
+    def province_table(self):
+        return tables.province_table(self)
 
     def age_table(self):
         return tables.age_table(self)

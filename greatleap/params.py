@@ -135,6 +135,8 @@ _PARAM_LIST = [
        "Each commune is a square of commune_side x commune_side household plots.", "model", SETUP, "5"),
     _p("household_size", 5.0, "persons", 2.0, 8.0, "Mean household size",
        "Mean number of people per household plot at the start.", "model", SETUP, "5"),
+    _p("n_provinces", 2, "provinces", 1, 50, "Number of provinces",
+       "Consecutive counties (officials) form this many provinces, each with its leader.", "provinces", SETUP, "5"),
     _p("communes_per_official", 4, "communes", 1, 16, "Communes per official",
        "How many communes one official oversees (a county's worth).", "model", SETUP, "5"),
     _p("start_year", 1957, "year", 1955, 1962, "First year",
@@ -307,9 +309,38 @@ _PARAM_LIST = [
     _p("official_markup", 0.41, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
        "Markup an official adds to the sum of cadre reports, per unit of career stake.",
        "reporting", UNCERTAINTY, "7.3"),
+    _p("markup_persistence", 0.5, "share per harvest", 0.0, 1.0, "Markups kept after the retreat",
+       "After the retreat, the share of his last markup a cadre (and an official) keeps at each harvest.",
+       "reporting", UNCERTAINTY, "7.3",
+       source="assumption: claims stayed inflated into 1960-61 (the 1959 claim of 270 Mt against about "
+              "170 Mt; Yang Jisheng 2012) although the pressure was off",
+       prior=uniform(0.0, 0.9, "honest at once to a slow fade")),
     _p("famine_visibility", 21.0, "per death rate", 0.0, 200.0, "Visibility of famine in reports",
        "How fast markups shrink as starvation deaths mount (per annual starvation death rate).",
        "reporting", UNCERTAINTY, "7.3"),
+
+    # ---- 7.12 provinces and their leaders (provinces.py) -----------------------------------
+    _p("moderate_leaders", False, "switch", None, None, "Moderate provincial leaders",
+       "Every province is led by the moderate type (zeal 0.1, not an alternate member).",
+       "provinces", LEVER, "7.12"),
+    _p("leader_alternate_share", 0.35, "share", 0.0, 1.0, "Leaders hoping for promotion",
+       "Share of provincial leaders who are alternate members of the Central Committee.",
+       "provinces", UNCERTAINTY, "7.12",
+       source="Kung & Chen 2011 (APSR 105(1)): alternate members procured more; the share among first "
+              "secretaries is an assumption",
+       prior=uniform(0.1, 0.6, "a tenth to more than half of the leaders")),
+    _p("provincial_markup", 0.2, "markup per unit zeal", 0.0, 2.0, "Provinces' own markup",
+       "Markup a provincial leader adds to his counties' reports, per unit of zeal.",
+       "provinces", UNCERTAINTY, "7.12",
+       source="assumption: provinces added to the counties' claims (425 Mt summed from provincial reports "
+              "against 375 Mt published; Yang Jisheng 2012)",
+       prior=uniform(0.0, 0.5, "none to half again per unit zeal")),
+    _p("provincial_quota_push", 0.1, "share per unit stake", 0.0, 1.0, "Provinces' quota increment",
+       "Extra quota a provincial leader adds to what he passes down, per unit of career stake.",
+       "provinces", UNCERTAINTY, "7.12",
+       source="assumption: each level added its increment to the procurement targets it passed down "
+              "(Kung & Chen 2011; Meng, Qian & Yared 2015)",
+       prior=uniform(0.0, 0.3, "none to 30% per unit stake")),
 
     # ---- 7.4 careers and purges -------------------------------------------------------------
     _p("lushan_purge", True, "switch", None, None, "Lushan anti-rightist purge",
@@ -470,8 +501,20 @@ _PARAM_LIST = [
               "summarised), i.e. 0.15 per unit of a 0.6 shortfall",
        prior=uniform(0.05, 0.3, "a third to twice the Dutch estimate")),
     _p("death_registration", 0.5, "share", 0.3, 1.0, "Deaths registered",
-       "Share of deaths entered in the registers (Banister: about 60% in the 1950s).",
-       "physiology", UNCERTAINTY, "7.8"),
+       "Share of deaths entered in the registers in normal times (Banister: about 60% in the 1950s).",
+       "registration", UNCERTAINTY, "7.8"),
+    _p("death_concealment", 1.0, "per purge risk", 0.0, 5.0, "Famine deaths concealed",
+       "Share of his commune's starvation deaths a cadre of average risk aversion conceals, per unit of "
+       "the purge risk a low reporter faces (at most all).", "registration", UNCERTAINTY, "7.8",
+       source="assumption: cadres hid famine deaths that would brand them rightists (Yang Jisheng 2012; "
+              "Dikötter 2010); registered deaths rose again in 1961-62 as registers were corrected "
+              "(Banister 1987); the strength is not recorded",
+       prior=uniform(0.0, 2.0, "nothing concealed to all of them at the post-Lushan purge risk")),
+    _p("death_backlog_release", 0.1, "share per month", 0.0, 1.0, "Concealed deaths registered later",
+       "Once the purge risk has lifted, share of the concealed deaths cadres register each month.",
+       "registration", UNCERTAINTY, "7.8",
+       source="assumption: the registers were corrected over 1961-64 (Banister 1987; the 1964 census)",
+       prior=uniform(0.02, 0.5, "corrected within a few months to within about four years")),
 
     # ---- 7.9 the state ----------------------------------------------------------------------
     _p("urban_share", 0.153, "share of population", 0.0, 0.5, "Urban share at the start",
@@ -492,14 +535,73 @@ _PARAM_LIST = [
     _p("central_stock_months", 7.2, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
        "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9"),
     _p("retreat_rule", "endogenous", "rule", None, None, "Retreat trigger",
-       "endogenous: retreat when central stocks run low; calendar: on the historical date; never.",
+       "endogenous: the centre decides (evidence of failure against the political cost); calendar: on the "
+       "historical date; never.",
        "state", LEVER, "7.9", choices=("endogenous", "calendar", "never")),
     _p("retreat_threshold", 0.47, "share of normal stocks", 0.0, 1.0, "Stocks that trigger the retreat",
-       "The centre retreats when its stocks fall below this share of what it holds in that month of a normal year.",
+       "Stocks, as a share of what the centre holds in that month of a normal year, that count as evidence 1 "
+       "of failure (weighed against the political cost).",
        "state", UNCERTAINTY, "7.9"),
     _p("famine_recognition", 3.8, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
-       "The centre also retreats once starvation deaths over the past year reach this rate among villagers (0: never).",
+       "Starvation deaths over the past year, among villagers, that weigh on the centre as much as stocks at "
+       "the retreat threshold (0: deaths are not heeded).",
        "state", UNCERTAINTY, "7.9"),
+    # the retreat as a decision (centre.py)
+    _p("political_cost", 1.0, "x evidence", 0.0, 10.0, "Political cost of retreating",
+       "Evidence of failure (1: stocks at the retreat threshold or deaths at the recognition rate) "
+       "the centre needs before it admits failure and retreats, outside the Lushan campaign.",
+       "centre", UNCERTAINTY, "7.9",
+       source="assumption: in normal times a signal at its threshold suffices (the threshold parameters "
+              "carry the scale)",
+       prior=lognormal(1.0, 0.4, 0.25, 4.0, "a quarter to four times the evidence at the thresholds")),
+    _p("political_cost_lushan", 4.0, "x political cost", 0.0, 20.0, "Rise of the cost after Lushan",
+       "How many times over Lushan (Aug 1959) raises the cost of admitting failure, at its height.",
+       "centre", UNCERTAINTY, "7.9",
+       source="assumption: after Peng Dehuai's purge no leader dared speak of famine until mid-1960 "
+              "(MacFarquhar 1983; Yang Jisheng 2012); the size is not recorded",
+       prior=uniform(0.0, 10.0, "from no effect to a tenfold cost")),
+    _p("political_cost_half_life", 4.0, "months", 0.5, 36.0, "Half-life of the Lushan cost",
+       "Months in which the rise of the political cost after Lushan halves (the anti-rightist "
+       "campaign winding down).", "centre", UNCERTAINTY, "7.9",
+       source="assumption: the anti-right-deviation campaign ran from autumn 1959 to the Beidaihe "
+              "conference of summer 1960 (MacFarquhar 1983)",
+       prior=uniform(2.0, 12.0, "the campaign spent in a season to a year")),
+    _p("centre_learning", 0.7, "share", 0.0, 1.0, "How fast the centre learns from deliveries",
+       "When a collection window closes, the centre moves its credibility of claims this share of the "
+       "way towards the share of the quota actually delivered.", "centre", UNCERTAINTY, "7.9",
+       source="assumption: the centre cut the 1958 claim from 375 to 250 Mt within a year (Wuchang, "
+              "Zhengzhou, the August 1959 plenum; MacFarquhar 1983) once procurement fell short",
+       prior=uniform(0.2, 1.0, "a fifth of the gap a season to all of it")),
+    _p("reform_cost", 1.5, "x political cost", 1.0, 10.0, "Cost of the deeper reforms",
+       "After the retreat, halls close and private plots return when the evidence of failure exceeds "
+       "this times the political cost.", "centre", UNCERTAINTY, "7.9",
+       source="assumption: dismantling the communes' institutions (halls, private plots, markets) was a "
+              "larger admission than cutting quotas and came months after the Emergency Directive "
+              "(MacFarquhar 1997)",
+       prior=uniform(1.0, 4.0, "as large an admission as the retreat to four times larger")),
+    # the towns first (state.py)
+    _p("urban_priority", True, "switch", None, None, "Towns fed first",
+       "The towns' ration comes first from central stocks: resales to villages only from stocks above the "
+       "towns' needs until the next harvest (off: resales first, only a month's demand held back).",
+       "state", LEVER, "7.9",
+       source="urban bias of the rationing system (Lin & Yang 2000); grain moved into Beijing, Tianjin and "
+              "Shanghai in mid-1960 (Yang Jisheng 2012)"),
+    _p("emergency_squeeze", 1.0, "share of the gap", 0.0, 1.0, "Emergency squeeze",
+       "Share of the gap between the towns' needs until the next harvest and what the centre holds or is "
+       "owed that it levies on the communes at once (before its retreat).", "state", LEVER, "7.9",
+       source="assumption: the centre raised procurement in 1959-60 to supply the cities (Bernstein 1984; "
+              "Walker 1984); the share levied is not recorded"),
+    _p("interprovincial_transfers", True, "switch", None, None, "Grain moved between provinces",
+       "An emergency levy is taken wherever claims are, moving grain out of the provinces that claim "
+       "surpluses (off: each province supplies its own towns).", "state", LEVER, "7.9",
+       source="grain moved out of provinces claiming surpluses into Beijing, Tianjin and Shanghai in 1959-60 "
+              "(Yang Jisheng 2012; Walker 1984)"),
+    _p("send_down_rate", 0.01, "share per month", 0.0, 0.1, "Town residents sent down",
+       "Share of registered town residents sent back to the villages each month once the centre has "
+       "retreated and still cannot cover the towns until the next harvest (recruits first).",
+       "state", LEVER, "7.9",
+       source="about 20 M of some 130 M town residents sent down in 1961-63 (Yang Jisheng 2012), about 1% a "
+              "month over two years"),
     _p("resale_share", 0.86, "share", 0.0, 1.0, "Resales to deficit communes",
        "Share of a deficit commune's shortfall the state sells back, after a delay.", "state", LEVER, "7.9"),
     _p("resale_delay", 3, "months", 0, 12, "Delay of resales",
@@ -701,6 +803,11 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "seed_protected": {"seed_protected": True},
     "no_tool_melting": {"tool_melting": False},
     "sound_irrigation": {"irrigation_sound_share": 1.0},
+    # the state as actors (issue 13)
+    "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0},
+    "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
+    "moderate_leaders": {"moderate_leaders": True},
+    "no_interprovincial_transfers": {"interprovincial_transfers": False},
 }
 
 SCENARIO_TITLES: dict[str, str] = {
@@ -727,6 +834,10 @@ SCENARIO_TITLES: dict[str, str] = {
     "seed_protected": "Seed grain protected",
     "no_tool_melting": "No tools melted",
     "sound_irrigation": "Irrigation works built soundly",
+    "early_retreat": "The centre admits the shortfall at its first sign",
+    "no_urban_priority": "Towns not fed first (no squeeze)",
+    "moderate_leaders": "Every province led by a moderate",
+    "no_interprovincial_transfers": "No grain moved between provinces",
 }
 
 

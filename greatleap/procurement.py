@@ -2,12 +2,17 @@
 
 Rules in plain words:
 - Inflexible rule (Meng, Qian & Yared 2015): at each harvest the official sets a commune's quota
-  from its expected output, a blend of this harvest's report and last year's report (rebased on
-  the cut 1958 claim during 1959), before anyone knows the real harvest. The share asked rises with
-  the commune's reported output per person (progressive), and the official adds a push that grows
-  with his career stake (Kung & Chen 2011).
-- Flexible rule (the counterfactual): the quota is the planned share of the true harvest.
-- After the centre's retreat, quotas are cut to a sustainable share of the true harvest.
+  from its expected output, a blend of this harvest's report and last year's report (discounted
+  by the centre's credibility of claims, ``centre.believed``), before anyone knows the real
+  harvest. The share asked is the planned share scaled by the centre's obligations
+  (``centre.obligation_factor``: towns, exports, reserves); it rises with the commune's reported
+  output per person (progressive), and the province and the official each add a push that grows
+  with their career stake (Kung & Chen 2011).
+- Flexible rule (the counterfactual): the quota is the planned share of the true harvest, scaled
+  by the obligations.
+- After the centre's retreat, quotas are the planned share, scaled by the obligations, of the
+  harvest the centre believes (the claims discounted by what it has learnt): no progressive rate,
+  no official's push. The centre never sees the true harvest.
 - The cadre collects at harvest and for two months after, from the collective granary and the
   household stores, but defends a retention floor for the village that shrinks with his fear of
   purge and his lack of loyalty.
@@ -21,9 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from greatleap import centre, provinces
+
 COLLECTION_MONTHS = 3  # harvest month and the two after it
 SUMMER_RELIEF = 0.6  # the summer crop feeds the lean months: the plan takes less of it
-RETREAT_QUOTA_FACTOR = 0.85  # after the retreat, quotas are this share of the planned share of the true harvest
 MAX_QUOTA_RATE = 0.8  # no commune is asked for more than this share of its expected harvest
 SEARCH_FEAR = 2.0  # how much the purge risk intensifies anti-hiding searches (per unit risk)
 
@@ -34,19 +40,26 @@ def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float
     return season * _annual_rule(model, true_kg, official_kg, share)
 
 
+def planned_share(model) -> float:
+    """The plan's share of the harvest this year: the normal share scaled by what the centre owes."""
+    return model.p["procurement_share"] * centre.obligation_factor(model)
+
+
 def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
     p = model.p
-    if model.state.retreated:
-        return RETREAT_QUOTA_FACTOR * p["procurement_share"] * true_kg
+    planned = planned_share(model)
     if p["quota_rule"] == "flexible":
-        return p["procurement_share"] * true_kg
+        return min(planned, MAX_QUOTA_RATE) * true_kg
+    if model.state.retreated:
+        return min(planned, MAX_QUOTA_RATE) * centre.believed(model, official_kg)
     w = p["quota_weight_current"]
-    last = model.communes.report_last_year * model.report_revision() * share
+    last = centre.believed(model, model.communes.report_last_year) * share
     expected = np.where(last > 0, w * official_kg + (1 - w) * last, official_kg)
     per_person = expected / np.maximum(model.commune_population(), 1)
     relative = per_person / max(per_person.mean(), 1e-9)
-    rate = np.clip(p["procurement_share"] * relative ** p["quota_progressivity"], 0.0, MAX_QUOTA_RATE)
+    rate = np.clip(planned * relative ** p["quota_progressivity"], 0.0, MAX_QUOTA_RATE)
     push = np.array([1.0 + model.official_of[c].quota_push(p) for c in range(model.communes.n)])
+    push *= 1.0 + provinces.quota_push(model)  # the province's increment, passed down
     if not model.leap_on():
         push[:] = 1.0
     return rate * expected * push
@@ -84,6 +97,11 @@ def search_households(model) -> tuple[np.ndarray, np.ndarray]:
     Returns (grain seized per commune, indices of people beaten to death).
     """
     com, hh, people, p = model.communes, model.households, model.people, model.p
+    closing = (com.owed_since >= 0) & (model.t - com.owed_since == COLLECTION_MONTHS - 1)
+    if closing.any():  # the centre learns what its claims yielded (centre.learn_from_deliveries),
+        levied = model.state.levied[closing]  # from the harvest's quotas (levies are paid last)
+        asked = (com.quota_initial[closing] - levied).sum()
+        centre.learn_from_deliveries(model, asked, asked - np.maximum(com.quota[closing] - levied, 0.0).sum())
     due = (com.quota > 0) & (com.owed_since >= 0) & (model.t - com.owed_since >= COLLECTION_MONTHS - 1)
     seized = np.zeros(com.n)
     killed = np.empty(0, dtype=np.int64)

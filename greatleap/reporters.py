@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import kernels, production
+from greatleap import centre, kernels, procurement, production
 from greatleap.kernels import AGE_GROUPS_5Y
 from greatleap.labour import FURNACE
 from greatleap.state import STEEL_KG_PER_WORKER_MONTH
@@ -61,13 +61,17 @@ MONTHLY: dict[str, tuple[str, str]] = {
     **{f"deaths_age_{name}": ("persons", f"Deaths aged {label} (villages and towns)")
        for name, label in zip(AGE_GROUP_NAMES, AGE_GROUP_LABELS)},
     "cdr": ("per 1000 per year", "Crude death rate, true, annualised"),
-    "cdr_registered": ("per 1000 per year", "Crude death rate as the registers would show it"),
+    "cdr_registered": ("per 1000 per year", "Crude death rate as the registers show it (registration.py: normal share, "
+                                            "famine deaths concealed under purge risk, registered later)"),
+    "deaths_registered": ("persons", "Deaths entered in the registers this month (of this month's and concealed earlier)"),
+    "deaths_concealed": ("persons", "Deaths concealed by cadres and not yet registered"),
     "cdr_rural": ("per 1000 per year", "Village crude death rate, true"),
     "cdr_urban": ("per 1000 per year", "Town crude death rate, true"),
     "cbr": ("per 1000 per year", "Crude birth rate, annualised"),
     "harvest_true_kg": ("kg", "Grain actually harvested this month"),
     "harvest_reported_cadre_kg": ("kg", "The harvest as cadres reported it"),
     "harvest_reported_official_kg": ("kg", "The harvest as officials reported it upward"),
+    "harvest_reported_province_kg": ("kg", "The harvest as the provinces claimed it to the centre"),
     "report_ratio_cadre": ("ratio", "Cadre reports / true harvest, this year's harvests so far"),
     "report_ratio_official": ("ratio", "Official reports / true harvest, this year's harvests so far"),
     "quota_kg": ("kg", "Procurement quotas set on this month's harvest"),
@@ -95,6 +99,8 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "exports_kg": ("kg", "Grain exported this month"),
     "imports_kg": ("kg", "Grain imported this month"),
     "resales_kg": ("kg", "Grain sold back to deficit communes this month"),
+    "squeeze_kg": ("kg", "Emergency levy on the communes this month, to cover the towns until the next harvest"),
+    "sent_down": ("persons", "Town residents sent back to the villages this month"),
     "kin_transfers_kg": ("kg", "Grain sent to hungry kin this month"),
     "hall_eaten_kg": ("kg", "Grain eaten in dining halls this month"),
     "steel_kg": ("kg", "Backyard-furnace steel this month"),
@@ -105,6 +111,14 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "labour_foraging": ("share", "Share foraging"),
     "fled": ("persons", "Villagers who fled this month"),
     "retreat": ("0/1", "The centre has retreated"),
+    "retreat_cause": ("code", "Why the centre retreated: 0 not retreated, 1 its stocks, 2 deaths, 3 the historical date"),
+    "evidence_stocks": ("x threshold", "The centre's evidence of failure from its stocks (1 at the retreat threshold)"),
+    "evidence_deaths": ("x threshold", "The centre's evidence of failure from deaths (1 at the recognition rate)"),
+    "centre_obligations_kg": ("kg", "What the centre owes over the coming year: towns' rations, export commitments, refilling its granaries"),
+    "centre_credibility": ("share", "How much of the claims the centre believes (learnt from deliveries against quotas)"),
+    "planned_procurement_share": ("share", "The plan's share of the believed harvest: the normal share scaled by the obligations"),
+    "reforms": ("0/1", "The centre has ordered the deeper reforms (halls closed, private plots back)"),
+    "political_cost": ("x evidence", "The political cost of admitting failure this month (retreat when evidence reaches it)"),
     "halls_open": ("0/1", "Dining halls are open"),
     "ledger_error_kg": ("kg", "Grain ledger imbalance (should be ~0)"),
     # capital and land (ODD 7.11): stocks at the end of the month, flows this month
@@ -138,6 +152,8 @@ SUMMARY_OUTCOMES: dict[str, tuple[str, str]] = {
     "violence_deaths": ("persons", "Deaths in anti-hiding searches"),
     "cadres_purged": ("cadres", "Cadres purged in the run"),
     "retreat_year": ("year", "Year the centre retreated (NaN if never)"),
+    "retreat_month": ("months", "Months from January 1957 to the month the lasting retreat began (NaN if never)"),
+    "retreat_cause": ("code", "Why the lasting retreat began: 1 the centre's stocks, 2 deaths, 3 the historical date"),
     "area_share_of_output_fall": ("share", "Part of the 1959-61 output fall (against 1957, in logs) that came "
                                            "from less area harvested; the rest is yield (Kueh 1984: about half)"),
 }
@@ -146,13 +162,14 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "fetal_losses", "maternal_deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
              "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
              *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg",
-             "harvest_reported_cadre_kg", "harvest_reported_official_kg", "quota_kg",
+             "harvest_reported_cadre_kg", "harvest_reported_official_kg", "harvest_reported_province_kg", "quota_kg",
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
-             "steel_usable_kg", "fled", "seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg",
-             "harvest_area_kg")
+             "steel_usable_kg", "fled", "squeeze_kg", "sent_down", "seed_eaten_kg", "seed_handed_over_kg",
+             "animal_feed_kg", "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
-                "cadre_kg", "official_kg", "quota_kg", "procured_kg", "purged", "area_kg", "seed_eaten_kg")
+                "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
+                "seed_eaten_kg")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "none")
 
@@ -328,6 +345,14 @@ class Recorder:
         if self.on:
             self.stats["fled"] += len(idx)
 
+    def record_squeeze(self, kg: float) -> None:
+        if self.on:
+            self.stats["squeeze_kg"] += kg
+
+    def record_sent_down(self, n: int) -> None:
+        if self.on:
+            self.stats["sent_down"] += n
+
     def record_kin(self, kg: float) -> None:
         if self.on:
             self.stats["kin_transfers_kg"] += kg
@@ -354,10 +379,13 @@ class Recorder:
         self.year["kcal_sum"] += tally.kcal_by_commune
         self.year["person_months"] += tally.people_by_commune
 
-    def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken) -> None:
+    def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken, province_kg=None) -> None:
         if not self.on:
             return
         s = self.stats
+        province_kg = official_kg if province_kg is None else province_kg
+        s["harvest_reported_province_kg"] += float(province_kg.sum())
+        self.year["province_kg"] += province_kg
         s["harvest_true_kg"] += float(true_kg.sum())
         s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
         s["harvest_reported_official_kg"] += float(official_kg.sum())
@@ -448,7 +476,9 @@ class Recorder:
                  population=total, rural_population=rural, urban_population=state.urban,
                  migrants=state.migrants)
         s["cdr"] = s["deaths"] * PER_1000_A_YEAR / max(total, 1)
-        s["cdr_registered"] = s["cdr"] * m.p["death_registration"]
+        s["deaths_registered"] = m.register.month
+        s["deaths_concealed"] = m.register.concealed()
+        s["cdr_registered"] = s["deaths_registered"] * PER_1000_A_YEAR / max(total, 1)
         s["cdr_rural"] = rural_deaths * PER_1000_A_YEAR / max(rural, 1)
         s["cdr_urban"] = s["deaths_urban"] * PER_1000_A_YEAR / max(state.urban + state.migrants, 1)
         s["cbr"] = s["births"] * PER_1000_A_YEAR / max(total, 1)
@@ -472,6 +502,13 @@ class Recorder:
         s["procurement_share"] = year["procured_kg"].sum() / true_year if true_year > 0 else np.nan
         s["cadres_purged_total"] = self.purged_total
         s["retreat"] = float(state.retreated)
+        s["retreat_cause"] = float(centre.CAUSES.index(state.retreat_cause))
+        s["evidence_stocks"], s["evidence_deaths"] = state.signals
+        s["political_cost"] = state.cost
+        s["centre_obligations_kg"] = centre.obligations(m)
+        s["centre_credibility"] = state.credibility
+        s["planned_procurement_share"] = procurement.planned_share(m)
+        s["reforms"] = float(state.reformed)
         s["halls_open"] = float(m.halls_open())
         s["ledger_error_kg"] = m.ledger.error
 
@@ -498,8 +535,11 @@ class Recorder:
         pop = year["person_months"] / 12
         for c in range(com.n):
             official = m.official_of[c]
+            leader = m.leaders[m.commune_province[c]]
             self.year_rows.append({
                 "year": self.year_of_sums, "commune": c, "official": official.group,
+                "province": leader.province, "leader_zeal": leader.zeal, "leader_alternate": float(leader.alternate),
+                "leader_loyalty": leader.loyalty, "reported_province_kg": float(year["province_kg"][c]),
                 "official_career_stake": official.career_stake,
                 "hall_participation": float(com.hall_participation[c]),
                 "population": float(pop[c]), "deaths": float(year["deaths"][c]),

@@ -6,12 +6,17 @@ Rules in plain words:
   aversion, with his neighbours' last markups (emulation contests) and with the gap between the
   superior's target and the true harvest; it is capped at a credible maximum.
 - Markups shrink as famine becomes visible: each starvation death in the commune over the past
-  year makes an inflated claim harder to sustain. After the centre retreats, reports are honest.
+  year makes an inflated claim harder to sustain. After the centre retreats, the pressure is off,
+  but reports do not turn honest at once: each harvest a cadre keeps ``markup_persistence`` of his
+  last markup, and an official of his own (the habit and the fear of being the first to report a
+  fall).
 - Each official adds his own markup, growing with his career stake, to the sum of his cadres'
-  reports, so that markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016).
-- Targets: the superior expects last year's reported output times the year's target growth
-  (Beidaihe's doubling in 1958); targets set in 1959 rebase on the cut 1958 claim (the
-  calendar's ``report_revision``).
+  reports, and each provincial leader his own on his counties' (``provinces.py``), so that
+  markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016); the centre receives
+  the provinces' claims.
+- Targets: the superior expects last year's reported output, as far as the centre believes it
+  (``centre.believed``: discounted by what the deliveries taught it), times the year's target
+  growth (Beidaihe's doubling in 1958).
 - The reports stay on file: after the autumn harvest, the year's official reports become last
   year's report, the base of next year's targets and quotas (ODD 7.5), and their ratio to the
   truth is what a commune's later pleas are discounted by (ODD 7.9).
@@ -20,6 +25,8 @@ Rules in plain words:
 from __future__ import annotations
 
 import numpy as np
+
+from greatleap import centre, provinces
 
 
 def visibility(model) -> np.ndarray:
@@ -34,15 +41,26 @@ def reporting_pressure_on(model) -> bool:
     return (not p["honest_reporting"]) and model.leap_on() and not model.state.retreated
 
 
+def markups_fading(model) -> bool:
+    """After the retreat (with the Leap's reporting regime once on), markups fade harvest by harvest."""
+    p = model.p
+    return (not p["honest_reporting"]) and model.leap_on() and model.state.retreated
+
+
 def season_targets(model, share: float) -> np.ndarray:
     """Per commune, the superior's target for this harvest (kg)."""
     growth = model.calendar.target_growth.get(model.ym[0], 0.0)
-    base = model.communes.report_last_year * model.report_revision()
+    base = centre.believed(model, model.communes.report_last_year)
     return base * (1.0 + growth) * share
 
 
 def cadre_reports(model, true_kg: np.ndarray, share: float) -> np.ndarray:
     """Every cadre's report of this harvest (kg); remembers each cadre's markup."""
+    if markups_fading(model):
+        keep = model.p["markup_persistence"]
+        for cadre in model.cadres:
+            cadre.last_markup *= keep
+        return true_kg * (1.0 + np.array([c.last_markup for c in model.cadres]))
     if not reporting_pressure_on(model):
         for cadre in model.cadres:
             cadre.last_markup = 0.0
@@ -64,14 +82,30 @@ def cadre_reports(model, true_kg: np.ndarray, share: float) -> np.ndarray:
 
 def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
     """Per commune, the report as it leaves the official (his markup applied to his communes)."""
-    if not reporting_pressure_on(model):
+    if markups_fading(model):
+        fade = model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
+    elif not reporting_pressure_on(model):
         return cadre_kg.copy()
+    else:
+        fade = 1.0
     vis = visibility(model)
     out = cadre_kg.copy()
     for official in model.officials:
         group = official.communes
-        out[group] *= 1.0 + official.markup(float(vis[group].mean()), model.p)
+        out[group] *= 1.0 + fade * official.markup(float(vis[group].mean()), model.p)
     return out
+
+
+def provincial_reports(model, official_kg: np.ndarray) -> np.ndarray:
+    """Per commune, the claim as it leaves its province for the centre (the leader's markup on his
+    counties' reports, ``provinces.py``)."""
+    if markups_fading(model):
+        fade = model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
+    elif not reporting_pressure_on(model):
+        return official_kg.copy()
+    else:
+        fade = 1.0
+    return provinces.provincial_reports(model, official_kg, visibility(model), fade)
 
 
 def file_reports(model, true_kg: np.ndarray, official_kg: np.ndarray) -> None:

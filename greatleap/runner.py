@@ -26,6 +26,7 @@ def run_one(params: dict[str, Any], seed: int) -> dict[str, Any]:
         "annual": model.annual_frame(),
         "communes": model.commune_table(),
         "officials": model.official_table(),
+        "provinces": model.province_table(),
         "ages": model.age_table(),
         "bodies": model.body_table(),
         "summary": model.summary(),
@@ -110,9 +111,22 @@ def format_summary(scenario: str, seed: int, s: dict) -> str:
         f"  peak crude death rate:      {fmt(s['peak_cdr'], '.1f')} per 1000 (registered) in {fmt(s['peak_cdr_year'], '.0f')}",
         f"  1958 report / true harvest: {fmt(s['report_ratio_1958'], '.2f')}",
         f"  peak procurement share:     {fmt(s['peak_procurement_share'], '.3f')} in {fmt(s['peak_procurement_year'], '.0f')}",
-        f"  retreat:                    {fmt(s['retreat_year'], '.0f')}",
+        f"  retreat:                    {_retreat_text(s)}",
     ]
     return "\n".join(lines)
+
+
+def _retreat_text(s: dict) -> str:
+    """The lasting retreat's month and why the centre retreated (centre.CAUSES), or "never"."""
+    from greatleap.centre import CAUSES
+
+    month = s.get("retreat_month")
+    if month is None or (isinstance(month, float) and math.isnan(month)):
+        return "never"
+    k = int(month)
+    cause = s.get("retreat_cause")
+    why = CAUSES[int(cause)] if cause is not None and not math.isnan(cause) else ""
+    return f"{1957 + k // 12}-{k % 12 + 1:02d}" + (f" ({why})" if why else "")
 
 
 def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path | None,
@@ -121,17 +135,17 @@ def run_and_save(scenario: str, seed: int, overrides: dict[str, Any], out: Path 
     if out is not None:
         check_run_folder(out, overwrite)
     result = run_one(params, seed)
-    if out is not None:  # the twelve tables replace the folder as a whole: never two runs' files
+    if out is not None:  # the fourteen tables replace the folder as a whole: never two runs' files
         atomic.replace_folder(out, {name: atomic.table_bytes(result[name.split(".")[0]], "." + name.split(".")[1])
                                     for name in RUN_FILES})
     text = format_summary(scenario, seed, result["summary"])
     if out is not None:
-        text += (f"\n  written to {out}/ (monthly, annual, communes, officials, ages, bodies as .parquet "
-                 "and .csv)")
+        text += (f"\n  written to {out}/ (monthly, annual, communes, officials, provinces, ages, bodies as "
+                 ".parquet and .csv)")
     return text
 
 
-RUN_FILES = [f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials", "ages", "bodies")
+RUN_FILES = [f"{name}.{ext}" for name in ("monthly", "annual", "communes", "officials", "provinces", "ages", "bodies")
              for ext in ("parquet", "csv")]
 
 

@@ -1,23 +1,26 @@
 """The state (ODD 7.9): towns, central stocks, exports, imports, resales and the retreat.
 
 Rules in plain words:
-- Town residents (15% of people in 1957; people with bodies, ``towns.py``) get a graded grain
-  ration from central stocks; the ration is cut when stocks run low. Peasants recruited into
-  industry in 1958 swell the towns; from mid-1961 they are sent back down.
+- Towns first: town residents (15% of people in 1957; people with bodies, ``towns.py``) get a
+  graded grain ration from central stocks before any village resale (``urban_priority``): resales
+  leave the towns' needs until the next harvest in the granaries. When stocks and the quotas still
+  owed cannot cover those needs, the centre first squeezes the villages (an emergency levy,
+  ``emergency_squeeze``, before the retreat), then cuts the ration when stocks run low, and after
+  the retreat, while it still cannot cover them, sends town residents back to the villages
+  (``send_down_rate``, the 1958 recruits first). Peasants recruited into industry in 1958 swell
+  the towns.
 - Refugees who got away live on the margins of the towns, fed on a half ration.
 - The state exports grain as it historically did (2.7 Mt 1958, 4.2 Mt 1959, 2.7 Mt 1960),
   scaled to the model's population, until it retreats.
 - Communes short of food apply for resales; the state sells back a share of the shortfall after
   a delay, believing the shortfall only as far as the commune's report allows (an inflated
   report hides the need).
-- The retreat: when central stocks fall below ``retreat_threshold`` of what the centre holds in
-  that month of a normal year (the first year of the run), or once starvation deaths over the past
-  year reach ``famine_recognition`` per 1000 villagers (endogenous rule), or on the historical
-  date (calendar rule), the centre retreats: quotas are cut, reports become honest, purges and
-  campaigns stop, exports stop, imports start two months later, and halls close and private plots
-  return six months later. During the anti-rightist campaign after Lushan the centre holds its
-  course: neither its own empty granaries nor deaths are heeded (it keeps procuring and exporting
-  to feed the towns and keep its word abroad), and a retreat begun before Lushan is reversed by it.
+- The retreat is the centre's decision (``centre.py``: the evidence of failure weighed against
+  the political cost of admitting it, which Lushan raises), or comes on the historical date
+  (calendar rule). Once it retreats, quotas are cut, reports become honest, purges and campaigns
+  stop (reports return to the truth over a few harvests, ``reporting.py``), exports stop, imports
+  listed in the calendar arrive from two months later, and halls close and private plots return
+  when the centre decides it (``centre.decide_reforms``).
 - Backyard furnaces produce steel, of which a share is usable.
 """
 
@@ -25,14 +28,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from greatleap import centre, dining
 from greatleap.calendar import month_index
+from greatleap.population import REFUGEE
 from greatleap.towns import REFUGEE_RATION
 
 CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
 STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
-REFORM_DELAY_MONTHS = 6  # after the retreat, halls close and private plots return this much later
 IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
-IMPORTS_MT_UNLISTED_YEAR = 5.0  # imports in a year the calendar does not list, Mt
 # The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
 # below that, by at most RATION_MAX_CUT of the full ration.
 RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
@@ -48,6 +51,14 @@ class State:
         self.stock = p["central_stock_months"] * self.base_demand(model)
         self.retreated = False
         self.retreat_t: int | None = None
+        self.retreat_cause = ""  # centre.CAUSES: what made the centre retreat
+        self.evidence, self.cost, self.cost_risen = 0.0, 0.0, False  # the month's weighing (centre.py)
+        self.signals = (0.0, 0.0)  # the evidence from its stocks and from deaths
+        self.levied = np.zeros(model.communes.n)  # emergency levies on the current quotas, kg
+        self.harvests_since_retreat = 0  # reports fade back to the truth (reporting.py)
+        self.credibility = 1.0  # what the centre believes of the claims it receives (centre.py)
+        self.reformed, self.reform_t = False, None  # halls closed, private plots back, and when
+        self.reference_obligations = centre.reference_obligations(model, self)
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
 
@@ -78,53 +89,18 @@ class State:
         return self.stock / max(self.base_demand(model), 1e-9)
 
     def check_retreat(self, model) -> None:
-        """The centre compares its stocks with what it normally holds at this time of year
-        (learnt in the first year of the run): granaries are always low before the autumn
-        harvest, so only a fall far below the seasonal norm alarms it. A retreat begun before
-        the Lushan Conference is reversed by it when the purge is on (the spring-1959 correction
-        that Lushan turned back into radicalism)."""
-        rule = model.p["retreat_rule"]
-        months = self.stock_months(model)
-        if model.t < 12:
-            self.normal_stock[model.ym[1]] = months
-        if rule == "never":
-            return
-        if self.retreated and self._reversed_by_lushan(model):
-            self.retreated, self.retreat_t = False, None
-        if self.retreated:
-            return
-        if rule == "calendar":
-            trigger = month_index(model.ym) >= month_index(model.calendar.retreat)
-        else:
-            norm = self.normal_stock.get(model.ym[1], months)
-            holding_course = model.p["lushan_purge"] and model.calendar.anti_rightist_on(model.ym)
-            low = months < model.p["retreat_threshold"] * norm
-            trigger = (model.t >= 12 and not holding_course
-                       and (low or self.famine_undeniable(model)))
-        if trigger:
-            self.retreated, self.retreat_t = True, model.t
-
-    def _reversed_by_lushan(self, model) -> bool:
-        lushan_end = month_index(model.calendar.lushan[1])
-        return (model.p["lushan_purge"] and model.p["retreat_rule"] == "endogenous"
-                and month_index(model.ym) == lushan_end + 1
-                and self.retreat_t is not None
-                and month_index(model.start) + self.retreat_t <= lushan_end)
-
-    def famine_undeniable(self, model) -> bool:
-        """Starvation deaths over the past year have reached ``famine_recognition`` per 1000."""
-        threshold = model.p["famine_recognition"]
-        if threshold <= 0:
-            return False
-        deaths = model.village.starvation_deaths_last_year().sum()
-        return deaths * 1000.0 / max(model.rural_population(), 1) >= threshold
+        """The centre weighs the evidence of failure against the cost of admitting it
+        (``centre.decide_retreat``), then, once retreated, the deeper reforms."""
+        centre.decide_retreat(model)
+        centre.decide_reforms(model)
 
     def months_since_retreat(self, model) -> int:
         return -1 if self.retreat_t is None else model.t - self.retreat_t
 
     def reforms_in_force(self, model) -> bool:
-        """The retreat's reforms (halls closed, private plots back) follow it after a delay."""
-        return self.retreated and self.months_since_retreat(model) >= REFORM_DELAY_MONTHS
+        """The retreat's reforms (halls closed, private plots back), when the centre has ordered
+        them (``centre.decide_reforms``)."""
+        return self.retreated and self.reformed
 
     # ---- monthly flows -------------------------------------------------------------------
     def trade(self, model) -> tuple[float, float]:
@@ -133,19 +109,69 @@ class State:
         exports = 0.0
         if p["exports"] and not self.retreated:
             exports = min(self.mt_per_month(cal.exports_mt.get(year, 0.0)), self.stock)
-        imports = 0.0
-        if self.imports_on(model):
-            imports = self.mt_per_month(cal.imports_mt.get(year, IMPORTS_MT_UNLISTED_YEAR))
+        imports = self.mt_per_month(self.imports_mt(model))
         self.stock += imports - exports
         return exports, imports
 
+    def imports_mt(self, model) -> float:
+        """Imports arriving this year at this month's pace (Mt a year): aid accepted from its date
+        (``accept_aid``, the calendar's ``aid_mt``), otherwise the purchases the calendar lists,
+        once the retreat (or its historical date) has started them; nothing in an unlisted year."""
+        p, cal, now, year = model.p, model.calendar, month_index(model.ym), model.ym[0]
+        if p["accept_aid"] and now >= month_index(cal.aid_accepted):
+            return cal.aid_mt.get(year, 0.0)
+        return cal.imports_mt.get(year, 0.0) if self.imports_on(model) else 0.0
+
     def imports_on(self, model) -> bool:
         p, now = model.p, month_index(model.ym)
-        if p["accept_aid"] and now >= month_index((1959, 10)):
+        if p["accept_aid"] and now >= month_index(model.calendar.aid_accepted):
             return True
         if p["retreat_rule"] == "calendar":
             return now >= month_index(model.calendar.imports_start)
         return self.retreated and self.months_since_retreat(model) >= IMPORT_DELAY_MONTHS
+
+    # ---- towns first -----------------------------------------------------------------------
+    def towns_reserve(self, model) -> float:
+        """Grain (kg) the towns need at the full ration until the next harvest's procurement."""
+        return self.base_demand(model) * dining.months_to_next_harvest(model.ym[1])
+
+    def squeeze(self, model) -> float:
+        """Emergency squeeze: when its stocks and the quotas still owed cannot cover the towns until
+        the next harvest, the centre (before it has retreated) levies ``emergency_squeeze`` of the
+        gap on the communes, in proportion to their claims, collected and searched for like any
+        quota (ODD 7.5). Returns the kg levied."""
+        com, share = model.communes, model.p["emergency_squeeze"]
+        if self.retreated or share <= 0:
+            return 0.0
+        gap = self.towns_reserve(model) - self.stock - com.quota.sum()
+        claims = com.report_last_year
+        if gap <= 0 or claims.sum() <= 0:
+            return 0.0
+        levy = share * gap * self._levy_shares(model, claims)
+        self.levied += levy
+        com.quota += levy
+        com.quota_initial += levy
+        com.owed_since = np.where(com.owed_since < 0, model.t, com.owed_since)
+        return float(levy.sum())
+
+    def _levy_shares(self, model, claims: np.ndarray) -> np.ndarray:
+        """Per commune, its share of an emergency levy. With ``interprovincial_transfers`` the centre
+        takes from wherever claims are (grain moves out of the provinces that claim surpluses);
+        without, each province supplies its own towns: the levy is split among provinces by their
+        registered town residents, then within each by claims."""
+        if model.p["interprovincial_transfers"] or len(model.leaders) == 1:
+            return claims / claims.sum()
+        people = self.towns.people
+        alive = people.view("alive") & (people.view("registration") != REFUGEE)
+        province_of_region = np.array([model.commune_province[o.communes[0]] for o in model.officials])
+        region = np.minimum(people.view("commune")[alive], len(province_of_region) - 1)
+        towns = np.bincount(province_of_region[region], minlength=len(model.leaders)).astype(float)
+        if towns.sum() <= 0:
+            return claims / claims.sum()
+        province = model.commune_province
+        claims_in = np.bincount(province, weights=claims, minlength=len(model.leaders))
+        within = np.divide(claims, claims_in[province], out=np.zeros_like(claims), where=claims_in[province] > 0)
+        return towns[province] / towns.sum() * within
 
     def feed_towns(self, model) -> tuple[float, float]:
         """Urban and refugee consumption from central stocks. Returns (kg eaten, fill share)."""
@@ -169,14 +195,17 @@ class State:
                 self.pending_resales.append((due, int(c), model.p["resale_share"] * believed))
 
     def deliver_resales(self, model) -> np.ndarray:
-        """Resales falling due this month, per commune (kg), limited to stocks above a month's demand."""
+        """Resales falling due this month, per commune (kg). With ``urban_priority`` the towns come
+        first: only stocks above the towns' needs until the next harvest are sold back; without
+        it, only a month's urban demand is held back."""
         delivered = np.zeros(model.communes.n)
         keep = []
+        floor = self.towns_reserve(model) if model.p["urban_priority"] else self.base_demand(model)
         for due, c, kg in self.pending_resales:
             if due > model.t:
                 keep.append((due, c, kg))
                 continue
-            give = min(kg, max(self.stock - self.base_demand(model), 0.0))
+            give = min(kg, max(self.stock - floor, 0.0))
             self.stock -= give
             delivered[c] += give
         self.pending_resales = keep
@@ -187,8 +216,10 @@ class State:
         self.recruited += n_people
 
     def send_down(self, model) -> int:
-        """People sent back to the villages this month (whole persons)."""
-        if not model.calendar.sent_down[0] <= model.ym <= model.calendar.sent_down[1]:
+        """Town residents sent back to the villages this month (whole persons): once the centre
+        has retreated and still cannot cover the towns until the next harvest, it sends down
+        ``send_down_rate`` of the registered residents a month (recruits first, ``towns.send_down``)."""
+        rate = model.p["send_down_rate"]
+        if not self.retreated or rate <= 0 or self.stock >= self.towns_reserve(model):
             return 0
-        months = month_index(model.calendar.sent_down[1]) - month_index(model.calendar.sent_down[0]) + 1
-        return int(round(self.recruited / months))
+        return int(round(rate * self.urban))

@@ -31,17 +31,18 @@ def annual_frame(model) -> pd.DataFrame:
               "maternal_deaths", "deaths", "deaths_starvation", "deaths_violence", "deaths_baseline",
               "deaths_rural", "deaths_urban", "deaths_urban_famine", "deaths_male", "deaths_female",
               *(f"deaths_age_{name}" for name in AGE_GROUP_NAMES), "harvest_true_kg", "harvest_reported_cadre_kg",
-              "harvest_reported_official_kg", "quota_kg", "procurement_kg", "exports_kg",
+              "harvest_reported_official_kg", "harvest_reported_province_kg", "quota_kg", "procurement_kg", "exports_kg",
               "imports_kg", "resales_kg", "grain_seized_kg", "cadres_purged", "steel_kg",
-              "steel_usable_kg", "fled"]].sum()
+              "steel_usable_kg", "fled", "deaths_registered"]].sum()
     means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
                "share_hungry", "share_starving"]].mean()
     a = pd.concat([sums, means], axis=1).reset_index()
     a["cdr"] = a["deaths"] * 1000 / a["population"]
-    a["cdr_registered"] = a["cdr"] * model.p["death_registration"]
+    a["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
     a["cbr"] = a["births"] * 1000 / a["population"]
     a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
     a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
+    a["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
     a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
     first = a["harvest_true_kg"].iloc[0]
     a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
@@ -112,6 +113,24 @@ def official_table(model) -> pd.DataFrame:
     return t
 
 
+def province_table(model) -> pd.DataFrame:
+    """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
+    each level, procurement and its share, retention per head, the leader's traits."""
+    c = commune_table(model)
+    if c.empty:
+        return c
+    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg"]
+    t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
+    true = t["true_kg"].where(t["true_kg"] > 0)
+    t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
+    t["cbr"] = t["births"] * 1000 / t["population"].clip(lower=1)
+    t["procurement_share"] = t["procured_kg"] / true
+    t["report_ratio_province"] = t["reported_province_kg"] / true
+    t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
+    return t
+
+
 def summary(model) -> dict:
     a = annual_frame(model)
     out = dict.fromkeys(SUMMARY_OUTCOMES, np.nan)
@@ -134,22 +153,26 @@ def summary(model) -> dict:
         if {1957, 1960} <= set(by_year.index) else np.nan,
         total_deaths=float(a["deaths"].sum()), starvation_deaths=float(a["deaths_starvation"].sum()),
         violence_deaths=float(a["deaths_violence"].sum()), cadres_purged=float(a["cadres_purged"].sum()),
-        retreat_year=_lasting_retreat_year(monthly_frame(model)),
+        **_lasting_retreat(monthly_frame(model)),
         area_share_of_output_fall=area_share_of_fall(by_year),
     )
     return out
 
 
-def _lasting_retreat_year(monthly: pd.DataFrame) -> float:
-    """Year in which the retreat that lasted began (a retreat reversed at Lushan does not count)."""
+def _lasting_retreat(monthly: pd.DataFrame) -> dict:
+    """Year, month (from January 1957) and cause of the retreat that lasted (a retreat reversed at
+    Lushan does not count)."""
     on = monthly["retreat"].to_numpy() > 0
-    if not on[-1] and not on.any():
-        return np.nan
+    if not on.any():
+        return dict(retreat_year=np.nan, retreat_month=np.nan, retreat_cause=np.nan)
     if not on[-1]:
-        return float(monthly["year"].iloc[np.flatnonzero(on)[0]])
-    off = np.flatnonzero(~on)
-    start = off[-1] + 1 if len(off) else 0
-    return float(monthly["year"].iloc[start])
+        start = np.flatnonzero(on)[0]
+    else:
+        off = np.flatnonzero(~on)
+        start = off[-1] + 1 if len(off) else 0
+    row = monthly.iloc[start]
+    return dict(retreat_year=float(row["year"]), retreat_month=float((row["year"] - 1957) * 12 + row["month"] - 1),
+                retreat_cause=float(row["retreat_cause"]))
 
 
 def regime_text(model) -> str:

@@ -22,8 +22,8 @@ Rules in plain words:
 - Deaths follow the villagers' rules, with the towns' lower normal mortality
   (``urban_mortality``) and a famine epidemic of the town's own starving.
 - People move: recruits arrive in 1958 (one household each, a dormitory place); refugees arrive
-  with their household; in 1961-62 recruits are sent back down (``state.send_down``), their
-  bodies with them.
+  with their household; when the centre cannot feed the towns after its retreat it sends
+  residents back down (``state.send_down``: recruits first, then urban-born), their bodies with them.
 """
 
 from __future__ import annotations
@@ -121,12 +121,15 @@ class Towns:
         return idx
 
     def send_down(self, n: int) -> dict[str, np.ndarray]:
-        """Up to ``n`` recruits leave for the villages (the earliest arrivals first); returns their
-        bodies."""
+        """Up to ``n`` registered residents leave for the villages: the 1958 recruits first (the
+        earliest arrivals first), then urban-born residents; returns their bodies."""
         people = self.people
-        recruits = np.flatnonzero(people.view("alive") & (people.view("registration") == RECRUITED))[:n]
-        bodies = people.take(recruits)
-        people.alive[recruits] = False
+        alive, registration = people.view("alive"), people.view("registration")
+        recruits = np.flatnonzero(alive & (registration == RECRUITED))
+        urban = np.flatnonzero(alive & (registration == URBAN))
+        leaving = np.concatenate([recruits, urban])[:n]
+        bodies = people.take(leaving)
+        people.alive[leaving] = False
         self._recount()
         return bodies
 
@@ -176,4 +179,5 @@ class Towns:
             return
         people = self.people
         people.alive[idx] = False
+        self.model.register.register_other(len(idx))
         self.model.recorder.record_deaths(people, idx, cause, "urban")

@@ -172,8 +172,10 @@ class Village:
         m, people = self.model, self.model.people
         idx = idx[people.alive[idx]]  # nobody dies twice
         people.alive[idx] = False
+        by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
         if cause == "starvation":
-            self.recent_starvation_deaths[m.t % 12] += np.bincount(people.commune[idx], minlength=m.communes.n)
+            self.recent_starvation_deaths[m.t % 12] += by_commune
+        m.register.register_village(by_commune, starvation=cause == "starvation")
         m.recorder.record_deaths(people, idx, cause, "rural")
         m.release_peasants(idx)
 
@@ -209,7 +211,9 @@ class Village:
             m.state.recruit(len(leaving))
         returning = m.state.send_down(m)
         if returning:
-            self._settle(m.towns.send_down(returning))
+            bodies = m.towns.send_down(returning)
+            m.recorder.record_sent_down(len(bodies["age"]))
+            self._settle(bodies)
 
     def _settle(self, bodies: dict[str, np.ndarray]) -> None:
         """People sent down from the towns join random households, their bodies with them."""

@@ -182,15 +182,20 @@ def test_in_a_famine_run_grain_moves_to_hungry_kin_only_when_kin_help():
 def _feed_with_a_gift(rate):
     """A rich donor and its hungry kin, who eats in the hall, in spring 1960; returns the
     receiving household's members' intakes (kcal/day) and the kg moved."""
-    m = step_through(small_model(seed=5, n_communes=8, kin_transfers=rate, procurement_share=0.6,
+    m = step_through(small_model(seed=5, n_communes=8, kin_transfers=0.0, procurement_share=0.6,
                                  retreat_rule="never"), (1960, 2))
+    m.p["kin_transfers"] = rate  # the same history for both, then this month's gift or none
     m._advance_clock()
     m.recorder.open_month()
     hh, people = m.households, m.people
     assert m.halls_open()
-    donor = int(np.flatnonzero(hh.in_hall[hh.kin])[0])
+    pop = m.household_population()
+    candidates = np.flatnonzero(hh.in_hall[hh.kin] & (pop[hh.kin] > 0))
+    donor = int(candidates[np.argmin((hh.stock / np.maximum(pop, 1))[hh.kin[candidates]])])  # the poorest kin
     receiver = int(hh.kin[donor])
     hh.stock[donor] += 2_000.0
+    m.communes.granary[hh.commune[receiver]] = 0.0  # the receiver's hall and home are empty
+    hh.stock[receiver] = hh.hidden[receiver] = 0.0
     members = np.flatnonzero(people.view("alive") & (people.view("household") == receiver))
     people.hunger[members] = np.maximum(people.hunger[members], 1)
     work = m.village.work_month(np.flatnonzero(people.view("alive")))

@@ -160,13 +160,17 @@ def test_households_spread_their_store_to_the_next_harvest_and_eat_little_beyond
     np.testing.assert_allclose(eaten, 5.0)  # a thin store: spread over four months
 
 
-def test_halls_close_and_private_plots_return_six_months_after_the_retreat():
-    m = set_month(small_model(), (1959, 12))
+def test_halls_close_and_private_plots_return_when_the_centre_orders_the_reforms():
+    from greatleap import centre
+    m = set_month(small_model(reform_cost=2.0), (1959, 12))
     assert m.halls_open() and m.private_plots_abolished()
     m.state.retreated, m.state.retreat_t = True, m.t - 3
+    m.state.evidence, m.state.cost = 1.5, 1.0  # enough to retreat, not to dismantle the communes
+    centre.decide_reforms(m)
     assert m.halls_open() and m.private_plots_abolished()
-    m.state.retreat_t = m.t - 6
-    assert not m.halls_open() and not m.private_plots_abolished()
+    m.state.evidence = 2.5
+    centre.decide_reforms(m)
+    assert not m.halls_open() and not m.private_plots_abolished() and m.state.reform_t == m.t
 
 
 def test_when_the_halls_open_members_hand_their_stores_to_the_hall():

@@ -35,7 +35,8 @@ from greatleap.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 HOOK = Path(__file__).with_name("test_hardening_killhook.py")
 TINY = ["--set", "n_communes=1", "--set", "commune_side=3", "--set", "end_year=1957"]
-RUN_FILES = sorted(f"{n}.{e}" for n in ("monthly", "annual", "communes", "officials", "ages", "bodies") for e in ("parquet", "csv"))
+RUN_FILES = sorted(f"{n}.{e}" for n in ("monthly", "annual", "communes", "officials", "provinces", "ages", "bodies")
+                   for e in ("parquet", "csv"))
 KILLS: dict[str, int] = {}
 
 # ---- every write goes through greatleap.atomic --------------------------------------------------

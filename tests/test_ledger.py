@@ -130,8 +130,9 @@ def test_the_age_table_adds_up_to_the_national_series():
     np.testing.assert_allclose(ages.xs("rural", level="place")["births"], annual["births_rural"])
     np.testing.assert_allclose(ages.xs("urban", level="place")["births"], annual["births_urban"])
     # the table's population is the living at each month's body phase, the series' the living at
-    # its end: they differ by the month's deaths, births and moves (many here: people flee)
-    np.testing.assert_allclose(ages.xs("rural", level="place")["population"], annual["rural_population"], rtol=0.1)
+    # its end: they differ by the month's deaths, births and moves (many here: people flee, and town
+    # residents are sent down)
+    np.testing.assert_allclose(ages.xs("rural", level="place")["population"], annual["rural_population"], rtol=0.15)
 
 
 def test_the_per_commune_and_per_official_tables_add_up_to_the_national_series():

@@ -111,16 +111,34 @@ def test_visible_starvation_shrinks_the_markup():
     assert visible < 0.75 * hidden
 
 
-def test_after_the_retreat_reports_are_honest():
-    m = _leap_harvest_model(markup_career=1.0)
+def test_after_the_retreat_reports_fade_towards_the_truth_harvest_by_harvest():
+    m = _leap_harvest_model(markup_career=1.0, markup_persistence=0.5)
+    true_kg = 0.7 * m.potential
+    first = reporting.cadre_reports(m, true_kg, m.crops[1].share) / true_kg - 1.0
+    assert (first > 0).all()
     m.state.retreated = True
-    assert _mean_cadre_markup(m) == pytest.approx(0.0)
+    second = reporting.cadre_reports(m, true_kg, m.crops[1].share) / true_kg - 1.0
+    np.testing.assert_allclose(second, 0.5 * first)
+    third = reporting.cadre_reports(m, true_kg, m.crops[1].share) / true_kg - 1.0
+    np.testing.assert_allclose(third, 0.25 * first)
+    m.p["markup_persistence"] = 0.0  # honest at once: the old rule
+    assert reporting.cadre_reports(m, true_kg, m.crops[1].share) == pytest.approx(true_kg)
 
 
-def test_targets_set_in_1959_rebase_on_the_revised_1958_claim():
+def test_after_the_retreat_an_official_keeps_a_fading_share_of_his_markup():
+    m = _leap_harvest_model(official_markup=1.0, markup_persistence=0.5)
+    cadre_kg = m.potential.copy()
+    m.state.retreated, m.state.harvests_since_retreat = True, 1
+    out = reporting.official_reports(m, cadre_kg)
+    for official in m.officials:
+        ratio = out[official.communes] / cadre_kg[official.communes]
+        np.testing.assert_allclose(ratio, 1.0 + 0.25 * official.career_stake)
+
+
+def test_targets_rebase_on_last_years_claim_as_far_as_the_centre_believes_it():
     m = small_model()
     m.communes.report_last_year = m.potential.copy()
-    revised = reporting.season_targets(set_month(m, (1959, 10)), 0.7)
-    m.calendar = m.calendar.replace(report_revision=((1959, 1), 1.0))
-    unrevised = reporting.season_targets(m, 0.7)
-    assert (revised < unrevised).all()
+    set_month(m, (1959, 10))
+    believing = reporting.season_targets(m, 0.7)
+    m.state.credibility = 0.6  # the 1958 claims delivered 60% of their quotas
+    np.testing.assert_allclose(reporting.season_targets(m, 0.7), 0.6 * believing)

@@ -32,7 +32,8 @@ def test_exports_appear_in_a_run_and_vanish_without_them():
     off = small_model(seed=1, end_year=1958, retreat_rule="never", exports=False).run().monthly_frame()
     assert (on.loc[on["year"] == 1957, "exports_kg"] > 0).all()
     assert (off["exports_kg"] == 0).all()
-    assert off["central_stock_kg"].iloc[-1] > on["central_stock_kg"].iloc[-1]
+    # exports are obligations: without them the centre procures less (centre.obligations)
+    assert off["procurement_kg"].sum() < on["procurement_kg"].sum()
 
 
 def _low_stocks(m, months_of_demand):
@@ -85,15 +86,23 @@ def test_the_calendar_rule_retreats_on_the_historical_date():
 
 
 def test_imports_start_after_the_retreat():
-    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1959, 5))
+    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1960, 11))
     assert not m.state.imports_on(m)
     m.state.retreated, m.state.retreat_t = True, m.t
     assert not m.state.imports_on(m)  # the first shiploads take time
-    set_month(m, (1959, 8))
+    set_month(m, (1961, 2))
     assert m.state.imports_on(m)
     before = m.state.stock
     exports, imports = m.state.trade(m)
     assert imports > 0 and m.state.stock == pytest.approx(before + imports - exports)
+
+
+def test_no_imports_in_a_year_the_calendar_does_not_list():
+    m = set_month(small_model(retreat_rule="endogenous", accept_aid=False), (1959, 5))
+    m.state.retreated, m.state.retreat_t = True, m.t - 6
+    assert m.state.imports_on(m) and m.state.trade(m)[1] == 0.0
+    m = set_month(small_model(accept_aid=True), (1960, 2))
+    assert m.state.trade(m)[1] > 0  # aid accepted: the aid table lists 1960
 
 
 def test_in_a_run_imports_arrive_only_after_the_retreat():
@@ -145,8 +154,8 @@ def test_an_inflated_report_hides_a_communes_need_from_the_state():
     assert delivered[1] == pytest.approx(0.5 * delivered[0])
 
 
-def test_resales_never_draw_central_stocks_below_a_month_of_urban_demand():
-    m = set_month(small_model(resale_share=1.0, resale_delay=0), (1959, 4))
+def test_without_urban_priority_resales_never_draw_central_stocks_below_a_month_of_urban_demand():
+    m = set_month(small_model(resale_share=1.0, resale_delay=0, urban_priority=False), (1959, 4))
     m.state.stock = 1.5 * m.state.base_demand(m)
     m.state.request_resales(m, np.zeros(m.communes.n), np.full(m.communes.n, 1e9), np.ones(m.communes.n))
     m.state.deliver_resales(m)
@@ -188,3 +197,85 @@ def test_central_stocks_start_at_the_given_months_of_urban_demand():
 def test_the_towns_start_with_the_urban_share_of_everyone(share):
     m = small_model(seed=1, urban_share=share)
     assert m.state.urban / m.population() == pytest.approx(share, abs=1.0 / m.population())
+
+
+# ---- the towns first (ODD 7.9) ----------------------------------------------------------------
+def _short_centre(priority: bool):
+    """Stocks at 90% of the towns' needs until the next harvest, a large village resale falling due."""
+    m = set_month(small_model(urban_priority=priority, resale_share=1.0, resale_delay=0), (1960, 3))
+    m.state.stock = 0.9 * m.state.towns_reserve(m)
+    m.state.request_resales(m, np.zeros(m.communes.n), np.full(m.communes.n, 1e9), np.ones(m.communes.n))
+    return m
+
+
+def test_the_towns_ration_is_met_before_any_village_resale():
+    m = _short_centre(priority=True)
+    before = m.state.stock
+    assert m.state.deliver_resales(m).sum() == 0.0  # nothing above the towns' needs: no resale
+    assert m.state.stock == before
+    eaten, fill = m.state.feed_towns(m)
+    assert eaten > 0
+    without = _short_centre(priority=False)
+    assert without.state.deliver_resales(without).sum() > 0  # the villages first
+    _, fill_without = without.state.feed_towns(without)
+    assert fill_without < fill
+
+
+def test_in_a_month_without_urban_priority_resales_go_out_before_the_towns_eat():
+    fills = {}
+    for priority in (True, False):
+        m = _short_centre(priority)
+        m._towns_and_trade(None)
+        fills[priority] = m.recorder.stats["resales_kg"]
+    assert fills[True] == 0.0 < fills[False]
+
+
+def test_the_centre_squeezes_the_villages_when_it_cannot_cover_the_towns():
+    m = set_month(small_model(emergency_squeeze=0.5), (1960, 3))
+    m.communes.report_last_year = m.potential.copy()
+    m.state.stock = 0.0
+    m.communes.quota[:] = 0.0
+    levied = m.state.squeeze(m)
+    assert levied == pytest.approx(0.5 * m.state.towns_reserve(m))
+    np.testing.assert_allclose(m.communes.quota / m.communes.quota.sum(), m.potential / m.potential.sum())
+    assert (m.communes.owed_since == m.t).all()
+    full = set_month(small_model(), (1960, 3))
+    full.state.stock = 2 * full.state.towns_reserve(full)
+    assert full.state.squeeze(full) == 0.0  # stocks cover the towns
+    retreated = set_month(small_model(), (1960, 3))
+    retreated.state.stock, retreated.state.retreated = 0.0, True
+    assert retreated.state.squeeze(retreated) == 0.0
+    off = set_month(small_model(emergency_squeeze=0.0), (1960, 3))
+    off.state.stock = 0.0
+    assert off.state.squeeze(off) == 0.0
+
+
+def test_after_the_retreat_a_centre_that_cannot_feed_the_towns_sends_residents_down():
+    m = set_month(small_model(send_down_rate=0.05), (1961, 3))
+    m.state.stock = 0.0
+    assert m.state.send_down(m) == 0  # before the retreat it does not admit it
+    m.state.retreated = True
+    n = m.state.send_down(m)
+    assert n == round(0.05 * m.state.urban) and n > 0
+    m.state.stock = 2 * m.state.towns_reserve(m)
+    assert m.state.send_down(m) == 0
+    urban_before = m.state.urban
+    bodies = m.towns.send_down(n)
+    assert len(bodies["age"]) == n and m.state.urban == urban_before - n  # urban-born go when no recruits are left
+
+
+def test_without_interprovincial_transfers_a_province_without_towns_is_not_levied():
+    levies = {}
+    for transfers in (True, False):
+        m = set_month(small_model(n_communes=8, communes_per_official=2, n_provinces=2,
+                                  interprovincial_transfers=transfers), (1960, 3))
+        people, province = m.towns.people, m.commune_province
+        province_of_region = np.array([province[o.communes[0]] for o in m.officials])
+        in_second = province_of_region[people.view("commune")] == 1
+        people.alive[: people.n][in_second] = False  # the second province has no towns
+        m.towns._recount()
+        m.communes.report_last_year = m.potential.copy()
+        m.state.stock, m.communes.quota[:] = 0.0, 0.0
+        m.state.squeeze(m)
+        levies[transfers] = m.communes.quota[province == 1].sum()
+    assert levies[True] > 0 and levies[False] == 0.0

@@ -67,7 +67,7 @@ def test_towns_give_birth_with_the_mothers_registration():
 
 
 def test_recruits_move_to_the_towns_with_their_bodies_and_are_sent_back_down():
-    m = small_model(seed=1, n_communes=8, industrial_recruitment=0.1)
+    m = small_model(seed=1, n_communes=8, industrial_recruitment=0.1, send_down_rate=0.1)
     step_through(m, (1958, 12))
     tp = m.towns.people
     recruits = tp.view("alive") & (tp.view("registration") == RECRUITED) & (tp.view("age") >= 16)
@@ -76,9 +76,14 @@ def test_recruits_move_to_the_towns_with_their_bodies_and_are_sent_back_down():
     babies = tp.view("alive") & (tp.view("registration") == RECRUITED) & (tp.view("age") < 1)
     assert babies.sum() > 0  # born in the towns to recruits, registered as their mothers
     assert m.state.urban == m.towns.registered()
-    step_through(m, (1962, 12))
+    # the centre has retreated and cannot cover the towns until the harvest: it sends them down
+    set_month(m, (1959, 1))
+    m.state.retreated, m.state.stock = True, 0.0
+    before, villagers = (tp.view("alive") & (tp.view("registration") == RECRUITED)).sum(), m.rural_population()
+    sent = m.state.send_down(m)
+    m.village._recruit_and_send_down()
     left = (tp.view("alive") & (tp.view("registration") == RECRUITED)).sum()
-    assert left < 0.3 * recruits.sum()
+    assert sent > 0 and left == before - sent and m.rural_population() == villagers + sent
 
 
 def test_villagers_who_flee_live_in_the_towns_as_refugees():

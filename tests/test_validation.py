@@ -25,23 +25,32 @@ EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
     "f3_many_local_markups",
     "f10_weather_only_output_fall",
-    "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
     "f13_both_remove_most_of_fall",
-    "f13_each_alone_removes_part",
     "f14_exit_right_keeps_1959_output",
     "f14_peak_without_exit_channel",
     "f15_stocks_exhausted_spring_1959",
     "f16_lushan_raises_1959_reports",
     "f16_lushan_raises_1959_procurement",
     "f16_lushan_raises_1960_peak",
-    "f17_retreat_when_stocks_low",
 ]
 # Moved off the list by issue 14 (capital and land: the sown-area plan, seed, draught animals, tools,
 # soil; weather from the disaster areas), to be re-fitted by the calibration (issue 15):
 # - f4_fixed_share_removes_pattern: the 1958->59 procurement share rises only +0.012 (fixed share -0.017;
 #   needs the baseline 0.03 above): the planned cut of the 1959 area and the run-down capital shrink the
 #   1959 harvest that the inflexible quotas were set on (`greatleap validate --seeds 4 --size small`).
+# Moved off the list by issue 13 (the centre owes, learns, feeds the towns first and decides its
+# retreat), to be re-fitted by the calibration (issue 15); excess deaths 8.6% at this size, 8 seeds,
+# median first retreat 1959-04 (reversed at Lushan in most seeds):
+# - f4_fixed_share_removes_pattern: the fixed-share run's share also rises in 1959 (+0.045 against
+#   +0.090): the planned share is scaled by the centre's obligations (recruits in the towns, 4.2 Mt
+#   of exports, empty granaries), and the emergency squeeze levies more whatever the quota rule.
+# - f10_weather_only_little_mortality: weather only gives 0.52 x the baseline's excess deaths (needs
+#   0.35): with the retreat off, the centre squeezes the villages to feed the towns every lean season.
+# - f13_each_alone_removes_part: normal procurement alone removes 14.8% of the fall (needs 15%): the
+#   obligations and the squeeze still take grain when reports are honest and quotas flexible.
+# - f17_retreat_when_stocks_low: the centre now retreats mostly on deaths (retreat_cause 2), with its
+#   stocks at 86% of their 1957 mean: the squeeze keeps its granaries filled.
 # Moved off the list by issue 12 (bodies by age and sex, pregnancies, towns of people), to be re-fitted
 # by the calibration (issue 15); the famine now falls on children and the old, and its size and
 # timing moved (excess deaths 20.6% of the population at this size, 8 seeds):

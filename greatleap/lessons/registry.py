@@ -177,8 +177,9 @@ LESSONS: tuple[Lesson, ...] = (
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending="issue 14: honest reports cut starvation deaths by 43% (0.568), not half: seed, herds, tools "
-                          "and land run down by the campaigns deepen the famine either way; awaits the re-fit"),
+                  pending="issues 13 and 14: honest reports cut starvation deaths by about 40% (0.57-0.59), not half: "
+                          "the centre's obligations and emergency squeeze take grain whatever the reports, and seed, "
+                          "herds, tools and land run down either way; awaits the re-fit"),
         ),
     ),
     Lesson(
@@ -243,7 +244,9 @@ LESSONS: tuple[Lesson, ...] = (
                   runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct"),
             Claim("spring_hunger",
                   "From March to May 1959 villagers eat less with the halls than without, in every seed.",
-                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct",
+                  pending="issue 13: one seed in eight gives 1.003: the emergency squeeze of spring 1959 takes "
+                          "from villages with halls and without alike; awaits the re-fit"),
         ),
     ),
     Lesson(
@@ -316,7 +319,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("policy_beats_weather",
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
-                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio",
+                  pending="issue 13: 1.96-2.0 with provinces' markups, increments and purges: the weather-only run's centre "
+                          "still squeezes the villages to feed the towns; awaits the re-fit"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
                   "run, in every seed.",
@@ -345,7 +350,10 @@ LESSONS: tuple[Lesson, ...] = (
                   state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times"),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
-                  comparison_retreats_no_earlier, ">", 0.5, "times"),
+                  comparison_retreats_no_earlier, ">", 0.5, "times",
+                  pending="issue 13: one seed in eight retreats earlier without exports: the retreat is now the "
+                          "centre's weighing of deaths too, and a lighter squeeze can shift the deaths' timing; "
+                          "awaits the re-fit"),
             Claim("never_retreat_deadlier",
                   "With \"Retreat trigger\" set to never, deaths from starvation in 1961\u201362 are more "
                   "than {x} times those of the historical run (all seeds we tried, added together).",

@@ -1,0 +1,93 @@
+"""Provinces and their leaders (ODD 7.11): counties grouped into provinces whose leaders add their
+own markup and quota increment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import set_month, small_model
+
+from greatleap import procurement, reporting
+
+
+def _model(**params):
+    return small_model(seed=3, **{"n_communes": 8, "communes_per_official": 2, "n_provinces": 2, **params})
+
+
+def test_consecutive_counties_form_the_provinces():
+    m = _model()
+    assert len(m.leaders) == 2
+    provinces_of_officials = [m.commune_province[o.communes[0]] for o in m.officials]
+    assert provinces_of_officials == [0, 0, 1, 1]
+    for o in m.officials:
+        assert len(set(m.commune_province[o.communes])) == 1
+
+
+def test_provinces_draw_their_leaders_without_disturbing_the_rest_of_the_run():
+    one, two = _model(n_provinces=1), _model()
+    assert [c.ambition for c in one.cadres] == [c.ambition for c in two.cadres]
+    assert one.step() is None and two.step() is None
+    np.testing.assert_array_equal(one.people.view("bmi"), two.people.view("bmi"))
+
+
+def _zealous_and_moderate(m):
+    m.leaders[0].zeal, m.leaders[0].alternate = 1.0, True
+    m.leaders[1].zeal, m.leaders[1].alternate = 0.0, False
+    return m.commune_province == 0
+
+
+def test_a_zealous_leaders_province_procures_a_larger_share():
+    m = set_month(_model(provincial_quota_push=0.3, quota_progressivity=0.0, official_quota_push=0.0), (1958, 10))
+    zealous = _zealous_and_moderate(m)
+    claims = m.crops[1].share * m.potential
+    quota = procurement.set_quotas(m, claims, claims, m.crops[1].share)
+    share = quota / claims
+    assert share[zealous].min() > share[~zealous].max()
+    np.testing.assert_allclose(share[zealous].mean() / share[~zealous].mean(), 1.3, rtol=1e-6)
+    m.p["provincial_quota_push"] = 0.0
+    flat = procurement.set_quotas(m, claims, claims, m.crops[1].share) / claims
+    np.testing.assert_allclose(flat[zealous].mean(), flat[~zealous].mean())
+
+
+def test_a_provinces_markup_adds_on_top_of_its_counties():
+    m = set_month(_model(provincial_markup=0.4, official_markup=1.0), (1958, 10))
+    zealous = _zealous_and_moderate(m)
+    cadre_kg = m.potential.copy()
+    county = reporting.official_reports(m, cadre_kg)
+    assert (county > cadre_kg).all()  # the counties marked up
+    claims = reporting.provincial_reports(m, county)
+    np.testing.assert_allclose(claims[zealous] / county[zealous], 1.4)
+    np.testing.assert_allclose(claims[~zealous], county[~zealous])
+    m.p["honest_reporting"] = True
+    np.testing.assert_allclose(reporting.provincial_reports(m, county), county)
+
+
+def test_moderate_leaders_lead_every_province():
+    m = _model(moderate_leaders=True)
+    assert all(leader.zeal == pytest.approx(0.1) and not leader.alternate for leader in m.leaders)
+
+
+def test_the_province_table_has_each_province_each_year_with_its_leader():
+    m = _model(end_year=1958, materialise_peasants=False).run()
+    t = m.province_table()
+    assert len(t) == 2 * 2 and set(t["province"]) == {0, 1}
+    assert {"leader_zeal", "leader_alternate", "cdr", "procurement_share", "report_ratio_province",
+            "retained_per_capita_kg", "reported_cadre_kg", "reported_official_kg"} <= set(t.columns)
+    a = m.annual_frame().set_index("year")
+    np.testing.assert_allclose(t.groupby("year")["true_kg"].sum(), a["harvest_true_kg"])
+    np.testing.assert_allclose(t.groupby("year")["reported_province_kg"].sum(), a["harvest_reported_province_kg"])
+    assert (a.loc[1958, "harvest_reported_province_kg"] > a.loc[1958, "harvest_reported_official_kg"])
+
+
+def test_a_zealous_leaders_province_purges_more_of_its_low_reporters():
+    purged = {}
+    for zeal in (0.0, 1.0):
+        m = set_month(_model(criticised_share=0.5, purge_prob_after=0.6), (1959, 10))
+        for leader in m.leaders:
+            leader.zeal = zeal
+        from greatleap import careers
+        total = 0
+        for _ in range(20):
+            total += careers.review_cadres(m, np.ones(m.communes.n), np.ones(m.communes.n))[1]
+        purged[zeal] = total
+    assert purged[1.0] > 1.5 * purged[0.0]
