@@ -4,11 +4,13 @@ Rules in plain words:
 - Two crops a year: a summer crop (winter wheat) sown in October and harvested in June, and an
   autumn crop (rice, maize, sweet potato) sown in April-May and harvested in October.
 - A plot's crop is its potential (fertility x normal output) times the share of land sown,
-  which follows labour at sowing time, the plan's grain area (ODD 7.11, ``planning``) and the
-  seed kept back, times a yield factor, which follows
+  which follows labour at sowing time, the plan's grain area (``planning``), the draught animals'
+  ploughing capacity and the seed kept back (ODD 7.11), times a yield factor, which follows
   effective labour in the crop's growing months (elasticity ``labour_elasticity``), times the
-  region's weather that year, times the close-planting penalty on fields sown during the
-  campaign, times the technique of normal farming (``capital``). Half the fall comes through area and half through yield, as Kueh (1984) found.
+  region's weather that year (``weather``: published disaster areas), times the close-planting
+  penalty on fields sown during the campaign, times the technique of normal farming, tools and
+  irrigated or damaged land (``capital``). Kueh (1984) found half the fall came through area and
+  half through yield; the run tables split the model's fall the same way.
 - At harvest, a share of the ripe crop rots when harvest labour is away; crops eaten green
   earlier are missing.
 """

@@ -202,3 +202,14 @@ def test_the_report_draws_the_capital_stocks_when_the_sweep_kept_them():
     assert set(files) == {"capital.png", "capital.svg"} and all(len(b) > 1000 for b in files.values())
     assert capital_figure(_Store(monthly.drop(columns=["draught_animals_index", "tools_index", "seed_stock_kg",
                                                        "sown_area", "damaged_share"])), "capital") == {}
+
+
+def test_validation_checks_the_area_and_yield_parts_of_the_fall():
+    from greatleap.validation import runs as runs_module
+    from greatleap.validation.checks_national import f2_area_about_half_of_fall
+
+    rs = runs_module.run_all(seeds=1, size="small", runs=["baseline"], workers=1)
+    outcome = f2_area_about_half_of_fall(rs)
+    share = float(outcome.model.split()[1].rstrip(","))
+    assert 0.0 < share < 1.0  # both area and yield fell
+    assert outcome.holds == (0.3 <= share <= 0.7)

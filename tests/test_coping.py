@@ -181,9 +181,10 @@ def test_in_a_famine_run_grain_moves_to_hungry_kin_only_when_kin_help():
 
 def _feed_with_a_gift(rate):
     """A rich donor and its hungry kin, who eats in the hall, in spring 1960; returns the
-    receiving household's members' intakes (kcal/day) and the kg moved."""
+    receiving household's members' intakes (kcal/day) and the kg moved. Seed is protected: eating
+    seed grain is another way out of the shortfall, which a gift would partly replace."""
     m = step_through(small_model(seed=5, n_communes=8, kin_transfers=0.0, procurement_share=0.6,
-                                 retreat_rule="never"), (1960, 2))
+                                 retreat_rule="never", seed_protected=True), (1960, 2))
     m.p["kin_transfers"] = rate  # the same history for both, then this month's gift or none
     m._advance_clock()
     m.recorder.open_month()

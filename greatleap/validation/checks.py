@@ -12,8 +12,6 @@ from greatleap.validation.core import CHECKS, NOT_MODELLED, Verdict
 
 # (fact, what cannot be checked, why) - the stylized facts' numbering skips 7-9 and 19 on purpose.
 NOT_MODELLED_FACTS: list[tuple[str, str, str]] = [
-    ("2", "Half the fall from lower yields, half from less area sown (Kueh)",
-     "the model sows less land when hands or seed are short, but no reporter yet separates the area and yield parts of the fall"),
     ("2", "The 1958 level regained only in 1966",
      "runs end in 1962 at the latest supported by the calendar (weather, imports and events stop there)"),
     ("5", "National average retention stayed above subsistence on paper",

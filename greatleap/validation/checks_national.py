@@ -7,6 +7,7 @@ an ``Outcome``; the band it tests is written once, in its ``@check`` line and it
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from greatleap.validation.core import (CHINA_1957_M, Outcome, check, excess_share, first_retreat, in_band, pct,
                                        share_of_seeds, yearly)
@@ -72,6 +73,18 @@ def f2_no_quick_recovery(rs):
     out = yearly(rs, "baseline", "harvest_true_kg")
     gap = out.loc[1962] / out.loc[1958] - 1
     return Outcome(f"1962 vs 1958 {pct(gap)}", gap < 0, f"1962 output is {pct(gap)} above 1958")
+
+
+@check(2, "the area's part of the 1959-61 output fall (in logs, against 1957) is 0.3-0.7 (Kueh 1984: about half)")
+def f2_area_about_half_of_fall(rs):
+    """Half the fall from less area, half from lower yield"""
+    from greatleap.tables import area_share_of_fall
+
+    by_year = pd.DataFrame({name: yearly(rs, "baseline", name) for name in ("output_index", "sown_area_index")})
+    share = area_share_of_fall(by_year)
+    ok = bool(np.isfinite(share)) and in_band(share, 0.3, 0.7)
+    return Outcome(f"area {share:.2f}, yield {1 - share:.2f} of the fall", ok,
+                   f"the area's part of the fall is {share:.2f}")
 
 
 # ---- fact 3: over-reporting ----------------------------------------------------------------
