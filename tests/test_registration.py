@@ -53,9 +53,9 @@ def test_the_centre_sees_only_registered_deaths():
 
 
 def test_in_a_run_concealment_lowers_the_registered_famine_and_registers_it_later():
-    def run(concealment):
-        return small_model(seed=2, n_communes=9, commune_side=8, materialise_peasants=False,
-                           death_concealment=concealment).run()
+    def run(concealment):  # the historical retreat date, so that the purge is on for months whenever
+        return small_model(seed=2, n_communes=9, commune_side=8, materialise_peasants=False,  # the model's
+                           retreat_rule="calendar", death_concealment=concealment).run()  # centre would retreat
     hidden, open_ = run(1.0), run(0.0)
     frame = hidden.monthly_frame().set_index("date")
     purge = frame.loc["1959-09":"1960-06"]
