@@ -248,7 +248,17 @@ OUTPUT_COMMANDS = {
     "sweep": ["sweep", "spec.toml", "--workers", "0", "--quiet"],
     "sensitivity": ["sensitivity", "sensitivity.toml", "--workers", "0", "--quiet"],
     "validate": ["validate", "--seeds", "1", "--size", "small", "--workers", "1", "--quiet"],
+    "calibrate": ["calibrate", "calibration.toml", "--workers", "0", "--predictive-draws", "0"],
 }
+CALIBRATION_TOML = """output = "calibrated"
+population = 2
+generations = 1
+seeds = 1
+infer = ["death_registration"]
+[fixed]
+n_communes = 1
+commune_side = 3
+"""
 
 
 def test_every_command_with_an_output_option_is_checked_for_option_like_values():
@@ -268,6 +278,7 @@ def test_every_output_option_refuses_a_value_that_looks_like_an_option(tmp_path,
     monkeypatch.chdir(tmp_path)
     (tmp_path / "spec.toml").write_text(SPEC_TOML)
     (tmp_path / "sensitivity.toml").write_text(SENSITIVITY_TOML)
+    (tmp_path / "calibration.toml").write_text(CALIBRATION_TOML)
     before = sorted(p.name for p in tmp_path.iterdir())
     argv = list(OUTPUT_COMMANDS[command])
     if where == "last":

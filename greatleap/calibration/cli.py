@@ -37,6 +37,8 @@ def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file,
     from greatleap.experiments.cli import check_engine, start_engine
     from greatleap.inputs import output_folder
 
+    if out is not None:
+        output_folder(out, "--out")  # e.g. `--out --workers`: a lost value, refused before anything
     spec = load_calibration_spec(spec_path, out)
     output_folder(spec.output, "output")
     address = check_engine(workers, scheduler, scheduler_file, force_workers)
