@@ -230,3 +230,14 @@ def test_the_same_posterior_on_a_dask_cluster(reference, dask_cluster, tmp_path)
     assert main(["calibrate", str(spec), "--scheduler-file", str(dask_cluster), "--predictive-draws", "0"]) == 0
     pd.testing.assert_frame_equal(posterior_of(ref_folder)[0], posterior_of(tmp_path / "dask")[0])
     assert main(["calibrate", str(spec), "--scheduler", "http://127.0.0.1:1"]) == 2
+
+
+def test_the_project_calibration_spec_infers_every_uncertainty_at_the_default_size():
+    from greatleap.calibration.spec import load_calibration_spec
+    from greatleap.params import PARAMS, UNCERTAINTY
+
+    spec = load_calibration_spec(Path(__file__).resolve().parent.parent / "experiments" / "calibration.toml")
+    uncertain = {p.name for p in PARAMS.values() if p.kind == UNCERTAINTY}
+    assert set(spec.infer) == uncertain - {"steel_usable"}
+    assert not {"n_communes", "commune_side"} & set(spec.fixed) and spec.observed == "history"
+    assert spec.population * spec.seeds >= 600 and spec.max_simulations * spec.seeds >= 20_000
