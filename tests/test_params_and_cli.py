@@ -22,7 +22,7 @@ NUMERIC = [p for p in PARAMS.values() if p.type in (int, float)]
 SWITCHES = [p for p in PARAMS.values() if p.type is bool]
 CHOICES = [p for p in PARAMS.values() if p.choices]
 SMALL_RUN = ["--set", "n_communes=4", "--set", "commune_side=6"]
-TABLES = ("monthly", "annual", "communes", "officials", "provinces", "ages", "bodies")
+TABLES = ("monthly", "annual", "communes", "officials", "ages", "bodies")
 
 
 def _outside(p):
@@ -241,15 +241,6 @@ method = "morris"
 n = 1
 params = ["weather_scale", "markup_career"]
 """
-CALIBRATION_TOML = """output = "cal"
-population = 2
-generations = 1
-infer = ["labour_elasticity"]
-[fixed]
-n_communes = 1
-commune_side = 3
-materialise_peasants = false
-"""
 # each command with an output option, with otherwise valid arguments (without the bad --out,
 # each of these would run and write its output)
 OUTPUT_COMMANDS = {
@@ -257,8 +248,17 @@ OUTPUT_COMMANDS = {
     "sweep": ["sweep", "spec.toml", "--workers", "0", "--quiet"],
     "sensitivity": ["sensitivity", "sensitivity.toml", "--workers", "0", "--quiet"],
     "validate": ["validate", "--seeds", "1", "--size", "small", "--workers", "1", "--quiet"],
-    "calibrate": ["calibrate", "calibration.toml", "--workers", "0"],
+    "calibrate": ["calibrate", "calibration.toml", "--workers", "0", "--predictive-draws", "0"],
 }
+CALIBRATION_TOML = """output = "calibrated"
+population = 2
+generations = 1
+seeds = 1
+infer = ["death_registration"]
+[fixed]
+n_communes = 1
+commune_side = 3
+"""
 
 
 def test_every_command_with_an_output_option_is_checked_for_option_like_values():

@@ -37,10 +37,10 @@ def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file,
     from greatleap.experiments.cli import check_engine, start_engine
     from greatleap.inputs import output_folder
 
-    if out is not None:  # the option is named in its error, before the spec is read
-        output_folder(out, "--out")
+    if out is not None:
+        output_folder(out, "--out")  # e.g. `--out --workers`: a lost value, refused before anything
     spec = load_calibration_spec(spec_path, out)
-    output_folder(spec.output, "--out" if out is not None else "output")
+    output_folder(spec.output, "output")
     address = check_engine(workers, scheduler, scheduler_file, force_workers)
     engine = start_engine(workers, address)
     click.echo(f"calibrating {len(spec.infer)} parameters on {engine.description}: population "

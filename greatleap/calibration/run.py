@@ -68,7 +68,7 @@ def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] =
         atomic.write_text(folder / SPEC_NAME, json.dumps({"spec": spec.to_dict(),
                                                           "fingerprint": spec.fingerprint()}, indent=1) + "\n")
     if not resume:
-        _abc(spec, engine).new(db_url(folder), observed_cells(spec.observed))
+        _abc(spec, engine, first=True).new(db_url(folder), observed_cells(spec.observed))
     done = stored_generations(folder)
     if resume:
         echo(f"resuming {spec.name}: {done} generation(s) in {folder / DB_NAME}")
@@ -78,7 +78,7 @@ def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] =
         t0 = time.perf_counter()
         # a fresh ABCSMC loaded from the history for every generation: the path a resumed
         # calibration takes, so that a kill changes nothing but the time taken
-        abc = _abc(spec, engine)
+        abc = _abc(spec, engine, first=done == 0)
         abc.load(db_url(folder), 1)
         abc.run(max_nr_populations=1)
         times.append(time.perf_counter() - t0)
@@ -88,11 +88,14 @@ def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] =
     return history
 
 
-def _abc(spec: CalibrationSpec, engine) -> pyabc.ABCSMC:
+def _abc(spec: CalibrationSpec, engine, first: bool) -> pyabc.ABCSMC:
+    """Generation 1 takes every prior draw (epsilon infinite: no calibration sample is spent); each
+    later epsilon is the spec's quantile of the stored generation's distances."""
     np.random.seed(spec.master_seed % 2**32)  # the driver draws nothing, but pyabc may: fixed
     return pyabc.ABCSMC(Simulator(spec.fixed, spec.seeds), pyabc_prior(list(spec.infer)), distance,
                         population_size=spec.population, sampler=make_sampler(engine, spec.master_seed),
-                        eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf, alpha=spec.epsilon_quantile))
+                        eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf if first else "from_sample",
+                                                  alpha=spec.epsilon_quantile))
 
 
 def _stop(history: pyabc.History, spec: CalibrationSpec) -> bool:
