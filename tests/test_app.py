@@ -282,6 +282,21 @@ def test_pause_then_play_at_once_never_runs_two_loops(dashboard):
     assert len(gaps) >= 3 and min(gaps) > 0.3, gaps  # 2 months per second from one loop: ~0.5 s apart
 
 
+def test_the_comparison_is_built_from_its_own_preset_whatever_the_scenario():
+    """Scenario "Cadres report honestly", Compare with "Historical (baseline)": the second run is
+    the baseline itself (same seed), not a copy of the honest run under the baseline's label."""
+    session = Session(scenario="honest_reporting", values=scenario_values("honest_reporting"),
+                      compare="baseline")
+    alone = Session(scenario="baseline")
+    assert session.runs[1].params == alone.runs[0].params
+    assert session.runs[1].params["honest_reporting"] is False
+    for _ in range(23):  # through the 1958 harvest reports, where honesty first matters
+        session.step()
+        alone.step()
+    assert session.runs[1].model.monthly_frame().equals(alone.model.monthly_frame())
+    assert not session.runs[0].model.monthly_frame().equals(alone.model.monthly_frame())
+
+
 def test_a_run_with_moved_levers_is_not_labelled_as_the_preset():
     values = scenario_values("baseline")
     values["furnace_share"] = 0.1

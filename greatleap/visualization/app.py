@@ -14,7 +14,8 @@ import time
 import solara
 
 from greatleap.errors import InputError
-from greatleap.params import SCENARIO_TITLES
+from greatleap.lessons.text import shown
+from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
@@ -49,6 +50,15 @@ def run_caption(run) -> str:
     return f"{run.label}: {alive:,} people alive on the plots, {dead:,} deaths so far"
 
 
+def run_settings(run) -> str:
+    """What this run changes from the historical baseline, read from the model's own parameters,
+    so a comparison can be checked on screen (a copy of the other run would say so)."""
+    base = scenario_values("baseline")
+    moved = [f"{PARAMS[k].label} = {shown(v)}" for k, v in run.model.p.items()
+             if k in PARAMS and PARAMS[k].kind != SETUP and base.get(k) != v]
+    return "Changed from the baseline: " + ("; ".join(moved) if moved else "nothing")
+
+
 def wait_until_drawn(session: Session, tick: int, timeout: float = 2.0) -> None:
     """Wait until the views have drawn month `tick`. If the model thread set the next month while
     another thread (a click's) is still rendering, that thread renders it too, and again, and so
@@ -72,7 +82,8 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         headline, counter = banner_text(session)
         scale_key = id(session.model)  # new after Reset: scales start again
         top = share_scale([run.model for run in session.runs], layer.value, scale_key)
-        maps = [(run_caption(run), grid_png(run.model, layer.value, scale_key)) for run in session.runs]
+        maps = [(run_caption(run), run_settings(run), grid_png(run.model, layer.value, scale_key))
+                for run in session.runs]
         frames = [run.model.monthly_frame() for run in session.runs]
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
@@ -83,9 +94,10 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
     with solara.Row(style="gap: 24px; flex-wrap: wrap; align-items: flex-start"):
-        for caption, png in maps:
-            with solara.Column(gap="4px", classes=["gl-map"]):
+        for caption, changed, png in maps:
+            with solara.Column(gap="4px", classes=["gl-map"], style="max-width: 440px"):
                 solara.Text(caption, style="font-size: 14px")
+                solara.Text(changed, classes=["gl-run-settings"], style="font-size: 12px; color: #444")
                 solara.Image(png)
         solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],

@@ -44,9 +44,19 @@ class Run:
         return self
 
 
-def counterfactual_params(values: dict[str, Any], compare: str) -> dict[str, Any]:
-    """The settings with a preset's overrides on top: the one thing that differs in compare mode."""
-    return validate({**values, **SCENARIOS[compare]})
+def moved_from_preset(values: dict[str, Any], scenario: str) -> dict[str, Any]:
+    """The settings a user (or a lesson) moved away from the scenario's preset, world size included."""
+    preset = scenario_values(scenario)
+    return {k: v for k, v in values.items() if preset.get(k) != v or PARAMS[k].kind == SETUP}
+
+
+def counterfactual_params(values: dict[str, Any], compare: str, scenario: str = "baseline") -> dict[str, Any]:
+    """The comparison run's settings: its own preset in full, with the world size and whatever was
+    moved away from the current scenario's preset on top, except what the comparison's preset
+    sets itself. Never the current scenario's preset (Scenario "honest" compared with the
+    baseline must compare with the baseline, not with a second honest run)."""
+    moved = {k: v for k, v in moved_from_preset(values, scenario).items() if k not in SCENARIOS[compare]}
+    return validate({**scenario_values(compare), **moved})
 
 
 @dataclass
@@ -88,7 +98,7 @@ class Session:
             runs = [Run(self.scenario, self.label(), dict(self.values), self.seed)]
             if self.compare:
                 runs.append(Run(self.compare, SCENARIO_TITLES[self.compare],
-                                counterfactual_params(self.values, self.compare), self.seed))
+                                counterfactual_params(self.values, self.compare, self.scenario), self.seed))
                 if runs[0].label == runs[1].label:
                     runs[0].label = "Current settings"
             old, self.runs = self.runs, [r.build() for r in runs]
