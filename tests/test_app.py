@@ -11,6 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 from solara.components.echarts import EchartsWidget
+from solara.widgets.widgets import HTML
 
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY
 from greatleap.visualization import app
@@ -38,8 +39,19 @@ def the_widget(rc, kind, timeout: float = 10, **match):
         time.sleep(0.05)
 
 
+def idle(rc, timeout: float = 30) -> None:
+    """Wait until no rebuild runs (they run in a thread, with the loading bar showing)."""
+    deadline = time.monotonic() + timeout
+    while rc.find(v.ProgressLinear, class_="gl-loading").widgets:
+        if time.monotonic() > deadline:
+            raise AssertionError("the page kept rebuilding")
+        time.sleep(0.02)
+    time.sleep(0.2)  # the rebuild task's own "finished" render lands just after the bar goes
+
+
 def click(rc, label: str) -> None:
     the_widget(rc, v.Btn, children=[label]).click()
+    idle(rc)
 
 
 def open_groups(rc) -> None:
@@ -55,6 +67,7 @@ def text_of(rc, css_class: str) -> str:
 
 def select(rc, label: str, value: str) -> None:
     rc.find(v.Select, label=label).widget.v_model = value
+    idle(rc)
 
 
 def test_step_advances_the_model_the_counter_and_the_banner(dashboard):
@@ -173,13 +186,80 @@ def test_buttons_grey_out_when_the_run_ends():
         rc.close()
 
 
-def test_a_negative_seed_is_refused_with_a_message(dashboard):
+@pytest.mark.parametrize("typed", ["-3", "abc", "3.5", "1e6", " ", "٣"])
+def test_a_seed_that_is_not_a_whole_number_is_refused_with_a_message(dashboard, typed):
     session, rc = dashboard
     old = session.model
-    rc.find(v.TextField, label="Seed").widget.v_model = "-3"
+    click(rc, "Step")
+    box = rc.find(v.TextField, label="Seed").widget
+    box.v_model = typed
+    assert box.error and len(box.messages) == 1, box.messages  # one line, under the box
+    assert box.messages[0].startswith("seed: got") and "whole number >= 0" in box.messages[0]
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled, "Step must not advance the old run"
     click(rc, "Reset")
-    assert session.model is old
-    assert "seed: got -3" in rc.find(v.Alert, type="error").widget.children[0]
+    assert session.model is old and session.model.steps == 1, "no silent substitution of another seed"
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert text_of(rc, "gl-seed") == "Seed 1"
+    box.v_model = "7"  # the error goes as soon as the box changes
+    assert not box.error and not box.messages
+    rc.find(v.Alert, type="error").assert_empty()
+    click(rc, "Reset")
+    assert session.seed == 7 and session.model.rng_seed == 7 and session.model.steps == 0
+    assert text_of(rc, "gl-seed") == "Seed 7"
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def test_an_error_from_reset_disappears_when_its_input_changes(dashboard):
+    session, rc = dashboard
+    rc.find(v.TextField, label="Seed").widget.v_model = "x"
+    click(rc, "Reset")
+    assert "seed: got 'x'" in rc.find(v.Alert, type="error").widget.children[0]
+    rc.find(v.TextField, label="Seed").widget.v_model = "2"
+    rc.find(v.Alert, type="error").assert_empty()
+
+
+def test_a_loading_bar_shows_while_the_runs_are_rebuilt(dashboard):
+    import threading
+
+    session, rc = dashboard
+    release = threading.Event()
+    original = session.rebuild
+
+    def slow_rebuild(*args, **kwargs):
+        release.wait(10)
+        original(*args, **kwargs)
+
+    session.rebuild = slow_rebuild
+    old = session.model
+    the_widget(rc, v.Btn, children=["Reset"]).click()
+    rc.find(v.ProgressLinear, class_="gl-loading").assert_single()
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    release.set()
+    idle(rc)
+    assert session.model is not old
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def lesson_card_open(rc) -> bool:
+    return any("gl-lesson-question" in (w.attributes or {}).get("class", "") for w in rc.find(HTML).widgets)
+
+
+def test_the_lesson_card_closes_when_the_settings_it_describes_change(dashboard):
+    from greatleap.lessons import LESSONS
+    from greatleap.visualization.lessons_panel import button_label
+
+    session, rc = dashboard
+    item = next(i for i in LESSONS if i.comparison)
+    click(rc, button_label(item))
+    assert lesson_card_open(rc)
+    click(rc, "Reset")  # the lesson's own settings again: the card stays
+    assert lesson_card_open(rc)
+    select(rc, "Compare with", app.NO_COMPARE)
+    assert not lesson_card_open(rc)
+    click(rc, button_label(item))
+    assert lesson_card_open(rc)
+    select(rc, "Scenario", "No dining halls")
+    assert not lesson_card_open(rc)
 
 
 def test_reset_and_closing_the_tab_release_old_models():

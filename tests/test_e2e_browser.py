@@ -158,6 +158,8 @@ class Tab:
         self.problems: list[str] = []
         self.context.route(re.compile(r"^(?!(?:https?|wss?)://127\.0\.0\.1[:/])[a-z]+://"), self._block)
         self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.on("websocket", lambda ws: None if ws.url.startswith("ws://127.0.0.1:") else
@@ -365,3 +367,45 @@ def test_screenshot_for_the_docs(browser, server_url):
             shutil.copyfile(path, ROOT / "docs" / "img" / "dashboard.png")
     finally:
         tab.close()
+
+
+def test_seed_box_language_keyboard_and_nothing_fetched_for_the_lessons(tab):
+    """Input and state as a class meets them: the Seed box takes whole numbers only, with a
+    one-line error that goes when the box changes and a Step that will not advance the old run;
+    the running seed is on screen; Space plays and pauses; the page says its language; no Solara
+    badge; a lesson's text needs nothing from a CDN (KaTeX was fetched by every card)."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page.get_by_text("This website runs on")).to_have_count(0)
+    expect(page.locator(".gl-seed")).to_have_text("Seed 1")
+    box = page.get_by_label("Seed")
+    for typed in ("abc", "3.5", "1e6", "-2"):
+        box.fill(typed)
+        expect(page.get_by_text(f"seed: got '{typed}'")).to_be_visible()
+        expect(tab.button("Step")).to_be_disabled()
+    tab.button("Reset").click()
+    expect(tab.button("Step")).to_be_disabled()
+    expect(page.locator(".gl-seed")).to_have_text("Seed 1")  # nothing else was run in its place
+    box.fill("5")
+    expect(page.get_by_text("seed: got")).to_have_count(0)
+    tab.button("Reset").click()
+    expect(page.locator(".gl-seed")).to_have_text("Seed 5")
+    expect(tab.counter).to_have_text("Month 0 of 72")
+
+    page.locator(".gl-banner").click()  # focus on the page, not in a box
+    page.keyboard.press("Space")
+    expect(tab.button("Pause")).to_be_visible()
+    expect(tab.counter).not_to_have_text("Month 0 of 72", timeout=20_000)
+    page.keyboard.press("Space")
+    expect(tab.button("Play")).to_be_visible()
+    wait_still(tab)
+
+    page.get_by_role("button", name="Lessons", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^1\. ")).click()
+    page.get_by_role("button", name="Show what to notice").click()
+    expect(page.locator(".gl-lesson-notice li").first).to_be_visible()
+    page.wait_for_timeout(500)
+    fetched = [u for u in tab.requests if "katex" in u or "mermaid" in u]
+    assert not fetched, fetched

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
+from typing import Any, Callable
 
 import solara
 
 from greatleap.errors import InputError
 from greatleap.lessons.text import shown
-from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP
+from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
 from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, share_scale
 from greatleap.visualization.lessons_panel import LessonsPanel, lesson_values
-from greatleap.visualization.session import Session, scenario_values
+from greatleap.visualization.session import FIXED, Session, scenario_values
 
 logger = logging.getLogger("greatleap.dashboard")
 TITLE = "Great Leap Forward famine: an agent-based model"
@@ -90,6 +92,7 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
     with solara.Row(style="align-items: baseline; gap: 24px"):
         solara.Text(headline, classes=["gl-banner"], style="font-size: 24px; font-weight: 500")
         solara.Text(counter, classes=["gl-counter"], style="font-size: 16px; white-space: nowrap")
+        solara.Text(f"Seed {session.seed}", classes=["gl-seed"], style="font-size: 16px; white-space: nowrap")
     with solara.Row(style="align-items: center; gap: 16px"):
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
@@ -106,13 +109,16 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
 
 
 @solara.component
-def Transport(session: Session, tick: solara.Reactive[int], playing: solara.Reactive[bool], on_step, on_reset):
-    """Play/Pause, Step, Reset: re-rendered each month so they grey out when the run ends."""
+def Transport(session: Session, tick: solara.Reactive[int], playing: solara.Reactive[bool], on_step, on_reset,
+              blocked: bool = False):
+    """Play/Pause, Step, Reset: re-rendered each month so they grey out when the run ends, and
+    while an error or a rebuild stands (Step must not advance the run an error left behind)."""
     tick.value  # subscribe
-    with solara.Row(gap="8px"):
+    can_run = session.running and not blocked
+    with solara.Row(gap="8px", style="flex-wrap: wrap"):
         solara.Button("Pause" if playing.value else "Play", color="primary",
-                      on_click=lambda: playing.set(not playing.value), disabled=not session.running)
-        solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not session.running)
+                      on_click=lambda: playing.set(not playing.value), disabled=not can_run)
+        solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not can_run)
         solara.Button("Reset", color="primary", on_click=on_reset)
 
 
@@ -134,6 +140,34 @@ def Downloads(session: Session):
                         mime_type="image/png")
 
 
+def parse_seed(text) -> int:
+    """The Seed box's text as a seed, or a one-line error: whole numbers >= 0 only, never a
+    rounded or reinterpreted number ("3.5" and "1e6" are refused, not run as 3 or 2147483648)."""
+    stripped = str(text if text is not None else "").strip()
+    if not stripped.isdigit() or not stripped.isascii():
+        raise InputError("seed", f"got {stripped!r}; allowed: a whole number >= 0, such as 1 or 42")
+    return int(stripped)
+
+
+def seed_problem(text) -> str | None:
+    try:
+        parse_seed(text)
+    except InputError as exc:
+        return str(exc)
+    return None
+
+
+@solara.component_vue(str(Path(__file__).with_name("page_keys.vue")))
+def PageKeys(event_play_pause: Callable[[Any], None]):
+    """Sets `lang="en"` on the page and calls `event_play_pause` when Space is pressed."""
+
+# The "This website runs on Solara" badge sits over the chart key (the server also turns it off,
+# see assets.server_env); the loading bar keeps its place so the page does not jump.
+PAGE_CSS = """
+.gl-loading-slot { height: 4px; }
+"""
+
+
 @solara.component
 def Page(session: Session | None = None):
     """The whole dashboard. `session` is for tests; a browser tab always gets a fresh one."""
@@ -144,23 +178,45 @@ def Page(session: Session | None = None):
     speed = solara.use_reactive(4)
     layer = solara.use_reactive("Hunger")
     values = solara.use_reactive(dict(session.values))
-    seed = solara.use_reactive(session.seed)
+    seed_text = solara.use_reactive(str(session.seed))
     scenario = solara.use_reactive(session.scenario)
     compare = solara.use_reactive(NO_COMPARE)
+    # an input error stands only while the inputs it was about are unchanged: (message, inputs)
     error = solara.use_reactive(None)
+    failed = solara.use_reactive(False)  # the model raised: Step stays off until Reset
+    building = solara.use_reactive(False)  # a rebuild is running (the loading bar shows)
+    requests = solara.use_reactive(0)  # bumped to ask for a rebuild, which runs in a thread
     applied = solara.use_reactive((dict(session.values), session.seed))  # what the run was built from
+    lesson_id = solara.use_reactive(None)  # the lesson whose card is open
+    lesson_loaded = solara.use_reactive(None)  # (scenario, compare, values) that lesson loaded
+
+    def inputs():
+        return (dict(values.value), seed_text.value, scenario.value, compare.value)
+
+    def request_rebuild():
+        playing.set(False)
+        building.set(True)
+        requests.set(requests.value + 1)
 
     def rebuild():
-        playing.set(False)
+        if requests.value == 0:  # first render: the session is already built
+            return
         try:
-            with session.lock:
-                session.rebuild(values.value, seed.value, scenario.value,
-                                SCENARIO_BY_TITLE.get(compare.value))
-            applied.set((dict(session.values), session.seed))
-            error.set(None)
-        except InputError as exc:
-            error.set(str(exc))
-        tick.set(tick.value + 1)
+            try:
+                seed = parse_seed(seed_text.value)
+                with session.lock:
+                    session.play_generation += 1  # a Play loop still finishing its month stops
+                session.rebuild(values.value, seed, scenario.value, SCENARIO_BY_TITLE.get(compare.value))
+                applied.set((dict(session.values), session.seed))
+                error.set(None)
+                failed.set(False)
+            except InputError as exc:
+                error.set((str(exc), inputs()))
+        finally:
+            tick.set(tick.value + 1)  # redraw the new runs first, then take the loading bar away
+            building.set(False)
+
+    solara.lab.use_task(rebuild, dependencies=[requests.value], prefer_threaded=True)
 
     def step_once():
         try:
@@ -168,8 +224,9 @@ def Page(session: Session | None = None):
         except Exception:  # a model bug: say so on the page; the details (paths...) go to the log only
             logger.exception("the model failed to step (seed %s, scenario %s)", session.seed, session.scenario)
             playing.set(False)
-            error.set("The model stopped with an error. The details are in the server's log; "
-                      "press Reset to start again.")
+            failed.set(True)
+            error.set(("The model stopped with an error. The details are in the server's log; "
+                       "press Reset to start again.", None))
         finally:
             tick.set(tick.value + 1)
 
@@ -182,7 +239,7 @@ def Page(session: Session | None = None):
             me = session.play_generation
         while playing.value and session.play_generation == me:
             started = time.monotonic()
-            if not session.running:
+            if not session.running or failed.value:
                 playing.set(False)
                 break
             step_once()
@@ -192,43 +249,79 @@ def Page(session: Session | None = None):
 
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
+    def checked(settings):
+        try:
+            return validate({**settings, **FIXED})
+        except InputError:
+            return None
+
+    def close_lesson_unless_still(name, compared, settings):
+        """The lesson card describes the settings it loaded: close it once they are changed
+        (compared as the session stores them: the page's copy follows the session's)."""
+        if lesson_id.value is not None and lesson_loaded.value != (name, compared, checked(settings)):
+            lesson_id.set(None)
+
     def choose_scenario(title):
         name = SCENARIO_BY_TITLE[title]
         scenario.set(name)
         values.set({**scenario_values(name), **setup_values(values.value)})
-        rebuild()
+        close_lesson_unless_still(name, compare.value, values.value)
+        request_rebuild()
 
     def choose_compare(title):
         compare.set(title)
-        rebuild()
+        close_lesson_unless_still(scenario.value, title, values.value)
+        request_rebuild()
+
+    def reset():
+        close_lesson_unless_still(scenario.value, compare.value, values.value)
+        request_rebuild()
 
     def load_lesson(item):
         # a lesson is a Scenario, settings on top, and a Compare with, chosen in one click
         scenario.set(item.preset)
         values.set(lesson_values(item, values.value))
         compare.set(SCENARIO_TITLES[item.comparison] if item.comparison else NO_COMPARE)
-        rebuild()
+        lesson_loaded.set((scenario.value, compare.value, checked(values.value)))
+        request_rebuild()
 
-    pending = (values.value, seed.value) != applied.value
+    def toggle_play():
+        if playing.value or (session.running and not blocked):
+            playing.set(not playing.value)
+
+    seed_error = seed_problem(seed_text.value)
+    shown_error = None
+    if error.value is not None and (error.value[1] is None or error.value[1] == inputs()):
+        shown_error = error.value[0]  # an input error disappears as soon as its input changes
+    blocked = building.value or failed.value or shown_error is not None or seed_error is not None
+    pending = seed_error is None and (values.value, parse_seed(seed_text.value)) != applied.value
     solara.Title(TITLE)
+    PageKeys(event_play_pause=lambda *_: toggle_play())
+    solara.Style(PAGE_CSS)
     with solara.Columns([1, 3]):
         with solara.Column(gap="8px"):
             solara.HTML(tag="h3", unsafe_innerHTML=TITLE)
-            Transport(session, tick, playing, step_once, rebuild)
+            Transport(session, tick, playing, step_once, reset, blocked=blocked)
+            with solara.Div(classes=["gl-loading-slot"]):
+                if building.value:
+                    solara.ProgressLinear(True, classes=["gl-loading"])
             solara.SliderInt("Speed (months per second)", value=speed, min=1, max=12, tick_labels="end_points")
-            LessonsPanel(session, tick, load_lesson)
+            LessonsPanel(session, tick, load_lesson, active=lesson_id)
             solara.Select("Scenario", values=list(SCENARIO_BY_TITLE), value=SCENARIO_TITLES[scenario.value],
                           on_value=choose_scenario)
             solara.Select("Compare with", values=[NO_COMPARE] + [t for t in SCENARIO_BY_TITLE],
                           value=compare.value, on_value=choose_compare)
-            solara.InputInt("Seed", value=seed, continuous_update=True)
-            if pending:
-                solara.Warning("Settings changed: press Reset to start again with them.", dense=True)
-            if error.value:
-                solara.Error(error.value)
+            solara.InputText("Seed", value=seed_text, continuous_update=True, error=seed_error or False,
+                             classes=["gl-seed-input"])
+            # always there, so that a message coming or going never shifts (and so remounts,
+            # folding up) the settings below
+            with solara.Column(gap="4px", classes=["gl-messages"]):
+                if pending and not building.value:
+                    solara.Warning("Settings changed: press Reset to start again with them.", dense=True)
+                if shown_error:
+                    solara.Error(shown_error, classes=["gl-error"])
             Settings(values)
             Downloads(session)
             solara.HTML(tag="p", unsafe_innerHTML=ABOUT, style="font-size: 12px; color: #444")
         with solara.Column():
             LiveView(session, tick, layer)
-

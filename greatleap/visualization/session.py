@@ -69,6 +69,7 @@ class Session:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     drawn: int = -1  # the last month counter the page has drawn (see app.wait_until_drawn)
     play_generation: int = 0  # which Play loop may step (see app.Page.play_loop)
+    closed: bool = False
 
     def __post_init__(self):
         if not self.values:
@@ -86,37 +87,41 @@ class Session:
             if checked is not None and checked.get(key, 0) > cap:
                 raise InputError(key, f"got {checked[key]}; allowed: at most {cap} in the dashboard "
                                       "(`greatleap run` allows larger worlds)")
+        values = checked if checked is not None else self.values
+        seed = self.seed if seed is None else seed
+        scenario = self.scenario if scenario is None else scenario
+        compare = self.compare if compare is False else compare
+        runs = [Run(scenario, self.label(values, scenario), dict(values), seed)]
+        if compare:
+            runs.append(Run(compare, SCENARIO_TITLES[compare], counterfactual_params(values, compare, scenario), seed))
+            if runs[0].label == runs[1].label:
+                runs[0].label = "Current settings"
+        built = [r.build() for r in runs]  # the slow part, outside the lock: the page keeps drawing
         with self.lock:
-            if checked is not None:
-                self.values = checked
-            if seed is not None:
-                self.seed = seed
-            if scenario is not None:
-                self.scenario = scenario
-            if compare is not False:
-                self.compare = compare
-            runs = [Run(self.scenario, self.label(), dict(self.values), self.seed)]
-            if self.compare:
-                runs.append(Run(self.compare, SCENARIO_TITLES[self.compare],
-                                counterfactual_params(self.values, self.compare, self.scenario), self.seed))
-                if runs[0].label == runs[1].label:
-                    runs[0].label = "Current settings"
-            old, self.runs = self.runs, [r.build() for r in runs]
+            if self.closed:  # the tab went away while we built: keep nothing
+                for model in built:
+                    forget(model.model)
+                return
+            self.values, self.seed, self.scenario, self.compare = values, seed, scenario, compare
+            old, self.runs = self.runs, built
             for run in old:
                 forget(run.model)
 
-    def label(self) -> str:
+    def label(self, values: dict | None = None, scenario: str | None = None) -> str:
         """The preset's title, flagged when levers or assumptions were moved away from it, so that
         charts and the CSV never pass a modified run off as the preset."""
-        preset = scenario_values(self.scenario)
-        moved = [k for k, v in self.values.items() if PARAMS[k].kind != SETUP and preset.get(k) != v]
-        return SCENARIO_TITLES[self.scenario] + (" (settings changed)" if moved else "")
+        values = self.values if values is None else values
+        scenario = self.scenario if scenario is None else scenario
+        preset = scenario_values(scenario)
+        moved = [k for k, v in values.items() if PARAMS[k].kind != SETUP and preset.get(k) != v]
+        return SCENARIO_TITLES[scenario] + (" (settings changed)" if moved else "")
 
     def close(self) -> None:
         """Release the models when the tab goes away: drop them here and from Mesa's registry
         (see `forget`); whatever may still hold this session (a closing widget's callback, the
         Play thread finishing its month) then holds no model."""
         with self.lock:
+            self.closed = True
             for run in self.runs:
                 forget(run.model)
             self.runs = []
