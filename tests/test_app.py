@@ -127,7 +127,7 @@ def test_compare_mode_runs_both_scenarios_from_the_same_seed(dashboard):
     deaths = [s for s in option["series"] if s["name"] == "all deaths (model)"]
     assert [s["lineStyle"]["type"] for s in deaths] == ["solid", "dashed"]
     assert all(len(s["data"]) == 3 for s in deaths)
-    rows = list(csv.DictReader(io.StringIO(session.csv_bytes().decode())))
+    rows = list(csv.DictReader(line for line in io.StringIO(session.csv_bytes().decode()) if not line.startswith("#")))
     assert {r["run"] for r in rows} == {"Historical (baseline)", "Cadres report honestly"}
     assert len(rows) == 6
     select(rc, "Compare with", app.NO_COMPARE)
@@ -396,3 +396,90 @@ def test_a_model_error_is_reported_on_the_page_without_its_details(dashboard, ca
     message = the_widget(rc, v.Alert, type="error").children[0]
     assert message.startswith("The model stopped with an error.") and "secret" not in message
     assert "secret detail" in caplog.text  # the details go to the server's log
+
+
+def test_monitors_show_the_key_numbers_of_both_runs(dashboard):
+    session, rc = dashboard
+    select(rc, "Compare with", "Cadres report honestly")
+    for _ in range(3):
+        click(rc, "Step")
+    table = [w for w in rc.find(HTML).widgets if "gl-monitors" in w.unsafe_innerHTML]
+    assert len(table) == 1
+    shown = table[0].unsafe_innerHTML
+    for r, run in enumerate(session.runs):
+        frame = run.model.monthly_frame()
+        cell = f'data-run="{r}">'
+        assert f'data-monitor="People alive" {cell}{int(frame["population"].iloc[-1]):,}<' in shown
+        starved = int(frame["deaths_starvation"].sum())
+        assert f'data-monitor="Starvation deaths so far" {cell}{starved:,}<' in shown
+        assert f'data-monitor="Seed" {cell}{session.seed}<' in shown
+        assert f'data-monitor="Month" {cell}1957-03<' in shown
+    for name in ("Reported / true harvest", "Procurement share", "Central stock", "Cadres purged so far"):
+        assert name in shown
+
+
+def test_the_charts_carry_deaths_by_cause_and_age_small_series_and_the_models_retreat():
+    from greatleap.visualization.charts import echarts_option, mark_labels
+
+    values = scenario_values("baseline")
+    values.update(n_communes=2, commune_side=4)
+    session = Session(values=values, compare="no_lushan_purge")
+    while session.running:
+        session.step()
+    frames = [r.model.monthly_frame() for r in session.runs]
+    option = echarts_option(frames, ["a", "b"], session.model.calendar.events(), 1957, 1962)
+    titles = [t["text"] for t in option["title"]]
+    for panel in ("Deaths by cause", "Deaths by age group", "Exports and imports"):
+        assert any(panel in t for t in titles), panel
+    by_name = {}
+    for s in option["series"]:
+        by_name.setdefault(s["name"], []).append(s)
+    starvation = by_name["starvation"][0]["data"]
+    assert sum(starvation) == frames[0]["deaths_starvation"].sum() > 0
+    ages = [sum(by_name[n][0]["data"]) for n in ("0\u20134", "5\u201314", "15\u201359", "60 and over")]
+    assert sum(ages) == frames[0]["deaths"].sum()
+    exports, stocks = by_name["exports"][0], by_name["state granaries"][0]
+    assert (exports["xAxisIndex"], exports["yAxisIndex"]) != (stocks["xAxisIndex"], stocks["yAxisIndex"])
+    # the model's own retreat, for each run that retreated, apart from the historical dates
+    retreat = by_name["model retreat"][0]["markLine"]["data"]
+    first = frames[0].loc[frames[0]["retreat"] > 0]
+    assert len(retreat) == sum((f["retreat"] > 0).any() for f in frames)
+    if len(first):
+        assert retreat[0]["name"] == "R"
+    assert "the model's own retreat" in titles[-1] and "retreat (historical date)" in titles[-1]
+    # markers a month or two apart share one label ("2,3,4") instead of printing as "234"
+    marks = [("Jan 1958", "a"), ("Aug 1958", "b"), ("Sep 1958", "c"), ("Oct 1958", "d"), ("Jul 1959", "e")]
+    from greatleap.visualization.charts import month_labels
+    assert mark_labels(marks, month_labels(1957, 1962)) == ["1", "2,3,4", "", "", "5"]
+
+
+def test_the_csv_carries_the_code_version_every_parameter_and_a_command_that_reproduces_each_run():
+    import shlex
+
+    import pandas as pd
+
+    from greatleap.params import resolve
+    from greatleap.runner import parse_overrides, run_one
+    from greatleap.visualization.session import code_version
+
+    values = scenario_values("baseline")
+    values.update(n_communes=2, commune_side=4, furnace_share=0.1, end_year=1958)
+    session = Session(values=values, seed=3, compare="honest_reporting")
+    while session.running:
+        session.step()
+    text = session.csv_bytes().decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[0].startswith(f"# greatleap {code_version()}")
+    saved = pd.read_csv(io.StringIO(text), comment="#")
+    for run in session.runs:
+        (params_line,) = [h for h in header if h.startswith(f"# parameters of {run.label!r}: ")]
+        assert all(f"{k}={v}" in params_line for k, v in run.model.p.items())
+        (command,) = [h.split(": ", 1)[1] for h in header if h.startswith(f"# run {run.label!r}: ")]
+        words = shlex.split(command)
+        assert words[:2] == ["greatleap", "run"]
+        scenario, seed = words[words.index("--scenario") + 1], int(words[words.index("--seed") + 1])
+        sets = [words[i + 1] for i, w in enumerate(words) if w == "--set"]
+        again = run_one(resolve(scenario, **parse_overrides(sets)), seed)["monthly"]
+        mine = saved[saved["run"] == run.label].drop(columns=["run", "seed"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine[["population", "deaths", "procurement_kg"]],
+                                      again[["population", "deaths", "procurement_kg"]], check_dtype=False)

@@ -257,6 +257,7 @@ def test_play_switch_scenario_compare_and_export(tab):
 
     page = tab.page
     expect(tab.counter).to_have_text("Month 0 of 72")
+    expect(page.locator(".gl-monitors")).to_contain_text("Starvation deaths so far")
     grid0, charts0 = shot(tab.grid), shot(tab.charts)
 
     tab.button("Step").click()
@@ -287,6 +288,7 @@ def test_play_switch_scenario_compare_and_export(tab):
     tab.choose("Compare with", "No dining halls")
     expect(page.locator(".gl-map img")).to_have_count(2)
     expect(page.locator(".gl-map")).to_contain_text(["Cadres report honestly:", "No dining halls:"])
+    expect(page.locator('.gl-monitors td[data-monitor="People alive"]')).to_have_count(2)  # both runs
     charts_single = shot(tab.charts)
     round_trips = []
     for month in range(1, 25):
@@ -308,7 +310,9 @@ def test_play_switch_scenario_compare_and_export(tab):
         page.get_by_role("button", name="Download monthly series (CSV)").click()
     path = ARTIFACTS / "greatleap_monthly.csv"
     got.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    text = path.read_text()
+    assert text.startswith("# greatleap ") and "# parameters of " in text and "--seed 1" in text
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
     assert MONTHLY_COLUMNS <= set(rows[0]), MONTHLY_COLUMNS - set(rows[0])
     assert [sum(r["run"] == name for r in rows) for name in ("Cadres report honestly", "No dining halls")] == [24, 24]
 

@@ -22,8 +22,10 @@ from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
 from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, share_scale
+from greatleap.visualization.monitors import CSS as MONITOR_CSS
+from greatleap.visualization.monitors import monitors_html
 from greatleap.visualization.lessons_panel import LessonsPanel, lesson_values
-from greatleap.visualization.session import FIXED, Session, scenario_values
+from greatleap.visualization.session import FIXED, Session, code_version, scenario_values
 
 logger = logging.getLogger("greatleap.dashboard")
 TITLE = "Great Leap Forward famine: an agent-based model"
@@ -89,10 +91,13 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         frames = [run.model.monthly_frame() for run in session.runs]
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
+        seeds = [run.seed for run in session.runs]
     with solara.Row(style="align-items: baseline; gap: 24px"):
         solara.Text(headline, classes=["gl-banner"], style="font-size: 24px; font-weight: 500")
         solara.Text(counter, classes=["gl-counter"], style="font-size: 16px; white-space: nowrap")
         solara.Text(f"Seed {session.seed}", classes=["gl-seed"], style="font-size: 16px; white-space: nowrap")
+    solara.Style(MONITOR_CSS)
+    solara.HTML(tag="div", unsafe_innerHTML=monitors_html(frames, labels, seeds))
     with solara.Row(style="align-items: center; gap: 16px"):
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
@@ -105,7 +110,7 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
                                                session.values["end_year"]),
-                         attributes={"style": "height: 680px; width: 100%", "class": "gl-charts"})
+                         attributes={"style": "height: 1000px; width: 100%", "class": "gl-charts"})
 
 
 @solara.component
@@ -131,8 +136,11 @@ def Downloads(session: Session):
         with session.lock:
             frames = [run.model.monthly_frame() for run in session.runs]
             labels = [run.label for run in session.runs]
+            note = (f"Seed {session.seed}; month {session.model.steps} of {session.total_steps}"
+                    + (f" ({frames[0]['date'].iloc[-1]})" if session.model.steps else "")
+                    + f"; greatleap {code_version()}")
         return charts_png(frames, labels, session.model.calendar.events(), session.values["start_year"],
-                          session.values["end_year"])
+                          session.values["end_year"], note=note)
 
     solara.FileDownload(csv, filename="greatleap_monthly.csv", label="Download monthly series (CSV)",
                         mime_type="text/csv")

@@ -8,8 +8,11 @@ counterfactual preset on top of the same settings and the same seed.
 from __future__ import annotations
 
 import io
+import subprocess
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -160,9 +163,43 @@ class Session:
         return pd.concat(frames, ignore_index=True)
 
     def csv_bytes(self) -> bytes:
+        """The monthly series, after '#' header rows that make the file stand alone: the code
+        version, and per run every parameter value and the `greatleap run` command that
+        reproduces it (read it back with pandas.read_csv(..., comment="#"))."""
         buf = io.StringIO()
+        buf.write(f"# greatleap {code_version()}; monthly series of the dashboard's run(s)\n")
+        with self.lock:
+            runs = list(self.runs)
+        for run in runs:
+            buf.write(f"# run {run.label!r}: {reproduce_command(run)}\n")
+            buf.write(f"# parameters of {run.label!r}: "
+                      + ", ".join(f"{k}={v}" for k, v in run.model.p.items()) + "\n")
         self.monthly_frame().to_csv(buf, index=False)
         return buf.getvalue().encode()
+
+
+def reproduce_command(run: Run) -> str:
+    """The CLI call that runs the same model: the preset, the seed, and every value that differs
+    from the preset (`greatleap run` builds peasants as objects too, so the run is the same)."""
+    preset = resolve(run.scenario)
+    moved = [f"--set {k}={v}" for k, v in run.model.p.items() if k in preset and preset[k] != v]
+    return " ".join(["greatleap run", f"--scenario {run.scenario}", f"--seed {run.seed}", *moved])
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version and, in a git checkout, the commit (flagged if files were changed)."""
+    from greatleap import __version__
+
+    here = Path(__file__).parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=here, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=here, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    return __version__ + (f" (commit {commit}{', with local changes' if dirty else ''})" if commit else "")
 
 
 def forget(model) -> None:
