@@ -367,7 +367,7 @@ def test_the_comparison_is_built_from_its_own_preset_whatever_the_scenario():
     the baseline itself (same seed), not a copy of the honest run under the baseline's label."""
     session = Session(scenario="honest_reporting", values=scenario_values("honest_reporting"),
                       compare="baseline")
-    alone = Session(scenario="baseline")
+    alone = Session(scenario="baseline", values=scenario_values("baseline"))
     assert session.runs[1].params == alone.runs[0].params
     assert session.runs[1].params["honest_reporting"] is False
     for _ in range(23):  # through the 1958 harvest reports, where honesty first matters

@@ -413,3 +413,47 @@ def test_seed_box_language_keyboard_and_nothing_fetched_for_the_lessons(tab):
     page.wait_for_timeout(500)
     fetched = [u for u in tab.requests if "katex" in u or "mermaid" in u]
     assert not fetched, fetched
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (1024, 700), (390, 844)])
+def test_layout_leaves_nothing_cut_off(browser, server_url, width, height):
+    """A desk, a projector and a phone: the controls fit across the screen, the page never scrolls
+    sideways (the charts scroll inside their own box), the compared maps sit side by side, and the
+    lesson card keeps a readable width."""
+    from playwright.sync_api import expect
+
+    tab = Tab(browser, server_url)
+    try:
+        page = tab.page
+        page.set_viewport_size({"width": width, "height": height})
+        tab.choose("Compare with", "Cadres report honestly")
+        expect(page.locator(".gl-map img")).to_have_count(2)
+        page.wait_for_timeout(300)
+
+        def inside(locator, name):
+            box = locator.bounding_box()
+            assert box is not None, name
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (name, box, width)
+            return box
+
+        for name in ("Play", "Step", "Reset"):
+            inside(tab.button(name), name)
+        inside(page.get_by_label("Seed"), "Seed")
+        speed = inside(page.get_by_role("slider", name="Speed (months per second)"), "speed slider")
+        tracks = page.locator(".gl-speed .v-slider").first.bounding_box()
+        assert tracks["width"] >= 150, f"speed slider is a stub: {tracks}"
+        boxes = [inside(page.locator(".gl-map img").nth(i), f"map {i}") for i in (0, 1)]
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2, "the compared maps must sit side by side"
+        assert boxes[0]["width"] >= 150
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        inside(page.locator(".gl-charts-scroll"), "charts box")
+        inside(page.locator(".gl-monitors"), "monitors")
+        inside(page.get_by_role("button", name="Download monthly series (CSV)"), "CSV button")
+        page.get_by_role("button", name="Lessons", exact=True).click()
+        page.get_by_role("button", name=re.compile(r"^1\. ")).click()
+        card = inside(page.locator(".gl-lesson"), "lesson card")
+        assert card["width"] >= 250, card
+        page.screenshot(path=str(ARTIFACTS / f"layout_{width}x{height}.png"), full_page=True)
+        assert speed and not tab.problems, tab.problems
+    finally:
+        tab.close()

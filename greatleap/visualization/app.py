@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import solara
+from solara.components.echarts import EchartsWidget
 
 from greatleap.errors import InputError
 from greatleap.lessons.text import shown
@@ -21,7 +22,7 @@ from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
-from greatleap.visualization.grid_view import LAYERS, grid_png, legend_html, share_scale
+from greatleap.visualization.grid_view import LAYERS, aggregated, grid_png, legend_html, share_scale
 from greatleap.visualization.monitors import CSS as MONITOR_CSS
 from greatleap.visualization.monitors import monitors_html
 from greatleap.visualization.lessons_panel import LessonsPanel, lesson_values
@@ -54,6 +55,17 @@ def run_caption(run) -> str:
     return f"{run.label}: {alive:,} people alive on the plots, {dead:,} deaths so far"
 
 
+def map_description(model, layer_label: str) -> str:
+    """The map in words (its text alternative, and what a square stands for at this size)."""
+    commune = model.grid.commune.data
+    n = len(set(commune[commune >= 0].ravel().tolist()))
+    plots = int((commune >= 0).sum())
+    unit = (f"each square is a commune ({n} communes, {plots:,} household plots, too small to draw "
+            "one by one), coloured by its mean") if aggregated(model) else \
+        f"each square is a household plot ({plots:,} plots in {n} communes), coloured by its"
+    return f"Map: {unit} {layer_label.lower()}; dots mark deaths, black squares died out."
+
+
 def run_settings(run) -> str:
     """What this run changes from the historical baseline, read from the model's own parameters,
     so a comparison can be checked on screen (a copy of the other run would say so)."""
@@ -80,6 +92,12 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         session.drawn = max(session.drawn, drawing)
 
     solara.use_effect(mark_drawn, dependencies=[drawing])
+    # The charts are one widget made once per view and given its option (thousands of numbers)
+    # directly, not as an element argument: reacton walks every list and dict of an element's
+    # arguments looking for child elements, which cost more than the model's month at 100k people.
+    charts = solara.use_memo(lambda: EchartsWidget(option={}, attributes={
+        "style": "height: 1000px; width: 100%", "class": "gl-charts"}, responsive=True), dependencies=[])
+    solara.use_effect(lambda: charts.close, dependencies=[])  # reacton does not own it: close it with the view
     if not session.runs:  # the tab is closing and its models are gone
         return
     with session.lock:
@@ -92,25 +110,27 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
         seeds = [run.seed for run in session.runs]
+        map_alt = map_description(session.model, layer.value)
     with solara.Row(style="align-items: baseline; gap: 24px"):
         solara.Text(headline, classes=["gl-banner"], style="font-size: 24px; font-weight: 500")
         solara.Text(counter, classes=["gl-counter"], style="font-size: 16px; white-space: nowrap")
         solara.Text(f"Seed {session.seed}", classes=["gl-seed"], style="font-size: 16px; white-space: nowrap")
     solara.Style(MONITOR_CSS)
     solara.HTML(tag="div", unsafe_innerHTML=monitors_html(frames, labels, seeds))
-    with solara.Row(style="align-items: center; gap: 16px"):
+    with solara.Row(style="align-items: center; gap: 16px; flex-wrap: wrap"):
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
-    with solara.Row(style="gap: 24px; flex-wrap: wrap; align-items: flex-start"):
+    with solara.Div(classes=["gl-maps"]):
         for caption, changed, png in maps:
-            with solara.Column(gap="4px", classes=["gl-map"], style="max-width: 440px"):
+            with solara.Column(gap="4px", classes=["gl-map"]):
                 solara.Text(caption, style="font-size: 14px")
                 solara.Text(changed, classes=["gl-run-settings"], style="font-size: 12px; color: #444")
                 solara.Image(png)
-        solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
-    solara.FigureEcharts(option=echarts_option(frames, labels, events, session.values["start_year"],
-                                               session.values["end_year"]),
-                         attributes={"style": "height: 1000px; width: 100%", "class": "gl-charts"})
+                solara.Text(map_alt, classes=["gl-map-alt"], style="font-size: 12px; color: #444")
+    solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
+    charts.option = echarts_option(frames, labels, events, session.values["start_year"], session.values["end_year"])
+    with solara.Div(classes=["gl-charts-scroll"]):  # a phone scrolls the charts sideways, not the page
+        solara.Column(children=[charts], style="width: 100%")
 
 
 @solara.component
@@ -173,6 +193,16 @@ def PageKeys(event_play_pause: Callable[[Any], None]):
 # see assets.server_env); the loading bar keeps its place so the page does not jump.
 PAGE_CSS = """
 .gl-loading-slot { height: 4px; }
+.gl-layout { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; padding: 0 8px; }
+.gl-side { flex: 1 1 280px; min-width: 260px; max-width: 380px; }
+.gl-main { flex: 3 1 560px; min-width: 0; }
+@media (max-width: 700px) { .gl-side { max-width: none; } }
+.gl-maps { display: flex; gap: 16px; align-items: flex-start; flex-wrap: nowrap; }
+.gl-map { flex: 1 1 0; min-width: 0; max-width: 440px; }
+.gl-map img { width: 100%; height: auto; image-rendering: pixelated; }
+.gl-charts-scroll { overflow-x: auto; width: 100%; }
+.gl-charts-scroll .gl-charts { min-width: 880px; }
+.gl-speed .v-input__slider .v-input__slot > .v-label { display: none; }
 """
 
 
@@ -306,14 +336,16 @@ def Page(session: Session | None = None):
     solara.Title(TITLE)
     PageKeys(event_play_pause=lambda *_: toggle_play())
     solara.Style(PAGE_CSS)
-    with solara.Columns([1, 3]):
-        with solara.Column(gap="8px"):
+    with solara.Div(classes=["gl-layout"]):
+        with solara.Column(gap="8px", classes=["gl-side"]):
             solara.HTML(tag="h3", unsafe_innerHTML=TITLE)
             Transport(session, tick, playing, step_once, reset, blocked=blocked)
             with solara.Div(classes=["gl-loading-slot"]):
                 if building.value:
                     solara.ProgressLinear(True, classes=["gl-loading"])
-            solara.SliderInt("Speed (months per second)", value=speed, min=1, max=12, tick_labels="end_points")
+            with solara.Column(gap="0px", classes=["gl-speed"]):  # label above: inline it left a stub
+                solara.Text(f"Speed (months per second): {speed.value}", style="font-size: 13px")
+                solara.SliderInt("Speed (months per second)", value=speed, min=1, max=12, tick_labels="end_points")
             LessonsPanel(session, tick, load_lesson, active=lesson_id)
             solara.Select("Scenario", values=list(SCENARIO_BY_TITLE), value=SCENARIO_TITLES[scenario.value],
                           on_value=choose_scenario)
@@ -331,5 +363,5 @@ def Page(session: Session | None = None):
             Settings(values)
             Downloads(session)
             solara.HTML(tag="p", unsafe_innerHTML=ABOUT, style="font-size: 12px; color: #444")
-        with solara.Column():
+        with solara.Column(classes=["gl-main"]):
             LiveView(session, tick, layer)

@@ -20,10 +20,16 @@ import pandas as pd
 from greatleap.errors import InputError
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, SETUP, resolve, validate
 
-# Caps that keep one step plus redraw fast enough to watch (the model allows far larger worlds).
-UI_CAPS = {"n_communes": 36, "commune_side": 16}
-# Setup values the dashboard fixes: it draws every person, so peasants must be agents.
-FIXED = {"materialise_peasants": True}
+# Caps that keep one step plus redraw within 250 ms (benchmarks/bench_dashboard.py); the model
+# allows far larger worlds.
+UI_CAPS = {"n_communes": 100, "commune_side": 16}
+# The world a tab opens on: about 100,000 villagers, so that one run shows the famine's shape
+# instead of month-to-month noise (at 8,000 the death rate doubled and halved from month to month).
+DEFAULT_SIZE = {"n_communes": 100, "commune_side": 14}
+# Setup values the dashboard fixes. The map is drawn from the grid's layers, not from agents, and
+# a person's Peasant agent is made when someone clicks on it (FamineModel.peasant): building
+# 100,000 agent objects up front took 4 s per rebuild for nothing.
+FIXED = {"materialise_peasants": False}
 
 
 def model_class():
@@ -76,7 +82,7 @@ class Session:
 
     def __post_init__(self):
         if not self.values:
-            self.values = scenario_values(self.scenario)
+            self.values = {**scenario_values(self.scenario), **DEFAULT_SIZE}
         self.rebuild()
 
     # ---- building -----------------------------------------------------------------------
