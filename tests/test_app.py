@@ -483,3 +483,60 @@ def test_the_csv_carries_the_code_version_every_parameter_and_a_command_that_rep
         mine = saved[saved["run"] == run.label].drop(columns=["run", "seed"]).reset_index(drop=True)
         pd.testing.assert_frame_equal(mine[["population", "deaths", "procurement_kg"]],
                                       again[["population", "deaths", "procurement_kg"]], check_dtype=False)
+
+
+def test_run_10_seeds_draws_median_and_10_90_bands_through_the_sweep_engine():
+    from greatleap.visualization.charts import BAND_LABEL
+
+    values = scenario_values("baseline")
+    values.update(n_communes=1, commune_side=3, end_year=values["start_year"])  # one year, a few people
+    session = Session(values=values, compare="honest_reporting")
+    _, rc = solara.render(app.Page(session=session), handle_error=False)
+    try:
+        seen = []
+        original = session.run_ensemble
+
+        def watched(n, engine=None, progress=None):
+            return original(n, engine, lambda d, t: (seen.append((d, t)), progress(d, t)))
+
+        session.run_ensemble = watched
+        the_widget(rc, v.Btn, children=[f"Run {app.ENSEMBLE_SEEDS} seeds"]).click()
+        deadline = time.monotonic() + 120
+        while session.ensemble is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session.ensemble is not None and session.ensemble.seeds == list(range(1, 11))
+        assert seen[-1] == (20, 20) and len(seen) == 20  # progress after every whole run
+
+        def bands():  # the redraw that follows the ensemble lands from its worker thread
+            option = rc.find(EchartsWidget).widget.option
+            return [s for s in option.get("series", []) if s["name"] == BAND_LABEL]
+
+        deadline = time.monotonic() + 30
+        while not bands() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert bands() and any("areaStyle" in s for s in bands())
+        deaths = [f["deaths"].to_numpy() for f in session.ensemble.frames[0]]
+        assert len({tuple(d) for d in deaths}) > 1, "ten seeds must differ"
+        click(rc, "Reset")
+        assert session.ensemble is None  # it described the old runs
+    finally:
+        rc.close()
+
+
+def test_info_carries_the_readme_sections_and_every_preset_is_described(dashboard):
+    from greatleap.params import SCENARIO_TITLES
+    from greatleap.visualization.info import SECTIONS, info_html, preset_description
+
+    _, rc = dashboard
+    info = info_html()
+    for section in SECTIONS:
+        assert f">{section}</h3>" in info, section
+    for title in SCENARIO_TITLES.values():
+        assert f"<b>{title}</b>" in info.replace("&#x27;", "'")
+    assert "docs/teaching.md" in info and "docs/ODD.md" in info and "docs/lessons/" in info
+    assert preset_description("honest_reporting") == "Changes: Cadres report honestly = on."
+    notes = [w.children[0] for w in rc.find(v.Html, class_="gl-preset-note").widgets]
+    assert notes[0] == preset_description("baseline")
+    select(rc, "Compare with", "No dining halls")
+    notes = [w.children[0] for w in rc.find(v.Html, class_="gl-preset-note").widgets]
+    assert notes[1] == "Changes: Communal dining halls = off."

@@ -457,3 +457,22 @@ def test_layout_leaves_nothing_cut_off(browser, server_url, width, height):
         assert speed and not tab.problems, tab.problems
     finally:
         tab.close()
+
+
+def test_run_10_seeds_shows_progress_and_draws_bands(tab):
+    """The ensemble in one click, on a small world (1 commune of 3 x 3 plots) so that twenty whole
+    runs take seconds: a progress bar while the worker processes run, then the note and the
+    shaded bands on the charts."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    for label in ("Number of communes", "Commune size (plots per side)"):
+        page.get_by_role("slider", name=label).press("Home")
+    tab.choose("Compare with", "Cadres report honestly")
+    tab.button("Reset").click()
+    expect(page.locator(".gl-map img")).to_have_count(2)
+    charts = shot(tab.charts)
+    tab.button("Run 10 seeds").click()
+    expect(page.locator(".gl-ensemble-done")).to_contain_text("seeds 1\u201310", timeout=180_000)
+    wait_changed(tab.charts, charts)
+    page.screenshot(path=str(ARTIFACTS / "ensemble.png"), full_page=True)

@@ -22,6 +22,8 @@ from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
+from greatleap.visualization.info import info_html as INFO_HTML
+from greatleap.visualization.info import preset_description
 from greatleap.visualization.grid_view import LAYERS, aggregated, grid_png, legend_html, share_scale
 from greatleap.visualization.monitors import CSS as MONITOR_CSS
 from greatleap.visualization.monitors import monitors_html
@@ -110,6 +112,8 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
         seeds = [run.seed for run in session.runs]
+        ensemble = session.ensemble.frames if session.ensemble is not None else None
+
         map_alt = map_description(session.model, layer.value)
     with solara.Row(style="align-items: baseline; gap: 24px"):
         solara.Text(headline, classes=["gl-banner"], style="font-size: 24px; font-weight: 500")
@@ -128,7 +132,8 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
                 solara.Image(png)
                 solara.Text(map_alt, classes=["gl-map-alt"], style="font-size: 12px; color: #444")
     solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
-    charts.option = echarts_option(frames, labels, events, session.values["start_year"], session.values["end_year"])
+    charts.option = echarts_option(frames, labels, events, session.values["start_year"], session.values["end_year"],
+                                   ensemble=ensemble)
     with solara.Div(classes=["gl-charts-scroll"]):  # a phone scrolls the charts sideways, not the page
         solara.Column(children=[charts], style="width: 100%")
 
@@ -145,6 +150,52 @@ def Transport(session: Session, tick: solara.Reactive[int], playing: solara.Reac
                       on_click=lambda: playing.set(not playing.value), disabled=not can_run)
         solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value or not can_run)
         solara.Button("Reset", color="primary", on_click=on_reset)
+
+
+ENSEMBLE_SEEDS = 10
+
+
+@solara.component
+def EnsembleControl(session: Session, tick: solara.Reactive[int], blocked: bool):
+    """"Run 10 seeds": the current settings (and the comparison) over seeds 1-10 in worker
+    processes, with a progress bar; the charts then draw each series' median and 10-90% band."""
+    tick.value  # subscribe: the note follows rebuilds (which drop the ensemble)
+    progress = solara.use_reactive((0, 0))
+    requests = solara.use_reactive(0)
+    failure = solara.use_reactive(None)
+
+    def work():
+        if requests.value == 0:
+            return
+        try:
+            session.run_ensemble(ENSEMBLE_SEEDS, progress=lambda done, total: progress.set((done, total)))
+            failure.set(None)
+        except Exception:  # noqa: BLE001 - say so on the page; the details go to the log
+            logger.exception("the ensemble failed (scenario %s)", session.scenario)
+            failure.set("The ensemble stopped with an error; the details are in the server's log.")
+        finally:
+            tick.set(tick.value + 1)
+
+    task = solara.lab.use_task(work, dependencies=[requests.value], prefer_threaded=True)
+    running = requests.value > 0 and task.pending
+
+    def start():
+        progress.set((0, ENSEMBLE_SEEDS * len(session.runs)))
+        requests.set(requests.value + 1)
+
+    with solara.Column(gap="2px", classes=["gl-ensemble"]):
+        solara.Button(f"Run {ENSEMBLE_SEEDS} seeds", on_click=start, disabled=blocked or running,
+                      style="text-transform: none")
+        done, total = progress.value
+        if running:
+            solara.ProgressLinear(100 * done / max(total, 1), classes=["gl-ensemble-progress"])
+            solara.Text(f"{done} of {total} whole runs done", style="font-size: 12px")
+        elif failure.value:
+            solara.Error(failure.value)
+        elif session.ensemble is not None:
+            solara.Text(f"Charts: median (dotted) and 10\u201390% band (shaded) of seeds 1\u2013"
+                        f"{len(session.ensemble.seeds)}, for {len(session.runs)} setting(s).",
+                        classes=["gl-ensemble-done"], style="font-size: 12px")
 
 
 @solara.component
@@ -340,6 +391,7 @@ def Page(session: Session | None = None):
         with solara.Column(gap="8px", classes=["gl-side"]):
             solara.HTML(tag="h3", unsafe_innerHTML=TITLE)
             Transport(session, tick, playing, step_once, reset, blocked=blocked)
+            EnsembleControl(session, tick, blocked)
             with solara.Div(classes=["gl-loading-slot"]):
                 if building.value:
                     solara.ProgressLinear(True, classes=["gl-loading"])
@@ -349,8 +401,13 @@ def Page(session: Session | None = None):
             LessonsPanel(session, tick, load_lesson, active=lesson_id)
             solara.Select("Scenario", values=list(SCENARIO_BY_TITLE), value=SCENARIO_TITLES[scenario.value],
                           on_value=choose_scenario)
+            solara.Text(preset_description(scenario.value), classes=["gl-preset-note"],
+                        style="font-size: 12px; color: #444")
             solara.Select("Compare with", values=[NO_COMPARE] + [t for t in SCENARIO_BY_TITLE],
                           value=compare.value, on_value=choose_compare)
+            # always there (empty in a single run), so that the settings below never shift and fold up
+            solara.Text(preset_description(SCENARIO_BY_TITLE[compare.value]) if compare.value in SCENARIO_BY_TITLE
+                        else "", classes=["gl-preset-note"], style="font-size: 12px; color: #444")
             solara.InputText("Seed", value=seed_text, continuous_update=True, error=seed_error or False,
                              classes=["gl-seed-input"])
             # always there, so that a message coming or going never shifts (and so remounts,
@@ -363,5 +420,7 @@ def Page(session: Session | None = None):
             Settings(values)
             Downloads(session)
             solara.HTML(tag="p", unsafe_innerHTML=ABOUT, style="font-size: 12px; color: #444")
+            with solara.Details(summary="Info: what is it, how it works, things to notice and try"):
+                solara.HTML(tag="div", unsafe_innerHTML=INFO_HTML(), style="font-size: 13px")
         with solara.Column(classes=["gl-main"]):
             LiveView(session, tick, layer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from functools import lru_cache
 from importlib import resources
 
@@ -142,8 +143,47 @@ def event_marks(events, first_year: int, last_year: int) -> list[tuple[str, str]
             for (y, m), label in events if first_year <= y <= last_year]
 
 
+BAND_LABEL = "10\u201390% of seeds"
+
+
+def band_values(frames: list[pd.DataFrame], name: str, n_months: int) -> tuple[list, list, list] | None:
+    """(10th percentile, median, 90th percentile) per month of a series over an ensemble's seeds."""
+    rows = [series_values(f, name, n_months) for f in frames]
+    rows = [r for r in rows if r]
+    if not rows:
+        return None
+    arr = np.array([[np.nan if v is None else v for v in r] for r in rows], float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # months where every seed is blank
+        lo, mid, hi = np.nanpercentile(arr, [10, 50, 90], axis=0)
+
+    def clean(a):
+        return [None if not math.isfinite(v) else round(float(v), 4) for v in a]
+
+    return clean(lo), clean(mid), clean(hi)
+
+
+def band_series(name: str, text: str, bands, i: int, y_index: int, colour: str, run: int) -> list[dict]:
+    """A shaded 10-90% band (a transparent lower line with the band's width stacked on it) and
+    the median as a thin dotted line, for one series of one run."""
+    lo, mid, hi = bands
+    width = [None if a is None or b is None else round(b - a, 4) for a, b in zip(lo, hi)]
+    stack = f"band-{i}-{name}-{run}"
+    common = {"type": "line", "xAxisIndex": i, "yAxisIndex": y_index, "showSymbol": False, "animation": False,
+              "silent": True, "stack": stack}
+    return [
+        {**common, "name": BAND_LABEL, "data": lo, "lineStyle": {"opacity": 0}, "color": colour},
+        {**common, "name": BAND_LABEL, "data": width, "lineStyle": {"opacity": 0}, "color": colour,
+         "areaStyle": {"opacity": 0.16 if run == 0 else 0.09}},
+        {"type": "line", "name": f"{text} (median of seeds)", "xAxisIndex": i, "yAxisIndex": y_index,
+         "data": mid, "showSymbol": False, "animation": False, "silent": True, "color": colour,
+         "lineStyle": {"type": "dotted", "width": 1.2}},
+    ]
+
+
 def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_year: int,
-                   last_year: int) -> dict:
+                   last_year: int, ensemble: list[list[pd.DataFrame]] | None = None) -> dict:
+    """`ensemble` (one list of monthly tables per run, one per seed) adds 10-90% bands and medians."""
     months = month_labels(first_year, last_year)
     marks = event_marks(events, first_year, last_year)
     grids, x_axes, y_axes, series, titles, legends = [], [], [], [], [], []
@@ -173,6 +213,13 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                 y_axes.append({"type": "value", "gridIndex": i, "min": 0, "max": 1, "position": "right",
                                "splitLine": {"show": False}, "axisLabel": {"fontSize": 10}})
                 y_index = len(y_axes) - 1
+            if ensemble and name not in ANNUAL:
+                for r, seed_frames in enumerate(ensemble):
+                    bands = band_values(seed_frames, name, len(months))
+                    if bands is not None:
+                        series.extend(band_series(name, text, bands, i, y_index, OKABE_ITO[j], r))
+                        if BAND_LABEL not in names:
+                            names.append(BAND_LABEL)
             for r, (frame, run) in enumerate(zip(frames, labels)):
                 names.append(text)
                 series.append({"type": "line", "name": text, "xAxisIndex": i, "yAxisIndex": y_index,
@@ -206,10 +253,16 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                         "selectedMode": False})
     key = "   ".join(f"{k + 1} {name} ({m})" for k, (m, name) in enumerate(marks))
     runs = "      ".join(f"{'solid' if r == 0 else 'dashed'}: {label}" for r, label in enumerate(labels))
-    titles.append({"text": runs, "left": "center", "top": 0, "textStyle": {"fontSize": 13, "fontWeight": "normal"}})
+    if ensemble:
+        runs += (f"      shaded: {BAND_LABEL} 1\u2013{len(ensemble[0])} (paler for the comparison), "
+                 "dotted: their median")
+    # long keys wrap instead of running off both edges of the chart
+    titles.append({"text": runs, "left": "center", "top": 0,
+                   "textStyle": {"fontSize": 13, "fontWeight": "normal", "width": 860, "overflow": "break"}})
     said = "; ".join(f"{'solid' if r == 0 else 'dashed'}: {m or 'never'}" for r, m in retreats)
     key += f"      {MODEL_RETREAT} (orange) the model's own retreat ({said})"
     titles.append({"text": "Dotted lines: " + key, "left": "center", "bottom": 0,
-                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333"}})
+                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333", "width": 860,
+                                 "overflow": "break"}})
     return {"animation": False, "title": titles, "grid": grids, "xAxis": x_axes, "yAxis": y_axes,
             "series": series, "legend": legends, "tooltip": {"trigger": "axis"}}

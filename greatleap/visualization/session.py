@@ -79,6 +79,7 @@ class Session:
     drawn: int = -1  # the last month counter the page has drawn (see app.wait_until_drawn)
     play_generation: int = 0  # which Play loop may step (see app.Page.play_loop)
     closed: bool = False
+    ensemble: Any = None  # the last "Run N seeds" result for these runs (see run_ensemble)
 
     def __post_init__(self):
         if not self.values:
@@ -113,6 +114,7 @@ class Session:
                 return
             self.values, self.seed, self.scenario, self.compare = values, seed, scenario, compare
             old, self.runs = self.runs, built
+            self.ensemble = None  # it described the old settings
             for run in old:
                 forget(run.model)
 
@@ -155,6 +157,40 @@ class Session:
             for run in self.runs:
                 if run.model.running:
                     run.model.step()
+
+    # ---- ensemble -----------------------------------------------------------------------
+    def run_ensemble(self, n_seeds: int, engine=None, progress=None) -> "Ensemble":
+        """Every run's settings over seeds 1..n_seeds, whole runs, through the sweep engine
+        (worker processes; the page's own run goes on meanwhile). `progress(done, total)` is
+        called as runs finish. The result is kept until the next rebuild."""
+        import functools
+
+        from greatleap.experiments.engines import LocalEngine, execute_run
+        from greatleap.runner import run_one
+
+        if isinstance(n_seeds, bool) or not isinstance(n_seeds, int) or not 2 <= n_seeds <= ENSEMBLE_MAX:
+            raise InputError("seeds", f"got {n_seeds!r}; allowed: a whole number from 2 to {ENSEMBLE_MAX}")
+        with self.lock:
+            runs = list(self.runs)
+        seeds = list(range(1, n_seeds + 1))
+        tasks = [{"run_id": r * n_seeds + k, "params": dict(run.params), "seed": seed, "series": None}
+                 for r, run in enumerate(runs) for k, seed in enumerate(seeds)]
+        engine = engine or LocalEngine(workers=2)
+        frames: dict[int, Any] = {}
+        try:
+            for task, record in engine.run(functools.partial(execute_run, run_one), tasks):
+                if record["status"] != "ok":
+                    raise RuntimeError(f"ensemble run {task['run_id']} failed: {record['error']}")
+                frames[task["run_id"]] = record["monthly"]
+                if progress is not None:
+                    progress(len(frames), len(tasks))
+        finally:
+            engine.close()
+        result = Ensemble(seeds, [[frames[r * n_seeds + k] for k in range(n_seeds)] for r in range(len(runs))])
+        with self.lock:
+            if [id(r) for r in self.runs] == [id(r) for r in runs]:  # not rebuilt meanwhile
+                self.ensemble = result
+        return result
 
     # ---- export -------------------------------------------------------------------------
     def monthly_frame(self) -> pd.DataFrame:
@@ -206,6 +242,17 @@ def code_version() -> str:
     except (OSError, subprocess.SubprocessError):
         commit, dirty = "", ""
     return __version__ + (f" (commit {commit}{', with local changes' if dirty else ''})" if commit else "")
+
+
+ENSEMBLE_MAX = 50
+
+
+@dataclass
+class Ensemble:
+    """Monthly tables of each run's settings over several seeds: `frames[run][k]` is seed `seeds[k]`."""
+
+    seeds: list[int]
+    frames: list[list[pd.DataFrame]]
 
 
 def forget(model) -> None:
