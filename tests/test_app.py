@@ -8,6 +8,7 @@ import io
 import time
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 from solara.components.echarts import EchartsWidget
@@ -540,3 +541,29 @@ def test_info_carries_the_readme_sections_and_every_preset_is_described(dashboar
     select(rc, "Compare with", "No dining halls")
     notes = [w.children[0] for w in rc.find(v.Html, class_="gl-preset-note").widgets]
     assert notes[1] == "Changes: Communal dining halls = off."
+
+
+def test_inspecting_a_plot_describes_its_people_cadre_and_official_from_the_mesa_agents():
+    from greatleap.visualization.inspector import cell_at, describe
+
+    values = scenario_values("baseline")
+    values.update(n_communes=4, commune_side=5)
+    session = Session(values=values)
+    for _ in range(2):
+        session.step()
+    model = session.model
+    model.grid  # built on first look; it places the leaders on their cells
+    cadre = next(a for cls, agents in model.agents_by_type.items() if cls.__name__ == "Cadre" for a in agents
+                 if getattr(a, "cell", None) is not None)
+    x, y = cadre.cell.coordinate
+    text = describe(model, x, y)
+    assert f"<b>Cadre</b> of commune {cadre.commune}: ambition {cadre.ambition:.2f}" in text
+    assert "Household" in text and "<th>body mass index</th>" in text
+    h = int(np.nonzero((model.households.x == x) & (model.households.y == y))[0][0])
+    first = int(np.nonzero((model.people.household == h) & model.people.alive)[0][0])
+    assert f"<td>{first}</td><td>{model.people.age[first]:.0f}</td>" in text
+    official = next(a for cls, agents in model.agents_by_type.items() if cls.__name__ == "Official" for a in agents
+                    if getattr(a, "cell", None) is not None)
+    assert "<b>Official</b> over communes" in describe(model, *official.cell.coordinate)
+    w, h_ = model.grid.commune.data.shape
+    assert cell_at(model, 0.0, 0.0) == (0, h_ - 1) and cell_at(model, 0.999, 0.999) == (w - 1, 0)

@@ -476,3 +476,16 @@ def test_run_10_seeds_shows_progress_and_draws_bands(tab):
     expect(page.locator(".gl-ensemble-done")).to_contain_text("seeds 1\u201310", timeout=180_000)
     wait_changed(tab.charts, charts)
     page.screenshot(path=str(ARTIFACTS / "ensemble.png"), full_page=True)
+
+
+def test_clicking_the_map_inspects_the_household_under_the_click(tab):
+    from playwright.sync_api import expect
+
+    page = tab.page
+    tab.button("Step").click()
+    expect(tab.counter).to_have_text("Month 1 of 72")
+    tab.grid.click(position={"x": 60, "y": 60})
+    inspect = page.locator(".gl-inspect")
+    expect(inspect).to_contain_text("Household")
+    expect(inspect.locator(".gl-inspect-people tr").nth(1)).to_be_visible()
+    expect(inspect).to_contain_text("body mass index")

@@ -49,7 +49,8 @@ def test_each_lessons_pair_compares_two_different_runs_both_ways(browser, server
         page.get_by_role("button", name="Lessons", exact=True).click()
         for item in [i for i in LESSONS if i.comparison]:
             page.get_by_role("button", name=button_label(item)).click()
-            expect(page.locator(".gl-map")).to_contain_text([item.preset_title, f"{item.comparison_title}:"])
+            expect(page.locator(".gl-map")).to_contain_text([item.preset_title, f"{item.comparison_title}:"],
+                                                            timeout=30_000)  # a rebuild at 100k people
             own = {**SCENARIOS[item.preset], **item.settings}
             other = {**item.settings, **SCENARIOS[item.comparison]}
             expect_lines(page, changes(own), changes(other))
@@ -61,7 +62,7 @@ def test_each_lessons_pair_compares_two_different_runs_both_ways(browser, server
             tab.choose("Scenario", SCENARIO_TITLES[item.comparison])
             tab.choose("Compare with", SCENARIO_TITLES[item.preset])
             expect(page.locator(".gl-map")).to_contain_text(
-                [f"{SCENARIO_TITLES[item.comparison]}:", f"{SCENARIO_TITLES[item.preset]}:"])
+                [f"{SCENARIO_TITLES[item.comparison]}:", f"{SCENARIO_TITLES[item.preset]}:"], timeout=30_000)
             expect_lines(page, changes(SCENARIOS[item.comparison]), changes(SCENARIOS[item.preset]))
         assert not tab.problems, json.dumps(tab.problems)
     finally:

@@ -8,6 +8,8 @@ but not the fifty-odd controls.
 
 from __future__ import annotations
 
+import base64
+import html
 import logging
 import time
 from pathlib import Path
@@ -23,6 +25,7 @@ from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import echarts_option
 from greatleap.visualization.controls import Settings, setup_values
 from greatleap.visualization.info import info_html as INFO_HTML
+from greatleap.visualization.inspector import cell_at, describe
 from greatleap.visualization.info import preset_description
 from greatleap.visualization.grid_view import LAYERS, aggregated, grid_png, legend_html, share_scale
 from greatleap.visualization.monitors import CSS as MONITOR_CSS
@@ -94,6 +97,7 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         session.drawn = max(session.drawn, drawing)
 
     solara.use_effect(mark_drawn, dependencies=[drawing])
+    picked = solara.use_reactive(None)  # (run, x, y) of the last plot clicked on a map
     # The charts are one widget made once per view and given its option (thousands of numbers)
     # directly, not as an element argument: reacton walks every list and dict of an element's
     # arguments looking for child elements, which cost more than the model's month at 100k people.
@@ -108,6 +112,10 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         top = share_scale([run.model for run in session.runs], layer.value, scale_key)
         maps = [(run_caption(run), run_settings(run), grid_png(run.model, layer.value, scale_key))
                 for run in session.runs]
+        inspected = None
+        if picked.value is not None and picked.value[0] < len(session.runs):
+            run_index, x, y = picked.value
+            inspected = (session.runs[run_index].label, describe(session.runs[run_index].model, x, y))
         frames = [run.model.monthly_frame() for run in session.runs]
         labels = [run.label for run in session.runs]
         events = session.model.calendar.events()
@@ -125,12 +133,24 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
         solara.Text("Map layer:")
         solara.ToggleButtonsSingle(value=layer, values=list(LAYERS))
     with solara.Div(classes=["gl-maps"]):
-        for caption, changed, png in maps:
+        for r, (caption, changed, png) in enumerate(maps):
             with solara.Column(gap="4px", classes=["gl-map"]):
                 solara.Text(caption, style="font-size: 14px")
                 solara.Text(changed, classes=["gl-run-settings"], style="font-size: 12px; color: #444")
-                solara.Image(png)
+
+                def pick(where, r=r):  # looks the model up at click time: holds no model itself
+                    if r < len(session.runs):
+                        picked.set((r, *cell_at(session.runs[r].model, float(where["x"]), float(where["y"]))))
+
+                MapImage(src="data:image/png;base64," + base64.b64encode(png).decode(), alt=map_alt,
+                         event_pick=pick)
                 solara.Text(map_alt, classes=["gl-map-alt"], style="font-size: 12px; color: #444")
+    if inspected is not None:
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(inspected[0])}</b>: " + inspected[1],
+                    style="font-size: 13px")
+    else:
+        solara.Text("Click a plot on the map to see its household, its cadre or official.",
+                    style="font-size: 12px; color: #444")
     solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     charts.option = echarts_option(frames, labels, events, session.values["start_year"], session.values["end_year"],
                                    ensemble=ensemble)
@@ -236,6 +256,11 @@ def seed_problem(text) -> str | None:
     return None
 
 
+@solara.component_vue(str(Path(__file__).with_name("map_click.vue")))
+def MapImage(src: str, alt: str, event_pick: Callable[[Any], None]):
+    """The map image; `event_pick({"x", "y"})` gets a click's place as fractions of the image."""
+
+
 @solara.component_vue(str(Path(__file__).with_name("page_keys.vue")))
 def PageKeys(event_play_pause: Callable[[Any], None]):
     """Sets `lang="en"` on the page and calls `event_play_pause` when Space is pressed."""
@@ -288,8 +313,17 @@ def Page(session: Session | None = None):
         requests.set(requests.value + 1)
 
     def rebuild():
-        if requests.value == 0:  # first render: the session is already built
+        me = requests.value
+        if me == 0:  # first render: the session is already built
             return
+        # one rebuild at a time, and only the latest request builds: a Scenario then a Compare
+        # chosen within a second must not end with the first one's runs
+        with session.build_lock:
+            if requests.value != me:
+                return
+            build(me)
+
+    def build(me):
         try:
             try:
                 seed = parse_seed(seed_text.value)
@@ -303,7 +337,8 @@ def Page(session: Session | None = None):
                 error.set((str(exc), inputs()))
         finally:
             tick.set(tick.value + 1)  # redraw the new runs first, then take the loading bar away
-            building.set(False)
+            if requests.value == me:
+                building.set(False)
 
     solara.lab.use_task(rebuild, dependencies=[requests.value], prefer_threaded=True)
 

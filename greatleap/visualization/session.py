@@ -76,6 +76,7 @@ class Session:
     values: dict[str, Any] = field(default_factory=dict)
     runs: list[Run] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # see app.Page.rebuild
     drawn: int = -1  # the last month counter the page has drawn (see app.wait_until_drawn)
     play_generation: int = 0  # which Play loop may step (see app.Page.play_loop)
     closed: bool = False
