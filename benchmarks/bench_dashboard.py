@@ -6,6 +6,7 @@ browser's own drawing of the PNG map and the ECharts charts is not included (the
 prints a click-to-counter round trip). Target: <= 250 ms per month.
 
     .venv/bin/python benchmarks/bench_dashboard.py [--months 72] [--compare honest_reporting]
+    .venv/bin/python benchmarks/bench_dashboard.py --ensemble 10   # only "Run 10 seeds", timed
 """
 
 from __future__ import annotations
@@ -24,7 +25,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--months", type=int, default=72)
     parser.add_argument("--compare", default=None, help="also run this scenario side by side")
+    parser.add_argument("--ensemble", type=int, default=0, metavar="N",
+                        help="time only the dashboard's ensemble of N seeds (2 worker processes)")
     args = parser.parse_args()
+    if args.ensemble:
+        from greatleap.visualization.session import Session
+
+        session = Session(compare=args.compare)
+        t0 = time.perf_counter()
+        session.run_ensemble(args.ensemble)
+        took = time.perf_counter() - t0
+        print(f"ensemble of {args.ensemble} seeds x {len(session.runs)} run(s) at the default size "
+              f"({session.model.p['n_communes']} communes of {session.model.p['commune_side']}^2 plots): "
+              f"{took:.1f} s with 2 worker processes")
+        return
 
     import ipyvuetify as v
     import solara

@@ -8,9 +8,11 @@ import io
 import time
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 from solara.components.echarts import EchartsWidget
+from solara.widgets.widgets import HTML
 
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY
 from greatleap.visualization import app
@@ -38,8 +40,19 @@ def the_widget(rc, kind, timeout: float = 10, **match):
         time.sleep(0.05)
 
 
+def idle(rc, timeout: float = 30) -> None:
+    """Wait until no rebuild runs (they run in a thread, with the loading bar showing)."""
+    deadline = time.monotonic() + timeout
+    while rc.find(v.ProgressLinear, class_="gl-loading").widgets:
+        if time.monotonic() > deadline:
+            raise AssertionError("the page kept rebuilding")
+        time.sleep(0.02)
+    time.sleep(0.2)  # the rebuild task's own "finished" render lands just after the bar goes
+
+
 def click(rc, label: str) -> None:
     the_widget(rc, v.Btn, children=[label]).click()
+    idle(rc)
 
 
 def open_groups(rc) -> None:
@@ -55,6 +68,7 @@ def text_of(rc, css_class: str) -> str:
 
 def select(rc, label: str, value: str) -> None:
     rc.find(v.Select, label=label).widget.v_model = value
+    idle(rc)
 
 
 def test_step_advances_the_model_the_counter_and_the_banner(dashboard):
@@ -114,7 +128,7 @@ def test_compare_mode_runs_both_scenarios_from_the_same_seed(dashboard):
     deaths = [s for s in option["series"] if s["name"] == "all deaths (model)"]
     assert [s["lineStyle"]["type"] for s in deaths] == ["solid", "dashed"]
     assert all(len(s["data"]) == 3 for s in deaths)
-    rows = list(csv.DictReader(io.StringIO(session.csv_bytes().decode())))
+    rows = list(csv.DictReader(line for line in io.StringIO(session.csv_bytes().decode()) if not line.startswith("#")))
     assert {r["run"] for r in rows} == {"Historical (baseline)", "Cadres report honestly"}
     assert len(rows) == 6
     select(rc, "Compare with", app.NO_COMPARE)
@@ -173,13 +187,80 @@ def test_buttons_grey_out_when_the_run_ends():
         rc.close()
 
 
-def test_a_negative_seed_is_refused_with_a_message(dashboard):
+@pytest.mark.parametrize("typed", ["-3", "abc", "3.5", "1e6", " ", "٣"])
+def test_a_seed_that_is_not_a_whole_number_is_refused_with_a_message(dashboard, typed):
     session, rc = dashboard
     old = session.model
-    rc.find(v.TextField, label="Seed").widget.v_model = "-3"
+    click(rc, "Step")
+    box = rc.find(v.TextField, label="Seed").widget
+    box.v_model = typed
+    assert box.error and len(box.messages) == 1, box.messages  # one line, under the box
+    assert box.messages[0].startswith("seed: got") and "whole number >= 0" in box.messages[0]
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled, "Step must not advance the old run"
     click(rc, "Reset")
-    assert session.model is old
-    assert "seed: got -3" in rc.find(v.Alert, type="error").widget.children[0]
+    assert session.model is old and session.model.steps == 1, "no silent substitution of another seed"
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert text_of(rc, "gl-seed") == "Seed 1"
+    box.v_model = "7"  # the error goes as soon as the box changes
+    assert not box.error and not box.messages
+    rc.find(v.Alert, type="error").assert_empty()
+    click(rc, "Reset")
+    assert session.seed == 7 and session.model.rng_seed == 7 and session.model.steps == 0
+    assert text_of(rc, "gl-seed") == "Seed 7"
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def test_an_error_from_reset_disappears_when_its_input_changes(dashboard):
+    session, rc = dashboard
+    rc.find(v.TextField, label="Seed").widget.v_model = "x"
+    click(rc, "Reset")
+    assert "seed: got 'x'" in rc.find(v.Alert, type="error").widget.children[0]
+    rc.find(v.TextField, label="Seed").widget.v_model = "2"
+    rc.find(v.Alert, type="error").assert_empty()
+
+
+def test_a_loading_bar_shows_while_the_runs_are_rebuilt(dashboard):
+    import threading
+
+    session, rc = dashboard
+    release = threading.Event()
+    original = session.rebuild
+
+    def slow_rebuild(*args, **kwargs):
+        release.wait(10)
+        original(*args, **kwargs)
+
+    session.rebuild = slow_rebuild
+    old = session.model
+    the_widget(rc, v.Btn, children=["Reset"]).click()
+    rc.find(v.ProgressLinear, class_="gl-loading").assert_single()
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    release.set()
+    idle(rc)
+    assert session.model is not old
+    assert not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
+def lesson_card_open(rc) -> bool:
+    return any("gl-lesson-question" in (w.attributes or {}).get("class", "") for w in rc.find(HTML).widgets)
+
+
+def test_the_lesson_card_closes_when_the_settings_it_describes_change(dashboard):
+    from greatleap.lessons import LESSONS
+    from greatleap.visualization.lessons_panel import button_label
+
+    session, rc = dashboard
+    item = next(i for i in LESSONS if i.comparison)
+    click(rc, button_label(item))
+    assert lesson_card_open(rc)
+    click(rc, "Reset")  # the lesson's own settings again: the card stays
+    assert lesson_card_open(rc)
+    select(rc, "Compare with", app.NO_COMPARE)
+    assert not lesson_card_open(rc)
+    click(rc, button_label(item))
+    assert lesson_card_open(rc)
+    select(rc, "Scenario", "No dining halls")
+    assert not lesson_card_open(rc)
 
 
 def test_reset_and_closing_the_tab_release_old_models():
@@ -282,6 +363,21 @@ def test_pause_then_play_at_once_never_runs_two_loops(dashboard):
     assert len(gaps) >= 3 and min(gaps) > 0.3, gaps  # 2 months per second from one loop: ~0.5 s apart
 
 
+def test_the_comparison_is_built_from_its_own_preset_whatever_the_scenario():
+    """Scenario "Cadres report honestly", Compare with "Historical (baseline)": the second run is
+    the baseline itself (same seed), not a copy of the honest run under the baseline's label."""
+    session = Session(scenario="honest_reporting", values=scenario_values("honest_reporting"),
+                      compare="baseline")
+    alone = Session(scenario="baseline", values=scenario_values("baseline"))
+    assert session.runs[1].params == alone.runs[0].params
+    assert session.runs[1].params["honest_reporting"] is False
+    for _ in range(23):  # through the 1958 harvest reports, where honesty first matters
+        session.step()
+        alone.step()
+    assert session.runs[1].model.monthly_frame().equals(alone.model.monthly_frame())
+    assert not session.runs[0].model.monthly_frame().equals(alone.model.monthly_frame())
+
+
 def test_a_run_with_moved_levers_is_not_labelled_as_the_preset():
     values = scenario_values("baseline")
     values["furnace_share"] = 0.1
@@ -301,3 +397,173 @@ def test_a_model_error_is_reported_on_the_page_without_its_details(dashboard, ca
     message = the_widget(rc, v.Alert, type="error").children[0]
     assert message.startswith("The model stopped with an error.") and "secret" not in message
     assert "secret detail" in caplog.text  # the details go to the server's log
+
+
+def test_monitors_show_the_key_numbers_of_both_runs(dashboard):
+    session, rc = dashboard
+    select(rc, "Compare with", "Cadres report honestly")
+    for _ in range(3):
+        click(rc, "Step")
+    table = [w for w in rc.find(HTML).widgets if "gl-monitors" in w.unsafe_innerHTML]
+    assert len(table) == 1
+    shown = table[0].unsafe_innerHTML
+    for r, run in enumerate(session.runs):
+        frame = run.model.monthly_frame()
+        cell = f'data-run="{r}">'
+        assert f'data-monitor="People alive" {cell}{int(frame["population"].iloc[-1]):,}<' in shown
+        starved = int(frame["deaths_starvation"].sum())
+        assert f'data-monitor="Starvation deaths so far" {cell}{starved:,}<' in shown
+        assert f'data-monitor="Seed" {cell}{session.seed}<' in shown
+        assert f'data-monitor="Month" {cell}1957-03<' in shown
+    for name in ("Reported / true harvest", "Procurement share", "Central stock", "Cadres purged so far"):
+        assert name in shown
+
+
+def test_the_charts_carry_deaths_by_cause_and_age_small_series_and_the_models_retreat():
+    from greatleap.visualization.charts import echarts_option, mark_labels
+
+    values = scenario_values("baseline")
+    values.update(n_communes=2, commune_side=4)
+    session = Session(values=values, compare="no_lushan_purge")
+    while session.running:
+        session.step()
+    frames = [r.model.monthly_frame() for r in session.runs]
+    option = echarts_option(frames, ["a", "b"], session.model.calendar.events(), 1957, 1962)
+    titles = [t["text"] for t in option["title"]]
+    for panel in ("Deaths by cause", "Deaths by age group", "Exports and imports"):
+        assert any(panel in t for t in titles), panel
+    by_name = {}
+    for s in option["series"]:
+        by_name.setdefault(s["name"], []).append(s)
+    starvation = by_name["starvation"][0]["data"]
+    assert sum(starvation) == frames[0]["deaths_starvation"].sum() > 0
+    ages = [sum(by_name[n][0]["data"]) for n in ("0\u20134", "5\u201314", "15\u201359", "60 and over")]
+    assert sum(ages) == frames[0]["deaths"].sum()
+    exports, stocks = by_name["exports"][0], by_name["state granaries"][0]
+    assert (exports["xAxisIndex"], exports["yAxisIndex"]) != (stocks["xAxisIndex"], stocks["yAxisIndex"])
+    # the model's own retreat, for each run that retreated, apart from the historical dates
+    retreat = by_name["model retreat"][0]["markLine"]["data"]
+    first = frames[0].loc[frames[0]["retreat"] > 0]
+    assert len(retreat) == sum((f["retreat"] > 0).any() for f in frames)
+    if len(first):
+        assert retreat[0]["name"] == "R"
+    assert "the model's own retreat" in titles[-1] and "retreat (historical date)" in titles[-1]
+    # markers a month or two apart share one label ("2,3,4") instead of printing as "234"
+    marks = [("Jan 1958", "a"), ("Aug 1958", "b"), ("Sep 1958", "c"), ("Oct 1958", "d"), ("Jul 1959", "e")]
+    from greatleap.visualization.charts import month_labels
+    assert mark_labels(marks, month_labels(1957, 1962)) == ["1", "2,3,4", "", "", "5"]
+
+
+def test_the_csv_carries_the_code_version_every_parameter_and_a_command_that_reproduces_each_run():
+    import shlex
+
+    import pandas as pd
+
+    from greatleap.params import resolve
+    from greatleap.runner import parse_overrides, run_one
+    from greatleap.visualization.session import code_version
+
+    values = scenario_values("baseline")
+    values.update(n_communes=2, commune_side=4, furnace_share=0.1, end_year=1958)
+    session = Session(values=values, seed=3, compare="honest_reporting")
+    while session.running:
+        session.step()
+    text = session.csv_bytes().decode()
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header[0].startswith(f"# greatleap {code_version()}")
+    saved = pd.read_csv(io.StringIO(text), comment="#")
+    for run in session.runs:
+        (params_line,) = [h for h in header if h.startswith(f"# parameters of {run.label!r}: ")]
+        assert all(f"{k}={v}" in params_line for k, v in run.model.p.items())
+        (command,) = [h.split(": ", 1)[1] for h in header if h.startswith(f"# run {run.label!r}: ")]
+        words = shlex.split(command)
+        assert words[:2] == ["greatleap", "run"]
+        scenario, seed = words[words.index("--scenario") + 1], int(words[words.index("--seed") + 1])
+        sets = [words[i + 1] for i, w in enumerate(words) if w == "--set"]
+        again = run_one(resolve(scenario, **parse_overrides(sets)), seed)["monthly"]
+        mine = saved[saved["run"] == run.label].drop(columns=["run", "seed"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine[["population", "deaths", "procurement_kg"]],
+                                      again[["population", "deaths", "procurement_kg"]], check_dtype=False)
+
+
+def test_run_10_seeds_draws_median_and_10_90_bands_through_the_sweep_engine():
+    from greatleap.visualization.charts import BAND_LABEL
+
+    values = scenario_values("baseline")
+    values.update(n_communes=1, commune_side=3, end_year=values["start_year"])  # one year, a few people
+    session = Session(values=values, compare="honest_reporting")
+    _, rc = solara.render(app.Page(session=session), handle_error=False)
+    try:
+        seen = []
+        original = session.run_ensemble
+
+        def watched(n, engine=None, progress=None):
+            return original(n, engine, lambda d, t: (seen.append((d, t)), progress(d, t)))
+
+        session.run_ensemble = watched
+        the_widget(rc, v.Btn, children=[f"Run {app.ENSEMBLE_SEEDS} seeds"]).click()
+        deadline = time.monotonic() + 120
+        while session.ensemble is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session.ensemble is not None and session.ensemble.seeds == list(range(1, 11))
+        assert seen[-1] == (20, 20) and len(seen) == 20  # progress after every whole run
+
+        def bands():  # the redraw that follows the ensemble lands from its worker thread
+            option = rc.find(EchartsWidget).widget.option
+            return [s for s in option.get("series", []) if s["name"] == BAND_LABEL]
+
+        deadline = time.monotonic() + 30
+        while not bands() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert bands() and any("areaStyle" in s for s in bands())
+        deaths = [f["deaths"].to_numpy() for f in session.ensemble.frames[0]]
+        assert len({tuple(d) for d in deaths}) > 1, "ten seeds must differ"
+        click(rc, "Reset")
+        assert session.ensemble is None  # it described the old runs
+    finally:
+        rc.close()
+
+
+def test_info_carries_the_readme_sections_and_every_preset_is_described(dashboard):
+    from greatleap.params import SCENARIO_TITLES
+    from greatleap.visualization.info import SECTIONS, info_html, preset_description
+
+    _, rc = dashboard
+    info = info_html()
+    for section in SECTIONS:
+        assert f">{section}</h3>" in info, section
+    for title in SCENARIO_TITLES.values():
+        assert f"<b>{title}</b>" in info.replace("&#x27;", "'")
+    assert "docs/teaching.md" in info and "docs/ODD.md" in info and "docs/lessons/" in info
+    assert preset_description("honest_reporting") == "Changes: Cadres report honestly = on."
+    notes = [w.children[0] for w in rc.find(v.Html, class_="gl-preset-note").widgets]
+    assert notes[0] == preset_description("baseline")
+    select(rc, "Compare with", "No dining halls")
+    notes = [w.children[0] for w in rc.find(v.Html, class_="gl-preset-note").widgets]
+    assert notes[1] == "Changes: Communal dining halls = off."
+
+
+def test_inspecting_a_plot_describes_its_people_cadre_and_official_from_the_mesa_agents():
+    from greatleap.visualization.inspector import cell_at, describe
+
+    values = scenario_values("baseline")
+    values.update(n_communes=4, commune_side=5)
+    session = Session(values=values)
+    for _ in range(2):
+        session.step()
+    model = session.model
+    model.grid  # built on first look; it places the leaders on their cells
+    cadre = next(a for cls, agents in model.agents_by_type.items() if cls.__name__ == "Cadre" for a in agents
+                 if getattr(a, "cell", None) is not None)
+    x, y = cadre.cell.coordinate
+    text = describe(model, x, y)
+    assert f"<b>Cadre</b> of commune {cadre.commune}: ambition {cadre.ambition:.2f}" in text
+    assert "Household" in text and "<th>body mass index</th>" in text
+    h = int(np.nonzero((model.households.x == x) & (model.households.y == y))[0][0])
+    first = int(np.nonzero((model.people.household == h) & model.people.alive)[0][0])
+    assert f"<td>{first}</td><td>{model.people.age[first]:.0f}</td>" in text
+    official = next(a for cls, agents in model.agents_by_type.items() if cls.__name__ == "Official" for a in agents
+                    if getattr(a, "cell", None) is not None)
+    assert "<b>Official</b> over communes" in describe(model, *official.cell.coordinate)
+    w, h_ = model.grid.commune.data.shape
+    assert cell_at(model, 0.0, 0.0) == (0, h_ - 1) and cell_at(model, 0.999, 0.999) == (w - 1, 0)

@@ -158,6 +158,8 @@ class Tab:
         self.problems: list[str] = []
         self.context.route(re.compile(r"^(?!(?:https?|wss?)://127\.0\.0\.1[:/])[a-z]+://"), self._block)
         self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.on("websocket", lambda ws: None if ws.url.startswith("ws://127.0.0.1:") else
@@ -255,6 +257,7 @@ def test_play_switch_scenario_compare_and_export(tab):
 
     page = tab.page
     expect(tab.counter).to_have_text("Month 0 of 72")
+    expect(page.locator(".gl-monitors")).to_contain_text("Starvation deaths so far")
     grid0, charts0 = shot(tab.grid), shot(tab.charts)
 
     tab.button("Step").click()
@@ -285,6 +288,7 @@ def test_play_switch_scenario_compare_and_export(tab):
     tab.choose("Compare with", "No dining halls")
     expect(page.locator(".gl-map img")).to_have_count(2)
     expect(page.locator(".gl-map")).to_contain_text(["Cadres report honestly:", "No dining halls:"])
+    expect(page.locator('.gl-monitors td[data-monitor="People alive"]')).to_have_count(2)  # both runs
     charts_single = shot(tab.charts)
     round_trips = []
     for month in range(1, 25):
@@ -306,7 +310,9 @@ def test_play_switch_scenario_compare_and_export(tab):
         page.get_by_role("button", name="Download monthly series (CSV)").click()
     path = ARTIFACTS / "greatleap_monthly.csv"
     got.value.save_as(path)
-    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    text = path.read_text()
+    assert text.startswith("# greatleap ") and "# parameters of " in text and "--seed 1" in text
+    rows = list(csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#")))
     assert MONTHLY_COLUMNS <= set(rows[0]), MONTHLY_COLUMNS - set(rows[0])
     assert [sum(r["run"] == name for r in rows) for name in ("Cadres report honestly", "No dining halls")] == [24, 24]
 
@@ -365,3 +371,121 @@ def test_screenshot_for_the_docs(browser, server_url):
             shutil.copyfile(path, ROOT / "docs" / "img" / "dashboard.png")
     finally:
         tab.close()
+
+
+def test_seed_box_language_keyboard_and_nothing_fetched_for_the_lessons(tab):
+    """Input and state as a class meets them: the Seed box takes whole numbers only, with a
+    one-line error that goes when the box changes and a Step that will not advance the old run;
+    the running seed is on screen; Space plays and pauses; the page says its language; no Solara
+    badge; a lesson's text needs nothing from a CDN (KaTeX was fetched by every card)."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    assert page.evaluate("document.documentElement.lang") == "en"
+    expect(page.get_by_text("This website runs on")).to_have_count(0)
+    expect(page.locator(".gl-seed")).to_have_text("Seed 1")
+    box = page.get_by_label("Seed")
+    for typed in ("abc", "3.5", "1e6", "-2"):
+        box.fill(typed)
+        expect(page.get_by_text(f"seed: got '{typed}'")).to_be_visible()
+        expect(tab.button("Step")).to_be_disabled()
+    tab.button("Reset").click()
+    expect(tab.button("Step")).to_be_disabled()
+    expect(page.locator(".gl-seed")).to_have_text("Seed 1")  # nothing else was run in its place
+    box.fill("5")
+    expect(page.get_by_text("seed: got")).to_have_count(0)
+    tab.button("Reset").click()
+    expect(page.locator(".gl-seed")).to_have_text("Seed 5")
+    expect(tab.counter).to_have_text("Month 0 of 72")
+
+    page.locator(".gl-banner").click()  # focus on the page, not in a box
+    page.keyboard.press("Space")
+    expect(tab.button("Pause")).to_be_visible()
+    expect(tab.counter).not_to_have_text("Month 0 of 72", timeout=20_000)
+    page.keyboard.press("Space")
+    expect(tab.button("Play")).to_be_visible()
+    wait_still(tab)
+
+    page.get_by_role("button", name="Lessons", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^1\. ")).click()
+    page.get_by_role("button", name="Show what to notice").click()
+    expect(page.locator(".gl-lesson-notice li").first).to_be_visible()
+    page.wait_for_timeout(500)
+    fetched = [u for u in tab.requests if "katex" in u or "mermaid" in u]
+    assert not fetched, fetched
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (1024, 700), (390, 844)])
+def test_layout_leaves_nothing_cut_off(browser, server_url, width, height):
+    """A desk, a projector and a phone: the controls fit across the screen, the page never scrolls
+    sideways (the charts scroll inside their own box), the compared maps sit side by side, and the
+    lesson card keeps a readable width."""
+    from playwright.sync_api import expect
+
+    tab = Tab(browser, server_url)
+    try:
+        page = tab.page
+        page.set_viewport_size({"width": width, "height": height})
+        tab.choose("Compare with", "Cadres report honestly")
+        expect(page.locator(".gl-map img")).to_have_count(2)
+        page.wait_for_timeout(300)
+
+        def inside(locator, name):
+            box = locator.bounding_box()
+            assert box is not None, name
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (name, box, width)
+            return box
+
+        for name in ("Play", "Step", "Reset"):
+            inside(tab.button(name), name)
+        inside(page.get_by_label("Seed"), "Seed")
+        speed = inside(page.get_by_role("slider", name="Speed (months per second)"), "speed slider")
+        tracks = page.locator(".gl-speed .v-slider").first.bounding_box()
+        assert tracks["width"] >= 150, f"speed slider is a stub: {tracks}"
+        boxes = [inside(page.locator(".gl-map img").nth(i), f"map {i}") for i in (0, 1)]
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2, "the compared maps must sit side by side"
+        assert boxes[0]["width"] >= 150
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        inside(page.locator(".gl-charts-scroll"), "charts box")
+        inside(page.locator(".gl-monitors"), "monitors")
+        inside(page.get_by_role("button", name="Download monthly series (CSV)"), "CSV button")
+        page.get_by_role("button", name="Lessons", exact=True).click()
+        page.get_by_role("button", name=re.compile(r"^1\. ")).click()
+        card = inside(page.locator(".gl-lesson"), "lesson card")
+        assert card["width"] >= 250, card
+        page.screenshot(path=str(ARTIFACTS / f"layout_{width}x{height}.png"), full_page=True)
+        assert speed and not tab.problems, tab.problems
+    finally:
+        tab.close()
+
+
+def test_run_10_seeds_shows_progress_and_draws_bands(tab):
+    """The ensemble in one click, on a small world (1 commune of 3 x 3 plots) so that twenty whole
+    runs take seconds: a progress bar while the worker processes run, then the note and the
+    shaded bands on the charts."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    for label in ("Number of communes", "Commune size (plots per side)"):
+        page.get_by_role("slider", name=label).press("Home")
+    tab.choose("Compare with", "Cadres report honestly")
+    tab.button("Reset").click()
+    expect(page.locator(".gl-map img")).to_have_count(2)
+    charts = shot(tab.charts)
+    tab.button("Run 10 seeds").click()
+    expect(page.locator(".gl-ensemble-done")).to_contain_text("seeds 1\u201310", timeout=180_000)
+    wait_changed(tab.charts, charts)
+    page.screenshot(path=str(ARTIFACTS / "ensemble.png"), full_page=True)
+
+
+def test_clicking_the_map_inspects_the_household_under_the_click(tab):
+    from playwright.sync_api import expect
+
+    page = tab.page
+    tab.button("Step").click()
+    expect(tab.counter).to_have_text("Month 1 of 72")
+    tab.grid.click(position={"x": 60, "y": 60})
+    inspect = page.locator(".gl-inspect")
+    expect(inspect).to_contain_text("Household")
+    expect(inspect.locator(".gl-inspect-people tr").nth(1)).to_be_visible()
+    expect(inspect).to_contain_text("body mass index")

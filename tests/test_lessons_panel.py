@@ -4,6 +4,8 @@ end of the run or on the button; the lesson's controls are outlined in the setti
 
 from __future__ import annotations
 
+import time
+
 import html
 
 import ipyvuetify as v
@@ -52,6 +54,10 @@ def panel():
 
 def click(rc, label):
     rc.find(v.Btn, children=[label]).widget.click()
+    deadline = time.monotonic() + 30  # the page rebuilds in a thread, with a loading bar
+    while rc.find(v.ProgressLinear, class_="gl-loading").widgets and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # the rebuild task's own "finished" render lands just after the bar goes
 
 
 def html_text(rc, css_class):

@@ -215,7 +215,7 @@ def test_bad_input_and_a_model_error_show_no_secret_path_or_traceback(browser, s
             seed.press("Enter")
             page.get_by_role("button", name="Reset", exact=True).click()
             if typed == "-5":
-                page.get_by_text("seed: got -5; allowed: a whole number >= 0").wait_for(timeout=15_000)
+                page.get_by_text("seed: got '-5'; allowed: a whole number >= 0").first.wait_for(timeout=15_000)
             page.wait_for_timeout(500)
             text = page.locator("body").inner_text()
             assert not LEAKS.search(text), (typed, LEAKS.search(text))

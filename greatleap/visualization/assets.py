@@ -29,15 +29,15 @@ def needed_specs() -> list[str]:
 
     From solara/server/templates/solara.html.j2: the Vuetify app bundle (v2 app for
     ipyvuetify<3, which Mesa 3.3.1 needs), requirejs and font-awesome; echarts for the charts
-    (solara/components/echarts.vue); mermaid, which every solara.Markdown loads on mount (the
-    lessons panel uses Markdown). Widgets we do not use load more (altair: vega; GridDraggable:
+    (solara/components/echarts.vue). Widgets we do not use load more (solara.Markdown: mermaid
+    and KaTeX on every mount, which is why the lesson cards are HTML; altair: vega; GridDraggable:
     vue-grid-layout); add the package here if one comes into use.
     """
     import ipyvuetify
 
     vuetify3 = int(ipyvuetify.__version__.split(".")[0]) >= 3
     app = "@widgetti/solara-vuetify3-app@5.2.0" if vuetify3 else "@widgetti/solara-vuetify-app@10.1.1"
-    return [app, "requirejs@2.3.6", "font-awesome@4.5.0", "echarts@5.4.0", "mermaid@10.8.0"]
+    return [app, "requirejs@2.3.6", "font-awesome@4.5.0", "echarts@5.4.0"]
 
 
 def cache_dir() -> Path:
@@ -58,6 +58,7 @@ def server_env(cache: Path | None = None, base: dict | None = None) -> dict[str,
         SOLARA_ASSETS_PROXY_CACHE_DIR=str(cache or cache_dir()),
         SOLARA_ASSETS_CDN=DEAD_CDN,
         SOLARA_TELEMETRY_MIXPANEL_ENABLE="false",
+        SOLARA_THEME_SHOW_BANNER="false",  # the "runs on Solara" badge covered the chart key
         PYTHONUNBUFFERED="1",
     )
     return env

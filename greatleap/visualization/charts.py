@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from functools import lru_cache
 from importlib import resources
 
@@ -31,21 +32,67 @@ PANELS = [
                                ("procurement_share", "share procured (right axis)")], "tonnes per month"),
     ("Crude death rate", [("cdr", "all deaths (model)"), ("cdr_registered", "registered (model)")],
      "deaths per 1000 people per year"),
+    ("Deaths by cause", [("deaths_starvation", "starvation"), ("deaths_violence", "violence"),
+                         ("deaths_baseline", "other causes")], "deaths per month"),
+    ("Deaths by age group", [("deaths_0_4", "0\u20134"), ("deaths_5_14", "5\u201314"), ("deaths_15_59", "15\u201359"),
+                             ("deaths_60_plus", "60 and over")], "deaths per month"),
     ("Population", [("population", "alive")], "people"),
     ("Energy intake", [("kcal_mean", "mean"), ("kcal_p10", "poorest 10%")], "kcal per person per day"),
-    ("Grain stocks and trade", [("commune_stock_t", "commune stores"), ("central_stock_t", "state granaries"),
-                                ("exports_t", "exports"), ("imports_t", "imports")], "tonnes"),
+    ("Grain stocks", [("commune_stock_t", "commune stores"), ("central_stock_t", "state granaries")], "tonnes"),
+    # on their own axis: a few tonnes a month would sit flat at zero beside the stocks
+    ("Exports and imports", [("exports_t", "exports"), ("imports_t", "imports")], "tonnes per month"),
     ("Labour by task", [("labour_fields", "fields"), ("labour_furnaces", "furnaces"),
                         ("labour_irrigation", "irrigation"), ("labour_foraging", "foraging")], "share of work"),
     ("Cadres purged", [("cadres_purged_total", "purged so far")], "cadres, cumulative"),
 ]
+COLUMNS = 4  # panels per row (the ECharts view and the PNG)
 HISTORY_PANEL = "Crude death rate"  # the registered national rate is overlaid here
 ANNUAL = {"harvest_true_t", "harvest_reported_cadre_t", "harvest_reported_official_t"}
 RIGHT_AXIS = {"procurement_share"}
 HISTORY_LABEL = "registered, China (SSB)"
+# series summed from the model's five-year age groups
+AGE_GROUPS = {"deaths_0_4": (0, 5), "deaths_5_14": (5, 15), "deaths_15_59": (15, 60), "deaths_60_plus": (60, 200)}
 SHORT_EVENT = {"Winter irrigation campaign": "irrigation", "Backyard furnace campaign": "furnaces",
                "People's communes": "communes", "Dining halls open, free eating": "halls open",
-               "Lushan Conference": "Lushan", "Retreat (historical)": "retreat", "Dining halls close": "halls close"}
+               "Lushan Conference": "Lushan", "Retreat (historical)": "retreat (historical date)",
+               "Dining halls close": "halls close"}
+MODEL_RETREAT = "R"  # marks the month each run's own retreat rule fired (not a historical date)
+MODEL_RETREAT_COLOUR = "#D55E00"
+
+
+def age_columns(frame: pd.DataFrame, low: int, high: int) -> list[str]:
+    """The frame's deaths_age_* columns whose five-year group lies in [low, high)."""
+    out = []
+    for col in frame.columns:
+        if col.startswith("deaths_age_"):
+            start = int(col.split("_")[2])
+            if low <= start < high:
+                out.append(col)
+    return out
+
+
+def model_retreat_month(frame: pd.DataFrame) -> str | None:
+    """The first month the run's own retreat rule was in force (its 'retreat' column), as a label."""
+    if "retreat" not in frame or not (frame["retreat"] > 0).any():
+        return None
+    row = frame.loc[frame["retreat"] > 0].iloc[0]
+    return f"{MONTH_NAMES[int(row['month']) - 1][:3]} {int(row['year'])}"
+
+
+def mark_labels(marks: list[tuple[str, str]], months: list[str], near: int = 3) -> list[str]:
+    """One label per marker, with markers closer than `near` months told in one label ("2,3,4")
+    on the first line of the group and none on the others: side by side they printed as "234"."""
+    labels, group_start, group = [], None, []
+    for k, (m, _) in enumerate(marks):
+        x = months.index(m) if m in months else None
+        if x is not None and group_start is not None and x - group_start < near:
+            group.append(k)
+            labels.append("")
+        else:
+            group_start, group = x, [k]
+            labels.append(str(k + 1))
+        labels[group[0]] = ",".join(str(i + 1) for i in group)
+    return labels
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +108,12 @@ def month_labels(first_year: int, last_year: int) -> list[str]:
 
 def series_values(frame: pd.DataFrame, name: str, n_months: int) -> list:
     """One value per simulated month (None where there is nothing to draw)."""
+    if name in AGE_GROUPS:
+        cols = age_columns(frame, *AGE_GROUPS[name])
+        if not cols:
+            return []
+        values = frame[cols].to_numpy(float).sum(axis=1)
+        return [None if not math.isfinite(v) else round(float(v), 4) for v in values]
     col = name[:-2] + "_kg" if name.endswith("_t") else name
     if col not in frame:
         return []
@@ -90,15 +143,62 @@ def event_marks(events, first_year: int, last_year: int) -> list[tuple[str, str]
             for (y, m), label in events if first_year <= y <= last_year]
 
 
+BAND_LABEL = "10\u201390% of seeds"
+
+
+def band_values(frames: list[pd.DataFrame], name: str, n_months: int) -> tuple[list, list, list] | None:
+    """(10th percentile, median, 90th percentile) per month of a series over an ensemble's seeds."""
+    rows = [series_values(f, name, n_months) for f in frames]
+    rows = [r for r in rows if r]
+    if not rows:
+        return None
+    arr = np.array([[np.nan if v is None else v for v in r] for r in rows], float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # months where every seed is blank
+        lo, mid, hi = np.nanpercentile(arr, [10, 50, 90], axis=0)
+
+    def clean(a):
+        return [None if not math.isfinite(v) else round(float(v), 4) for v in a]
+
+    return clean(lo), clean(mid), clean(hi)
+
+
+def band_series(name: str, text: str, bands, i: int, y_index: int, colour: str, run: int) -> list[dict]:
+    """A shaded 10-90% band (a transparent lower line with the band's width stacked on it) and
+    the median as a thin dotted line, for one series of one run."""
+    lo, mid, hi = bands
+    width = [None if a is None or b is None else round(b - a, 4) for a, b in zip(lo, hi)]
+    stack = f"band-{i}-{name}-{run}"
+    common = {"type": "line", "xAxisIndex": i, "yAxisIndex": y_index, "showSymbol": False, "animation": False,
+              "silent": True, "stack": stack}
+    return [
+        {**common, "name": BAND_LABEL, "data": lo, "lineStyle": {"opacity": 0}, "color": colour},
+        {**common, "name": BAND_LABEL, "data": width, "lineStyle": {"opacity": 0}, "color": colour,
+         "areaStyle": {"opacity": 0.16 if run == 0 else 0.09}},
+        {"type": "line", "name": f"{text} (median of seeds)", "xAxisIndex": i, "yAxisIndex": y_index,
+         "data": mid, "showSymbol": False, "animation": False, "silent": True, "color": colour,
+         "lineStyle": {"type": "dotted", "width": 1.2}},
+    ]
+
+
 def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_year: int,
-                   last_year: int) -> dict:
+                   last_year: int, ensemble: list[list[pd.DataFrame]] | None = None) -> dict:
+    """`ensemble` (one list of monthly tables per run, one per seed) adds 10-90% bands and medians."""
     months = month_labels(first_year, last_year)
     marks = event_marks(events, first_year, last_year)
     grids, x_axes, y_axes, series, titles, legends = [], [], [], [], [], []
+    texts = mark_labels(marks, months)
+    retreats = [(r, model_retreat_month(frame)) for r, frame in enumerate(frames)]
+    # the dashed run's "R" is left out when it would print on top of the solid run's
+    near_first = (len(retreats) > 1 and None not in (retreats[0][1], retreats[1][1])
+                  and abs(months.index(retreats[0][1]) - months.index(retreats[1][1])) < 3)
+    rows = -(-len(PANELS) // COLUMNS)
+    row_h = 93 / rows
     for i, (title, lines, unit) in enumerate(PANELS):
-        row, col = divmod(i, 4)
-        left, top = 4 + col * 24.5, 7 + row * 48
-        grids.append({"left": f"{left}%", "width": "18.5%", "top": f"{top + 14}%", "height": "25%"})
+        row, col = divmod(i, COLUMNS)
+        left, top = 4 + col * 24.5, 4 + row * row_h
+        grids.append({"left": f"{left}%", "width": "18.5%", "top": f"{top + 0.3 * row_h}%",
+                      "height": f"{0.5 * row_h}%"})
         titles.append({"text": f"{{t|{title}}}\n{{u|{unit}}}", "left": f"{left - 1}%", "top": f"{top}%",
                        "textStyle": {"rich": {"t": {"fontSize": 13, "fontWeight": "bold", "lineHeight": 17},
                                               "u": {"fontSize": 10, "color": "#555555", "lineHeight": 13}}}})
@@ -113,6 +213,13 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                 y_axes.append({"type": "value", "gridIndex": i, "min": 0, "max": 1, "position": "right",
                                "splitLine": {"show": False}, "axisLabel": {"fontSize": 10}})
                 y_index = len(y_axes) - 1
+            if ensemble and name not in ANNUAL:
+                for r, seed_frames in enumerate(ensemble):
+                    bands = band_values(seed_frames, name, len(months))
+                    if bands is not None:
+                        series.extend(band_series(name, text, bands, i, y_index, OKABE_ITO[j], r))
+                        if BAND_LABEL not in names:
+                            names.append(BAND_LABEL)
             for r, (frame, run) in enumerate(zip(frames, labels)):
                 names.append(text)
                 series.append({"type": "line", "name": text, "xAxisIndex": i, "yAxisIndex": y_index,
@@ -130,14 +237,32 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                        "markLine": {"symbol": "none", "silent": True, "animation": False,
                                     "lineStyle": {"type": "dotted", "color": "#777777"},
                                     "label": {"formatter": "{b}", "fontSize": 9, "color": "#555555"},
-                                    "data": [{"xAxis": m, "name": str(k + 1)} for k, (m, _) in enumerate(marks)]}})
-        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": f"{top + 5.5}%",
+                                    "data": [{"xAxis": m, "name": texts[k]} for k, (m, _) in enumerate(marks)]}})
+        # each run's own retreat, in the run's dash, apart from the historical dates
+        series.append({"type": "line", "name": "model retreat", "xAxisIndex": i, "yAxisIndex": len(y_axes) - 1,
+                       "data": [], "silent": True, "animation": False,
+                       "markLine": {"symbol": "none", "silent": True, "animation": False,
+                                    "label": {"formatter": "{b}", "fontSize": 10, "fontWeight": "bold",
+                                              "color": MODEL_RETREAT_COLOUR},
+                                    "data": [{"xAxis": m, "name": MODEL_RETREAT if r == 0 or not near_first else "",
+                                              "lineStyle": {"type": RUN_DASH[r], "color": MODEL_RETREAT_COLOUR,
+                                                            "width": 1.5}}
+                                             for r, m in retreats if m is not None]}})
+        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": f"{top + 0.12 * row_h}%",
                         "width": "20%", "itemWidth": 14, "itemHeight": 8, "textStyle": {"fontSize": 10},
                         "selectedMode": False})
     key = "   ".join(f"{k + 1} {name} ({m})" for k, (m, name) in enumerate(marks))
     runs = "      ".join(f"{'solid' if r == 0 else 'dashed'}: {label}" for r, label in enumerate(labels))
-    titles.append({"text": runs, "left": "center", "top": 0, "textStyle": {"fontSize": 13, "fontWeight": "normal"}})
+    if ensemble:
+        runs += (f"      shaded: {BAND_LABEL} 1\u2013{len(ensemble[0])} (paler for the comparison), "
+                 "dotted: their median")
+    # long keys wrap instead of running off both edges of the chart
+    titles.append({"text": runs, "left": "center", "top": 0,
+                   "textStyle": {"fontSize": 13, "fontWeight": "normal", "width": 860, "overflow": "break"}})
+    said = "; ".join(f"{'solid' if r == 0 else 'dashed'}: {m or 'never'}" for r, m in retreats)
+    key += f"      {MODEL_RETREAT} (orange) the model's own retreat ({said})"
     titles.append({"text": "Dotted lines: " + key, "left": "center", "bottom": 0,
-                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333"}})
+                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333", "width": 860,
+                                 "overflow": "break"}})
     return {"animation": False, "title": titles, "grid": grids, "xAxis": x_axes, "yAxis": y_axes,
             "series": series, "legend": legends, "tooltip": {"trigger": "axis"}}

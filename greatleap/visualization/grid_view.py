@@ -12,6 +12,7 @@ lines and a frame in Paul Tol's muted palette (its pale sand/olive dropped: they
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import numpy as np
 from matplotlib import colormaps
@@ -124,21 +125,36 @@ def draw_deaths(rgb: np.ndarray, deaths: np.ndarray, k: int) -> None:
     rgb[(r > 0) & (d2 <= r ** 2)] = DEATH_DOT
 
 
-def stamp(rgb: np.ndarray, cx: float, cy: float, size: int, shape: str, fill, outline) -> None:
-    """Draw a triangle (cadre) or diamond (official) of `size` pixels centred at (cx, cy)."""
+@lru_cache(maxsize=64)
+def stamp_masks(size: int, shape: str, fx: float, fy: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """(outline mask, fill mask, dx, dy) of a marker whose centre has fractional part (fx, fy):
+    the same few shapes are drawn a hundred times a frame, so each is computed once."""
     half = size / 2
-    y0, y1 = int(max(cy - half, 0)), int(min(cy + half + 1, rgb.shape[0]))
-    x0, x1 = int(max(cx - half, 0)), int(min(cx + half + 1, rgb.shape[1]))
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    u, v = (xx - cx) / half, (yy - cy) / half  # -1..1
+    y0, x0 = int(np.floor(fy - half)), int(np.floor(fx - half))
+    yy, xx = np.mgrid[y0:int(np.floor(fy + half)) + 1, x0:int(np.floor(fx + half)) + 1]
+    u, v = (xx - fx) / half, (yy - fy) / half  # -1..1
     if shape == "triangle":  # apex up
         inside = (v <= 1) & (np.abs(u) <= (v + 1) / 2)
         core = (v <= 0.7) & (np.abs(u) <= (v + 1) / 2 - 0.28)
     else:
         inside = np.abs(u) + np.abs(v) <= 1
         core = np.abs(u) + np.abs(v) <= 0.6
-    rgb[y0:y1, x0:x1][inside] = outline
-    rgb[y0:y1, x0:x1][core] = fill
+    return inside, core, x0, y0
+
+
+def stamp(rgb: np.ndarray, cx: float, cy: float, size: int, shape: str, fill, outline) -> None:
+    """Draw a triangle (cadre) or diamond (official) of `size` pixels centred at (cx, cy)."""
+    ix, iy = int(np.floor(cx)), int(np.floor(cy))
+    inside, core, dx, dy = stamp_masks(size, shape, round(cx - ix, 3), round(cy - iy, 3))
+    x0, y0 = ix + dx, iy + dy
+    cx0, cy0 = max(x0, 0), max(y0, 0)
+    cx1, cy1 = min(x0 + inside.shape[1], rgb.shape[1]), min(y0 + inside.shape[0], rgb.shape[0])
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    sub = (slice(cy0 - y0, cy1 - y0), slice(cx0 - x0, cx1 - x0))
+    view = rgb[cy0:cy1, cx0:cx1]
+    view[inside[sub]] = outline
+    view[core[sub]] = fill
 
 
 def leaders(model) -> dict[str, list[tuple[int, int]]]:
@@ -150,13 +166,80 @@ def leaders(model) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+MIN_PLOT_PX = 6  # below this a plot's colour, frame and death dot no longer read: draw communes
+
+
+def aggregated(model) -> bool:
+    """Whether the map shows communes (averaged) instead of household plots."""
+    w, h = np.asarray(model.grid.commune.data).shape
+    return TARGET_PX // max(w, h) < MIN_PLOT_PX
+
+
+def commune_mean(data: np.ndarray, commune: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """Each cell set to its commune's mean (weighted, e.g. hunger by the people living there)."""
+    ids = np.where(commune >= 0, commune, 0).ravel()
+    wts = np.ones(ids.size) if weight is None else weight.ravel().astype(float)
+    vals = np.nan_to_num(data.ravel()) * wts
+    total, norm = np.bincount(ids, vals), np.bincount(ids, wts)
+    mean = np.divide(total, norm, out=np.zeros_like(total), where=norm > 0)
+    return np.where(commune >= 0, mean[ids].reshape(commune.shape), 0.0)
+
+
+def communes_rgb(model, layer_label: str, k: int, scale_key: int | None) -> np.ndarray:
+    """The map of a large world: each commune one colour (its mean), one dot for its deaths
+    (radius grows with deaths per plot), black where everyone died, thin boundary lines."""
+    grid = model.grid
+    layer, cmap, _ = LAYERS[layer_label]
+    commune = np.asarray(grid.commune.data)
+    alive = np.asarray(grid.alive.data, dtype=float)
+    data = layer_data(model, layer_label)
+    mean = commune_mean(data, commune, alive if layer == "hunger" else None)
+    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
+    idx = np.clip(mean / vmax * 255, 0, 255).astype(np.uint8)
+    rgb = lut(cmap)[upscale(idx, k)]
+    people = commune_mean(alive, commune)
+    deaths = commune_mean(np.asarray(grid.deaths.data, dtype=float), commune)
+    if layer == "hunger":
+        rgb[upscale((people <= 0) & (deaths > 0) & (commune >= 0), k)] = DIED_OUT
+    ids = upscale(commune, k)
+    edge = np.zeros(ids.shape, bool)
+    edge[:, 1:] |= ids[:, 1:] != ids[:, :-1]
+    edge[1:, :] |= ids[1:, :] != ids[:-1, :]
+    edge[[0, -1], :] = True
+    edge[:, [0, -1]] = True
+    rgb[edge] = BOUNDARY
+    # one dot per commune, at its centre (centres and sizes from counts: no per-commune scans)
+    inside = commune >= 0
+    cid = commune[inside]
+    xs, ys = np.nonzero(inside)
+    n = np.bincount(cid)
+    ok = n > 0
+    cx = np.divide(np.bincount(cid, xs), n, out=np.zeros(n.size), where=ok)
+    cy = np.divide(np.bincount(cid, ys), n, out=np.zeros(n.size), where=ok)
+    per_plot = np.divide(np.bincount(cid, np.asarray(grid.deaths.data, dtype=float)[inside]), n,
+                         out=np.zeros(n.size), where=ok)
+    top = commune.shape[1]
+    for c in np.nonzero(ok & (per_plot > 0))[0]:
+        px, py = (cx[c] + 0.5) * k - 0.5, (top - cy[c] - 0.5) * k - 0.5
+        radius = float(np.clip(1.0 + 2.5 * np.sqrt(per_plot[c]), 1.0, np.sqrt(n[c]) * k / 2 - 2))
+        y0, x0 = max(int(py - radius) - 1, 0), max(int(px - radius) - 1, 0)
+        yy, xx = np.mgrid[y0:int(py + radius) + 2, x0:int(px + radius) + 2]
+        disc = (xx - px) ** 2 + (yy - py) ** 2 <= radius ** 2
+        rgb[y0:y0 + disc.shape[0], x0:x0 + disc.shape[1]][disc[:rgb.shape[0] - y0, :rgb.shape[1] - x0]] = DEATH_DOT
+    return rgb
+
+
 def grid_rgb(model, layer_label: str = "Hunger", scale_key: int | None = None) -> np.ndarray:
     grid = model.grid
     w, h = np.asarray(grid.commune.data).shape
-    k = max(4, TARGET_PX // max(w, h))
-    rgb = layer_rgb(model, layer_label, k, scale_key)
-    draw_communes(rgb, np.asarray(grid.commune.data), k)
-    draw_deaths(rgb, np.asarray(grid.deaths.data, dtype=float), k)
+    if aggregated(model):
+        k = max(2, TARGET_PX // max(w, h))
+        rgb = communes_rgb(model, layer_label, k, scale_key)
+    else:
+        k = max(4, TARGET_PX // max(w, h))
+        rgb = layer_rgb(model, layer_label, k, scale_key)
+        draw_communes(rgb, np.asarray(grid.commune.data), k)
+        draw_deaths(rgb, np.asarray(grid.deaths.data, dtype=float), k)
     size = max(7, int(k * 1.5))
     for (x, y) in leaders(model)["Cadre"]:
         stamp(rgb, x * k + (k - 1) / 2, (h - 1 - y) * k + (k - 1) / 2, size, "triangle", (255, 255, 255), (0, 0, 0))

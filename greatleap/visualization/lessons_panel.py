@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from typing import Callable
 
+import markdown
 import solara
 
 from greatleap.lessons import LESSONS, Lesson
@@ -32,6 +33,11 @@ def lesson_values(lesson: Lesson, current: dict) -> dict:
     from greatleap.visualization.session import scenario_values
 
     return {**scenario_values(lesson.preset), **setup_values(current), **lesson.settings}
+
+
+def as_html(text: str) -> str:
+    """A lesson's Markdown (from our own lesson files) as HTML."""
+    return markdown.markdown(text, extensions=["sane_lists"])
 
 
 def button_label(lesson: Lesson) -> str:
@@ -79,10 +85,12 @@ def LessonCard(lesson: Lesson, session, tick: solara.Reactive[int], on_close: Ca
         solara.Text("Press Play. What to notice appears at the end of the run."
                     if not reveal else "What to notice", style="font-size: 13px; font-weight: 500")
         if reveal:
+            # HTML made here, not solara.Markdown: that widget fetches KaTeX and mermaid from the
+            # CDN on every mount, which an offline classroom does not have (and the text has no maths)
             with solara.Div(classes=["gl-lesson-notice"]):
-                solara.Markdown(parts["What to notice"])
-                solara.Markdown("**Discussion questions**\n\n" + parts["Discussion questions"])
-                solara.Markdown("**Things to try**\n\n" + parts["Things to try"])
+                solara.HTML(tag="div", unsafe_innerHTML=as_html(
+                    parts["What to notice"] + "\n\n**Discussion questions**\n\n" + parts["Discussion questions"]
+                    + "\n\n**Things to try**\n\n" + parts["Things to try"]))
         with solara.Row(gap="4px", style="flex-wrap: wrap"):
             if not finished:
                 solara.Button(HIDE_NOTICE if shown.value else SHOW_NOTICE, text=True, small=True,
@@ -91,11 +99,15 @@ def LessonCard(lesson: Lesson, session, tick: solara.Reactive[int], on_close: Ca
 
 
 @solara.component
-def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson], None], expand: bool = False):
+def LessonsPanel(session, tick: solara.Reactive[int], on_load: Callable[[Lesson], None], expand: bool = False,
+                 active: solara.Reactive | None = None):
     """The list of lessons, or the card of the one loaded, in a fold-out titled "Lessons"
     (folded at first, so that the page opens on the model). ``tick`` is the page's step counter;
-    only an open lesson card follows it, so the list costs nothing while a run plays."""
-    active = solara.use_reactive(None)
+    only an open lesson card follows it, so the list costs nothing while a run plays. ``active``
+    (the loaded lesson's id) may be the page's, so the page can close the card when the settings
+    it describes are changed."""
+    own = solara.use_reactive(None)
+    active = own if active is None else active
 
     def load(lesson: Lesson):
         active.set(lesson.id)
