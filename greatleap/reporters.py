@@ -513,7 +513,8 @@ class Recorder:
         s["ledger_error_kg"] = m.ledger.error
 
     def update_layers(self) -> None:
-        """Paint the month onto the grid's layers (hunger, people alive, deaths, hidden grain, crop)."""
+        """Paint the month onto the grid's layers (hunger, people alive, deaths, hidden grain, crop,
+        and each commune's herd against its 1957 herd and its damaged land, ODD 7.11)."""
         m = self.model
         grid, hh, people = m._grid, m.households, m.people
         alive = people.view("alive")
@@ -525,6 +526,10 @@ class Recorder:
         grid.hidden_grain.data[hh.x, hh.y] = hh.hidden
         grid.deaths.data[hh.x, hh.y] = self.deaths_by_household
         grid.standing_crop.data[hh.x, hh.y] = production.standing_crop_layer(m, m.crops, m.weather)
+        cap = m.capital
+        herd = np.divide(cap.animals, cap.animals_normal, out=np.ones(len(cap.animals)), where=cap.animals_normal > 0)
+        grid.draught_animals.data[hh.x, hh.y] = herd[hh.commune]
+        grid.damaged_land.data[hh.x, hh.y] = cap.damaged[hh.commune]
 
     def close_year(self) -> None:
         """Turn the year's per-commune sums into rows of the commune table."""

@@ -80,7 +80,8 @@ def build_grid(model, ids: np.ndarray, fertility: np.ndarray) -> OrthogonalMoore
     grid = OrthogonalMooreGrid((width, height), torus=False, random=model.random)
     for name, dtype, default in (("commune", int, -1), ("fertility", float, 0.0),
                                  ("standing_crop", float, 0.0), ("hidden_grain", float, 0.0),
-                                 ("hunger", float, 0.0), ("alive", int, 0), ("deaths", int, 0)):
+                                 ("hunger", float, 0.0), ("alive", int, 0), ("deaths", int, 0),
+                                 ("draught_animals", float, 0.0), ("damaged_land", float, 0.0)):
         grid.create_property_layer(name, default_value=dtype(default), dtype=dtype)
     grid.commune.data[:] = ids
     grid.fertility.data[:] = fertility

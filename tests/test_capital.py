@@ -4,7 +4,8 @@ water. Each test fails if its mechanism is removed or inverted."""
 from __future__ import annotations
 
 import numpy as np
-from conftest import set_month, small_model
+import pytest
+from conftest import set_month, small_model, step_through
 
 from greatleap import planning, production
 
@@ -213,3 +214,22 @@ def test_validation_checks_the_area_and_yield_parts_of_the_fall():
     share = float(outcome.model.split()[1].rstrip(","))
     assert 0.0 < share < 1.0  # both area and yield fell
     assert outcome.holds == (0.3 <= share <= 0.7)
+
+
+def test_the_dashboard_shows_the_capital_on_its_map_and_charts():
+    """Issue 14's outputs in the classroom: each commune's herd (against its 1957 herd) and damaged
+    land are map layers, and a chart panel carries the stocks and the plan."""
+    from greatleap.visualization import charts, grid_view
+
+    m = small_model(seed=3, n_communes=4, commune_side=5)
+    step_through(m, (1960, 3))
+    m.capital.animals[0] *= 0.5  # one commune's herd halved: its plots show it
+    m.recorder.update_layers()
+    commune = m.grid.commune.data
+    herd = grid_view.layer_data(m, "Draught animals")
+    normal = m.capital.animals_normal
+    assert herd[commune == 0] == pytest.approx(m.capital.animals[0] / normal[0])
+    assert herd[commune == 1] == pytest.approx(m.capital.animals[1] / normal[1])
+    assert grid_view.layer_data(m, "Damaged land")[commune == 2] == pytest.approx(m.capital.damaged[2])
+    panel = {title: [name for name, _ in lines] for title, lines, _ in charts.PANELS}["Farm capital and land"]
+    assert set(panel) <= set(m.monthly_frame().columns)

@@ -27,7 +27,8 @@ RUN_DASH = ["solid", "dashed"]
 # in tonnes; harvest series are summed by year; the rest are monthly_frame() columns as they are.
 PANELS = [
     ("Harvest, true and reported", [("harvest_true_t", "true"), ("harvest_reported_cadre_t", "reported by cadres"),
-                                    ("harvest_reported_official_t", "reported by officials")], "tonnes per year"),
+                                    ("harvest_reported_official_t", "reported by counties"),
+                                    ("harvest_reported_province_t", "reported by provinces")], "tonnes per year"),
     ("Quota and procurement", [("quota_t", "quota"), ("procurement_t", "procured"),
                                ("procurement_share", "share procured (right axis)")], "tonnes per month"),
     ("Crude death rate", [("cdr", "all deaths (model)"), ("cdr_registered", "registered (model)")],
@@ -44,10 +45,17 @@ PANELS = [
     ("Labour by task", [("labour_fields", "fields"), ("labour_furnaces", "furnaces"),
                         ("labour_irrigation", "irrigation"), ("labour_foraging", "foraging")], "share of work"),
     ("Cadres purged", [("cadres_purged_total", "purged so far")], "cadres, cumulative"),
+    # the centre's decision (ODD 7.9): it retreats when the evidence of failure reaches the cost
+    ("The centre's retreat decision", [("evidence_deaths", "evidence: deaths"), ("evidence_stocks", "evidence: stocks"),
+                                       ("political_cost", "political cost")], "x the retreat threshold"),
+    # capital and land (ODD 7.11): what the campaigns ran down and what the plan cut
+    ("Farm capital and land", [("draught_animals_index", "draught animals"), ("tools_index", "tools"),
+                               ("planned_area", "planned grain area"), ("sown_area", "sown grain area"),
+                               ("damaged_share", "damaged land")], "against 1957 (1 = normal)"),
 ]
 COLUMNS = 4  # panels per row (the ECharts view and the PNG)
 HISTORY_PANEL = "Crude death rate"  # the registered national rate is overlaid here
-ANNUAL = {"harvest_true_t", "harvest_reported_cadre_t", "harvest_reported_official_t"}
+ANNUAL = {"harvest_true_t", "harvest_reported_cadre_t", "harvest_reported_official_t", "harvest_reported_province_t"}
 RIGHT_AXIS = {"procurement_share"}
 HISTORY_LABEL = "registered, China (SSB)"
 # series summed from the model's five-year age groups

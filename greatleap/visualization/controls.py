@@ -17,6 +17,8 @@ MECHANISM_TITLES = {
     "production": "Production", "labour": "Labour", "reporting": "Reporting of harvests",
     "careers": "Careers and purges", "procurement": "Quotas and procurement", "dining": "Dining halls",
     "coping": "Coping", "physiology": "Body and demography", "state": "The state", "model": "The world",
+    "centre": "The centre's decisions", "registration": "Registering deaths", "provinces": "Provinces and leaders",
+    "capital": "Farm capital and land", "planning": "The sown-area plan", "towns": "Towns",
 }
 
 

@@ -24,6 +24,8 @@ LAYERS = {
     "Standing crop": ("standing_crop", "YlGn", "Standing crop (kg per plot)"),
     "Fertility": ("fertility", "cividis", "Fertility of the plot"),
     "Hidden grain": ("hidden_grain", "Purples", "Hidden grain (kg per plot)"),
+    "Draught animals": ("draught_animals", "Oranges", "Draught animals against the commune's 1957 herd"),
+    "Damaged land": ("damaged_land", "Reds", "Share of the commune's land waterlogged or salinised"),
 }
 HUNGER_TICKS = ["fed", "hungry", "severely hungry", "starving"]
 COMMUNE_COLOURS = ["#332288", "#88CCEE", "#44AA99", "#117733", "#CC6677", "#882255", "#AA4499"]
