@@ -241,3 +241,24 @@ def test_the_project_calibration_spec_infers_every_uncertainty_at_the_default_si
     assert set(spec.infer) == uncertain - {"steel_usable"}
     assert not {"n_communes", "commune_side"} & set(spec.fixed) and spec.observed == "history"
     assert spec.population * spec.seeds >= 600 and spec.max_simulations * spec.seeds >= 20_000
+
+
+@pytest.mark.parametrize("name", ["death_registration", "wasting_hazard_ratio", "home_priority", "resale_delay"])
+def test_particles_live_on_the_logit_scale_of_each_prior_with_the_same_distribution(name):
+    """pyabc perturbs particles on z = logit of the position within the bounds, so no proposal is
+    implausible; the density there (with its Jacobian) is still the prior's."""
+    from scipy.integrate import quad
+
+    from greatleap.calibration.abc import PriorRV, to_logit, to_natural
+    from greatleap.calibration.priors import frozen
+    from greatleap.params import PARAMS
+
+    rv, prior = PriorRV(name), PARAMS[name].prior
+    assert quad(rv.pdf, -40, 40, limit=200)[0] == pytest.approx(1.0, abs=1e-3)
+    np.random.seed(4)
+    xs = np.array([to_natural(name, rv.rvs()) for _ in range(3000)])
+    assert xs.min() >= prior.low and xs.max() <= prior.high
+    assert xs.mean() == pytest.approx(frozen(prior).mean(), abs=0.05 * (prior.high - prior.low))
+    mid = (prior.low + prior.high) / 2
+    assert to_natural(name, to_logit(name, mid)) == pytest.approx(mid)
+    assert prior.low <= to_natural(name, -1e6) and to_natural(name, 1e6) <= prior.high

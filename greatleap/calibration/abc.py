@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import pyabc
+from scipy.special import expit, logit
 
 from greatleap.calibration.priors import frozen
 from greatleap.history import model_series, national_record
@@ -108,44 +109,72 @@ class Simulator:
     seeds: int
 
     def __call__(self, draw: dict) -> dict[str, float]:
-        params = as_params(dict(draw), self.fixed)
+        params = as_params(natural(draw), self.fixed)
         run_seeds = np.random.randint(1, 2**31 - 1, size=self.seeds)
         runs = [cells(simulate_series(params, int(s))) for s in run_seeds]
         keys = set().union(*runs)
         return {k: float(np.mean([r.get(k, np.nan) for r in runs])) for k in sorted(keys)}
 
 
+# Particles live on the logit scale of each prior's bounds, z = logit((x - low) / (high - low)):
+# pyabc's normal transition then never proposes an implausible value. Measured on the 47
+# parameters of experiments/calibration.toml: on the natural scale only 0.15% (20 particles) and
+# under 0.01% (400 particles) of proposals after the prior generation fell inside every bound, and
+# pyabc redraws until one does, costing seconds to minutes per candidate.
+def to_natural(name: str, z: float) -> float:
+    prior = PARAMS[name].prior
+    return float(prior.low + (prior.high - prior.low) * expit(z))
+
+
+def to_logit(name: str, x: float) -> float:
+    prior = PARAMS[name].prior
+    u = min(max((x - prior.low) / (prior.high - prior.low), 1e-12), 1 - 1e-12)
+    return float(logit(u))
+
+
+def natural(draw) -> dict[str, float]:
+    """A particle (logit scale) as parameter values."""
+    return {k: to_natural(k, v) for k, v in dict(draw).items()}
+
+
+def natural_frame(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({k: [to_natural(k, v) for v in df[k]] for k in df.columns}, index=df.index)
+
+
 def pyabc_prior(names: list[str]) -> pyabc.Distribution:
-    """The priors of ``names`` as a ``pyabc.Distribution``."""
-    return pyabc.Distribution(**{n: PriorRV(PARAMS[n].prior) for n in names})
+    """The priors of ``names``, on the logit scale, as a ``pyabc.Distribution``."""
+    return pyabc.Distribution(**{n: PriorRV(n) for n in names})
 
 
 class PriorRV(pyabc.RVBase):
-    """A prior of ``greatleap.params`` (truncated to its bounds) as a pyabc random variable."""
+    """A prior of ``greatleap.params`` (truncated to its bounds) as a pyabc random variable of
+    z = logit((x - low) / (high - low)); its density carries the Jacobian dx/dz."""
 
-    def __init__(self, prior):
-        self.prior, self.dist = prior, frozen(prior)
+    def __init__(self, name: str):
+        self.name, self.prior, self.dist = name, PARAMS[name].prior, frozen(PARAMS[name].prior)
 
     def copy(self):
-        return PriorRV(self.prior)
+        return PriorRV(self.name)
 
     def rvs(self, *args, **kwargs):
-        return float(self.dist.rvs())
+        return to_logit(self.name, float(self.dist.rvs()))
 
     def pdf(self, x, *args, **kwargs):
-        return float(self.dist.pdf(x))
+        s = float(expit(x))
+        width = self.prior.high - self.prior.low
+        return float(self.dist.pdf(self.prior.low + width * s)) * width * s * (1 - s)
 
     def pmf(self, x, *args, **kwargs):
         return self.pdf(x)
 
     def cdf(self, x, *args, **kwargs):
-        return float(self.dist.cdf(x))
+        return float(self.dist.cdf(to_natural(self.name, x)))
 
     def __getstate__(self):
-        return {"prior": self.prior}
+        return {"name": self.name}
 
     def __setstate__(self, state):
-        self.prior, self.dist = state["prior"], frozen(state["prior"])
+        self.__init__(state["name"])
 
 
 # ---- the sampler ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from greatleap import atomic
-from greatleap.calibration.abc import as_params, observed_cells, simulate_series, within_tolerance
+from greatleap.calibration.abc import as_params, natural, natural_frame, observed_cells, simulate_series, within_tolerance
 from greatleap.calibration.priors import frozen
 from greatleap.errors import InputError
 from greatleap.history import SERIES
@@ -25,9 +25,9 @@ PARAMS_PY = Path(__file__).resolve().parents[1] / "params.py"
 
 
 def posterior(history) -> tuple[pd.DataFrame, np.ndarray]:
-    """The last generation's particles (one row each) and their normalised weights."""
+    """The last generation's particles (one row each, as parameter values) and their normalised weights."""
     df, w = history.get_distribution()
-    return df.reset_index(drop=True), np.asarray(w, dtype=float) / np.sum(w)
+    return natural_frame(df.reset_index(drop=True)), np.asarray(w, dtype=float) / np.sum(w)
 
 
 def weighted_quantile(x: np.ndarray, w: np.ndarray, q: float) -> float:
@@ -41,7 +41,7 @@ def summary(history) -> pd.DataFrame:
     particle (smallest distance), and whether the data inform it."""
     df, w = posterior(history)
     pop = history.get_population()
-    best = pop.particles[int(np.argmin([p.distance for p in pop.particles]))].parameter
+    best = natural(pop.particles[int(np.argmin([p.distance for p in pop.particles]))].parameter)
     rows = []
     for name in df.columns:
         x, prior = df[name].to_numpy(float), frozen(PARAMS[name].prior)
