@@ -38,7 +38,7 @@ def model_series(annual: pd.DataFrame) -> pd.DataFrame:
     a = annual.set_index("year")
     out = pd.DataFrame(index=a.index)
     out["output_index"] = 100 * a["harvest_true_kg"] / a.loc[a.index.min(), "harvest_true_kg"]
-    out["report_ratio"] = a["report_ratio_official"]
+    out["report_ratio"] = a["report_ratio_province"]  # the claims the centre receives (ODD 7.12)
     out["procurement_share"] = a["procurement_share"]
     out["cdr_registered"] = a["cdr_registered"]
     return out

@@ -146,7 +146,7 @@ def summary(model) -> dict:
         excess_deaths=excess, excess_death_share=excess / start_pop,
         excess_deaths_china_m=excess / start_pop * 646.5,
         peak_cdr=float(by_year["cdr_registered"].max()), peak_cdr_year=int(by_year["cdr_registered"].idxmax()),
-        report_ratio_1958=float(by_year.loc[1958, "report_ratio_official"]) if 1958 in by_year.index else np.nan,
+        report_ratio_1958=float(by_year.loc[1958, "report_ratio_province"]) if 1958 in by_year.index else np.nan,
         peak_procurement_share=float(by_year["procurement_share"].max()),
         peak_procurement_year=int(by_year["procurement_share"].idxmax()),
         output_index_1960=float(100 * by_year.loc[1960, "harvest_true_kg"] / by_year.loc[1957, "harvest_true_kg"])

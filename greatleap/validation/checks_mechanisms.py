@@ -107,7 +107,7 @@ def _diff(rs, column, year, cf="no_lushan_purge"):
 @check(16, "1959 reported / true at least 0.02 above the no-purge run", runs=("baseline", "no_lushan_purge"))
 def f16_lushan_raises_1959_reports(rs):
     """The purge raises 1959 reports"""
-    b, n = _diff(rs, "report_ratio_official", 1959)
+    b, n = _diff(rs, "report_ratio_province", 1959)
     return Outcome(f"{b:.2f} vs {n:.2f} without the purge", b - n >= 0.02, f"difference {b - n:+.3f}")
 
 

@@ -91,14 +91,14 @@ def f2_area_about_half_of_fall(rs):
 @check(3, "1958 reported / true harvest 1.8-2.2 (record: 375/200 published, 425/200 summed)")
 def f3_report_ratio_1958(rs):
     """1958 harvest over-reported about twofold"""
-    r = yearly(rs, "baseline", "report_ratio_official").loc[1958]
+    r = yearly(rs, "baseline", "report_ratio_province").loc[1958]
     return Outcome(f"{r:.2f}", in_band(r, 1.8, 2.2), f"{r:.2f} is outside 1.8-2.2")
 
 
 @check(3, "1959 reported / true 1.3-1.6 and below 1958 (record: 275/170 = 1.6)")
 def f3_report_ratio_1959(rs):
     """Inflation shrinks for the 1959 harvest"""
-    r = yearly(rs, "baseline", "report_ratio_official")
+    r = yearly(rs, "baseline", "report_ratio_province")
     ok = in_band(r.loc[1959], 1.3, 1.6) and r.loc[1959] < r.loc[1958]
     return Outcome(f"1959 {r.loc[1959]:.2f} (1958 {r.loc[1958]:.2f})", ok,
                    f"1959 ratio {r.loc[1959]:.2f} is outside 1.3-1.6 or not below 1958")
@@ -107,7 +107,7 @@ def f3_report_ratio_1959(rs):
 @check(3, "1960 reported / true at most 1.15, after at least 0.3 of inflation in 1958")
 def f3_report_ratio_near_1_by_1960(rs):
     """Reports approach the truth by the 1960 harvest"""
-    r = yearly(rs, "baseline", "report_ratio_official")
+    r = yearly(rs, "baseline", "report_ratio_province")
     ok = r.loc[1960] <= 1.15 and r.loc[1958] - r.loc[1960] >= 0.3
     return Outcome(f"1960 {r.loc[1960]:.2f} (1958 {r.loc[1958]:.2f})", ok,
                    f"1960 ratio {r.loc[1960]:.2f}, 1958 ratio {r.loc[1958]:.2f}")
