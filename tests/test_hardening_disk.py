@@ -1,6 +1,6 @@
 """A full disk loses nothing (issue 17, item 5), on a real small tmpfs: writing stops with one line
 ("no space left on FOLDER: N MB needed, M MB free"), exit code 1, and a multi-file output is
-replaced whole or not at all (a run's twelve tables, a report, the lessons' pages); a sweep stops
+replaced whole or not at all (a run's fourteen table files, a report, the lessons' pages); a sweep stops
 with every published part intact and the same command completes it once there is room. A read-only
 mount is refused before any work.
 
@@ -100,7 +100,7 @@ def test_run_on_a_full_disk_is_one_line_and_writes_nothing(tmp_path, how):
         assert not (disk / "run").exists() and temporaries(disk) == []
         (disk / "filler").unlink()
         assert cli(["run", *TINY, "--out", str(disk / "run")])[0] == 0
-        assert len(list((disk / "run").iterdir())) == 12
+        assert len(list((disk / "run").iterdir())) == 14
     count(f"run, new folder ({how})")
 
 

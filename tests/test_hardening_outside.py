@@ -475,7 +475,7 @@ def test_outputs_honour_the_umask(tmp_path, mask, file_mode, dir_mode):
     with umask(mask):
         assert cli(["run", *TINY, "--out", str(tmp_path / "run")])[0] == 0
         assert cli(["sweep", str(spec), "--workers", "0", "--quiet", "--task", "test_sweep_tasks:stand_in"])[0] == 0
-        assert modes(tmp_path / "run") == {("file", file_mode)}  # the twelve tables
+        assert modes(tmp_path / "run") == {("file", file_mode)}  # the fourteen table files
         assert modes(tmp_path / "sweep") == {("file", file_mode), ("dir", dir_mode)}  # parts in monthly/, summary/
         assert stat.S_IMODE((tmp_path / "run").stat().st_mode) == dir_mode
     CASES["umask"] += 1

@@ -22,7 +22,7 @@ NUMERIC = [p for p in PARAMS.values() if p.type in (int, float)]
 SWITCHES = [p for p in PARAMS.values() if p.type is bool]
 CHOICES = [p for p in PARAMS.values() if p.choices]
 SMALL_RUN = ["--set", "n_communes=4", "--set", "commune_side=6"]
-TABLES = ("monthly", "annual", "communes", "officials", "ages", "bodies")
+TABLES = ("monthly", "annual", "communes", "officials", "ages", "bodies", "provinces")
 
 
 def _outside(p):

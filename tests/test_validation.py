@@ -26,13 +26,16 @@ EXPECTED_TO_HOLD = [
     "f3_many_local_markups",
     "f10_weather_only_output_fall",
     "f13_both_remove_most_of_fall",
-    "f14_exit_right_keeps_1959_output",
     "f14_peak_without_exit_channel",
     "f15_stocks_exhausted_spring_1959",
-    "f16_lushan_raises_1959_reports",
-    "f16_lushan_raises_1959_procurement",
-    "f16_lushan_raises_1960_peak",
 ]
+# Moved off the list when issues 13 and 14 were merged (the two together, not yet re-fitted: the
+# famine now starts in spring 1959 and the centre retreats then, in every seed, before Lushan):
+# - f16_lushan_raises_1959_reports, f16_lushan_raises_1959_procurement, f16_lushan_raises_1960_peak:
+#   +0.000, 0.0%, 1.00 x: the retreat of spring 1959 comes before Lushan (August 1959), so the purge
+#   changes nothing (greatleap validate at 8 seeds, the test's size).
+# - f14_exit_right_keeps_1959_output: +0.2 index points (6 of 8 seeds higher; needs 1): the 1959 harvest
+#   is cut by the sown-area plan and the run-down capital whatever the exit right does to effort.
 # Moved off the list by issue 14 (capital and land: the sown-area plan, seed, draught animals, tools,
 # soil; weather from the disaster areas), to be re-fitted by the calibration (issue 15):
 # - f4_fixed_share_removes_pattern: the 1958->59 procurement share rises only +0.012 (fixed share -0.017;

@@ -289,7 +289,10 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("higher_1959_reports",
                   "The 1959 reports are more than {x} higher, against the true harvest, than without the "
                   "purge, in every seed.",
-                  runs_ratio("current", "comparison", report_ratio_official, 1959), ">", 1.02, "above_pct"),
+                  runs_ratio("current", "comparison", report_ratio_official, 1959), ">", 1.02, "above_pct",
+                  pending="issues 13 and 14 together: 0.99-1.02 over eight seeds: the un-refitted model's famine starts "
+                          "in spring 1959 and its centre retreats then, before Lushan, so the purge barely moves "
+                          "the 1959 reports; awaits the re-fit"),
             Claim("more_starvation",
                   "Deaths from starvation are more than {x} higher with the purge (all seeds we tried, "
                   "added together).",
