@@ -209,9 +209,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("quota_share_1959_up",
                   "With the same setting, the quotas on all 1959 harvests take a share of the true "
                   "harvest more than {x} larger than in 1957, in every seed.",
-                  dates_ratio("historical_retreat", quota_share_of_year, 1959, 1957), ">", 1.2, "above_pct",
-                  pending="issue 12: one seed in eight gives 1.197 since the bodies changed the 1959 harvests; "
-                          "awaits the re-fit"),
+                  dates_ratio("historical_retreat", quota_share_of_year, 1959, 1957), ">", 1.2, "above_pct"),
             Claim("deeper_than_the_record",
                   "With the retreat held to November 1960, the model's excess deaths are more than {x} of "
                   "the starting population on average, against about 4\u20135% in the record: compare the "
@@ -244,9 +242,7 @@ LESSONS: tuple[Lesson, ...] = (
                   runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct"),
             Claim("spring_hunger",
                   "From March to May 1959 villagers eat less with the halls than without, in every seed.",
-                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct",
-                  pending="issue 13: one seed in eight gives 1.003: the emergency squeeze of spring 1959 takes "
-                          "from villages with halls and without alike; awaits the re-fit"),
+                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct"),
         ),
     ),
     Lesson(
@@ -322,9 +318,7 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("policy_beats_weather",
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
-                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio",
-                  pending="issue 13: 1.96-2.0 with provinces' markups, increments and purges: the weather-only run's centre "
-                          "still squeezes the villages to feed the towns; awaits the re-fit"),
+                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
                   "run, in every seed.",
