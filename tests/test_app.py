@@ -567,3 +567,19 @@ def test_inspecting_a_plot_describes_its_people_cadre_and_official_from_the_mesa
     assert "<b>Official</b> over communes" in describe(model, *official.cell.coordinate)
     w, h_ = model.grid.commune.data.shape
     assert cell_at(model, 0.0, 0.0) == (0, h_ - 1) and cell_at(model, 0.999, 0.999) == (w - 1, 0)
+
+
+def test_the_historical_line_is_the_registered_rate_and_safe_to_read_from_many_sessions():
+    """Every session's thread draws the registered death rate; a pandas frame shared between those
+    threads once crashed a render (SystemError in set_index under the 20-tab load test)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from greatleap.history import national_record
+    from greatleap.visualization.charts import history_values
+
+    record = national_record()["cdr_registered"]
+    expected = history_values(1957, 1962)
+    assert expected[::12] == [pytest.approx(record[y]) for y in range(1957, 1963)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: history_values(1957, 1962), range(400)))
+    assert all(r == expected for r in results)

@@ -104,10 +104,13 @@ def mark_labels(marks: list[tuple[str, str]], months: list[str], near: int = 3) 
 
 
 @lru_cache(maxsize=1)
-def historical() -> pd.DataFrame:
-    """National registered figures shipped with the package (sources in the CSV's header)."""
+def registered_cdr() -> dict[int, float]:
+    """The national registered crude death rate by year, shipped with the package (sources in the
+    CSV's header). A plain dict, read by every session's thread: pandas objects shared between
+    threads are not safe even to read (a shared frame's ``set_index`` once crashed the 20-tab test)."""
     text = resources.files("greatleap").joinpath("data", "historical.csv").read_text()
-    return pd.read_csv(io.StringIO(text), comment="#")
+    frame = pd.read_csv(io.StringIO(text), comment="#")
+    return {int(y): float(v) for y, v in zip(frame["year"], frame["crude_death_rate_per_1000"])}
 
 
 def month_labels(first_year: int, last_year: int) -> list[str]:
@@ -141,8 +144,8 @@ def series_values(frame: pd.DataFrame, name: str, n_months: int) -> list:
 
 def history_values(first_year: int, last_year: int) -> list:
     """The registered crude death rate held over each month of its year (a step line)."""
-    hist = historical().set_index("year")["crude_death_rate_per_1000"]
-    return [float(hist[y]) if y in hist.index else None for y in range(first_year, last_year + 1) for _ in range(12)]
+    hist = registered_cdr()
+    return [hist.get(y) for y in range(first_year, last_year + 1) for _ in range(12)]
 
 
 def event_marks(events, first_year: int, last_year: int) -> list[tuple[str, str]]:
