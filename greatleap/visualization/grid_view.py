@@ -102,13 +102,19 @@ def layer_rgb(model, layer_label: str, k: int, scale_key: int | None = None) -> 
     return rgb
 
 
-def draw_communes(rgb: np.ndarray, commune: np.ndarray, k: int) -> None:
+def commune_edges(commune: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The upscaled commune ids, and where one commune meets another (or the map's border)."""
     ids = upscale(commune, k)
     edge = np.zeros(ids.shape, bool)
     edge[:, 1:] |= ids[:, 1:] != ids[:, :-1]
     edge[1:, :] |= ids[1:, :] != ids[:-1, :]
     edge[[0, -1], :] = True
     edge[:, [0, -1]] = True
+    return ids, edge
+
+
+def draw_communes(rgb: np.ndarray, commune: np.ndarray, k: int) -> None:
+    ids, edge = commune_edges(commune, k)
     line = near(edge, 1)
     frame = near(edge, 4) & ~near(edge, 1) & (ids >= 0)
     palette = np.array([hex_rgb(c) for c in COMMUNE_COLOURS], np.uint8)
@@ -203,12 +209,7 @@ def communes_rgb(model, layer_label: str, k: int, scale_key: int | None) -> np.n
     deaths = commune_mean(np.asarray(grid.deaths.data, dtype=float), commune)
     if layer == "hunger":
         rgb[upscale((people <= 0) & (deaths > 0) & (commune >= 0), k)] = DIED_OUT
-    ids = upscale(commune, k)
-    edge = np.zeros(ids.shape, bool)
-    edge[:, 1:] |= ids[:, 1:] != ids[:, :-1]
-    edge[1:, :] |= ids[1:, :] != ids[:-1, :]
-    edge[[0, -1], :] = True
-    edge[:, [0, -1]] = True
+    _, edge = commune_edges(commune, k)
     rgb[edge] = BOUNDARY
     # one dot per commune, at its centre (centres and sizes from counts: no per-commune scans)
     inside = commune >= 0
