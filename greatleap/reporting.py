@@ -47,6 +47,15 @@ def markups_fading(model) -> bool:
     return (not p["honest_reporting"]) and model.leap_on() and model.state.retreated
 
 
+def markup_weight(model) -> float:
+    """How much of their markups the officials and provinces add at this harvest: all of it while
+    the Leap's reporting pressure is on, a share fading harvest by harvest after the retreat, none
+    otherwise (honest reporting, or before the Leap)."""
+    if markups_fading(model):
+        return model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
+    return 1.0 if reporting_pressure_on(model) else 0.0
+
+
 def season_targets(model, share: float) -> np.ndarray:
     """Per commune, the superior's target for this harvest (kg)."""
     growth = model.calendar.target_growth.get(model.ym[0], 0.0)
@@ -82,12 +91,9 @@ def cadre_reports(model, true_kg: np.ndarray, share: float) -> np.ndarray:
 
 def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
     """Per commune, the report as it leaves the official (his markup applied to his communes)."""
-    if markups_fading(model):
-        fade = model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
-    elif not reporting_pressure_on(model):
+    fade = markup_weight(model)
+    if fade == 0.0:
         return cadre_kg.copy()
-    else:
-        fade = 1.0
     vis = visibility(model)
     out = cadre_kg.copy()
     for official in model.officials:
@@ -99,12 +105,9 @@ def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
 def provincial_reports(model, official_kg: np.ndarray) -> np.ndarray:
     """Per commune, the claim as it leaves its province for the centre (the leader's markup on his
     counties' reports, ``provinces.py``)."""
-    if markups_fading(model):
-        fade = model.p["markup_persistence"] ** (model.state.harvests_since_retreat + 1)
-    elif not reporting_pressure_on(model):
+    fade = markup_weight(model)
+    if fade == 0.0:
         return official_kg.copy()
-    else:
-        fade = 1.0
     return provinces.provincial_reports(model, official_kg, visibility(model), fade)
 
 
