@@ -216,12 +216,16 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])
         hunger[i] = state
-        starve = starvation_hazard_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
+        x = physiology.starvation_distance_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
         fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
         ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
         usual = fed * epidemic[commune[i]] * ratio_hr
-        ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
-        fate = physiology.death_cause_of(u[k], starve, usual, ordinary)
+        if x > f32(physiology.FAR_FROM_LIMIT) and u[k] >= f32(physiology.SURELY_BELOW) + usual:
+            fate = np.int8(LIVES)  # what death_cause_of gives, without the exponential
+        else:
+            starve = physiology.starvation_hazard_at(x)
+            ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
+            fate = physiology.death_cause_of(u[k], starve, usual, ordinary)
         cause[k] = fate
         if fate == FAMINE_DEATH:  # rare: the branch is predicted right
             famine[n_famine] = i

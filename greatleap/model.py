@@ -157,6 +157,8 @@ class FamineModel(Model):
 
     def release_peasants(self, idx: np.ndarray) -> None:
         """Dead or departed people leave the grid and the model's agent set."""
+        if not self.peasant_agents:  # headless, nobody asked for: no Python loop over the dead
+            return
         for i in idx:
             agent = self.peasant_agents.pop(int(i), None)
             if agent is not None:

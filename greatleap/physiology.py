@@ -435,12 +435,33 @@ def wasting_hazard_ratio_of(score, log_hr_per_sd):
 def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
     """Monthly chance of dying of inanition: one half at the survival limit, which is the adult
     limit (men's or women's) as a share of the age's median BMI; raised for the old."""
+    return starvation_hazard_at(starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male,
+                                                        elderly_reserve))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
+    """How far a body is above its survival limit, in units of the hazard's spread (the exponent
+    of ``starvation_hazard_at``)."""
     limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
-    x = (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
-    if x > f32(40.0):  # far from the limit (most people, most months): below 1e-17
+    return (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def starvation_hazard_at(x):
+    """Monthly chance of dying of inanition at the distance ``x`` from the limit."""
+    if x > f32(40.0):  # far beyond anyone's reach: below 1e-17
         return f32(0.0)
     return f32(1.0) / (f32(1.0) + math.exp(x))
+
+
+# Beyond this distance from the limit the starvation hazard is below SURELY_BELOW (e^-10 < 4.6e-5):
+# a draw above SURELY_BELOW + the other hazards is a life whatever the exact starvation hazard,
+# so the passes need not compute its exponential (the fate is the same, to the last bit: a float
+# sum does not decrease when a term grows). Nearly everyone, in most months.
+FAR_FROM_LIMIT = 10.0
+SURELY_BELOW = 5e-5
 
 
 LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2

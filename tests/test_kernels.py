@@ -168,3 +168,13 @@ def test_an_edited_rule_module_drops_the_compiled_passes(tmp_path):
     rule.write_text("A = 2\n")
     assert forget_stale_compilations(cache, [rule])
     assert not any(p.exists() for p in compiled)
+
+
+def test_beyond_its_shortcut_distance_the_starvation_hazard_is_below_the_shortcuts_bound():
+    # the live pass skips the exponential when x > FAR_FROM_LIMIT and the draw is above
+    # SURELY_BELOW + the other hazards: exact only if the hazard it skips is below SURELY_BELOW
+    x = np.linspace(physiology.FAR_FROM_LIMIT, 45.0, 20001).astype(np.float32)
+    x = x[x > np.float32(physiology.FAR_FROM_LIMIT)]
+    hazard = np.array([physiology.starvation_hazard_at(v) for v in x])
+    assert hazard.max() <= np.float32(physiology.SURELY_BELOW)
+    assert physiology.starvation_hazard_at(np.float32(physiology.FAR_FROM_LIMIT - 2.0)) > physiology.SURELY_BELOW
