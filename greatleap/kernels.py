@@ -11,7 +11,7 @@ through the index of the living each time; one compiled pass is several times fa
 Random numbers are drawn by the model's generator in blocks, one number per person in person
 order, and passed in, so a run depends only on its seed. Sums are float64, in person order.
 
-What the recorder reads of the month's bodies is summed in the ``live`` and ``reproduce`` passes
+What the recorder reads of the month's bodies is summed in the ``eat_and_live`` and ``reproduce`` passes
 into small tally arrays (layout below), so no extra pass over the people is needed to observe them.
 """
 
@@ -57,7 +57,7 @@ forget_stale_compilations(Path(__file__).with_name("__pycache__"),
 f32 = np.float32
 KCAL_BINS = 8192  # adults' daily intake histogram, 1-kcal bins (the last one holds the rest)
 
-# Tally of the ``live`` pass (float64 array of BODY_TALLY entries):
+# Tally of the ``eat_and_live`` pass (float64 array of BODY_TALLY entries):
 AGE_GROUPS_5Y = 17  # 0-4, 5-9, ..., 75-79, 80+
 T_EXPOSED = 0  # living at the start of the body phase, by sex (0 men, 1 women) x five-year group
 T_BAND_N = 2 * AGE_GROUPS_5Y  # people in each nutrition band (physiology.BANDS)
@@ -160,26 +160,46 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def eat(alive, household, commune, age, need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio,
-        max_ratio, kcal_out, kcal_by_commune, people_by_commune, adult_hist):
-    """Each person eats the hall's portion (need x the ladle's weight x the commune's fill, for
-    households eating in the hall) and a share of the household pot: the need the hall left,
-    times the household's ratio for those who cannot work, moving towards its ratio for workers
-    with the able weight (``dining.home_shares``); at most ``max_ratio`` x need. Adds intake per
-    commune and the adults' (15+) intake histogram; returns (intake, intake/need, adults' total
-    intake, adults)."""
+def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, need, able, ladle, hall_hh,
+                 hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out, kcal_by_commune, people_by_commune,
+                 adult_hist, u, epidemic, limit_female, limit_male, elderly_reserve, log_hr_per_sd, base_scale,
+                 tally):
+    """The month's meal, then the body after it and each person's fate, in one pass (one read of
+    each person instead of two).
+
+    The meal: each person eats the hall's portion (need x the ladle's weight x the commune's
+    fill, for households eating in the hall) and a share of the household pot: the need the hall
+    left, times the household's ratio for those who cannot work, moving towards its ratio for
+    workers with the able weight (``dining.home_shares``); at most ``max_ratio`` x need. Adds
+    intake per commune and the adults' (15+) intake histogram.
+
+    The body: BMI and height after the month (written back), hunger state, and the fate from one
+    uniform draw (``physiology.death_cause``): inanition near the survival limit, or other causes
+    at the age schedule x ``base_scale`` x the wasting hazard ratio x the commune's famine
+    epidemic; the part of the latter due to wasting beyond -2 SD and to the epidemic counts as a
+    famine death. Sums the month's bodies into ``tally``.
+
+    Returns (intake, intake/need, adults' total intake, adults, fates, indices of those who die
+    of famine, of those who die of other causes)."""
     n = len(alive)
     intake = np.empty(n, np.float32)
     ratio = np.empty(n, np.float32)
     adult_kcal, adults = 0.0, 0
+    cause = np.empty(n, np.int8)
+    famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
+    n_famine = n_other = 0
+    ordinary_hr = physiology.wasting_hazard_ratio_of(f32(physiology.FAMINE_WASTING), log_hr_per_sd)
+    haz_sum = 0.0
+    hungry = starving = 0
     for k in range(n):
         i = alive[k]
-        h, c = household[i], commune[i]
+        # ---- the meal ----
+        hh, c = household[i], commune[i]
         x, ab = need[k], able[k]
-        served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle)) * hall_hh[h]
+        served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle)) * hall_hh[hh]
         fill = hall_fill[c]
         left = x - served * min(fill, f32(1.0))
-        share = others_ratio[h] + (workers_ratio[h] - others_ratio[h]) * ab
+        share = others_ratio[hh] + (workers_ratio[hh] - others_ratio[hh]) * ab
         y = f32(min(served * fill + left * share, max_ratio * x))
         intake[k], kcal_out[i] = y, y
         ratio[k] = y / x
@@ -189,41 +209,21 @@ def eat(alive, household, commune, age, need, able, ladle, hall_hh, hall_fill, o
         adult_kcal += y * adult
         adults += adult
         adult_hist[min(int(y), len(adult_hist) - 1)] += adult
-    return intake, ratio, adult_kcal, adults
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, u, epidemic,
-         limit_female, limit_male, elderly_reserve, log_hr_per_sd, base_scale, tally):
-    """Body after the month (BMI and height written back), hunger state, and each person's fate
-    from one uniform draw (``physiology.death_cause``): inanition near the survival limit, or
-    other causes at the age schedule x ``base_scale`` x the wasting hazard ratio x the
-    commune's famine epidemic; the part of the latter due to wasting beyond -2 SD and to the
-    epidemic counts as a famine death. Returns the fates and the indices of those who die of
-    famine and of other causes; sums the month's bodies into ``tally``."""
-    n = len(alive)
-    cause = np.empty(n, np.int8)
-    famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
-    n_famine = n_other = 0
-    ordinary_hr = physiology.wasting_hazard_ratio_of(f32(physiology.FAMINE_WASTING), log_hr_per_sd)
-    haz_sum = 0.0
-    hungry = starving = 0
-    for k in range(n):
-        i = alive[k]
+        # ---- the body and its fate ----
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
-        b, h = body_after(s, r, bmi[i], height[i], intake[k], need[k])
+        b, h = body_after(s, r, bmi[i], height[i], intake[k], x)
         bmi[i], height[i] = b, h
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])
         hunger[i] = state
-        x = physiology.starvation_distance_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
+        dist = physiology.starvation_distance_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
         fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
         ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
-        usual = fed * epidemic[commune[i]] * ratio_hr
-        if x > f32(physiology.FAR_FROM_LIMIT) and u[k] >= f32(physiology.SURELY_BELOW) + usual:
+        usual = fed * epidemic[c] * ratio_hr
+        if dist > f32(physiology.FAR_FROM_LIMIT) and u[k] >= f32(physiology.SURELY_BELOW) + usual:
             fate = np.int8(LIVES)  # what death_cause_of gives, without the exponential
         else:
-            starve = physiology.starvation_hazard_at(x)
+            starve = physiology.starvation_hazard_at(dist)
             ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
             fate = physiology.death_cause_of(u[k], starve, usual, ordinary)
         cause[k] = fate
@@ -246,7 +246,7 @@ def live(alive, female, age, bmi, height, hunger, commune, intake, need, ratio, 
     tally[T_HAZ_SUM] += haz_sum
     tally[T_HUNGRY] += hungry
     tally[T_STARVING] += starving
-    return cause, famine[:n_famine], other[:n_other]
+    return intake, ratio, adult_kcal, adults, cause, famine[:n_famine], other[:n_other]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

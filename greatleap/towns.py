@@ -151,17 +151,15 @@ class Towns:
         pot = entitled * (other + (1.0 - other) * hh.ration[:n_hh] * min(max(fill, 0.0), 1.0))
         others, workers = dining.home_shares(pot, need_hh, priority_hh, p["home_priority"])
         tally = m.recorder.food_tally(self.n_regions)
-        intake, ratio, tally.adult_kcal, tally.adults = kernels.eat(
-            alive, people.household, people.commune, people.age, need, able, np.float32(0.0),
-            np.zeros(n_hh, np.float32), np.zeros(self.n_regions, np.float32), others, workers,
-            dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist)
         epidemic = physiology.epidemic_factor(starving, living, p)
         body = np.zeros(kernels.BODY_TALLY)
-        cause, starved, other = kernels.live(
-            alive, people.female, people.age, people.bmi, people.height, people.hunger, people.commune, intake,
-            need, ratio, m.rng.random(len(alive), dtype=np.float32), epidemic, p["bmi_limit_female"],
-            p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p),
-            p["baseline_mortality"] * p["urban_mortality"], body)
+        _, ratio, tally.adult_kcal, tally.adults, cause, starved, other = kernels.eat_and_live(
+            alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
+            people.hunger, need, able, np.float32(0.0), np.zeros(n_hh, np.float32),
+            np.zeros(self.n_regions, np.float32), others, workers, dining.MAX_INTAKE_RATIO, people.kcal,
+            tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist,
+            m.rng.random(len(alive), dtype=np.float32), epidemic, p["bmi_limit_female"], p["bmi_limit_male"],
+            p["elderly_reserve"], physiology.log_hr_per_sd(p), p["baseline_mortality"] * p["urban_mortality"], body)
         m.recorder.record_bodies("urban", body)
         self.kill(starved, "starvation")
         self.kill(other, "baseline")

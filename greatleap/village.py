@@ -47,9 +47,15 @@ class Work:
 
 
 @dataclass
-class Food:
-    intake: np.ndarray  # kcal/day per person
-    ratio: np.ndarray  # intake / need per person
+class Meals:
+    """What each household's members will be given this month (``kernels.eat_and_live`` serves
+    it person by person)."""
+    ladle: np.float32  # share of a non-worker's need the hall's ladle withholds
+    in_hall: np.ndarray  # per household, 1 if it eats in the hall
+    hall_fill: np.ndarray  # per commune, the hall's food as a share of the need it serves
+    others: np.ndarray  # per household, the pot's share of need for those who cannot work
+    workers: np.ndarray  # per household, the same for full workers
+    hall: np.ndarray  # per household, grain eaten in the hall (kg)
 
 
 class Village:
@@ -85,7 +91,9 @@ class Village:
                     physiology.epidemic_factor(starving, living, m.p))
 
     # ---- food ---------------------------------------------------------------------------
-    def feed(self, work: Work) -> Food:
+    def feed(self, work: Work) -> Meals:
+        """Household food: side food, kin gifts, the hall's and the household's meals, hidden,
+        seed and green grain, and the home rule's shares; people eat it in ``live_and_die``."""
         m, people, hh, p = self.model, self.model.people, self.model.households, self.model.p
         alive, n_hh = work.alive, len(hh)
         need_hh, served_hh, priority_hh, served_priority_hh = (np.zeros(n_hh) for _ in range(4))
@@ -118,14 +126,8 @@ class Village:
         pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + green) + side
         others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
                                              priority_hh - covered * served_priority_hh, p["home_priority"])
-        tally = m.recorder.food_tally(m.communes.n)
-        intake, ratio, tally.adult_kcal, tally.adults = kernels.eat(
-            alive, people.household, people.commune, people.age, work.need, work.able, ladle, in_hall, hall_fill,
-            others, workers, dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
-            tally.adult_hist)
         self._request_resales(grain_need, months_left)
-        m.recorder.record_food(tally, hall)
-        return Food(intake, ratio)
+        return Meals(ladle, in_hall, hall_fill, others, workers, hall)
 
     def _standing_crop(self):
         m = self.model
@@ -141,19 +143,24 @@ class Village:
         m.state.request_resales(m, food, need, com.report_ratio_last_year, reporting.visibility(m))
 
     # ---- body, birth and death ------------------------------------------------------------
-    def live_and_die(self, work: Work, food: Food) -> None:
+    def live_and_die(self, work: Work, meals: Meals) -> None:
+        """Everyone eats the meal ``feed`` set out, then bodies change, people die, conceive and
+        give birth, households flee, and the living grow a month older."""
         m, people, p = self.model, self.model.people, self.model.p
         alive = work.alive
         u = m.rng.random(len(alive), dtype=np.float32)
-        body = np.zeros(kernels.BODY_TALLY)
-        cause, starved, other = kernels.live(
-            alive, people.female, people.age, people.bmi, people.height, people.hunger, people.commune,
-            food.intake, work.need, food.ratio, u, work.epidemic, p["bmi_limit_female"], p["bmi_limit_male"],
-            p["elderly_reserve"], physiology.log_hr_per_sd(p), p["baseline_mortality"], body)
+        tally, body = m.recorder.food_tally(m.communes.n), np.zeros(kernels.BODY_TALLY)
+        _, ratio, tally.adult_kcal, tally.adults, cause, starved, other = kernels.eat_and_live(
+            alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
+            people.hunger, work.need, work.able, meals.ladle, meals.in_hall, meals.hall_fill, meals.others,
+            meals.workers, dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
+            tally.adult_hist, u, work.epidemic, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
+            physiology.log_hr_per_sd(p), p["baseline_mortality"], body)
+        m.recorder.record_food(tally, meals.hall)
         m.recorder.record_bodies("rural", body)
         self.kill(starved, cause="starvation")
         self.kill(other, cause="baseline")
-        members, hunger, babies = reproduce(m, people, "rural", len(m.households), alive, cause, food.ratio,
+        members, hunger, babies = reproduce(m, people, "rural", len(m.households), alive, cause, ratio,
                                             len(alive) - len(starved) - len(other), self._homes)
         members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
         if m.p["materialise_peasants"]:

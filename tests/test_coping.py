@@ -200,9 +200,8 @@ def _feed_with_a_gift(rate):
     members = np.flatnonzero(people.view("alive") & (people.view("household") == receiver))
     people.hunger[members] = np.maximum(people.hunger[members], 1)
     work = m.village.work_month(np.flatnonzero(people.view("alive")))
-    food = m.village.feed(work)
-    where = np.searchsorted(work.alive, members)
-    return food.intake[where], m.recorder.stats["kin_transfers_kg"]
+    m.village.live_and_die(work, m.village.feed(work))  # people eat what feed set out
+    return people.kcal[members], m.recorder.stats["kin_transfers_kg"]
 
 
 def test_a_gift_raises_the_receivers_intake_even_when_the_receiver_eats_in_the_hall():

@@ -48,7 +48,7 @@ def test_percentile_of_histogram_falls_in_the_bins_of_the_values_around_it(seed,
     assert np.floor(below) <= reporters.percentile_of_histogram(hist, q) <= np.floor(above) + 1
 
 
-def test_the_live_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
+def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
     rng, alive, _ = _population(5)
     n = len(alive)
     idx = np.flatnonzero(alive)
@@ -59,10 +59,13 @@ def test_the_live_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
     need = physiology.daily_need(age[idx], female[idx], bmi[idx], height[idx])
     tally = np.zeros(kernels.BODY_TALLY)
     p = resolve("baseline")
-    kernels.live(idx, female, age, bmi, height, np.zeros(n, np.int8), np.zeros(n, np.int16), need, need,
-                 np.ones(len(idx), np.float32), np.ones(len(idx), np.float32), np.ones(1, np.float32),
-                 p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0,
-                 tally)
+    one_home, one = np.zeros(n, np.int32), np.ones(1, np.float32)  # everyone eats their need (pot share 1)
+    kernels.eat_and_live(idx, one_home, np.zeros(n, np.int16), female, age, bmi, height, np.zeros(n, np.int8), need,
+                         np.zeros(len(idx), np.float32), np.float32(0.0), np.zeros(1, np.float32),
+                         np.zeros(1, np.float32), one, one, dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32),
+                         np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS), np.ones(len(idx), np.float32), one,
+                         p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p),
+                         1.0, tally)
     a, f = age[idx], female[idx]
     group = np.minimum(a.astype(int) // 5, kernels.AGE_GROUPS_5Y - 1)
     expected = np.bincount(f * kernels.AGE_GROUPS_5Y + group, minlength=2 * kernels.AGE_GROUPS_5Y)
@@ -118,7 +121,7 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
                                                            gestation=people.gestation[alive]), rtol=1e-5)
 
 
-def test_eat_pass_serves_the_hall_portion_and_shares_the_pot(model):
+def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
     m, people = model, model.people
     alive = np.flatnonzero(people.view("alive"))
     n_hh, n_com = len(m.households), m.communes.n
@@ -130,10 +133,13 @@ def test_eat_pass_serves_the_hall_portion_and_shares_the_pot(model):
     others, workers = rng.uniform(0.2, 1.0, n_hh).astype(np.float32), rng.uniform(0.5, 1.6, n_hh).astype(np.float32)
     ladle = np.float32(0.3)
     tally = reporters.FoodTally.empty(n_com)
-    intake, ratio, adult_kcal, adults = kernels.eat(
-        alive, people.household, people.commune, people.age, need, able, ladle, in_hall, fill, others, workers,
-        dining.MAX_INTAKE_RATIO, people.kcal.copy(), tally.kcal_by_commune, tally.people_by_commune,
-        tally.adult_hist)
+    p = resolve("baseline")
+    intake, ratio, adult_kcal, adults, *_ = kernels.eat_and_live(
+        alive, people.household, people.commune, people.female, people.age, people.bmi.copy(), people.height.copy(),
+        people.hunger.copy(), need, able, ladle, in_hall, fill, others, workers, dining.MAX_INTAKE_RATIO,
+        people.kcal.copy(), tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist,
+        np.ones(len(alive), np.float32), np.ones(n_com), p["bmi_limit_female"], p["bmi_limit_male"],
+        p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0, np.zeros(kernels.BODY_TALLY))
     h, c = people.household[alive], people.commune[alive]
     served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]
     share = others[h] + (workers[h] - others[h]) * able

@@ -10,7 +10,7 @@ from conftest import small_model
 
 from greatleap import kernels, physiology
 from greatleap.params import resolve
-from greatleap.village import Food
+from greatleap.village import Meals
 
 P = resolve("baseline")
 
@@ -172,7 +172,11 @@ def test_starving_peasants_die_at_a_higher_rate_than_fed_ones():
     thin = m.rng.random(len(alive)) < 0.5
     adult = m.people.age[alive] >= 19
     m.people.bmi[alive] = np.where(thin & adult, 12.0, m.people.bmi[alive])
-    m.village.live_and_die(work, Food(intake=work.need.copy(), ratio=np.ones(len(alive), dtype=np.float32)))
+    n_hh, n_com = len(m.households), m.communes.n
+    everyone_their_need = Meals(ladle=np.float32(0.0), in_hall=np.zeros(n_hh, np.float32),
+                                hall_fill=np.zeros(n_com, np.float32), others=np.ones(n_hh, np.float32),
+                                workers=np.ones(n_hh, np.float32), hall=np.zeros(n_hh))
+    m.village.live_and_die(work, everyone_their_need)
     dead = ~m.people.alive[alive]
     rate_thin, rate_fed = dead[thin & adult].mean(), dead[~thin & adult].mean()
     assert rate_thin > 0.2
