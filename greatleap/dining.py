@@ -24,6 +24,7 @@ Rules in plain words:
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from greatleap.coping import grain_to_kcal_per_day
 
@@ -135,15 +136,30 @@ def home_shares(pot_kcal: np.ndarray, left: np.ndarray, left_workers: np.ndarray
     MAX_INTAKE_RATIO). Short, each member bears a share of the shortfall in proportion to his
     need x (1 - ``priority`` x able weight): a full worker's shortfall is 1 - ``priority`` times
     a dependant's. When the dependants would get nothing, the workers share the whole pot."""
-    plenty = np.divide(pot_kcal, left, out=np.zeros(len(left)), where=left > 0)
+    return _home_shares(np.asarray(pot_kcal, np.float64), np.asarray(left, np.float64),
+                        np.asarray(left_workers, np.float64), float(priority))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _home_share_of(pot, left, left_workers, priority):
+    """(those who cannot work, full workers) of one household: ``home_shares``' rule."""
+    plenty = pot / left if left > 0 else 0.0
+    if plenty >= 1.0:
+        return plenty, plenty
     weighted = left - priority * left_workers
-    shortfall = np.divide(left - pot_kcal, weighted, out=np.zeros(len(left)), where=weighted > 1e-9)
+    shortfall = (left - pot) / weighted if weighted > 1e-9 else 0.0
     others = 1.0 - shortfall
-    workers = 1.0 - shortfall * (1.0 - priority)
-    starved = others < 0.0  # dependants get nothing; workers share the pot
-    only_workers = np.divide(pot_kcal, left_workers, out=np.zeros(len(left)), where=left_workers > 0)
-    others = np.where(starved, 0.0, others)
-    workers = np.where(starved, only_workers, workers)
-    enough = plenty >= 1.0
-    return (np.where(enough, plenty, others).astype(np.float32),
-            np.where(enough, plenty, workers).astype(np.float32))
+    if others < 0.0:  # dependants get nothing; workers share the pot
+        return 0.0, (pot / left_workers if left_workers > 0 else 0.0)
+    return others, 1.0 - shortfall * (1.0 - priority)
+
+
+@njit(cache=True, error_model="numpy")
+def _home_shares(pot_kcal, left, left_workers, priority):
+    """``home_shares`` compiled: one pass over the households instead of a dozen numpy passes."""
+    n = len(left)
+    others, workers = np.empty(n, np.float32), np.empty(n, np.float32)
+    for j in range(n):
+        o, w = _home_share_of(pot_kcal[j], left[j], left_workers[j], priority)
+        others[j], workers[j] = o, w
+    return others, workers
