@@ -213,7 +213,7 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
             "passes": {k: v for k, v in sorted(passes.items(), key=lambda kv: -kv[1])}}
 
 
-KERNELS = ("work", "town_needs", "households", "eat_and_live", "reproduce", "count_living",
+KERNELS = ("work", "town_needs", "households", "eat_live_and_reproduce", "count_living",
            "grow_older", "living_in")
 
 

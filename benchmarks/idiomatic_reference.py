@@ -330,7 +330,7 @@ class _Work:
 
 
 def _food_tally(m, idx: np.ndarray, intake: np.ndarray) -> reporters.FoodTally:
-    """What ``kernels.eat_and_live`` adds up while people eat, from the agents' intakes."""
+    """What ``kernels.eat_live_and_reproduce`` adds up while people eat, from the agents' intakes."""
     tally = reporters.FoodTally.empty(m.communes.n)
     commune = m.people.commune[idx]
     tally.kcal_by_commune += np.bincount(commune, weights=intake, minlength=m.communes.n)
@@ -497,7 +497,7 @@ class IdiomaticVillage(Village):
         self.bridge_s += time.perf_counter() - t0
 
     def _body_tally(self) -> np.ndarray:
-        """What ``kernels.eat_and_live`` sums for the recorder (exposure by sex and age, hunger), from the
+        """What ``kernels.eat_live_and_reproduce`` sums for the recorder (exposure by sex and age, hunger), from the
         person arrays (outside the timed agent stages)."""
         people = self.model.people
         idx = np.fromiter((a.index for a in self.villagers), np.int64, len(self.villagers))

@@ -11,7 +11,7 @@ through the index of the living each time; one compiled pass is several times fa
 Random numbers are drawn by the model's generator in blocks, one number per person in person
 order, and passed in, so a run depends only on its seed. Sums are float64, in person order.
 
-What the recorder reads of the month's bodies is summed in the ``eat_and_live`` and ``reproduce`` passes
+What the recorder reads of the month's bodies is summed in the ``eat_live_and_reproduce`` pass
 into small tally arrays (layout below), so no extra pass over the people is needed to observe them.
 """
 
@@ -57,7 +57,7 @@ forget_stale_compilations(Path(__file__).with_name("__pycache__"),
 f32 = np.float32
 KCAL_BINS = 8192  # adults' daily intake histogram, 1-kcal bins (the last one holds the rest)
 
-# Tally of the ``eat_and_live`` pass (float64 array of BODY_TALLY entries):
+# Tally of the body (``eat_live_and_reproduce``) (float64 array of BODY_TALLY entries):
 AGE_GROUPS_5Y = 17  # 0-4, 5-9, ..., 75-79, 80+
 T_EXPOSED = 0  # living at the start of the body phase, by sex (0 men, 1 women) x five-year group
 T_BAND_N = 2 * AGE_GROUPS_5Y  # people in each nutrition band (physiology.BANDS)
@@ -66,7 +66,7 @@ T_HAZ_SUM = T_BAND_SUM + 5  # sum of height-for-age z under five
 T_HUNGRY = T_HAZ_SUM + 1  # survivors hungry or worse
 T_STARVING = T_HUNGRY + 1  # survivors starving or worse
 BODY_TALLY = T_STARVING + 1
-# Tally of the ``reproduce`` pass:
+# Tally of the pregnancies (the same pass):
 R_PREGNANT, R_FETAL_LOSS, R_AMENORRHOEIC, R_WOMEN = range(4)
 REPRODUCTION_TALLY = 4
 _BAND_OF_AGE = np.array([0] * 5 + [1] * 5 + [2] * 9 + [3] * 41 + [4] * 41, dtype=np.int8)
@@ -160,12 +160,13 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, need, able, ladle, hall_hh,
-                 hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out, kcal_by_commune, people_by_commune,
-                 adult_hist, u, epidemic, limit_female, limit_male, elderly_reserve, log_hr_per_sd, base_scale,
-                 tally):
-    """The month's meal, then the body after it and each person's fate, in one pass (one read of
-    each person instead of two).
+def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, hunger, gestation, postpartum,
+                           need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out,
+                           kcal_by_commune, people_by_commune, adult_hist, u, epidemic, limit_female, limit_male,
+                           elderly_reserve, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
+                           postponement, ppi_months, members, hunger_sum, tally, reproduction):
+    """The month's meal, the body after it, each person's fate and, for those who live, their
+    pregnancies, in one pass (one read of each person instead of three).
 
     The meal: each person eats the hall's portion (need x the ladle's weight x the commune's
     fill, for households eating in the hall) and a share of the household pot: the need the hall
@@ -174,20 +175,29 @@ def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, ne
     intake per commune and the adults' (15+) intake histogram.
 
     The body: BMI and height after the month (written back), hunger state, and the fate from one
-    uniform draw (``physiology.death_cause``): inanition near the survival limit, or other causes
-    at the age schedule x ``base_scale`` x the wasting hazard ratio x the commune's famine
-    epidemic; the part of the latter due to wasting beyond -2 SD and to the epidemic counts as a
-    famine death. Sums the month's bodies into ``tally``.
+    uniform draw ``u[k]`` (``physiology.death_cause``): inanition near the survival limit, or
+    other causes at the age schedule x ``base_scale`` x the wasting hazard ratio x the commune's
+    famine epidemic; the part of the latter due to wasting beyond -2 SD and to the epidemic
+    counts as a famine death. Sums the month's bodies into ``tally``.
 
-    Returns (intake, intake/need, adults' total intake, adults, fates, indices of those who die
-    of famine, of those who die of other causes)."""
+    Pregnancies, for those who live, from one more uniform draw each (``u[n + j]`` for the j-th
+    survivor, ``n`` the number of people): a pregnant woman's fetus is lost with her own chance
+    of dying of inanition, else the pregnancy advances a month, and at nine months she gives
+    birth (post-partum infecundity starts); a woman neither pregnant nor infecund conceives with
+    the fed chance for her age x her fecundity (amenorrhoea, postponement). Adds per household
+    the survivors and their hunger states; sums pregnancies into ``reproduction``.
+
+    Returns (adults' total intake, adults, indices of those who die of famine, of those who die
+    of other causes, of those who conceived, of those who give birth now, their intake ratios,
+    survivors)."""
     n = len(alive)
-    intake = np.empty(n, np.float32)
     ratio = np.empty(n, np.float32)
     adult_kcal, adults = 0.0, 0
-    cause = np.empty(n, np.int8)
     famine, other = np.empty(n, np.int64), np.empty(n, np.int64)
     n_famine = n_other = 0
+    conceived, due = np.empty(n, np.int64), np.empty(n, np.int64)
+    due_ratio = np.empty(n, np.float32)
+    j = n_conceived = n_due = 0
     ordinary_hr = physiology.wasting_hazard_ratio_of(f32(physiology.FAMINE_WASTING), log_hr_per_sd)
     haz_sum = 0.0
     hungry = starving = 0
@@ -201,7 +211,7 @@ def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, ne
         left = x - served * min(fill, f32(1.0))
         share = others_ratio[hh] + (workers_ratio[hh] - others_ratio[hh]) * ab
         y = f32(min(served * fill + left * share, max_ratio * x))
-        intake[k], kcal_out[i] = y, y
+        kcal_out[i] = y
         ratio[k] = y / x
         kcal_by_commune[c] += y
         people_by_commune[c] += 1
@@ -211,7 +221,7 @@ def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, ne
         adult_hist[min(int(y), len(adult_hist) - 1)] += adult
         # ---- the body and its fate ----
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
-        b, h = body_after(s, r, bmi[i], height[i], intake[k], x)
+        b, h = body_after(s, r, bmi[i], height[i], y, x)
         bmi[i], height[i] = b, h
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])
@@ -226,7 +236,6 @@ def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, ne
             starve = physiology.starvation_hazard_at(dist)
             ordinary = fed * min(ratio_hr, ordinary_hr)  # the ratio of wasting down to -2 SD only
             fate = physiology.death_cause_of(u[k], starve, usual, ordinary)
-        cause[k] = fate
         if fate == FAMINE_DEATH:  # rare: the branch is predicted right
             famine[n_famine] = i
             n_famine += 1
@@ -243,42 +252,18 @@ def eat_and_live(alive, household, commune, female, age, bmi, height, hunger, ne
         lives = fate == LIVES
         hungry += lives & (state >= 1)
         starving += lives & (state >= 2)
-    tally[T_HAZ_SUM] += haz_sum
-    tally[T_HUNGRY] += hungry
-    tally[T_STARVING] += starving
-    return intake, ratio, adult_kcal, adults, cause, famine[:n_famine], other[:n_other]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, household, hunger, u,
-              conception_by_age, amenorrhoea_bmi, postponement, ppi_months, limit_female, limit_male,
-              members, hunger_sum, tally):
-    """Among those who lived (``cause`` 0), from one uniform draw each (``u`` has one number per
-    survivor): a pregnant woman's fetus is lost with her own chance of dying of inanition, else
-    the pregnancy advances a month, and at nine months she gives birth (post-partum infecundity
-    starts); a woman neither pregnant nor infecund conceives with the fed chance for her age x
-    her fecundity (amenorrhoea, postponement). Returns (indices of those who conceived, of those
-    who give birth now, their intake ratios). Adds per household the survivors and their hunger
-    states."""
-    conceived = np.empty(len(u), np.int64)
-    due = np.empty(len(u), np.int64)
-    due_ratio = np.empty(len(u), np.float32)
-    j = n_conceived = n_due = 0
-    for k in range(len(alive)):
-        if cause[k] != LIVES:
+        if not lives:
             continue
-        i = alive[k]
-        uk = u[j]
+        # ---- pregnancies and conceptions of those who live ----
+        uk = u[n + j]
         j += 1
-        h = household[i]
-        members[h] += 1
-        hunger_sum[h] += hunger[i]
+        members[hh] += 1
+        hunger_sum[hh] += hunger[i]
         g = gestation[i]
         if g > 0:  # about one person in thirty: a predictable branch
-            s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
             if uk < starvation_hazard_of(s, r, a, bmi[i], limit_female, limit_male, 0.0):
                 gestation[i] = 0
-                tally[R_FETAL_LOSS] += 1
+                reproduction[R_FETAL_LOSS] += 1
             elif g >= physiology.GESTATION_MONTHS:
                 gestation[i] = 0
                 postpartum[i] = ppi_months
@@ -286,9 +271,8 @@ def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, hous
                 n_due += 1
             else:
                 gestation[i] = g + 1
-                tally[R_PREGNANT] += 1
+                reproduction[R_PREGNANT] += 1
             continue
-        a = _age_index(age[i])
         pp = postpartum[i]
         postpartum[i] = pp - (pp > 0)
         fertile = conception_by_age[a] * female[i]
@@ -297,11 +281,15 @@ def reproduce(alive, cause, age, female, bmi, ratio, gestation, postpartum, hous
         conceived[n_conceived] = i
         n_conceived += hit  # written always, kept only if she conceives: no branch
         gestation[i] = hit
-        tally[R_PREGNANT] += hit
+        reproduction[R_PREGNANT] += hit
         woman = fertile > 0
-        tally[R_WOMEN] += woman
-        tally[R_AMENORRHOEIC] += woman * (bmi[i] < amenorrhoea_bmi)
-    return conceived[:n_conceived], due[:n_due], due_ratio[:n_due]
+        reproduction[R_WOMEN] += woman
+        reproduction[R_AMENORRHOEIC] += woman * (bmi[i] < amenorrhoea_bmi)
+    tally[T_HAZ_SUM] += haz_sum
+    tally[T_HUNGRY] += hungry
+    tally[T_STARVING] += starving
+    return (adult_kcal, adults, famine[:n_famine], other[:n_other], conceived[:n_conceived], due[:n_due],
+            due_ratio[:n_due], j)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -26,7 +26,7 @@ AGE_GROUP_NAMES = tuple(f"{5 * g}_{5 * g + 4}" for g in range(AGE_GROUPS_5Y - 1)
 AGE_GROUP_LABELS = tuple(name.replace("_plus", "+").replace("_", "-") for name in AGE_GROUP_NAMES)
 PLACES = ("rural", "urban")
 SEXES = ("male", "female")
-# Nutrition bands (kernels.eat_and_live): BMI-for-age z under 19, BMI for adults.
+# Nutrition bands (kernels.eat_live_and_reproduce): BMI-for-age z under 19, BMI for adults.
 BANDS = (("0_4", "zscore"), ("5_9", "zscore"), ("10_18", "zscore"), ("19_59", "bmi"), ("60_plus", "bmi"))
 MOTHER_GROUPS = tuple(range(3, 10))  # five-year groups 15-19 ... 45-49
 LOW_BIRTH_WEIGHT_KG = 2.5  # WHO's definition of low birth weight
@@ -191,7 +191,7 @@ def _read(model, name):
 
 @dataclass
 class FoodTally:
-    """What the month's meals add up to, summed while people eat (``kernels.eat_and_live``)."""
+    """What the month's meals add up to, summed while people eat (``kernels.eat_live_and_reproduce``)."""
     kcal_by_commune: np.ndarray  # sum of daily intakes
     people_by_commune: np.ndarray
     adult_hist: np.ndarray  # adults (15+) by daily intake, 1-kcal bins
@@ -267,7 +267,7 @@ class Recorder:
 
     @staticmethod
     def food_tally(n_groups: int) -> FoodTally:
-        """An empty tally for one month's meals (``kernels.eat_and_live`` fills it)."""
+        """An empty tally for one month's meals (``kernels.eat_live_and_reproduce`` fills it)."""
         return FoodTally.empty(n_groups)
 
     # ---- during the month ------------------------------------------------------------------
@@ -311,7 +311,7 @@ class Recorder:
             self.year["births"] += np.bincount(people.commune[babies], minlength=m.communes.n)
 
     def record_reproduction(self, place: str, tally: np.ndarray, conceived: int) -> None:
-        """The ``kernels.reproduce`` pass's tally of one place."""
+        """The ``kernels.eat_live_and_reproduce`` pass's pregnancy tally of one place."""
         if not self.on:
             return
         s = self.stats
@@ -323,7 +323,7 @@ class Recorder:
             s["share_amenorrhoeic"] = tally[kernels.R_AMENORRHOEIC] / women if women else 0.0
 
     def record_bodies(self, place: str, tally: np.ndarray) -> None:
-        """The ``kernels.eat_and_live`` pass's tally of one place: exposure, nutrition, hunger."""
+        """The ``kernels.eat_live_and_reproduce`` pass's tally of one place: exposure, nutrition, hunger."""
         if not self.on:
             return
         k, a = PLACES.index(place), self.ages

@@ -151,20 +151,15 @@ class Towns:
         pot = entitled * (other + (1.0 - other) * hh.ration[:n_hh] * min(max(fill, 0.0), 1.0))
         others, workers = dining.home_shares(pot, need_hh, priority_hh, p["home_priority"])
         tally = m.recorder.food_tally(self.n_regions)
-        epidemic = physiology.epidemic_factor(starving, living, p)
-        body = np.zeros(kernels.BODY_TALLY)
-        _, ratio, tally.adult_kcal, tally.adults, cause, starved, other = kernels.eat_and_live(
-            alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
-            people.hunger, need, able, np.float32(0.0), np.zeros(n_hh, np.float32),
-            np.zeros(self.n_regions, np.float32), others, workers, dining.MAX_INTAKE_RATIO, people.kcal,
-            tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist,
-            m.rng.random(len(alive), dtype=np.float32), epidemic, p["bmi_limit_female"], p["bmi_limit_male"],
-            p["elderly_reserve"], physiology.log_hr_per_sd(p), p["baseline_mortality"] * p["urban_mortality"], body)
-        m.recorder.record_bodies("urban", body)
-        self.kill(starved, "starvation")
-        self.kill(other, "baseline")
-        village.reproduce(m, people, "urban", n_hh, alive, cause, ratio, len(alive) - len(starved) - len(other),
-                          self._homes)
+        meals = village.Meals(np.float32(0.0), np.zeros(n_hh, np.float32), np.zeros(self.n_regions, np.float32),
+                              others, workers, np.zeros(n_hh))  # no halls in the towns
+        month = village.bodies_month(m, people, "urban", n_hh, alive, need, able, meals, tally,
+                                     physiology.epidemic_factor(starving, living, p),
+                                     p["baseline_mortality"] * p["urban_mortality"])
+        m.recorder.record_bodies("urban", month.body)
+        self.kill(month.starved, "starvation")
+        self.kill(month.other, "baseline")
+        village.give_birth(m, people, "urban", month.due, month.due_ratio, self._homes)
         kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
         self._recount()
 

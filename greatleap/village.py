@@ -2,8 +2,9 @@
 
 This module only sequences the person-level phases; the rules live in ``labour``, ``dining``,
 ``coping`` and ``physiology``, and the compiled passes that apply them person by person in
-``kernels``. All arrays here are indexed like ``alive`` (the living people). ``reproduce`` and
-``give_birth`` sequence pregnancies and births for the villages and the towns alike.
+``kernels``. All arrays here are indexed like ``alive`` (the living people). ``bodies_month``
+and ``give_birth`` sequence meals, bodies, deaths, pregnancies and births for the villages and
+the towns alike.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Work:
 
 @dataclass
 class Meals:
-    """What each household's members will be given this month (``kernels.eat_and_live`` serves
+    """What each household's members will be given this month (``kernels.eat_live_and_reproduce`` serves
     it person by person)."""
     ladle: np.float32  # share of a non-worker's need the hall's ladle withholds
     in_hall: np.ndarray  # per household, 1 if it eats in the hall
@@ -148,20 +149,15 @@ class Village:
         give birth, households flee, and the living grow a month older."""
         m, people, p = self.model, self.model.people, self.model.p
         alive = work.alive
-        u = m.rng.random(len(alive), dtype=np.float32)
-        tally, body = m.recorder.food_tally(m.communes.n), np.zeros(kernels.BODY_TALLY)
-        _, ratio, tally.adult_kcal, tally.adults, cause, starved, other = kernels.eat_and_live(
-            alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
-            people.hunger, work.need, work.able, meals.ladle, meals.in_hall, meals.hall_fill, meals.others,
-            meals.workers, dining.MAX_INTAKE_RATIO, people.kcal, tally.kcal_by_commune, tally.people_by_commune,
-            tally.adult_hist, u, work.epidemic, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
-            physiology.log_hr_per_sd(p), p["baseline_mortality"], body)
+        tally = m.recorder.food_tally(m.communes.n)
+        month = bodies_month(m, people, "rural", len(m.households), alive, work.need, work.able, meals, tally,
+                             work.epidemic, p["baseline_mortality"])
         m.recorder.record_food(tally, meals.hall)
-        m.recorder.record_bodies("rural", body)
-        self.kill(starved, cause="starvation")
-        self.kill(other, cause="baseline")
-        members, hunger, babies = reproduce(m, people, "rural", len(m.households), alive, cause, ratio,
-                                            len(alive) - len(starved) - len(other), self._homes)
+        m.recorder.record_bodies("rural", month.body)
+        self.kill(month.starved, cause="starvation")
+        self.kill(month.other, cause="baseline")
+        members, hunger = month.members, month.hunger
+        babies = give_birth(m, people, "rural", month.due, month.due_ratio, self._homes)
         members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
         if m.p["materialise_peasants"]:
             m._materialise(babies)
@@ -234,24 +230,73 @@ class Village:
             m._materialise(idx)
 
 
-def reproduce(model, people, place: str, n_households: int, alive: np.ndarray, cause: np.ndarray,
-              ratio: np.ndarray, survivors: int, homes):
-    """Pregnancies advance or are lost, women conceive, and those nine months pregnant give birth
-    (``kernels.reproduce``, one uniform draw per survivor). ``homes(mothers)`` gives the newborns'
-    (household, commune, registration). Returns per household the survivors and the sum of their
-    hunger states, and the newborns' indices."""
-    p = model.p
+@dataclass
+class BodiesMonth:
+    """What ``bodies_month`` leaves to its place to do: deaths to register and births to give."""
+    starved: np.ndarray  # indices of those who died of famine
+    other: np.ndarray  # ... and of other causes
+    due: np.ndarray  # indices of the women who give birth now
+    due_ratio: np.ndarray  # their intake / need this month
+    members: np.ndarray  # per household, the survivors
+    hunger: np.ndarray  # per household, the sum of the survivors' hunger states
+    body: np.ndarray  # the bodies' tally (kernels.BODY_TALLY)
+
+
+def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray, need: np.ndarray,
+                 able: np.ndarray, meals: Meals, food_tally, epidemic: np.ndarray, base_scale: float) -> BodiesMonth:
+    """Everyone eats, bodies change, fates are drawn, pregnancies advance or are lost and women
+    conceive (``kernels.eat_live_and_reproduce``: one uniform draw per person for the fates,
+    then one per survivor). Records the month's pregnancies; deaths and births are left to the
+    place."""
+    p, rng = model.p, model.rng
+    n = len(alive)
+    u, before = fates_and_survivors_draws(rng, n)
     members, hunger = np.zeros(n_households), np.zeros(n_households)
-    u = model.rng.random(survivors, dtype=np.float32)
-    tally = np.zeros(kernels.REPRODUCTION_TALLY)
-    conceived, due, due_ratio = kernels.reproduce(
-        alive, cause, people.age, people.female, people.bmi, ratio, people.gestation, people.postpartum,
-        people.household, people.hunger, u, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
-        np.float32(p["conception_postponement"]), physiology.postpartum_infecundity_months(p["breastfeeding_months"]),
-        p["bmi_limit_female"], p["bmi_limit_male"], members, hunger, tally)
-    model.recorder.record_reproduction(place, tally, len(conceived))
-    babies = give_birth(model, people, place, due, due_ratio, homes)
-    return members, hunger, babies
+    body, reproduction = np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY)
+    (food_tally.adult_kcal, food_tally.adults, starved, other, conceived, due, due_ratio,
+     survivors) = kernels.eat_live_and_reproduce(
+        alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
+        people.hunger, people.gestation, people.postpartum, need, able, meals.ladle, meals.in_hall,
+        meals.hall_fill, meals.others, meals.workers, dining.MAX_INTAKE_RATIO, people.kcal,
+        food_tally.kcal_by_commune, food_tally.people_by_commune, food_tally.adult_hist, u, epidemic,
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), base_scale,
+        physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
+        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction)
+    keep_only_used_draws(rng, before, n + survivors)
+    model.recorder.record_reproduction(place, reproduction, len(conceived))
+    return BodiesMonth(starved, other, due, due_ratio, members, hunger, body)
+
+
+def fates_and_survivors_draws(rng, n: int) -> tuple[np.ndarray, dict]:
+    """Uniform draws for a month of ``n`` people: one each for their fates, then one for each
+    survivor (at most ``n``), drawn at once before anyone's fate is known. Returns them and the
+    generator's state before; ``keep_only_used_draws`` then leaves the generator where drawing
+    only the used ones would have (the run does not depend on how many were drawn ahead)."""
+    before = rng.bit_generator.state
+    return rng.random(2 * n, dtype=np.float32), before
+
+
+def keep_only_used_draws(rng, before: dict, used: int) -> None:
+    """Put ``rng`` where ``used`` float32 uniforms drawn from the state ``before`` leave it.
+
+    Numpy draws a float32 from 32 random bits and PCG64 gives 64 at a time, keeping the unused
+    half for the next draw; so ``used`` draws are the buffered half (if any) and then whole
+    64-bit steps, which PCG64 can jump over (``advance``). The last step is drawn, not jumped,
+    so the kept half is the one drawing would have kept."""
+    bits = rng.bit_generator
+    bits.state = before
+    if not isinstance(bits, np.random.PCG64):  # no jump: draw them again
+        rng.random(used, dtype=np.float32)
+        return
+    if used and before["has_uint32"]:
+        rng.random(1, dtype=np.float32)
+        used -= 1
+    steps, odd = divmod(used, 2)
+    if steps:
+        bits.advance(steps - 1)
+        rng.random(2, dtype=np.float32)
+    if odd:
+        rng.random(1, dtype=np.float32)
 
 
 def give_birth(model, people, place: str, mothers: np.ndarray, mothers_ratio: np.ndarray, homes) -> np.ndarray:

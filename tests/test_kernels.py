@@ -60,12 +60,15 @@ def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
     tally = np.zeros(kernels.BODY_TALLY)
     p = resolve("baseline")
     one_home, one = np.zeros(n, np.int32), np.ones(1, np.float32)  # everyone eats their need (pot share 1)
-    kernels.eat_and_live(idx, one_home, np.zeros(n, np.int16), female, age, bmi, height, np.zeros(n, np.int8), need,
-                         np.zeros(len(idx), np.float32), np.float32(0.0), np.zeros(1, np.float32),
-                         np.zeros(1, np.float32), one, one, dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32),
-                         np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS), np.ones(len(idx), np.float32), one,
-                         p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p),
-                         1.0, tally)
+    none = np.zeros(n, np.int8)
+    kernels.eat_live_and_reproduce(
+        idx, one_home, np.zeros(n, np.int16), female, age, bmi, height, np.zeros(n, np.int8), none, none.copy(), need,
+        np.zeros(len(idx), np.float32), np.float32(0.0), np.zeros(1, np.float32), np.zeros(1, np.float32), one, one,
+        dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32), np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS),
+        np.ones(2 * len(idx), np.float32), one, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
+        physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
+        np.float32(p["conception_postponement"]), 6, np.zeros(1), np.zeros(1), tally,
+        np.zeros(kernels.REPRODUCTION_TALLY))
     a, f = age[idx], female[idx]
     group = np.minimum(a.astype(int) // 5, kernels.AGE_GROUPS_5Y - 1)
     expected = np.bincount(f * kernels.AGE_GROUPS_5Y + group, minlength=2 * kernels.AGE_GROUPS_5Y)
@@ -134,19 +137,22 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
     ladle = np.float32(0.3)
     tally = reporters.FoodTally.empty(n_com)
     p = resolve("baseline")
-    intake, ratio, adult_kcal, adults, *_ = kernels.eat_and_live(
+    kcal = people.kcal.copy()
+    adult_kcal, adults, *_ = kernels.eat_live_and_reproduce(
         alive, people.household, people.commune, people.female, people.age, people.bmi.copy(), people.height.copy(),
-        people.hunger.copy(), need, able, ladle, in_hall, fill, others, workers, dining.MAX_INTAKE_RATIO,
-        people.kcal.copy(), tally.kcal_by_commune, tally.people_by_commune, tally.adult_hist,
-        np.ones(len(alive), np.float32), np.ones(n_com), p["bmi_limit_female"], p["bmi_limit_male"],
-        p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0, np.zeros(kernels.BODY_TALLY))
+        people.hunger.copy(), people.gestation.copy(), people.postpartum.copy(), need, able, ladle, in_hall, fill,
+        others, workers, dining.MAX_INTAKE_RATIO, kcal, tally.kcal_by_commune, tally.people_by_commune,
+        tally.adult_hist, np.ones(2 * len(alive), np.float32), np.ones(n_com), p["bmi_limit_female"],
+        p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p),
+        np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]), 6, np.zeros(n_hh), np.zeros(n_hh),
+        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
+    intake = kcal[alive]
     h, c = people.household[alive], people.commune[alive]
     served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]
     share = others[h] + (workers[h] - others[h]) * able
     expected = np.minimum(served * fill[c] + (need - served * np.minimum(fill[c], 1)) * share,
                           dining.MAX_INTAKE_RATIO * need)
     np.testing.assert_allclose(intake, expected, rtol=1e-5)
-    np.testing.assert_allclose(ratio, intake / need, rtol=1e-6)
     adult = people.age[alive] >= 15
     assert adults == adult.sum() and np.isclose(adult_kcal, intake[adult].sum(dtype=np.float64))
     assert tally.adult_hist.sum() == adults
@@ -184,3 +190,20 @@ def test_beyond_its_shortcut_distance_the_starvation_hazard_is_below_the_shortcu
     hazard = np.array([physiology.starvation_hazard_at(v) for v in x])
     assert hazard.max() <= np.float32(physiology.SURELY_BELOW)
     assert physiology.starvation_hazard_at(np.float32(physiology.FAR_FROM_LIMIT - 2.0)) > physiology.SURELY_BELOW
+
+
+@pytest.mark.parametrize("before", [0, 1, 2, 3])
+@pytest.mark.parametrize("used", [0, 1, 2, 3, 4, 5, 1000, 1001])
+def test_drawing_ahead_then_keeping_only_the_used_draws_leaves_the_generator_as_drawing_them(before, used):
+    from greatleap.village import fates_and_survivors_draws, keep_only_used_draws
+
+    drawn, ahead = np.random.default_rng(7), np.random.default_rng(7)
+    drawn.random(before, dtype=np.float32)  # an odd number leaves half of 64 random bits kept
+    ahead.random(before, dtype=np.float32)
+    expected = drawn.random(used, dtype=np.float32)
+    u, state = fates_and_survivors_draws(ahead, (used + 1) // 2)
+    assert (u[:used] == expected).all()
+    keep_only_used_draws(ahead, state, used)
+    assert ahead.bit_generator.state == drawn.bit_generator.state
+    assert (ahead.random(5, dtype=np.float32) == drawn.random(5, dtype=np.float32)).all()
+    assert ahead.standard_normal() == drawn.standard_normal()

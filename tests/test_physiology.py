@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import small_model
 
-from greatleap import kernels, physiology
+from greatleap import dining, kernels, physiology
 from greatleap.params import resolve
 from greatleap.village import Meals
 
@@ -195,21 +195,33 @@ def test_in_a_famine_the_young_and_the_old_die_more_than_working_ages():
 
 # ---- births ------------------------------------------------------------------------------------
 def _women(n=4000, age=27.0, bmi=21.0, gestation=0, postpartum=0):
-    """Arrays for ``kernels.reproduce``: ``n`` women of one age, all survivors."""
-    return dict(alive=np.arange(n), cause=np.zeros(n, np.int8), age=np.full(n, age, np.float32),
-                female=np.ones(n, bool), bmi=np.full(n, bmi, np.float32), ratio=np.ones(n, np.float32),
+    """Arrays for ``kernels.eat_live_and_reproduce``: ``n`` women of one age in one household,
+    eating ``ratio`` x their need."""
+    return dict(alive=np.arange(n), age=np.full(n, age, np.float32), female=np.ones(n, bool),
+                bmi=np.full(n, bmi, np.float32), height=np.full(n, 1.55, np.float32), ratio=np.ones(n, np.float32),
                 gestation=np.full(n, gestation, np.int8), postpartum=np.full(n, postpartum, np.int8),
                 household=np.zeros(n, np.int32), hunger=np.zeros(n, np.int8))
 
 
 def _reproduce(w, u, p=P):
+    """One month of the women's bodies, all surviving (fate draws of 1), with ``u`` as the
+    pregnancy draws; returns (who conceived, who gives birth)."""
     n = len(w["alive"])
-    return kernels.reproduce(
-        w["alive"], w["cause"], w["age"], w["female"], w["bmi"], w["ratio"], w["gestation"], w["postpartum"],
-        w["household"], w["hunger"], u, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
-        np.float32(p["conception_postponement"]), physiology.postpartum_infecundity_months(p["breastfeeding_months"]),
-        p["bmi_limit_female"], p["bmi_limit_male"], np.zeros(1), np.zeros(1), np.zeros(kernels.REPRODUCTION_TALLY))[:2] \
-        if n else None
+    if not n:
+        return None
+    need = physiology.daily_need(w["age"], w["female"], w["bmi"], w["height"])
+    share = np.full(1, w["ratio"][0], np.float32)  # everyone eats ratio x need from the home pot
+    out = kernels.eat_live_and_reproduce(
+        w["alive"], w["household"], np.zeros(n, np.int16), w["female"], w["age"], w["bmi"], w["height"], w["hunger"],
+        w["gestation"], w["postpartum"], need, np.zeros(n, np.float32), np.float32(0.0), np.zeros(1, np.float32),
+        np.zeros(1, np.float32), share, share, dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32), np.zeros(1),
+        np.zeros(1), np.zeros(kernels.KCAL_BINS), np.concatenate([np.ones(n, np.float32), u]), np.ones(1),
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0,
+        physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
+        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), np.zeros(1), np.zeros(1),
+        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
+    assert out[-1] == n  # everyone survived
+    return out[4], out[5]
 
 
 def test_a_pregnant_woman_does_not_conceive():
