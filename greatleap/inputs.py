@@ -217,6 +217,43 @@ def nesting(value: Any) -> int:
     return deepest
 
 
+# ---- the fields every TOML spec shares (sweeps, calibrations) ----------------------------------
+def spec_top_keys(raw: dict[str, Any], allowed: set[str], what: str) -> None:
+    """Refuse the first unknown top-level key of a ``what`` (e.g. "spec", "calibration spec")."""
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise InputError(unknown[0], f"unknown {what} key; allowed: {', '.join(sorted(allowed))}")
+
+
+def spec_name(raw: dict[str, Any], default: str) -> str:
+    name = raw.get("name", default)
+    if not isinstance(name, str) or not name:
+        raise InputError("name", "must be a non-empty string")
+    return name
+
+
+def spec_output(raw: dict[str, Any], writer: str) -> Path:
+    """The required ``output`` folder of a spec; ``writer`` names what writes there ("the sweep")."""
+    if "output" not in raw:
+        raise InputError("output", f"missing: name the folder {writer} writes to")
+    if not isinstance(raw["output"], str) or not raw["output"]:
+        raise InputError("output", "must be a folder path (a string)")
+    return Path(raw["output"])
+
+
+def spec_whole(value: Any, field: str, low: int, high: int) -> int:
+    """A TOML integer (not a boolean) within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(field, f"got {excerpt(value)}; allowed: a whole number in [{low}, {high}]")
+    return value
+
+
+def spec_table(value: Any, field: str) -> dict:
+    if not isinstance(value, dict):
+        raise InputError(field, "must be a table, e.g. [" + field + "]")
+    return value
+
+
 # ---- numbers and counts ------------------------------------------------------------------------
 def parse_whole(value: Any, low: int | None = None, high: int | None = None) -> int:
     """A whole number typed as plain ASCII digits, within [low, high], or ValueError saying why.

@@ -16,7 +16,6 @@ reasoning); an uncertainty carries its ``prior`` for the calibration (``uniform`
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -127,6 +126,12 @@ def _p(name, default, unit, low, high, label, meaning, mechanism, kind, odd, cho
                  source, prior)
 
 
+# Every uncertainty carries its prior beside it (issue 15): the calibration's distribution and hard
+# bounds, with the source or the reasoning. Outside the bounds a value is implausible, not merely
+# unlikely; where a default lies outside its prior docs/calibration.md says so (the fit, not the
+# prior, moves it). Sources that are assumptions say so with this prefix:
+_A = "assumption: "
+
 _PARAM_LIST = [
     # ---- setup: the world (ODD 5, initialisation) ------------------------------------------
     _p("n_communes", 16, "communes", 1, 400, "Number of communes",
@@ -153,27 +158,48 @@ _PARAM_LIST = [
        "production", SETUP, "7.1"),
     _p("yield_trend", 0.025, "per year", 0.0, 0.06, "Yield growth per year",
        "Normal yields grow this much a year (better seed, irrigation, fertiliser), as they did in 1952-57.",
-       "production", UNCERTAINTY, "7.1"),
+       "production", UNCERTAINTY, "7.1",
+       source="SSB grain output 1952-57 (Lin & Yang 2000): about 3% a year with area growth; yields "
+              "alone a little less",
+       prior=uniform(0.01, 0.04, "from half to one and a half times the 1952-57 yield growth")),
     _p("fertility_sd", 0.18, "ratio", 0.0, 0.6, "Spread of plot fertility",
-       "Standard deviation of plot fertility around its commune's mean.", "production", UNCERTAINTY, "7.1"),
+       "Standard deviation of plot fertility around its commune's mean.", "production", UNCERTAINTY, "7.1",
+       source=_A + "spread of plot yields within a village; no survey for 1957 here",
+       prior=uniform(0.05, 0.35, "from nearly even plots to a third of the mean")),
     _p("commune_fertility_sd", 0.08, "ratio", 0.0, 0.6, "Spread of commune fertility",
-       "Standard deviation of mean fertility between communes.", "production", UNCERTAINTY, "7.1"),
+       "Standard deviation of mean fertility between communes.", "production", UNCERTAINTY, "7.1",
+       source=_A + "spread of mean yields between neighbouring communes of one region",
+       prior=uniform(0.02, 0.2, "from even communes to a fifth of the mean")),
     _p("labour_elasticity", 0.35, "elasticity", 0.0, 1.5, "Output elasticity of field labour",
        "Percent change of the harvest for one percent more effective labour in the critical months.",
-       "production", UNCERTAINTY, "7.1"),
+       "production", UNCERTAINTY, "7.1",
+       source="Li & Yang 2005 (JPE 113): labour diversion explains a large part of the "
+              "1959-61 output fall; farm production functions put labour's elasticity at "
+              "about 0.2-0.6 (recalled, not verified in this session)",
+       prior=uniform(0.15, 0.7, "the range of published farm production functions")),
     _p("harvest_loss_max", 0.25, "share", 0.0, 1.0, "Harvest lost with no labour at harvest",
-       "Share of a ripe crop that rots when all harvest labour is away.", "production", UNCERTAINTY, "7.1"),
+       "Share of a ripe crop that rots when all harvest labour is away.", "production", UNCERTAINTY, "7.1",
+       source="Yang Jisheng 2012: crops rotted in the fields in autumn 1958 while labour was at "
+              "the furnaces; how much is an assumption",
+       prior=uniform(0.05, 0.5, "from a little to half of a ripe crop lost with nobody to reap")),
     _p("close_planting", True, "switch", None, None, "Close planting and deep ploughing",
        "The 1958-60 agronomy campaign is imposed on the fields.", "production", LEVER, "7.1"),
     _p("close_planting_penalty", 0.05, "share", 0.0, 0.5, "Yield penalty of close planting",
        "Share of yield lost on fields farmed with close planting and deep ploughing.",
-       "production", UNCERTAINTY, "7.1"),
+       "production", UNCERTAINTY, "7.1",
+       source="Yang Jisheng 2012 and Dikötter 2010: close planting and deep ploughing "
+              "lowered yields; the size is an assumption",
+       prior=uniform(0.0, 0.15, "from harmless to a seventh of the yield")),
     _p("weather_scale", 1.0, "ratio", 0.0, 3.0, "Weather shock strength",
        "Multiplies the historical weather deviations (0 = normal weather every year).",
-       "production", UNCERTAINTY, "7.1"),
+       "production", UNCERTAINTY, "7.1",
+       source=_A + "the calendar's weather index is a reconstruction; its strength is uncertain",
+       prior=uniform(0.5, 1.5, "half to one and a half times the reconstructed deviations")),
     _p("weather_regional_sd", 0.04, "ratio", 0.0, 0.3, "Regional weather spread",
        "Standard deviation of each region's yearly weather around the national index.",
-       "production", UNCERTAINTY, "7.1"),
+       "production", UNCERTAINTY, "7.1",
+       source=_A + "regions differed in drought and flood from year to year",
+       prior=uniform(0.0, 0.1, "from one national weather to a tenth of yields between regions")),
 
     # ---- 7.11 capital and land --------------------------------------------------------------
     _p("area_plan_response", 0.25, "elasticity", 0.0, 1.0, "Grain area cut for a believed surplus",
@@ -279,36 +305,59 @@ _PARAM_LIST = [
        "Share of rural working-age people moved to urban industry in 1958.", "labour", LEVER, "7.2"),
     _p("coercion_kcal", 80.0, "kcal/day", 0.0, 1500.0, "Extra energy burned by long hours",
        "Extra daily expenditure of a worker driven to coerced long hours during campaigns.",
-       "labour", UNCERTAINTY, "7.2"),
+       "labour", UNCERTAINTY, "7.2",
+       source="Keys et al. 1950 (energy cost of work) and accounts of round-the-clock campaign "
+              "work (Dikötter 2010); the size is an assumption",
+       prior=uniform(0.0, 400.0, "from nothing to the cost of some three more hours of heavy work")),
     _p("effort_loss_private_plots", 0.06, "share", 0.0, 0.5, "Effort lost with private plots",
-       "Fall in field effort once private plots and sidelines are abolished.", "labour", UNCERTAINTY, "7.2"),
+       "Fall in field effort once private plots and sidelines are abolished.", "labour", UNCERTAINTY, "7.2",
+       source=_A + "incentive loss when plots and sidelines were abolished (Lin 1990 "
+              "argues the incentive channel, not its size)",
+       prior=uniform(0.0, 0.15, "from none to a seventh of effort")),
     _p("exit_right_kept", False, "switch", None, None, "Exit right kept",
        "Peasants keep the right to leave the collective (Lin 1990): no effort loss from its removal.",
        "labour", LEVER, "7.2"),
     _p("effort_loss_exit", 0.10, "share", 0.0, 0.5, "Effort lost with the exit right",
        "Fall in field effort when leaving the collective becomes impossible (autumn 1958).",
-       "labour", UNCERTAINTY, "7.2"),
+       "labour", UNCERTAINTY, "7.2",
+       source="Lin 1990 (JPE 98): losing the right to exit removed the discipline of the "
+              "collective; the size is an assumption",
+       prior=uniform(0.0, 0.25, "from none to a quarter of effort")),
 
     # ---- 7.3 reporting cascade --------------------------------------------------------------
     _p("honest_reporting", False, "switch", None, None, "Cadres report honestly",
        "Cadres and officials report the true harvest (no markup at any level).", "reporting", LEVER, "7.3"),
     _p("markup_career", 0.25, "markup per unit ambition", 0.0, 2.0, "Markup from career stake",
-       "Markup a cadre adds per unit of ambition (career stake).", "reporting", UNCERTAINTY, "7.3"),
+       "Markup a cadre adds per unit of ambition (career stake).", "reporting", UNCERTAINTY, "7.3",
+       source=_A + "career incentives of cadres (Kung & Chen 2011) made markups grow with ambition",
+       prior=uniform(0.0, 0.6, "up to a 60% markup for the most ambitious cadre")),
     _p("markup_target", 0.34, "markup per log target gap", 0.0, 2.0, "Markup from the superior's target",
        "Markup added per unit of log(target / true harvest) when the target exceeds the harvest.",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source=_A + "reports followed the targets handed down (Yang Jisheng 2012, Xinyang)",
+       prior=uniform(0.0, 0.8, "from ignoring the target to closing most of its gap")),
     _p("markup_penalty", 0.5, "markup per purge probability", 0.0, 5.0, "Markup from fear of purge",
        "Markup added per unit of the purge probability a low reporter faces, times risk aversion.",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source=_A + "fear of being labelled a right-opportunist raised reports (Dikötter 2010)",
+       prior=uniform(0.0, 1.5, "from no fear to a 150% markup under certain purge")),
     _p("markup_emulation", 0.3, "markup per peer markup", 0.0, 0.9, "Markup from emulation contests",
        "Share of neighbouring communes' last markup a cadre matches ('launching satellites').",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source=_A + "emulation contests and 'launching satellites' (Yang Jisheng 2012)",
+       prior=uniform(0.0, 0.6, "from none to matching most of the neighbours' markup")),
     _p("markup_cap", 1.5, "markup", 0.0, 10.0, "Largest credible cadre markup",
        "A cadre's markup never exceeds this (report at most (1 + cap) times the truth).",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source="the most extreme 1958 'satellites' claimed yields many times the truth, but county "
+              "totals stayed within about 2-3 times (Yang Jisheng 2012)",
+       prior=uniform(0.8, 3.0, "a cadre reports at most 1.8 to 4 times the truth")),
     _p("official_markup", 0.41, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
        "Markup an official adds to the sum of cadre reports, per unit of career stake.",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source=_A + "officials added their own inflation to the sum of reports (Fan, Xiong & Zhou "
+              "2016)",
+       prior=uniform(0.1, 0.8, "from little to most of a cadre's own markup again")),
     _p("markup_persistence", 0.5, "share per harvest", 0.0, 1.0, "Markups kept after the retreat",
        "After the retreat, the share of his last markup a cadre (and an official) keeps at each harvest.",
        "reporting", UNCERTAINTY, "7.3",
@@ -317,7 +366,10 @@ _PARAM_LIST = [
        prior=uniform(0.0, 0.9, "honest at once to a slow fade")),
     _p("famine_visibility", 21.0, "per death rate", 0.0, 200.0, "Visibility of famine in reports",
        "How fast markups shrink as starvation deaths mount (per annual starvation death rate).",
-       "reporting", UNCERTAINTY, "7.3"),
+       "reporting", UNCERTAINTY, "7.3",
+       source=_A + "reports shrank once deaths could not be hidden (the 1959 claim, 275 Mt, was "
+              "smaller than 1958's)",
+       prior=uniform(5.0, 60.0, "from hardly visible to halving markups at 1-2% starvation deaths")),
 
     # ---- 7.12 provinces and their leaders (provinces.py) -----------------------------------
     _p("moderate_leaders", False, "switch", None, None, "Moderate provincial leaders",
@@ -348,16 +400,27 @@ _PARAM_LIST = [
        "careers", LEVER, "7.4"),
     _p("purge_prob_before", 0.05, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, before Lushan",
        "Chance a criticised low reporter is purged at a harvest review before Lushan.",
-       "careers", UNCERTAINTY, "7.4"),
+       "careers", UNCERTAINTY, "7.4",
+       source=_A + "the 1957-58 anti-rightist campaign already punished low reporters, more "
+              "rarely than after Lushan",
+       prior=uniform(0.0, 0.15, "at most about one criticised cadre in seven purged")),
     _p("purge_prob_after", 0.46, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, after Lushan",
        "Chance a criticised low reporter is purged at a harvest review after Lushan.",
-       "careers", UNCERTAINTY, "7.4"),
+       "careers", UNCERTAINTY, "7.4",
+       source="Dikötter 2010: about 3.6 M party members labelled or purged in 1959-60; the "
+              "share of criticised rural cadres is an assumption",
+       prior=uniform(0.2, 0.7, "from a fifth to most of the criticised cadres purged")),
     _p("criticised_share", 0.25, "share of cadres", 0.0, 1.0, "Share of cadres criticised",
        "Share of each official's cadres, lowest reports against target first, criticised at a review.",
-       "careers", UNCERTAINTY, "7.4"),
+       "careers", UNCERTAINTY, "7.4",
+       source=_A + "campaigns set quotas of 'rightists' to find; about a tenth to a third",
+       prior=uniform(0.1, 0.4, "a tenth to four tenths of an official's cadres")),
     _p("replacement_zeal", 0.3, "ambition", 0.0, 1.0, "Zeal of replacement cadres",
        "How much more ambitious (and less loyal to the village) a purged cadre's replacement is.",
-       "careers", UNCERTAINTY, "7.4"),
+       "careers", UNCERTAINTY, "7.4",
+       source="Dikötter 2010: purges replaced lacklustre cadres with hard, unscrupulous "
+              "elements; the size is an assumption",
+       prior=uniform(0.0, 0.6, "from like-for-like to much more zealous replacements")),
 
     # ---- 7.5 quotas and procurement ----------------------------------------------------------
     _p("quota_rule", "inflexible", "rule", None, None, "Procurement quota rule",
@@ -368,24 +431,40 @@ _PARAM_LIST = [
        "procurement", LEVER, "7.5"),
     _p("quota_progressivity", 0.21, "elasticity", 0.0, 2.0, "Progressivity of quotas",
        "How much larger a share is asked of communes with higher reported output per person.",
-       "procurement", UNCERTAINTY, "7.5"),
+       "procurement", UNCERTAINTY, "7.5",
+       source="Kung & Chen 2011 (APSR 105): procurement rose with reported output; the "
+              "elasticity is an assumption",
+       prior=uniform(0.0, 0.6, "from flat shares to clearly progressive quotas")),
     _p("quota_weight_current", 0.07, "weight", 0.0, 1.0, "Weight of the current report in quotas",
        "Weight on the current harvest's report (the rest on last year's) in the inflexible quota.",
-       "procurement", UNCERTAINTY, "7.5"),
+       "procurement", UNCERTAINTY, "7.5",
+       source="Bijie study (Chinese Journal of Sociology): quotas set on earlier bases; the "
+              "weight of the current report is an assumption",
+       prior=uniform(0.0, 0.5, "from last year's report alone to an even mix")),
     _p("official_quota_push", 0.15, "share per unit stake", 0.0, 1.0, "Officials' quota push",
        "Extra quota an official adds per unit of career stake, to signal loyalty (Kung & Chen 2011).",
-       "procurement", UNCERTAINTY, "7.5"),
+       "procurement", UNCERTAINTY, "7.5",
+       source="Kung & Chen 2011 (APSR 105): officials with career stakes procured more",
+       prior=uniform(0.0, 0.3, "up to 30% more quota per unit of stake")),
     _p("retention_floor", 235.0, "kg/person/year", 0.0, 400.0, "Grain a cadre keeps back",
        "Grain per person a fully loyal cadre refuses to hand over; zealous cadres keep less.",
-       "procurement", UNCERTAINTY, "7.5"),
+       "procurement", UNCERTAINTY, "7.5",
+       source=_A + "rural retention norms of the 1950s, recalled as about 180-200 kg of unhusked "
+              "grain a person (not verified in this session); loyal cadres kept more",
+       prior=uniform(180.0, 300.0, "from the official norm to a normal year's food and seed")),
     _p("anti_hiding_searches", True, "switch", None, None, "Anti-hiding searches",
        "A procurement shortfall triggers searches of households for hidden grain.",
        "procurement", LEVER, "7.5"),
     _p("search_seizure", 0.6, "share", 0.0, 1.0, "Hidden grain seized by a search",
-       "Share of a searched household's hidden grain that is seized.", "procurement", UNCERTAINTY, "7.5"),
+       "Share of a searched household's hidden grain that is seized.", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "anti-hiding campaigns of 1959 (Yang Jisheng 2012) found much hidden grain",
+       prior=uniform(0.2, 0.9, "a fifth to nearly all of a searched household's hoard")),
     _p("search_violence", 0.004, "deaths per person searched", 0.0, 0.05, "Deaths from search violence",
        "Probability that a person in a searched household is beaten to death.",
-       "procurement", UNCERTAINTY, "7.5"),
+       "procurement", UNCERTAINTY, "7.5",
+       source="Dikötter 2010: about 2.5 M of some 45 M famine deaths from beatings and "
+              "torture; the rate per person searched is an assumption",
+       prior=uniform(0.0, 0.01, "up to one person in a hundred searched killed")),
     _p("equalise_retention", False, "switch", None, None, "Equalise retention across communes",
        "Counterfactual: after procurement, retained grain is pooled and shared equally per person.",
        "procurement", LEVER, "7.5"),
@@ -396,11 +475,19 @@ _PARAM_LIST = [
        "dining", LEVER, "7.6"),
     _p("hall_participation", 0.85, "share of households", 0.0, 1.0, "Hall participation",
        "Mean share of a commune's households that eat in the hall (varies by commune).",
-       "dining", UNCERTAINTY, "7.6"),
+       "dining", UNCERTAINTY, "7.6",
+       source="about 90% of rural people ate in the halls by end-1958 (Yang Jisheng 2012; "
+              "Chang & Wen 1997)",
+       prior=uniform(0.6, 1.0, "from most to all households")),
     _p("free_eating", 1.64, "x need", 1.0, 3.0, "Free-eating consumption",
-       "Grain eaten and wasted in the free phase, as a multiple of need.", "dining", UNCERTAINTY, "7.6"),
+       "Grain eaten and wasted in the free phase, as a multiple of need.", "dining", UNCERTAINTY, "7.6",
+       source="Chang & Wen 1997 (EDCC 46): waste and overeating in the free-supply months of late "
+              "1958; the size is an assumption",
+       prior=uniform(1.1, 2.2, "from a little over need to more than twice need")),
     _p("hall_waste", 0.08, "share", 0.0, 0.5, "Hall waste and pilfering",
-       "Share of grain lost in the hall kitchens outside the free phase.", "dining", UNCERTAINTY, "7.6"),
+       "Share of grain lost in the hall kitchens outside the free phase.", "dining", UNCERTAINTY, "7.6",
+       source=_A + "kitchens lost grain to waste and cadres' pilfering (Dikötter 2010)",
+       prior=uniform(0.0, 0.2, "up to a fifth of the hall's grain")),
     _p("ladle_bias", 0.3, "share", 0.0, 1.0, "Ration cut for non-workers",
        "Share by which the hall cuts the portion of those who earn no work points (children, the old, "
        "the sick); workers are served by their able weight (0: equal shares).", "dining", UNCERTAINTY, "7.6",
@@ -420,33 +507,59 @@ _PARAM_LIST = [
     # ---- 7.7 coping -------------------------------------------------------------------------
     _p("non_grain_kcal", 690.0, "kcal/day", 0.0, 1000.0, "Food from private plots and sidelines",
        "Daily energy from vegetables, private plots and sidelines while these are allowed.",
-       "coping", UNCERTAINTY, "7.7"),
+       "coping", UNCERTAINTY, "7.7",
+       source="Piazza 1986 (Food Consumption and Nutritional Status in the PRC): food outside "
+              "grain (tubers counted as grain) gave about 200-300 kcal a day",
+       prior=uniform(100.0, 450.0, "from a third of to half again Piazza's range")),
     _p("forage_kcal", 400.0, "kcal/day", 0.0, 1500.0, "Energy from a day of foraging",
-       "Energy a forager gathers per day (bark, wild greens), before depletion.", "coping", UNCERTAINTY, "7.7"),
+       "Energy a forager gathers per day (bark, wild greens), before depletion.", "coping", UNCERTAINTY, "7.7",
+       source=_A + "wild plants, bark and husks give little energy per day of search",
+       prior=uniform(100.0, 600.0, "from a handful of greens to a good day's roots")),
     _p("green_crop_eating", True, "switch", None, None, "Eating green crops",
        "Hungry households eat the standing crop before it ripens.", "coping", LEVER, "7.7"),
     _p("green_crop_loss", 1.5, "kg lost per kg eaten", 1.0, 5.0, "Harvest lost per kg eaten green",
-       "Ripe grain lost for each kilogram of standing crop eaten green.", "coping", UNCERTAINTY, "7.7"),
+       "Ripe grain lost for each kilogram of standing crop eaten green.", "coping", UNCERTAINTY, "7.7",
+       source=_A + "grain eaten unripe yields less than the ripe grain it replaces",
+       prior=uniform(1.0, 3.0, "from no loss to three kilograms of ripe grain per kilogram eaten")),
     _p("concealment", 0.04, "share of harvest", 0.0, 0.3, "Grain concealed at harvest",
-       "Share of the harvest a loyal team hides and divides privately.", "coping", UNCERTAINTY, "7.7"),
+       "Share of the harvest a loyal team hides and divides privately.", "coping", UNCERTAINTY, "7.7",
+       source="Yang Jisheng 2012 and the 1959 anti-hiding campaigns: teams hid grain; its size is an "
+              "assumption",
+       prior=uniform(0.0, 0.12, "up to an eighth of the harvest")),
     _p("registration_enforcement", 0.85, "probability", 0.0, 1.0, "Household registration enforcement",
        "Chance a flight attempt is stopped by the militia once registration is enforced (1959-).",
        "coping", LEVER, "7.7"),
     _p("flight_propensity", 0.04, "per month", 0.0, 0.5, "Flight attempts by the starving",
-       "Monthly chance a starving household tries to flee.", "coping", UNCERTAINTY, "7.7"),
+       "Monthly chance a starving household tries to flee.", "coping", UNCERTAINTY, "7.7",
+       source="stylized_facts: millions fled in 1959-60 despite registration; the monthly "
+              "attempt rate is an assumption",
+       prior=uniform(0.0, 0.15, "up to one starving household in seven a month")),
     _p("kin_transfers", 0.25, "share of surplus", 0.0, 1.0, "Kin transfers",
-       "Share of a household's surplus sent each month to hungry kin.", "coping", UNCERTAINTY, "7.7"),
+       "Share of a household's surplus sent each month to hungry kin.", "coping", UNCERTAINTY, "7.7",
+       source=_A + "kin networks helped in bad years; little could move across collectives in "
+              "1959-61",
+       prior=uniform(0.0, 0.5, "up to half of a household's surplus")),
 
     # ---- 7.8 physiology and demography ------------------------------------------------------
     _p("kcal_per_kg", 2520.0, "kcal/kg", 1500.0, 3500.0, "Energy per kg of unhusked grain",
-       "0.72 milling extraction x 3,500 kcal/kg of milled cereal.", "physiology", UNCERTAINTY, "7.8"),
+       "0.72 milling extraction x 3,500 kcal/kg of milled cereal.", "physiology", UNCERTAINTY, "7.8",
+       source="milling extraction 0.70-0.75 and about 3,400-3,600 kcal/kg of milled cereal (food "
+              "composition tables, as in mechanisms.md)",
+       prior=uniform(2300.0, 2750.0, "0.66-0.76 extraction at 3,500 kcal/kg")),
     _p("bmi_limit_male", 13.0, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
-       "BMI at which a man's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8"),
+       "BMI at which a man's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8",
+       source="Henry 1990 (Eur J Clin Nutr 44): survival is rare below a BMI of about 12-13 in men",
+       prior=uniform(11.5, 14.5, "the range of the lowest BMIs reported in survivors")),
     _p("bmi_limit_female", 11.5, "kg/m2", 9.0, 15.0, "Survival limit of BMI, women",
-       "BMI at which a woman's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8"),
+       "BMI at which a woman's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8",
+       source="Henry 1990 (Eur J Clin Nutr 44): women survive about 1-2 units lower than men",
+       prior=uniform(10.0, 13.5, "one to two units below the men's range")),
     _p("baseline_mortality", 1.24, "x standard schedule", 0.2, 3.0, "Baseline mortality",
        "Multiplier on the age schedule of deaths from causes other than hunger.",
-       "physiology", UNCERTAINTY, "7.8"),
+       "physiology", UNCERTAINTY, "7.8",
+       source="Banister 1987: adjusted 1957 death rate about 18 per 1000 against 10.8 "
+              "registered; the multiplier maps the schedule onto it",
+       prior=uniform(0.8, 1.8, "from below to well above the schedule's level")),
     _p("wasting_hazard_ratio", 11.63, "hazard ratio", 2.0, 40.0, "Hazard ratio of severe wasting",
        "Other-cause death hazard of a body at -3.5 SD of wasting (BMI-for-age z under 19, (BMI-21)/2.5 for "
        "adults) against one above -1 SD; log-linear in between.", "physiology", UNCERTAINTY, "7.8",
@@ -474,7 +587,10 @@ _PARAM_LIST = [
               "not verified in this session)",
        prior=uniform(0.5, 1.0, "towns no worse than the villages, at most twice as healthy")),
     _p("fertility", 1.0, "x standard schedule", 0.0, 2.0, "Fertility",
-       "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8"),
+       "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8",
+       source="Coale 1984 and Ashton et al. 1984: total fertility about 6 in 1957; the multiplier maps "
+              "the schedule onto it",
+       prior=uniform(0.8, 1.2, "a fifth either side of the schedule")),
     _p("amenorrhoea_bmi", 18.0, "kg/m2", 0.0, 21.0, "Famine amenorrhoea limit",
        "Below this BMI a woman does not ovulate (cycles return in full 1.5 units above it; 0 switches "
        "famine amenorrhoea off).", "physiology", UNCERTAINTY, "7.8",
@@ -502,7 +618,10 @@ _PARAM_LIST = [
        prior=uniform(0.05, 0.3, "a third to twice the Dutch estimate")),
     _p("death_registration", 0.5, "share", 0.3, 1.0, "Deaths registered",
        "Share of deaths entered in the registers in normal times (Banister: about 60% in the 1950s).",
-       "registration", UNCERTAINTY, "7.8"),
+       "registration", UNCERTAINTY, "7.8",
+       source="Banister 1984 (PDR 10(2)) and 1987: under-registration of deaths about 34-46% "
+              "in 1953-60, i.e. 54-66% registered",
+       prior=uniform(0.5, 0.8, "Banister's range, widened towards better registration")),
     _p("death_concealment", 1.0, "per purge risk", 0.0, 5.0, "Famine deaths concealed",
        "Share of his commune's starvation deaths a cadre of average risk aversion conceals, per unit of "
        "the purge risk a low reporter faces (at most all).", "registration", UNCERTAINTY, "7.8",
@@ -533,7 +652,10 @@ _PARAM_LIST = [
     _p("accept_aid", False, "switch", None, None, "Accept aid early",
        "The state buys and accepts grain from abroad from late 1959 instead of 1961.", "state", LEVER, "7.9"),
     _p("central_stock_months", 7.2, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
-       "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9"),
+       "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9",
+       source="Li Xiannian, April 1959: state stocks could not be held above 36 billion jin "
+              "(18 Mt), about five months of urban demand",
+       prior=uniform(4.0, 10.0, "from four to ten months of urban demand")),
     _p("retreat_rule", "endogenous", "rule", None, None, "Retreat trigger",
        "endogenous: the centre decides (evidence of failure against the political cost); calendar: on the "
        "historical date; never.",
@@ -541,11 +663,17 @@ _PARAM_LIST = [
     _p("retreat_threshold", 0.47, "share of normal stocks", 0.0, 1.0, "Stocks that trigger the retreat",
        "Stocks, as a share of what the centre holds in that month of a normal year, that count as evidence 1 "
        "of failure (weighed against the political cost).",
-       "state", UNCERTAINTY, "7.9"),
+       "state", UNCERTAINTY, "7.9",
+       source="stylized fact 17: the retreat came when the stocks of 82 cities were below a "
+              "third of normal (Sept 1960)",
+       prior=uniform(0.1, 0.6, "from a tenth to most of normal stocks")),
     _p("famine_recognition", 3.8, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
        "Starvation deaths over the past year, among villagers, that weigh on the centre as much as stocks at "
        "the retreat threshold (0: deaths are not heeded).",
-       "state", UNCERTAINTY, "7.9"),
+       "state", UNCERTAINTY, "7.9",
+       source=_A + "the centre heeded deaths only once they were many; no record of a "
+              "threshold",
+       prior=uniform(2.0, 30.0, "from a few to thirty starvation deaths per 1000 a year")),
     # the retreat as a decision (centre.py)
     _p("political_cost", 1.0, "x evidence", 0.0, 10.0, "Political cost of retreating",
        "Evidence of failure (1: stocks at the retreat threshold or deaths at the recognition rate) "
@@ -605,164 +733,14 @@ _PARAM_LIST = [
     _p("resale_share", 0.86, "share", 0.0, 1.0, "Resales to deficit communes",
        "Share of a deficit commune's shortfall the state sells back, after a delay.", "state", LEVER, "7.9"),
     _p("resale_delay", 3, "months", 0, 12, "Delay of resales",
-       "Months between a commune's shortfall and the state's resale.", "state", UNCERTAINTY, "7.9"),
+       "Months between a commune's shortfall and the state's resale.", "state", UNCERTAINTY, "7.9",
+       source=_A + "resales followed the next plan round",
+       prior=uniform(1.0, 6.0, "one to six months")),
     _p("steel_usable", 0.3, "share", 0.0, 1.0, "Usable share of backyard steel",
-       "Share of backyard-furnace output that is usable steel.", "state", UNCERTAINTY, "7.9"),
+       "Share of backyard-furnace output that is usable steel.", "state", UNCERTAINTY, "7.9",
+       source="Dikötter 2010 and Yang Jisheng 2012: most backyard iron was unusable",
+       prior=uniform(0.1, 0.5, "a tenth to half of the output")),
 ]
-
-# ---- priors of the uncertainties (issue 15) ---------------------------------------------------
-# The calibration's prior and the source (or the reasoning) of every uncertainty whose entry above
-# does not carry its own; kept in one block so that the entries stay as their mechanisms wrote
-# them. Bounds are hard: outside them a value is implausible, not merely unlikely. Where a default
-# lies outside its prior, docs/calibration.md says so (the calibration, not the prior, moves it).
-_A = "assumption: "
-_PRIORS: dict[str, tuple[str, Prior]] = {
-    # 7.1 production
-    "yield_trend": ("SSB grain output 1952-57 (Lin & Yang 2000): about 3% a year with area growth; yields "
-                    "alone a little less",
-                    uniform(0.01, 0.04, "from half to one and a half times the 1952-57 yield growth")),
-    "fertility_sd": (_A + "spread of plot yields within a village; no survey for 1957 here",
-                     uniform(0.05, 0.35, "from nearly even plots to a third of the mean")),
-    "commune_fertility_sd": (_A + "spread of mean yields between neighbouring communes of one region",
-                             uniform(0.02, 0.2, "from even communes to a fifth of the mean")),
-    "labour_elasticity": ("Li & Yang 2005 (JPE 113): labour diversion explains a large part of the "
-                          "1959-61 output fall; farm production functions put labour's elasticity at "
-                          "about 0.2-0.6 (recalled, not verified in this session)",
-                          uniform(0.15, 0.7, "the range of published farm production functions")),
-    "harvest_loss_max": ("Yang Jisheng 2012: crops rotted in the fields in autumn 1958 while labour was at "
-                         "the furnaces; how much is an assumption",
-                         uniform(0.05, 0.5, "from a little to half of a ripe crop lost with nobody to reap")),
-    "close_planting_penalty": ("Yang Jisheng 2012 and Dikötter 2010: close planting and deep ploughing "
-                               "lowered yields; the size is an assumption",
-                               uniform(0.0, 0.15, "from harmless to a seventh of the yield")),
-    "weather_scale": (_A + "the calendar's weather index is a reconstruction; its strength is uncertain",
-                      uniform(0.5, 1.5, "half to one and a half times the reconstructed deviations")),
-    "weather_regional_sd": (_A + "regions differed in drought and flood from year to year",
-                            uniform(0.0, 0.1, "from one national weather to a tenth of yields between regions")),
-    # 7.2 labour
-    "coercion_kcal": ("Keys et al. 1950 (energy cost of work) and accounts of round-the-clock campaign "
-                      "work (Dikötter 2010); the size is an assumption",
-                      uniform(0.0, 400.0, "from nothing to the cost of some three more hours of heavy work")),
-    "effort_loss_private_plots": (_A + "incentive loss when plots and sidelines were abolished (Lin 1990 "
-                                       "argues the incentive channel, not its size)",
-                                  uniform(0.0, 0.15, "from none to a seventh of effort")),
-    "effort_loss_exit": ("Lin 1990 (JPE 98): losing the right to exit removed the discipline of the "
-                         "collective; the size is an assumption",
-                         uniform(0.0, 0.25, "from none to a quarter of effort")),
-    # 7.3 reporting
-    "markup_career": (_A + "career incentives of cadres (Kung & Chen 2011) made markups grow with ambition",
-                      uniform(0.0, 0.6, "up to a 60% markup for the most ambitious cadre")),
-    "markup_target": (_A + "reports followed the targets handed down (Yang Jisheng 2012, Xinyang)",
-                      uniform(0.0, 0.8, "from ignoring the target to closing most of its gap")),
-    "markup_penalty": (_A + "fear of being labelled a right-opportunist raised reports (Dikötter 2010)",
-                       uniform(0.0, 1.5, "from no fear to a 150% markup under certain purge")),
-    "markup_emulation": (_A + "emulation contests and 'launching satellites' (Yang Jisheng 2012)",
-                         uniform(0.0, 0.6, "from none to matching most of the neighbours' markup")),
-    "markup_cap": ("the most extreme 1958 'satellites' claimed yields many times the truth, but county "
-                   "totals stayed within about 2-3 times (Yang Jisheng 2012)",
-                   uniform(0.8, 3.0, "a cadre reports at most 1.8 to 4 times the truth")),
-    "official_markup": (_A + "officials added their own inflation to the sum of reports (Fan, Xiong & Zhou "
-                             "2016)",
-                        uniform(0.1, 0.8, "from little to most of a cadre's own markup again")),
-    "famine_visibility": (_A + "reports shrank once deaths could not be hidden (the 1959 claim, 275 Mt, was "
-                               "smaller than 1958's)",
-                          uniform(5.0, 60.0, "from hardly visible to halving markups at 1-2% starvation deaths")),
-    # 7.4 careers
-    "purge_prob_before": (_A + "the 1957-58 anti-rightist campaign already punished low reporters, more "
-                               "rarely than after Lushan",
-                          uniform(0.0, 0.15, "at most about one criticised cadre in seven purged")),
-    "purge_prob_after": ("Dikötter 2010: about 3.6 M party members labelled or purged in 1959-60; the "
-                         "share of criticised rural cadres is an assumption",
-                         uniform(0.2, 0.7, "from a fifth to most of the criticised cadres purged")),
-    "criticised_share": (_A + "campaigns set quotas of 'rightists' to find; about a tenth to a third",
-                         uniform(0.1, 0.4, "a tenth to four tenths of an official's cadres")),
-    "replacement_zeal": ("Dikötter 2010: purges replaced lacklustre cadres with hard, unscrupulous "
-                         "elements; the size is an assumption",
-                         uniform(0.0, 0.6, "from like-for-like to much more zealous replacements")),
-    # 7.5 procurement
-    "quota_progressivity": ("Kung & Chen 2011 (APSR 105): procurement rose with reported output; the "
-                            "elasticity is an assumption",
-                            uniform(0.0, 0.6, "from flat shares to clearly progressive quotas")),
-    "quota_weight_current": ("Bijie study (Chinese Journal of Sociology): quotas set on earlier bases; the "
-                             "weight of the current report is an assumption",
-                             uniform(0.0, 0.5, "from last year's report alone to an even mix")),
-    "official_quota_push": ("Kung & Chen 2011 (APSR 105): officials with career stakes procured more",
-                            uniform(0.0, 0.3, "up to 30% more quota per unit of stake")),
-    "retention_floor": (_A + "rural retention norms of the 1950s, recalled as about 180-200 kg of unhusked "
-                              "grain a person (not verified in this session); loyal cadres kept more",
-                        uniform(180.0, 300.0, "from the official norm to a normal year's food and seed")),
-    "search_seizure": (_A + "anti-hiding campaigns of 1959 (Yang Jisheng 2012) found much hidden grain",
-                       uniform(0.2, 0.9, "a fifth to nearly all of a searched household's hoard")),
-    "search_violence": ("Dikötter 2010: about 2.5 M of some 45 M famine deaths from beatings and "
-                        "torture; the rate per person searched is an assumption",
-                        uniform(0.0, 0.01, "up to one person in a hundred searched killed")),
-    # 7.6 dining
-    "hall_participation": ("about 90% of rural people ate in the halls by end-1958 (Yang Jisheng 2012; "
-                           "Chang & Wen 1997)",
-                           uniform(0.6, 1.0, "from most to all households")),
-    "free_eating": ("Chang & Wen 1997 (EDCC 46): waste and overeating in the free-supply months of late "
-                    "1958; the size is an assumption",
-                    uniform(1.1, 2.2, "from a little over need to more than twice need")),
-    "hall_waste": (_A + "kitchens lost grain to waste and cadres' pilfering (Dikötter 2010)",
-                   uniform(0.0, 0.2, "up to a fifth of the hall's grain")),
-    # 7.7 coping
-    "non_grain_kcal": ("Piazza 1986 (Food Consumption and Nutritional Status in the PRC): food outside "
-                       "grain (tubers counted as grain) gave about 200-300 kcal a day",
-                       uniform(100.0, 450.0, "from a third of to half again Piazza's range")),
-    "forage_kcal": (_A + "wild plants, bark and husks give little energy per day of search",
-                    uniform(100.0, 600.0, "from a handful of greens to a good day's roots")),
-    "green_crop_loss": (_A + "grain eaten unripe yields less than the ripe grain it replaces",
-                        uniform(1.0, 3.0, "from no loss to three kilograms of ripe grain per kilogram eaten")),
-    "concealment": ("Yang Jisheng 2012 and the 1959 anti-hiding campaigns: teams hid grain; its size is an "
-                    "assumption",
-                    uniform(0.0, 0.12, "up to an eighth of the harvest")),
-    "flight_propensity": ("stylized_facts: millions fled in 1959-60 despite registration; the monthly "
-                          "attempt rate is an assumption",
-                          uniform(0.0, 0.15, "up to one starving household in seven a month")),
-    "kin_transfers": (_A + "kin networks helped in bad years; little could move across collectives in "
-                           "1959-61",
-                      uniform(0.0, 0.5, "up to half of a household's surplus")),
-    # 7.8 physiology
-    "kcal_per_kg": ("milling extraction 0.70-0.75 and about 3,400-3,600 kcal/kg of milled cereal (food "
-                    "composition tables, as in mechanisms.md)",
-                    uniform(2300.0, 2750.0, "0.66-0.76 extraction at 3,500 kcal/kg")),
-    "bmi_limit_male": ("Henry 1990 (Eur J Clin Nutr 44): survival is rare below a BMI of about 12-13 in men",
-                       uniform(11.5, 14.5, "the range of the lowest BMIs reported in survivors")),
-    "bmi_limit_female": ("Henry 1990 (Eur J Clin Nutr 44): women survive about 1-2 units lower than men",
-                         uniform(10.0, 13.5, "one to two units below the men's range")),
-    "baseline_mortality": ("Banister 1987: adjusted 1957 death rate about 18 per 1000 against 10.8 "
-                           "registered; the multiplier maps the schedule onto it",
-                           uniform(0.8, 1.8, "from below to well above the schedule's level")),
-    "fertility": ("Coale 1984 and Ashton et al. 1984: total fertility about 6 in 1957; the multiplier maps "
-                  "the schedule onto it",
-                  uniform(0.8, 1.2, "a fifth either side of the schedule")),
-    "death_registration": ("Banister 1984 (PDR 10(2)) and 1987: under-registration of deaths about 34-46% "
-                           "in 1953-60, i.e. 54-66% registered",
-                           uniform(0.5, 0.8, "Banister's range, widened towards better registration")),
-    # 7.9 state
-    "central_stock_months": ("Li Xiannian, April 1959: state stocks could not be held above 36 billion jin "
-                             "(18 Mt), about five months of urban demand",
-                             uniform(4.0, 10.0, "from four to ten months of urban demand")),
-    "retreat_threshold": ("stylized fact 17: the retreat came when the stocks of 82 cities were below a "
-                          "third of normal (Sept 1960)",
-                          uniform(0.1, 0.6, "from a tenth to most of normal stocks")),
-    "famine_recognition": (_A + "the centre heeded deaths only once they were many; no record of a "
-                                "threshold",
-                           uniform(2.0, 30.0, "from a few to thirty starvation deaths per 1000 a year")),
-    "resale_delay": (_A + "resales followed the next plan round", uniform(1.0, 6.0, "one to six months")),
-    "steel_usable": ("Dikötter 2010 and Yang Jisheng 2012: most backyard iron was unusable",
-                     uniform(0.1, 0.5, "a tenth to half of the output")),
-}
-
-
-def _with_prior(p: Param) -> Param:
-    if p.name not in _PRIORS or p.prior is not None:
-        return p
-    source, prior = _PRIORS[p.name]
-    return dataclasses.replace(p, source=p.source or source, prior=prior)
-
-
-_PARAM_LIST = [_with_prior(p) for p in _PARAM_LIST]
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in _PARAM_LIST}

@@ -232,15 +232,21 @@ def test_the_same_posterior_on_a_dask_cluster(reference, dask_cluster, tmp_path)
     assert main(["calibrate", str(spec), "--scheduler", "http://127.0.0.1:1"]) == 2
 
 
-def test_the_project_calibration_spec_infers_every_uncertainty_at_the_default_size():
+def test_the_project_calibration_specs_infer_at_the_default_size_on_the_record():
+    """calibration_all.toml infers every uncertainty; calibration.toml (the baseline's) the screened
+    ones, each an uncertainty, with a budget of at least 20,000 runs."""
     from greatleap.calibration.spec import load_calibration_spec
     from greatleap.params import PARAMS, UNCERTAINTY
 
-    spec = load_calibration_spec(Path(__file__).resolve().parent.parent / "experiments" / "calibration.toml")
+    folder = Path(__file__).resolve().parent.parent / "experiments"
     uncertain = {p.name for p in PARAMS.values() if p.kind == UNCERTAINTY}
-    assert set(spec.infer) == uncertain - {"steel_usable"}
-    assert not {"n_communes", "commune_side"} & set(spec.fixed) and spec.observed == "history"
-    assert spec.population * spec.seeds >= 600 and spec.max_simulations * spec.seeds >= 20_000
+    every, screened = (load_calibration_spec(folder / name) for name in ("calibration_all.toml", "calibration.toml"))
+    assert set(every.infer) == uncertain - {"steel_usable"}
+    assert set(screened.infer) < uncertain and len(screened.infer) >= 10
+    assert {"non_grain_kcal", "death_registration"} <= set(screened.infer)  # the two edge values of issue 15
+    for spec in (every, screened):
+        assert not {"n_communes", "commune_side"} & set(spec.fixed) and spec.observed == "history"
+        assert spec.population * spec.seeds >= 600 and spec.max_simulations * spec.seeds >= 20_000
 
 
 @pytest.mark.parametrize("name", ["death_registration", "wasting_hazard_ratio", "home_priority", "resale_delay"])
@@ -262,3 +268,22 @@ def test_particles_live_on_the_logit_scale_of_each_prior_with_the_same_distribut
     mid = (prior.low + prior.high) / 2
     assert to_natural(name, to_logit(name, mid)) == pytest.approx(mid)
     assert prior.low <= to_natural(name, -1e6) and to_natural(name, 1e6) <= prior.high
+
+
+def test_the_effective_sample_size_falls_to_one_when_the_weights_collapse():
+    """The progress line's effective sample size (Kish): the population for even weights, one when
+    one particle carries them all, the sign the all-83 calibration gave (2.5 of 300)."""
+    import numpy as np
+
+    from greatleap.calibration.run import effective_sample_size
+
+    class History:
+        def __init__(self, w):
+            self.w = np.asarray(w, float)
+
+        def get_distribution(self, m, t):
+            return None, self.w
+
+    assert effective_sample_size(History(np.full(300, 1 / 300)), 0) == pytest.approx(300)
+    assert effective_sample_size(History([1.0] + [0.0] * 299), 0) == pytest.approx(1)
+    assert effective_sample_size(History([0.5, 0.5, 0, 0]), 0) == pytest.approx(2)

@@ -45,3 +45,30 @@ def test_a_stale_or_missing_priors_block_is_caught():
     assert priors.render(stale, {"priors": priors.prior_table()}) != stale
     with pytest.raises(priors.MissingBlock):
         priors.render(text.replace("<!-- priors:start -->", ""), {"priors": priors.prior_table()})
+
+
+def test_the_history_table_counts_the_tuning_cells_within_their_tolerance():
+    """`greatleap history` marks each tuning cell (not the 1959 claimed/true ratio, a check) and
+    counts those within a historian's tolerance: +-5 output points, +-20% of the death rate."""
+    import pandas as pd
+
+    from greatleap.history import to_markdown, tolerance
+
+    assert tolerance("output_index_1960", 73.6) == 5.0 and tolerance("cdr_registered_1960", 25.4) == 25.4 * 0.2
+    table = pd.DataFrame([
+        {"year": 1960, "series": "Grain output, 1957 = 100", "model_mean": 70.0, "model_p5": 69.0, "model_p95": 71.0,
+         "history": 73.6, "within_tolerance": True},
+        {"year": 1960, "series": "Registered crude death rate, per 1000", "model_mean": 40.0, "model_p5": 39.0,
+         "model_p95": 41.0, "history": 25.4, "within_tolerance": False},
+        {"year": 1959, "series": "Claimed / true harvest", "model_mean": 1.2, "model_p5": 1.1, "model_p95": 1.3,
+         "history": 1.62, "within_tolerance": None}])
+    text = to_markdown(table)
+    assert "| 73.60 | yes |" in text and "| 25.40 | no |" in text and "| 1.62 |  |" in text
+    assert "1 of 2 tuning cells within tolerance" in text
+
+
+def test_model_vs_history_judges_only_the_tuning_cells():
+    from greatleap.history import is_target
+
+    assert is_target("report_ratio", 1958) and not is_target("report_ratio", 1959)
+    assert is_target("cdr_registered", 1962) and not is_target("cdr_registered", 1963)

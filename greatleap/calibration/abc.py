@@ -22,16 +22,8 @@ import pyabc
 from scipy.special import expit, logit
 
 from greatleap.calibration.priors import frozen
-from greatleap.history import model_series, national_record
+from greatleap.history import RATIO_YEARS, YEARS, model_series, national_record, tolerance
 from greatleap.params import PARAMS
-
-YEARS = tuple(range(1957, 1963))
-# A historian's tolerance per cell (issue 15): output +-5 index points, claimed/true +-0.15,
-# procurement share +-0.04, registered death rate +-20% (relative, so it scales with the record).
-TOLERANCE = {"output_index": 5.0, "report_ratio": 0.15, "procurement_share": 0.04}
-CDR_RELATIVE_TOLERANCE = 0.20
-RATIO_YEARS = (1958,)  # the claimed/true ratio is a target in 1958 only (1959's claim is a check)
-
 
 # ---- the data ---------------------------------------------------------------------------------
 def cells(series: pd.DataFrame) -> dict[str, float]:
@@ -55,11 +47,6 @@ def observed_cells(observed: str | pd.DataFrame = "history") -> dict[str, float]
     return cells(frame.set_index("year"))
 
 
-def tolerance(name: str, target: float) -> float:
-    key = name.rsplit("_", 1)[0]
-    return CDR_RELATIVE_TOLERANCE * abs(target) if key == "cdr_registered" else TOLERANCE[key]
-
-
 def distance(x: dict, x0: dict) -> float:
     """Root mean square, over the record's cells, of the model's miss in tolerances. A cell the
     model could not produce (NaN) makes the particle infinitely far."""
@@ -71,12 +58,6 @@ def distance(x: dict, x0: dict) -> float:
         total += ((value - target) / tolerance(name, target)) ** 2
         n += 1
     return math.sqrt(total / n) if n else math.inf
-
-
-def within_tolerance(x: dict, x0: dict) -> tuple[int, int]:
-    """(cells within their tolerance, cells) of a path against the record."""
-    hits = sum(abs(x.get(k, np.nan) - v) <= tolerance(k, v) for k, v in x0.items())
-    return int(hits), len(x0)
 
 
 # ---- the model --------------------------------------------------------------------------------

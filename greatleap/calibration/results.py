@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from greatleap import atomic
-from greatleap.calibration.abc import as_params, natural, natural_frame, observed_cells, simulate_series, within_tolerance
+from greatleap.calibration.abc import as_params, natural, natural_frame, observed_cells, simulate_series
+from greatleap.history import within_tolerance
 from greatleap.calibration.priors import frozen
 from greatleap.errors import InputError
 from greatleap.history import SERIES

@@ -25,6 +25,7 @@ from greatleap.calibration.spec import CalibrationSpec
 from greatleap.errors import InputError
 
 DB_NAME, SPEC_NAME = "history.db", "spec.json"
+COLLAPSED_ESS = 0.05  # an effective sample size below this share of the population is a collapse
 
 
 def db_url(folder: Path) -> str:
@@ -85,6 +86,11 @@ def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] =
         done = stored_generations(folder)
         history = abc.history
         echo(progress_line(history, spec, time.perf_counter() - start, times))
+        ess = effective_sample_size(history, done - 1)
+        if ess < COLLAPSED_ESS * spec.population:
+            echo(f"warning: the weights have collapsed onto {ess:.1f} effective particles of {spec.population}; "
+                 f"the next transition is fitted to almost none (infer fewer parameters: "
+                 f"scripts/screen_calibration.py)")
     return history
 
 
@@ -121,7 +127,15 @@ def progress_line(history: pyabc.History, spec: CalibrationSpec, elapsed: float,
     eps = "inf" if not math.isfinite(last.epsilon) else f"{last.epsilon:.3f}"
     return (f"generation {t + 1}/{spec.generations}: {int(last.particles)} accepted of {int(last.samples)} "
             f"simulated (acceptance {last.particles / max(last.samples, 1):.1%}), epsilon {eps}, "
+            f"effective sample size {effective_sample_size(history, t):.0f}, "
             f"elapsed {_clock(elapsed)}, ETA {_clock(eta) if left else 'done'}")
+
+
+def effective_sample_size(history: pyabc.History, t: int) -> float:
+    """Kish's effective sample size of generation ``t``'s weights: far below the population, the
+    importance weights have collapsed onto a few particles (the transition cannot follow)."""
+    _, w = history.get_distribution(m=0, t=t)
+    return float(1.0 / np.sum(np.asarray(w, float) ** 2)) if len(w) else math.nan
 
 
 def _clock(seconds: float) -> str:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from greatleap.errors import InputError, excerpt
-from greatleap.inputs import read_toml, shown_path
+from greatleap.inputs import read_toml, shown_path, spec_name, spec_output, spec_table, spec_top_keys, spec_whole
 from greatleap.params import LEVER, PARAMS, UNCERTAINTY, validate
 
 TOP_KEYS = {"name", "output", "master_seed", "population", "generations", "seeds", "min_epsilon",
@@ -73,10 +73,7 @@ def load_calibration_spec(path, output=None) -> CalibrationSpec:
 
 
 def _whole(raw, key, default, low, high) -> int:
-    value = raw.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(key, f"got {excerpt(value)}; allowed: a whole number in [{low}, {high}]")
-    return value
+    return spec_whole(raw.get(key, default), key, low, high)
 
 
 def _number(raw, key, default, low, high) -> float:
@@ -87,16 +84,9 @@ def _number(raw, key, default, low, high) -> float:
 
 
 def parse_calibration_spec(raw: dict[str, Any], default_name: str = "calibration") -> CalibrationSpec:
-    unknown = sorted(set(raw) - TOP_KEYS)
-    if unknown:
-        raise InputError(unknown[0], f"unknown calibration spec key; allowed: {', '.join(sorted(TOP_KEYS))}")
-    name = raw.get("name", default_name)
-    if not isinstance(name, str) or not name:
-        raise InputError("name", "must be a non-empty string")
-    if "output" not in raw:
-        raise InputError("output", "missing: name the folder the calibration writes to")
-    if not isinstance(raw["output"], str) or not raw["output"]:
-        raise InputError("output", "must be a folder path (a string)")
+    spec_top_keys(raw, TOP_KEYS, "calibration spec")
+    name = spec_name(raw, default_name)
+    output = spec_output(raw, "the calibration")
     observed = raw.get("observed", "history")
     if not isinstance(observed, str) or not observed:
         raise InputError("observed", "allowed: \"history\" or the path of a CSV with a year column and "
@@ -122,9 +112,7 @@ def parse_calibration_spec(raw: dict[str, Any], default_name: str = "calibration
     infer = [n for n in dict.fromkeys(infer) if n not in exclude]
     if not infer:
         raise InputError("infer", "no parameter left to infer after exclude")
-    fixed = raw.get("fixed", {})
-    if not isinstance(fixed, dict):
-        raise InputError("fixed", "must be a table, e.g. [fixed]")
+    fixed = spec_table(raw.get("fixed", {}), "fixed")
     for n in fixed:
         if n in PARAMS and PARAMS[n].kind == LEVER:
             raise InputError(f"fixed.{n}", "is a lever; the calibration fits the historical baseline, whose "
@@ -136,7 +124,7 @@ def parse_calibration_spec(raw: dict[str, Any], default_name: str = "calibration
     except InputError as exc:
         raise InputError(f"fixed.{exc.field}", exc.problem) from None
     return CalibrationSpec(
-        name=name, output=Path(raw["output"]), master_seed=_whole(raw, "master_seed", 0, 0, 2**63 - 1),
+        name=name, output=output, master_seed=_whole(raw, "master_seed", 0, 0, 2**63 - 1),
         population=_whole(raw, "population", 100, 2, 100_000), generations=_whole(raw, "generations", 6, 1, 1000),
         seeds=_whole(raw, "seeds", 3, 1, 100), min_epsilon=_number(raw, "min_epsilon", 0.0, 0.0, 1e9),
         min_acceptance=_number(raw, "min_acceptance", 0.0, 0.0, 1.0),

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from greatleap.errors import InputError, excerpt
-from greatleap.inputs import read_toml
+from greatleap.inputs import read_toml, spec_name, spec_output, spec_table, spec_top_keys, spec_whole
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY, scenario
 
 SAMPLE_METHODS = ("lhs", "morris", "sobol")
@@ -86,24 +86,17 @@ def load_spec(path: str | Path, output: str | Path | None = None) -> Spec:
 
 
 def parse_spec(raw: dict[str, Any], default_name: str = "sweep") -> Spec:
-    unknown = sorted(set(raw) - TOP_KEYS)
-    if unknown:
-        raise InputError(unknown[0], f"unknown spec key; allowed: {', '.join(sorted(TOP_KEYS))}")
-    name = raw.get("name", default_name)
-    if not isinstance(name, str) or not name:
-        raise InputError("name", "must be a non-empty string")
+    spec_top_keys(raw, TOP_KEYS, "spec")
+    name = spec_name(raw, default_name)
     scenarios = _scenarios(raw.get("scenarios", ["baseline"]))
-    seeds = _whole(raw.get("seeds", 1), "seeds", 1, 100_000)
-    master_seed = _whole(raw.get("master_seed", 0), "master_seed", 0, 2**63 - 1)
-    if "output" not in raw:
-        raise InputError("output", "missing: name the folder the sweep writes to")
-    if not isinstance(raw["output"], str) or not raw["output"]:
-        raise InputError("output", "must be a folder path (a string)")
+    seeds = spec_whole(raw.get("seeds", 1), "seeds", 1, 100_000)
+    master_seed = spec_whole(raw.get("master_seed", 0), "master_seed", 0, 2**63 - 1)
+    output = spec_output(raw, "the sweep")
     outcomes = _names(raw.get("outcomes"), "outcomes", _known_outcomes())
     series = _names(raw.get("series"), "series", _known_series())
-    fixed = _fixed(_table(raw.get("fixed", {}), "fixed"))
-    grid = {name: _grid_values(name, spec) for name, spec in _table(raw.get("vary", {}), "vary").items()}
-    method, n, bounds = _sample(_table(raw.get("sample", {}), "sample"))
+    fixed = _fixed(spec_table(raw.get("fixed", {}), "fixed"))
+    grid = {name: _grid_values(name, spec) for name, spec in spec_table(raw.get("vary", {}), "vary").items()}
+    method, n, bounds = _sample(spec_table(raw.get("sample", {}), "sample"))
     for varied in grid:
         if varied in fixed:
             raise InputError(f"vary.{varied}", "also set in [fixed]; a parameter is fixed or varied, not both")
@@ -117,20 +110,8 @@ def parse_spec(raw: dict[str, Any], default_name: str = "sweep") -> Spec:
                          "sobol": n * (len(bounds) + 2)}[method]
     if n_points * len(scenarios) * seeds > MAX_RUNS:
         raise InputError("vary", f"the design has {n_points * len(scenarios) * seeds:,} runs; the limit is {MAX_RUNS:,}")
-    return Spec(name, scenarios, seeds, master_seed, Path(raw["output"]), outcomes, series,
+    return Spec(name, scenarios, seeds, master_seed, output, outcomes, series,
                 fixed, grid, method, n, bounds)
-
-
-def _table(value: Any, field_name: str) -> dict:
-    if not isinstance(value, dict):
-        raise InputError(field_name, "must be a table, e.g. [" + field_name + "]")
-    return value
-
-
-def _whole(value: Any, field_name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(field_name, f"got {excerpt(value)}; allowed: a whole number in [{low}, {high}]")
-    return value
 
 
 def _scenarios(value: Any) -> tuple[str, ...]:
@@ -197,7 +178,7 @@ def _grid_values(name: str, spec: Any) -> list:
             raise InputError(where, f"a range needs a numeric parameter; give a list, e.g. {list(p.choices) or [True, False]}")
         if set(spec) != {"low", "high", "steps"}:
             raise InputError(where, "a range is { low = ..., high = ..., steps = N }")
-        steps = _whole(spec["steps"], f"{where}.steps", 1, 10_000)
+        steps = spec_whole(spec["steps"], f"{where}.steps", 1, 10_000)
         low, high = p.check(spec["low"]), p.check(spec["high"])
         raw = np.linspace(low, high, steps)
         values = [p.check(int(round(v)) if p.type is int else float(v)) for v in raw]
@@ -219,7 +200,7 @@ def _sample(table: dict) -> tuple[str | None, int, dict[str, tuple[float, float]
     method = table.get("method", "lhs")
     if method not in SAMPLE_METHODS:
         raise InputError("sample.method", f"got {excerpt(method)}; allowed: {', '.join(SAMPLE_METHODS)}")
-    n = _whole(table.get("n"), "sample.n", 2 if method == "sobol" else 1, 1_000_000)
+    n = spec_whole(table.get("n"), "sample.n", 2 if method == "sobol" else 1, 1_000_000)
     if method == "sobol" and n & (n - 1):
         raise InputError("sample.n", f"got {n}; Sobol sampling needs a power of two (e.g. {1 << n.bit_length()})")
     params = table.get("params")
