@@ -119,3 +119,22 @@ def test_what_a_lesson_points_at_is_on_the_screen_after_its_run(lesson_tab, item
         (check_chart if kind == "chart" else check_monitor)(page, title)
     page.screenshot(path=str(ARTIFACTS / f"lesson_{item.number}_screen.png"), full_page=True)
     assert not tab.problems, json.dumps(tab.problems)
+
+
+def test_the_monitor_check_rejects_a_monitor_without_a_number(browser):  # noqa: F811
+    """The guard the lesson test relies on, on the monitors' own HTML: a run that has not started
+    shows dashes, and the check must not take them for numbers."""
+    import pandas as pd
+
+    from greatleap.visualization.monitors import monitors_html
+
+    started = pd.DataFrame({"date": ["1957-01"], "population": [2000.0], "deaths_starvation": [3.0]})
+    page = browser.new_page()
+    try:
+        page.set_content(monitors_html([started, started], ["a", "b"], [1, 1]))
+        check_monitor(page, "Starvation deaths so far")
+        page.set_content(monitors_html([started, started.iloc[:0]], ["a", "b"], [1, 1]))
+        with pytest.raises(AssertionError):
+            check_monitor(page, "Starvation deaths so far")
+    finally:
+        page.close()
