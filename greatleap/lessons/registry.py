@@ -177,9 +177,10 @@ LESSONS: tuple[Lesson, ...] = (
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending="issues 13 and 14: honest reports cut starvation deaths by about 40% (0.57-0.59), not half: "
-                          "the centre's obligations and emergency squeeze take grain whatever the reports, and seed, "
-                          "herds, tools and land run down either way; awaits the re-fit"),
+                  pending="after issues 12-16 honest reports no longer cut starvation deaths at all (1.01, seeds 1-8 "
+                          "added, `python -m greatleap.lessons check`): the centre's obligations and emergency "
+                          "squeeze take grain whatever the reports, and seed, herds, tools and land run down "
+                          "either way; awaits the re-fit"),
         ),
     ),
     Lesson(
@@ -219,8 +220,9 @@ LESSONS: tuple[Lesson, ...] = (
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending="issue 12: flexible quotas cut starvation deaths by a third (0.66), not half: children now "
-                          "die from spring 1959, before the quota rule bites; awaits the re-fit"),
+                  pending="after issues 12-16 flexible quotas no longer cut starvation deaths (1.03, seeds 1-8 added, "
+                          "`python -m greatleap.lessons check`): children die from spring 1959, before the quota "
+                          "rule bites; awaits the re-fit"),
         ),
     ),
     Lesson(

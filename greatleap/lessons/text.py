@@ -76,6 +76,28 @@ def fill(lesson: Lesson, text: str) -> str:
     return PLACEHOLDER.sub(sub, text)
 
 
+# how a lesson names what is on the screen: the **Deaths by cause** chart, the **People alive** monitor
+SCREEN_REFERENCE = re.compile(r"\*\*([^*]+?)\*\* (chart|monitor)\b")
+
+
+def screen_references(text: str) -> list[tuple[str, str]]:
+    """(kind, title) of each chart and monitor a text names, in order, each once ("chart" or
+    "monitor", and the title as on screen). Line breaks inside a title count as spaces."""
+    flat = re.sub(r"\s+", " ", text)
+    return list(dict.fromkeys((kind, title) for title, kind in SCREEN_REFERENCE.findall(flat)))
+
+
+def notice_items(lesson: Lesson) -> list[str]:
+    """The items of the lesson's "What to notice" list (nested items apart), filled in."""
+    items: list[str] = []
+    for line in sections(lesson)["What to notice"].splitlines():
+        if line.lstrip().startswith("- "):
+            items.append(line.lstrip()[2:])
+        elif items and line.strip():
+            items[-1] += " " + line.strip()
+    return items
+
+
 def placeholders(text: str) -> list[tuple[str, str | None]]:
     return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
 

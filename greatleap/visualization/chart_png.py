@@ -10,8 +10,8 @@ import io
 import numpy as np
 from matplotlib.figure import Figure
 
-from greatleap.visualization.charts import (ANNUAL, COLUMNS, HISTORY_LABEL, HISTORY_PANEL, MODEL_RETREAT,
-                                            MODEL_RETREAT_COLOUR, OKABE_ITO, PANELS, RIGHT_AXIS, event_marks,
+from greatleap.visualization.charts import (COLUMNS, HISTORY_LABEL, HISTORY_PANEL, MODEL_RETREAT,
+                                            MODEL_RETREAT_COLOUR, OKABE_ITO, PANELS, POINTS, RIGHT_AXIS, event_marks,
                                             history_values, mark_labels, model_retreat_month, month_labels,
                                             series_values)
 
@@ -57,7 +57,7 @@ def charts_png(frames, labels, events, first_year: int, last_year: int, dpi: int
                 y = as_array(series_values(frame, name, n))
                 x = np.arange(len(y))
                 ok = ~np.isnan(y)
-                target.plot(x[ok], y[ok], DASHES[r], color=OKABE_ITO[j], lw=1.4, marker="o" if name in ANNUAL else None,
+                target.plot(x[ok], y[ok], DASHES[r], color=OKABE_ITO[j], lw=1.4, marker="o" if name in POINTS else None,
                             ms=3, label=text if r == 0 else None)
         if title == HISTORY_PANEL:
             ax.plot(np.arange(n), as_array(history_values(first_year, last_year)), ":", color="#000000", lw=1.6,

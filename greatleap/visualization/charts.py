@@ -30,7 +30,8 @@ PANELS = [
                                     ("harvest_reported_official_t", "reported by counties"),
                                     ("harvest_reported_province_t", "reported by provinces")], "tonnes per year"),
     ("Quota and procurement", [("quota_t", "quota"), ("procurement_t", "procured"),
-                               ("procurement_share", "share procured (right axis)")], "tonnes per month"),
+                               ("procurement_share", "share procured (right axis)"),
+                               ("quota_share", "quota / true harvest (right axis)")], "tonnes per month"),
     ("Crude death rate", [("cdr", "all deaths (model)"), ("cdr_registered", "registered (model)")],
      "deaths per 1000 people per year"),
     ("Deaths by cause", [("deaths_starvation", "starvation"), ("deaths_violence", "violence"),
@@ -39,7 +40,9 @@ PANELS = [
                              ("deaths_60_plus", "60 and over")], "deaths per month"),
     ("Population", [("population", "alive")], "people"),
     ("Energy intake", [("kcal_mean", "mean"), ("kcal_p10", "poorest 10%")], "kcal per person per day"),
-    ("Grain stocks", [("commune_stock_t", "commune stores"), ("central_stock_t", "state granaries")], "tonnes"),
+    # "in the villages" is all the grain villagers can still eat (lesson 3's claim reads it)
+    ("Grain stocks", [("village_grain_t", "in the villages"), ("commune_stock_t", "commune stores"),
+                      ("central_stock_t", "state granaries")], "tonnes"),
     # on their own axis: a few tonnes a month would sit flat at zero beside the stocks
     ("Exports and imports", [("exports_t", "exports"), ("imports_t", "imports")], "tonnes per month"),
     ("Labour by task", [("labour_fields", "fields"), ("labour_furnaces", "furnaces"),
@@ -56,10 +59,16 @@ PANELS = [
 COLUMNS = 4  # panels per row (the ECharts view and the PNG)
 HISTORY_PANEL = "Crude death rate"  # the registered national rate is overlaid here
 ANNUAL = {"harvest_true_t", "harvest_reported_cadre_t", "harvest_reported_official_t", "harvest_reported_province_t"}
-RIGHT_AXIS = {"procurement_share"}
+RIGHT_AXIS = {"procurement_share", "quota_share"}
 HISTORY_LABEL = "registered, China (SSB)"
 # series summed from the model's five-year age groups
 AGE_GROUPS = {"deaths_0_4": (0, 5), "deaths_5_14": (5, 15), "deaths_15_59": (15, 60), "deaths_60_plus": (60, 200)}
+# series summed from several monthly columns (kg, drawn in tonnes)
+SUMS = {"village_grain_t": ("commune_stock_kg", "household_stock_kg", "hidden_grain_kg")}
+# one column over another, in the months the second is above zero (the quota set on each harvest
+# against what that harvest really yielded: lesson 2's claims read it)
+RATIOS = {"quota_share": ("quota_kg", "harvest_true_kg")}
+POINTS = ANNUAL | set(RATIOS)  # drawn with a marker at each value: they have gaps between
 SHORT_EVENT = {"Winter irrigation campaign": "irrigation", "Backyard furnace campaign": "furnaces",
                "People's communes": "communes", "Dining halls open, free eating": "halls open",
                "Lushan Conference": "Lushan", "Retreat (historical)": "retreat (historical date)",
@@ -125,6 +134,17 @@ def series_values(frame: pd.DataFrame, name: str, n_months: int) -> list:
             return []
         values = frame[cols].to_numpy(float).sum(axis=1)
         return [None if not math.isfinite(v) else round(float(v), 4) for v in values]
+    if name in SUMS:
+        if not set(SUMS[name]) <= set(frame.columns):
+            return []
+        values = frame[list(SUMS[name])].to_numpy(float).sum(axis=1) / 1000
+        return [None if not math.isfinite(v) else round(float(v), 4) for v in values]
+    if name in RATIOS:
+        top, bottom = RATIOS[name]
+        if not {top, bottom} <= set(frame.columns):
+            return []
+        a, b = frame[top].to_numpy(float), frame[bottom].to_numpy(float)
+        return [round(float(x / y), 4) if y > 0 and math.isfinite(x / y) else None for x, y in zip(a, b)]
     col = name[:-2] + "_kg" if name.endswith("_t") else name
     if col not in frame:
         return []
@@ -218,13 +238,16 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                        "axisTick": {"interval": 11}})
         y_axes.append({"type": "value", "gridIndex": i, "axisLabel": {"fontSize": 10}, "scale": False})
         names = []
+        left_axis, right_axis = len(y_axes) - 1, None
         for j, (name, text) in enumerate(lines):
-            y_index = len(y_axes) - 1
+            y_index = left_axis
             if name in RIGHT_AXIS:
-                y_axes.append({"type": "value", "gridIndex": i, "min": 0, "max": 1, "position": "right",
-                               "splitLine": {"show": False}, "axisLabel": {"fontSize": 10}})
-                y_index = len(y_axes) - 1
-            if ensemble and name not in ANNUAL:
+                if right_axis is None:  # one right axis per panel, shared by its shares
+                    y_axes.append({"type": "value", "gridIndex": i, "min": 0, "max": 1, "position": "right",
+                                   "splitLine": {"show": False}, "axisLabel": {"fontSize": 10}})
+                    right_axis = len(y_axes) - 1
+                y_index = right_axis
+            if ensemble and name not in POINTS:  # bands need a value each month
                 for r, seed_frames in enumerate(ensemble):
                     bands = band_values(seed_frames, name, len(months))
                     if bands is not None:
@@ -234,7 +257,7 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
             for r, (frame, run) in enumerate(zip(frames, labels)):
                 names.append(text)
                 series.append({"type": "line", "name": text, "xAxisIndex": i, "yAxisIndex": y_index,
-                               "data": series_values(frame, name, len(months)), "showSymbol": name in ANNUAL,
+                               "data": series_values(frame, name, len(months)), "showSymbol": name in POINTS,
                                "connectNulls": True, "color": OKABE_ITO[j], "animation": False,
                                "lineStyle": {"type": RUN_DASH[r], "width": 1.8}})
         if title == HISTORY_PANEL:

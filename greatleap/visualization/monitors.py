@@ -40,6 +40,10 @@ def monitor_values(frame: pd.DataFrame, seed: int) -> dict[str, str]:
     }
 
 
+# the monitors' titles as on screen (the lessons name them: tests/test_lessons_screen.py)
+MONITOR_LABELS = tuple(monitor_values(pd.DataFrame(), 0))
+
+
 def monitors_html(frames: list[pd.DataFrame], labels: list[str], seeds: list[int]) -> str:
     """A table: one row per monitor, one column per run (the comparison beside the current run)."""
     cols = [monitor_values(f, s) for f, s in zip(frames, seeds)]
