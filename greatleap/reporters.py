@@ -538,6 +538,7 @@ class Recorder:
         m, year, com = self.model, self.year, self.model.communes
         months = np.maximum(year["person_months"], 1)
         pop = year["person_months"] / 12
+        alive = m.commune_population()
         for c in range(com.n):
             official = m.official_of[c]
             leader = m.leaders[m.commune_province[c]]
@@ -547,7 +548,7 @@ class Recorder:
                 "leader_loyalty": leader.loyalty, "reported_province_kg": float(year["province_kg"][c]),
                 "official_career_stake": official.career_stake,
                 "hall_participation": float(com.hall_participation[c]),
-                "population": float(pop[c]), "deaths": float(year["deaths"][c]),
+                "population": float(pop[c]), "population_end": float(alive[c]), "deaths": float(year["deaths"][c]),
                 "starvation_deaths": float(year["starvation_deaths"][c]), "births": float(year["births"][c]),
                 "cdr": float(year["deaths"][c] * 1000 / max(pop[c], 1)),
                 "true_kg": float(year["true_kg"][c]), "reported_cadre_kg": float(year["cadre_kg"][c]),
