@@ -57,3 +57,19 @@ def test_the_map_draws_them_black_and_white_on_both_maps(two_provinces, monkeypa
 
 def test_the_legend_names_the_province_boundary():
     assert "province boundary" in grid_view.legend_html("Hunger")
+
+
+def test_the_leaders_zeal_layer_colours_each_province_by_its_leader(two_provinces):
+    m = two_provinces
+    zeal = grid_view.layer_data(m, "Leader's zeal")
+    commune = np.asarray(m.grid.commune.data)
+    for c in range(m.communes.n):
+        assert zeal[commune == c] == pytest.approx(m.leaders[m.commune_province[c]].zeal)
+    assert grid_view.share_scale([m], "Leader's zeal", scale_key=7) == 1.0  # a fixed 0-1 scale
+    drawn = m.leaders[0].zeal, m.leaders[1].zeal
+    m.leaders[0].zeal, m.leaders[1].zeal = 0.0, 1.0
+    rgb = grid_view.layer_rgb(m, "Leader's zeal", 1)[::-1].transpose(1, 0, 2)  # back to [x, y]
+    m.leaders[0].zeal, m.leaders[1].zeal = drawn
+    lut = grid_view.lut("BuPu")
+    assert (rgb[commune == 0] == lut[0]).all() and (rgb[commune == 4] == lut[255]).all()
+    assert "Leader's zeal" in grid_view.LAYERS and "<span>1</span>" in grid_view.legend_html("Leader's zeal", 1.0)

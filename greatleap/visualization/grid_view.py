@@ -26,7 +26,9 @@ LAYERS = {
     "Hidden grain": ("hidden_grain", "Purples", "Hidden grain (kg per plot)"),
     "Draught animals": ("draught_animals", "Oranges", "Draught animals against the commune's 1957 herd"),
     "Damaged land": ("damaged_land", "Reds", "Share of the commune's land waterlogged or salinised"),
+    "Leader's zeal": ("leader_zeal", "BuPu", "Zeal of the province's leader (0-1, ODD 7.12)"),
 }
+FIXED_TOP = {"hunger": 3.0, "leader_zeal": 1.0}  # layers on a fixed scale, not the largest value seen
 HUNGER_TICKS = ["fed", "hungry", "severely hungry", "starving"]
 COMMUNE_COLOURS = ["#332288", "#88CCEE", "#44AA99", "#117733", "#CC6677", "#882255", "#AA4499"]
 BOUNDARY, DIED_OUT, DEATH_DOT = (34, 34, 34), (0, 0, 0), (20, 20, 20)
@@ -81,20 +83,25 @@ def near(mask: np.ndarray, r: int) -> np.ndarray:
 
 
 def layer_data(model, layer_label: str) -> np.ndarray:
-    return np.asarray(getattr(model.grid, LAYERS[layer_label][0]).data, dtype=float)
+    layer = LAYERS[layer_label][0]
+    if layer == "leader_zeal":  # drawn from the provinces, not a grid layer
+        commune = np.asarray(model.grid.commune.data)
+        zeal = np.array([leader.zeal for leader in model.leaders])[model.commune_province]
+        return np.where(commune >= 0, zeal[np.clip(commune, 0, None)], 0.0)
+    return np.asarray(getattr(model.grid, layer).data, dtype=float)
 
 
 def share_scale(models, layer_label: str, scale_key: int) -> float | None:
     """Let every map drawn under `scale_key` use the top colour of the largest value among them."""
-    if layer_label == "Hunger":
-        return None
+    if LAYERS[layer_label][0] in FIXED_TOP:
+        return None if layer_label == "Hunger" else FIXED_TOP[LAYERS[layer_label][0]]
     return max(SCALES.vmax(scale_key, LAYERS[layer_label][0], layer_data(m, layer_label)) for m in models)
 
 
 def layer_rgb(model, layer_label: str, k: int, scale_key: int | None = None) -> np.ndarray:
     layer, cmap, _ = LAYERS[layer_label]
     data = layer_data(model, layer_label)
-    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
+    vmax = FIXED_TOP.get(layer) or SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
     idx = np.clip(np.nan_to_num(data) / vmax * 255, 0, 255).astype(np.uint8)
     rgb = lut(cmap)[upscale(idx, k)]
     if layer == "hunger":  # a household with nobody left is black
@@ -224,7 +231,7 @@ def communes_rgb(model, layer_label: str, k: int, scale_key: int | None) -> np.n
     alive = np.asarray(grid.alive.data, dtype=float)
     data = layer_data(model, layer_label)
     mean = commune_mean(data, commune, alive if layer == "hunger" else None)
-    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
+    vmax = FIXED_TOP.get(layer) or SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
     idx = np.clip(mean / vmax * 255, 0, 255).astype(np.uint8)
     rgb = lut(cmap)[upscale(idx, k)]
     people = commune_mean(alive, commune)
