@@ -124,6 +124,9 @@ COUNTY_COLUMNS: dict[str, tuple[str, str]] = {
     "reported_province_kg": ("kg", "The county's part of the province's claim to the centre"),
     "quota_kg": ("kg", "Procurement quota set at the harvests"),
     "procured_kg": ("kg", "Grain procured (collected at harvest, later and in searches)"),
+    "levied_kg": ("kg", "Emergency levies on the county to cover the towns (part of its quota, ODD 7.9)"),
+    "resold_kg": ("kg", "Grain the state sold back to the county's communes"),
+    "net_outflow_kg": ("kg", "procured_kg - resold_kg: grain that left the county for the state, net"),
     "report_ratio": ("ratio", "reported_official_kg / true_kg"),
     "official_markup_ratio": ("ratio", "reported_official_kg / reported_cadre_kg: what the official added"),
     "procurement_share": ("share", "procured_kg / true_kg"),
@@ -140,7 +143,8 @@ def official_table(model) -> pd.DataFrame:
         return c
     c = c.assign(kcal_months=c["kcal_mean"] * c["population"], hall_people=c["hall_participation"] * c["population"])
     keys = ["population", "population_end", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
-            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "kcal_months", "hall_people"]
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg",
+            "kcal_months", "hall_people"]
     t = c.groupby(["year", "official", "province", "official_career_stake", "leader_zeal", "leader_alternate"])
     t = t[keys].sum().join(t.size().rename("communes")).reset_index()
     people = t["population"].clip(lower=1)
@@ -151,6 +155,7 @@ def official_table(model) -> pd.DataFrame:
     t["report_ratio"] = t["reported_official_kg"] / true
     t["official_markup_ratio"] = t["reported_official_kg"] / t["reported_cadre_kg"].where(t["reported_cadre_kg"] > 0)
     t["procurement_share"] = t["procured_kg"] / true
+    t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
     t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / people
     t["hall_participation"] = t["hall_people"] / people
     t["kcal_mean"] = t["kcal_months"] / people
@@ -159,18 +164,20 @@ def official_table(model) -> pd.DataFrame:
 
 def province_table(model) -> pd.DataFrame:
     """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
-    each level, procurement and its share, retention per head, the leader's traits."""
+    each level, procurement and its share, the grain moved in and out (emergency levies for the
+    towns, resales, the net outflow), retention per head, the leader's traits."""
     c = commune_table(model)
     if c.empty:
         return c
     keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
-            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg"]
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg"]
     t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
     true = t["true_kg"].where(t["true_kg"] > 0)
     t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
     t["cbr"] = t["births"] * 1000 / t["population"].clip(lower=1)
     t["procurement_share"] = t["procured_kg"] / true
     t["report_ratio_province"] = t["reported_province_kg"] / true
+    t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
     t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
     return t
 

@@ -43,6 +43,11 @@ def test_the_counties_add_up_to_the_national_series(run):
                              ("reported_province_kg", "harvest_reported_province_kg"),
                              ("quota_kg", "quota_kg"), ("procured_kg", "procurement_kg")):
         np.testing.assert_allclose(counties[county], annual[national], rtol=1e-9, atol=1e-6, err_msg=county)
+    # the grain moved in and out: emergency levies for the towns, and resales
+    monthly = m.monthly_frame().groupby("year")[["squeeze_kg", "resales_kg"]].sum()
+    assert monthly["squeeze_kg"].sum() > 0 and monthly["resales_kg"].sum() > 0
+    np.testing.assert_allclose(counties["levied_kg"], monthly["squeeze_kg"], rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(counties["resold_kg"], monthly["resales_kg"], rtol=1e-9, atol=1e-6)
     # the nation's deaths are the counties' and the towns'
     np.testing.assert_allclose(counties["deaths"] + annual["deaths_urban"], annual["deaths"], rtol=1e-9)
     december = m.monthly_frame().groupby("year")["rural_population"].last()
@@ -59,7 +64,8 @@ def test_each_county_is_the_sum_of_its_communes_and_the_provinces_of_their_count
     for column in ("deaths", "population", "procured_kg"):
         np.testing.assert_allclose(mine[column], communes[column], err_msg=column)
     provinces = m.province_table().set_index(["year", "province"])
-    by_province = t.groupby(["year", "province"])[["deaths", "population", "true_kg", "procured_kg"]].sum()
+    by_province = t.groupby(["year", "province"])[["deaths", "population", "true_kg", "procured_kg", "levied_kg",
+                                                   "resold_kg", "net_outflow_kg"]].sum()
     for column in by_province:
         np.testing.assert_allclose(by_province[column], provinces.loc[by_province.index, column], err_msg=column)
 
@@ -68,6 +74,7 @@ def test_the_derived_columns_are_the_ratios_they_name(run):
     m, t, annual = run
     np.testing.assert_allclose(t["cdr"], t["deaths"] * 1000 / t["population"])
     np.testing.assert_allclose(t["procurement_share"], t["procured_kg"] / t["true_kg"])
+    np.testing.assert_allclose(t["net_outflow_kg"], t["procured_kg"] - t["resold_kg"])
     np.testing.assert_allclose(t["report_ratio"], t["reported_official_kg"] / t["true_kg"])
     first = t[t["year"] == 1957].set_index("official")["cdr"]
     assert np.allclose(t.loc[t["year"] == 1957, "excess_deaths"], 0.0)
