@@ -169,7 +169,7 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "animal_feed_kg", "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
-                "seed_eaten_kg")
+                "seed_eaten_kg", "levied_kg", "resold_kg")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "none")
 
@@ -273,6 +273,8 @@ class Recorder:
     # ---- during the month ------------------------------------------------------------------
     def open_month(self) -> None:
         self.stats = empty_stats()
+        if self.on:
+            self.levied_before = self.model.state.levied.copy()  # this month's levy is what it adds
 
     def record_deaths(self, people, idx: np.ndarray, cause: str, place: str = "rural") -> None:
         """Deaths of ``people[idx]`` (the villages' or the towns'), by cause, age, sex and place."""
@@ -348,6 +350,8 @@ class Recorder:
     def record_squeeze(self, kg: float) -> None:
         if self.on:
             self.stats["squeeze_kg"] += kg
+            if kg > 0:
+                self.year["levied_kg"] += self.model.state.levied - self.levied_before
 
     def record_sent_down(self, n: int) -> None:
         if self.on:
@@ -449,6 +453,7 @@ class Recorder:
             return
         s = self.stats
         s["exports_kg"], s["imports_kg"], s["resales_kg"] = exports, imports, float(resales.sum())
+        self.year["resold_kg"] += resales
 
     # ---- end of month and year -------------------------------------------------------------
     def finish_month(self) -> None:
@@ -538,6 +543,7 @@ class Recorder:
         m, year, com = self.model, self.year, self.model.communes
         months = np.maximum(year["person_months"], 1)
         pop = year["person_months"] / 12
+        alive = m.commune_population()
         for c in range(com.n):
             official = m.official_of[c]
             leader = m.leaders[m.commune_province[c]]
@@ -547,12 +553,13 @@ class Recorder:
                 "leader_loyalty": leader.loyalty, "reported_province_kg": float(year["province_kg"][c]),
                 "official_career_stake": official.career_stake,
                 "hall_participation": float(com.hall_participation[c]),
-                "population": float(pop[c]), "deaths": float(year["deaths"][c]),
+                "population": float(pop[c]), "population_end": float(alive[c]), "deaths": float(year["deaths"][c]),
                 "starvation_deaths": float(year["starvation_deaths"][c]), "births": float(year["births"][c]),
                 "cdr": float(year["deaths"][c] * 1000 / max(pop[c], 1)),
                 "true_kg": float(year["true_kg"][c]), "reported_cadre_kg": float(year["cadre_kg"][c]),
                 "reported_official_kg": float(year["official_kg"][c]), "quota_kg": float(year["quota_kg"][c]),
-                "procured_kg": float(year["procured_kg"][c]),
+                "procured_kg": float(year["procured_kg"][c]), "levied_kg": float(year["levied_kg"][c]),
+                "resold_kg": float(year["resold_kg"][c]),
                 "procurement_share": float(year["procured_kg"][c] / year["true_kg"][c]) if year["true_kg"][c] > 0 else np.nan,
                 "retained_per_capita_kg": float((year["true_kg"][c] - year["procured_kg"][c]) / max(pop[c], 1)),
                 "kcal_mean": float(year["kcal_sum"][c] / months[c]),

@@ -1,7 +1,7 @@
 """Run one scenario headless: ``run_one(params, seed)`` and the `greatleap run` command's work.
 
 ``run_one`` knows nothing of experiments: give it a full parameter dict and a seed, get back the
-monthly series, the annual table, the per-commune and per-official tables and the summary.
+monthly series, the annual table, the per-commune, per-county (official) and per-province tables and the summary.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Tables of a finished run: what a model has recorded, as frames, tables, a summary and a text.
 
-``monthly_frame`` (one row a month), ``annual_frame``, ``commune_table`` and ``official_table``
-(one row a year per commune / per official), ``age_table`` (one row a year per place, sex and
-five-year age group: population, deaths, death rate, births by mother's age, fertility rate),
+``monthly_frame`` (one row a month), ``annual_frame``, ``commune_table``, ``official_table`` and
+``province_table`` (one row a year per commune / per county official / per province),
+``age_table`` (one row a year per place, sex and five-year age group: population, deaths, death
+rate, births by mother's age, fertility rate),
 ``body_table`` (one row a year per place and age band: mean BMI-for-age z-score or BMI, and
 height-for-age z under five), ``summary`` (one value per outcome) and the dashboard's
 ``regime_text``. They read a model after (or between) steps and never change it; the series and
@@ -100,33 +101,83 @@ def body_table(model) -> pd.DataFrame:
     return pd.DataFrame(model.recorder.body_rows)
 
 
+# The per-county table (one row a year per official): name -> (unit, meaning). The counties'
+# sums add up to the villages' national series (the towns are not in any county).
+COUNTY_COLUMNS: dict[str, tuple[str, str]] = {
+    "year": ("year", "Calendar year"),
+    "official": ("index", "The county (its official), 0 to the number of officials - 1"),
+    "province": ("index", "The county's province"),
+    "official_career_stake": ("0-1", "The official's career stake (sets his markup and quota push, ODD 7.3, 7.5)"),
+    "leader_zeal": ("0-1", "The provincial leader's zeal (ODD 7.12)"),
+    "leader_alternate": ("0/1", "The provincial leader is an alternate member of the Central Committee"),
+    "communes": ("communes", "Communes in the county"),
+    "population": ("persons", "Villagers, mean over the year (person-months / 12 at the food phase)"),
+    "population_end": ("persons", "Villagers alive at the year's end (sums to December's rural_population)"),
+    "deaths": ("persons", "Village deaths in the year, all causes (sums to the annual deaths_rural)"),
+    "starvation_deaths": ("persons", "Village deaths from starvation and famine disease"),
+    "excess_deaths": ("persons", "Deaths above the county's own death rate of its first year (1957) times its population"),
+    "births": ("persons", "Births in the county's villages"),
+    "cdr": ("per 1000", "Deaths per 1000 of the mean population"),
+    "true_kg": ("kg", "Grain actually harvested"),
+    "reported_cadre_kg": ("kg", "The harvest as the commune cadres reported it"),
+    "reported_official_kg": ("kg", "The harvest as the official reported it upward (his markup on the cadres')"),
+    "reported_province_kg": ("kg", "The county's part of the province's claim to the centre"),
+    "quota_kg": ("kg", "Procurement quota set at the harvests"),
+    "procured_kg": ("kg", "Grain procured (collected at harvest, later and in searches)"),
+    "levied_kg": ("kg", "Emergency levies on the county to cover the towns (part of its quota, ODD 7.9)"),
+    "resold_kg": ("kg", "Grain the state sold back to the county's communes"),
+    "net_outflow_kg": ("kg", "procured_kg - resold_kg: grain that left the county for the state, net"),
+    "report_ratio": ("ratio", "reported_official_kg / true_kg"),
+    "official_markup_ratio": ("ratio", "reported_official_kg / reported_cadre_kg: what the official added"),
+    "procurement_share": ("share", "procured_kg / true_kg"),
+    "retained_per_capita_kg": ("kg per person", "(true_kg - procured_kg) / population"),
+    "hall_participation": ("share", "Dining hall participation at the year's end, mean over communes weighted by population"),
+    "kcal_mean": ("kcal per day", "Daily intake, mean over the year's person-months"),
+}
+
+
 def official_table(model) -> pd.DataFrame:
+    """Per year and county (official): ``COUNTY_COLUMNS``."""
     c = commune_table(model)
     if c.empty:
         return c
-    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_official_kg",
-            "quota_kg", "procured_kg"]
-    t = c.groupby(["year", "official", "official_career_stake"])[keys].sum().reset_index()
-    t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
-    t["procurement_share"] = t["procured_kg"] / t["true_kg"].where(t["true_kg"] > 0)
-    t["report_ratio"] = t["reported_official_kg"] / t["true_kg"].where(t["true_kg"] > 0)
-    return t
+    c = c.assign(kcal_months=c["kcal_mean"] * c["population"], hall_people=c["hall_participation"] * c["population"])
+    keys = ["population", "population_end", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg",
+            "kcal_months", "hall_people"]
+    t = c.groupby(["year", "official", "province", "official_career_stake", "leader_zeal", "leader_alternate"])
+    t = t[keys].sum().join(t.size().rename("communes")).reset_index()
+    people = t["population"].clip(lower=1)
+    true = t["true_kg"].where(t["true_kg"] > 0)
+    t["cdr"] = t["deaths"] * 1000 / people
+    first = t[t["year"] == t["year"].min()].set_index("official")["cdr"]
+    t["excess_deaths"] = t["deaths"] - t["official"].map(first) / 1000 * t["population"]
+    t["report_ratio"] = t["reported_official_kg"] / true
+    t["official_markup_ratio"] = t["reported_official_kg"] / t["reported_cadre_kg"].where(t["reported_cadre_kg"] > 0)
+    t["procurement_share"] = t["procured_kg"] / true
+    t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
+    t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / people
+    t["hall_participation"] = t["hall_people"] / people
+    t["kcal_mean"] = t["kcal_months"] / people
+    return t[list(COUNTY_COLUMNS)]
 
 
 def province_table(model) -> pd.DataFrame:
     """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
-    each level, procurement and its share, retention per head, the leader's traits."""
+    each level, procurement and its share, the grain moved in and out (emergency levies for the
+    towns, resales, the net outflow), retention per head, the leader's traits."""
     c = commune_table(model)
     if c.empty:
         return c
     keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
-            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg"]
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg"]
     t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
     true = t["true_kg"].where(t["true_kg"] > 0)
     t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
     t["cbr"] = t["births"] * 1000 / t["population"].clip(lower=1)
     t["procurement_share"] = t["procured_kg"] / true
     t["report_ratio_province"] = t["reported_province_kg"] / true
+    t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
     t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
     return t
 

@@ -1,4 +1,4 @@
-"""Regenerate the generated tables of docs/ODD.md from greatleap/params.py and reporters.py.
+"""Regenerate the generated tables of docs/ODD.md from greatleap/params.py, reporters.py and tables.py.
 
     .venv/bin/python scripts/gen_odd_tables.py          # rewrite docs/ODD.md in place
     .venv/bin/python scripts/gen_odd_tables.py --check  # exit 1 if docs/ODD.md is stale
@@ -14,6 +14,7 @@ from pathlib import Path
 from greatleap import atomic
 from greatleap.params import SCENARIO_TITLES, SCENARIOS, table_markdown
 from greatleap.reporters import MONTHLY, SUMMARY_OUTCOMES
+from greatleap.tables import COUNTY_COLUMNS
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 
@@ -28,7 +29,10 @@ def blocks() -> dict[str, str]:
              for k, o in SCENARIOS.items()]
     outs = ["| name | unit | meaning |", "|---|---|---|"]
     outs += [f"| `{k}` | {u} | {m} |" for k, (u, m) in {**MONTHLY, **SUMMARY_OUTCOMES}.items()]
-    return {"params": table_markdown(), "scenarios": "\n".join(scen), "outcomes": "\n".join(outs)}
+    counties = ["| column | unit | meaning |", "|---|---|---|"]
+    counties += [f"| `{k}` | {u} | {m} |" for k, (u, m) in COUNTY_COLUMNS.items()]
+    return {"params": table_markdown(), "scenarios": "\n".join(scen), "outcomes": "\n".join(outs),
+            "counties": "\n".join(counties)}
 
 
 def render(text: str) -> str:

@@ -28,6 +28,17 @@ def test_report_draws_figures_and_tables_of_a_two_parameter_grid(small_sweep, ca
     markdown = (report / "summary.md").read_text()
     assert markdown.startswith("| scenario | procurement_share | markup_career | runs (ok/failed) |")
     assert len(markdown.strip().splitlines()) == 2 + 8
+    # the provinces of every run (ODD 7.12), from the province tables the sweep kept
+    from greatleap.experiments.store import SweepStore
+
+    kept = SweepStore(spec.output).provinces()
+    provinces = pd.read_csv(report / "provinces.csv")
+    assert len(provinces) == len(kept.groupby(["run_id", "province"])) == len(kept) / kept["year"].nunique()
+    assert {"leader_zeal", "leader_alternate", "cdr_1959_61", "report_ratio_1958",
+            "peak_procurement_share"} <= set(provinces.columns)
+    assert provinces["cdr_1959_61"].notna().all() and (provinces["report_ratio_1958"] >= 1).all()
+    assert "| scenario | leader | provinces |" in (report / "provinces.md").read_text()
+    assert (report / "provinces.png").stat().st_size > 5_000
 
 
 def test_report_of_a_folder_that_is_no_sweep_is_a_one_line_error(tmp_path, capsys):
@@ -107,3 +118,21 @@ params = {{ procurement_share = {{ low = 0.1, high = 0.4 }}, markup_career = {{}
     assert not any(name.startswith("heatmap") for name in files)  # no grid, no heatmap
     table = pd.read_csv(tmp_path / "out" / "report" / "summary.csv")
     assert list(table["scenario"]) == ["baseline", "flexible_quotas"] and (table["runs_ok"] == 10).all()
+
+
+def test_the_province_summary_is_the_rates_and_ratios_of_each_runs_provinces():
+    from greatleap.experiments.report import province_summary
+
+    rows = []
+    for province, zeal, alternate, deaths in ((0, 0.9, 1.0, 30.0), (1, 0.2, 0.0, 10.0)):
+        for year, true, claim, procured in ((1958, 100.0, 150.0, 30.0), (1959, 100.0, 120.0, 50.0),
+                                            (1960, 80.0, 80.0, 20.0)):
+            rows.append(dict(run_id=0, scenario="baseline", point=0, replicate=0, seed=1, year=year,
+                             province=province, leader_zeal=zeal, leader_alternate=alternate, leader_loyalty=0.5,
+                             deaths=deaths if year > 1958 else 1.0, population=1000.0, true_kg=true,
+                             reported_province_kg=claim * (1 + province), procurement_share=procured / true))
+    t = province_summary(pd.DataFrame(rows)).set_index("province")
+    assert list(t["cdr_1959_61"]) == [30.0, 10.0]  # 2 x deaths / 2000 people-years, per 1000
+    assert list(t["report_ratio_1958"]) == [1.5, 3.0]
+    assert list(t["peak_procurement_share"]) == [0.5, 0.5]
+    assert list(t["leader_kind"]) == ["zealous alternate member", "moderate"]

@@ -17,6 +17,7 @@ from greatleap.cli import main
 from greatleap.errors import InputError
 from greatleap.model import FamineModel
 from greatleap.params import PARAMS, SCENARIOS, resolve
+from greatleap.tables import COUNTY_COLUMNS
 
 NUMERIC = [p for p in PARAMS.values() if p.type in (int, float)]
 SWITCHES = [p for p in PARAMS.values() if p.type is bool]
@@ -192,6 +193,10 @@ def test_run_writes_every_table_as_parquet_and_csv_and_prints_the_summary(tmp_pa
     assert len(monthly) == 72 and monthly["date"].iloc[0] == "1957-01" and monthly["date"].iloc[-1] == "1962-12"
     communes = pd.read_parquet(out / "communes.parquet")
     assert len(communes) == PARAMS["n_communes"].default * 6
+    counties = pd.read_parquet(out / "officials.parquet")  # the per-county table, documented in docs/ODD.md
+    assert list(counties.columns) == list(COUNTY_COLUMNS)
+    assert counties.groupby("year")["deaths"].sum().to_numpy() == pytest.approx(
+        communes.groupby("year")["deaths"].sum().to_numpy())
 
 
 def test_run_refuses_to_overwrite_results_without_overwrite(tmp_path, capsys):

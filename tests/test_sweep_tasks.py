@@ -33,6 +33,14 @@ def stand_in(params: dict, seed: int) -> dict:
     return {"monthly": monthly, "summary": {"excess_deaths": float(deaths.sum()), "peak_cdr": float(deaths.max() / 10)}}
 
 
+def stand_in_with_provinces(params: dict, seed: int) -> dict:
+    """The stand-in with a province table, as ``run_one`` gives one (2 provinces, 2 years)."""
+    out = stand_in(params, seed)
+    deaths = np.random.default_rng(seed).poisson(50, 4).astype(float)
+    out["provinces"] = pd.DataFrame({"year": [1957, 1957, 1958, 1958], "province": [0, 1, 0, 1], "deaths": deaths})
+    return out
+
+
 def _poisoned(params: dict) -> bool:
     """The design point the fault-injection tests break (both its seeds)."""
     return params["honest_reporting"] and params["markup_career"] == 0.3 and params["procurement_share"] == 0.3
@@ -95,13 +103,14 @@ markup_career = [0.1, 0.3]
 
 
 def assert_same_results(dir_a: Path, dir_b: Path) -> None:
-    """Bit-identical summaries and monthly series (elapsed time aside)."""
+    """Bit-identical summaries, monthly series and province tables (elapsed time aside)."""
     from greatleap.experiments.store import SweepStore
 
     a, b = SweepStore(dir_a), SweepStore(dir_b)
     timing = ["elapsed_s", "cpu_s"]
     pd.testing.assert_frame_equal(a.summary().drop(columns=timing), b.summary().drop(columns=timing), check_exact=True)
     pd.testing.assert_frame_equal(a.monthly(), b.monthly(), check_exact=True)
+    pd.testing.assert_frame_equal(a.provinces(), b.provinces(), check_exact=True)
 
 
 def assert_each_run_once(sweep_dir: Path, n_runs: int) -> None:

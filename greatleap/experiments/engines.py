@@ -50,7 +50,7 @@ def execute_run(model_fn: Callable[[dict, int], dict], task: dict[str, Any]) -> 
             time_columns = [c for c in ("date", "year", "month") if c in monthly.columns and c not in task["series"]]
             monthly = monthly[time_columns + list(task["series"])]  # series always keep their dates
         record = {"status": "ok", "error": "", "summary": dict(out["summary"]),
-                  "monthly": monthly.reset_index(drop=True)}
+                  "monthly": monthly.reset_index(drop=True), "provinces": out.get("provinces")}
     except Exception as exc:  # noqa: BLE001 - any model error is recorded, and the sweep goes on
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""

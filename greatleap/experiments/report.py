@@ -9,7 +9,12 @@ manifest is reported (``SweepStore.require_intact``); a damaged or foreign part 
 - ``deaths_by_age``: deaths by five-year age group (the ``deaths_age_*`` series), in the famine
   years 1959-61 above three times 1957's (or in the whole run), mean across runs per scenario;
 - ``summary.csv`` / ``summary.md``: per scenario and grid point, runs, mean, sd, 10th/90th
-  percentiles of each outcome; ``failures.csv`` when runs failed.
+  percentiles of each outcome; ``failures.csv`` when runs failed;
+- ``provinces.csv`` (every run's provinces: the leader's traits, the village death rate of
+  1959-61, the 1958 claimed/true ratio as the province sent it to the centre, the peak
+  procurement share), ``provinces.md`` (their means per scenario and kind of leader) and
+  ``provinces`` (death rate and procurement share against the leader's zeal), when the sweep kept
+  the runs' province tables (ODD 7.12).
 Figures use matplotlib's object API (no pyplot, no display needed) and the Okabe-Ito palette,
 which stays distinguishable for colour-blind readers.
 """
@@ -59,6 +64,7 @@ def make_report(sweep_dir: str | Path, outcomes: list[str] | None = None,
     if len(grid) == 2:
         files |= heatmap_figure(ok, grid[0], grid[1], outcomes[0], f"heatmap_{grid[0]}_{grid[1]}")
     files |= summary_tables(summary, grid, outcomes)
+    files |= province_files(store.provinces(), "provinces")
     return replace_folder(out, files)
 
 
@@ -261,3 +267,73 @@ def summary_tables(summary: pd.DataFrame, grid: list[str], outcomes: list[str]) 
     if len(failed):
         files["failures.csv"] = table_bytes(failed[[*KEY_COLUMNS, "error"]], ".csv")
     return files
+
+
+# ---- provinces (ODD 7.12) ----------------------------------------------------------------------
+FAMINE_YEARS = (1959, 1960, 1961)
+LEADER_KINDS = ("zealous alternate member", "zealous", "moderate alternate member", "moderate")
+
+
+def province_summary(provinces: pd.DataFrame) -> pd.DataFrame:
+    """One row per run and province: the leader's traits, the village death rate per 1000 a year
+    over 1959-61 (the years the run covers), the 1958 claimed/true ratio of the province's report to
+    the centre and the highest yearly procurement share."""
+    keys = [c for c in KEY_COLUMNS if c in provinces] + ["province", "leader_zeal", "leader_alternate", "leader_loyalty"]
+    famine = provinces[provinces["year"].isin(FAMINE_YEARS)].groupby(keys)[["deaths", "population"]].sum()
+    y1958 = provinces[provinces["year"] == 1958].groupby(keys)[["reported_province_kg", "true_kg"]].sum()
+    out = provinces.groupby(keys)[["procurement_share"]].max().rename(columns={"procurement_share": "peak_procurement_share"})
+    out["cdr_1959_61"] = famine["deaths"] * 1000 / famine["population"].where(famine["population"] > 0)
+    out["report_ratio_1958"] = y1958["reported_province_kg"] / y1958["true_kg"].where(y1958["true_kg"] > 0)
+    out = out.reset_index()
+    zealous = out["leader_zeal"] >= 0.5
+    alternate = out["leader_alternate"] > 0
+    out["leader_kind"] = np.select([zealous & alternate, zealous, alternate], LEADER_KINDS[:3], LEADER_KINDS[3])
+    return out[[*keys, "leader_kind", "cdr_1959_61", "report_ratio_1958", "peak_procurement_share"]]
+
+
+PROVINCE_MEASURES = {"leader_zeal": "zeal", "cdr_1959_61": "village deaths per 1000 a year, 1959-61",
+                     "report_ratio_1958": "1958 claim / true harvest", "peak_procurement_share": "peak procurement share"}
+
+
+def province_files(provinces: pd.DataFrame, stem: str) -> dict[str, bytes]:
+    """``provinces.csv``, ``provinces.md`` and the ``provinces`` figure; nothing if the sweep kept
+    no province table."""
+    needed = {"year", "province", "leader_zeal", "leader_alternate", "leader_loyalty", "deaths", "population",
+              "true_kg", "reported_province_kg", "procurement_share"}
+    if provinces.empty or not needed <= set(provinces):
+        return {}
+    table = province_summary(provinces)
+    files = {f"{stem}.csv": table_bytes(table, ".csv")}
+    header = ["scenario", "leader", "provinces", *PROVINCE_MEASURES.values()]
+    lines = ["Provinces of every run, by kind of leader (zealous: zeal >= 0.5; alternate member of the Central "
+             "Committee or not): means across the runs' provinces.", "",
+             "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for (scenario, kind), part in table.groupby(["scenario", "leader_kind"], sort=False):
+        cells = [str(scenario), kind, str(len(part))] + [_fmt(part[m].mean()) for m in PROVINCE_MEASURES]
+        lines.append("| " + " | ".join(cells) + " |")
+    files[f"{stem}.md"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return files | province_figure(table, stem)
+
+
+def province_figure(table: pd.DataFrame, stem: str) -> dict[str, bytes]:
+    """Each run's provinces: death rate and procurement share against the leader's zeal, a colour
+    per scenario, filled for alternate members of the Central Committee."""
+    from matplotlib.figure import Figure
+
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    axes = fig.subplots(1, 2)
+    for ax, measure in zip(axes, ("cdr_1959_61", "peak_procurement_share")):
+        for colour, scenario in zip(_colours(len(scenarios)), scenarios):
+            part = table[table["scenario"] == scenario]
+            for alternate, face in ((True, colour), (False, "none")):
+                mine = part[(part["leader_alternate"] > 0) == alternate]
+                label = f"{scenario}{', alternate member' if alternate else ''}"
+                ax.scatter(mine["leader_zeal"], mine[measure], s=18, edgecolors=colour, facecolors=face,
+                           label=label if len(mine) else None)
+        ax.set_xlabel("provincial leader's zeal")
+        ax.set_ylabel(PROVINCE_MEASURES[measure], fontsize="small")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize="x-small")
+    fig.suptitle("Provinces of every run: their leaders and their famine")
+    return figure_files(fig, stem)

@@ -5,6 +5,8 @@ Layout::
     OUT/manifest.json        the spec, the design's hash, versions; written last on creation
     OUT/design.parquet       one row per run (run_id, scenario, point, replicate, seed, varied params)
     OUT/monthly/run-NNNNNNNNN.parquet   the run's monthly series (ok runs only)
+    OUT/provinces/run-NNNNNNNNN.parquet the run's province table, a row per year and province
+                                        (ok runs of a model that gives one: ``run_one`` does)
     OUT/summary/run-NNNNNNNNN.parquet   one row: design columns, status, error, time, outcomes
     OUT/parts.jsonl          the manifest of parts: one line per part written (its sha256, bytes, rows)
     OUT/quarantine/          damaged or foreign parts a resume moved out of the way (never deleted)
@@ -52,7 +54,7 @@ from greatleap.errors import InputError, OutputError
 from greatleap.experiments.design import KEY_COLUMNS, sweep_fingerprint
 
 PART = re.compile(r"^run-(\d{9,})\.parquet$")
-KINDS = ("monthly", "summary")
+KINDS = ("monthly", "provinces", "summary")
 LOCK = ".lock"
 PARTS_LOG = "parts.jsonl"
 QUARANTINE = "quarantine"
@@ -89,6 +91,7 @@ class SweepStore:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self.monthly_dir = self.root / "monthly"
+        self.provinces_dir = self.root / "provinces"
         self.summary_dir = self.root / "summary"
         self._verified: Verification | None = None
         self.bytes_written = 0  # by this object's write_run calls (the full-disk estimate)
@@ -156,6 +159,8 @@ class SweepStore:
         for run_id, status in found.complete.items():
             for kind in KINDS if status == "ok" else ("summary",):
                 path = self.root / kind / part_name(run_id)
+                if kind == "provinces" and not path.exists():  # a run without the province table
+                    continue
                 self._record(kind, run_id, path.read_bytes(), status if kind == "summary" else None,
                              _rows_in(path))
         write_text(self.root / "manifest.json", json.dumps({**info, "format": FORMAT}, indent=2, default=str) + "\n")
@@ -216,15 +221,16 @@ class SweepStore:
     # ---- writing ----------------------------------------------------------------------------
     def write_run(self, design_row: dict[str, Any], varied: list[str], record: dict[str, Any],
                   outcomes: list[str] | None) -> None:
-        """Store one finished run: the monthly part first, then the summary part (the done mark)."""
+        """Store one finished run: the monthly part first, the province table's part if the model
+        gave one, then the summary part (the done mark)."""
         run_id = int(design_row["run_id"])
         keys = {k: design_row[k] for k in KEY_COLUMNS}
         monthly = record.get("monthly")
         if record["status"] == "ok" and monthly is not None:
-            monthly = monthly.copy()
-            for i, (k, v) in enumerate(keys.items()):
-                monthly.insert(i, k, v)
-            self._write_part("monthly", run_id, monthly)
+            self._write_part("monthly", run_id, _with_keys(monthly, keys))
+            provinces = record.get("provinces")
+            if provinces is not None and len(provinces):
+                self._write_part("provinces", run_id, _with_keys(provinces, keys))
         summary = record.get("summary") or {}
         names = outcomes if outcomes is not None else list(summary)
         row = {**keys, **{k: design_row[k] for k in varied}, "status": record["status"],
@@ -280,13 +286,24 @@ class SweepStore:
         for run_id, record in intact["summary"].items():
             if record.get("status") != "ok":
                 found.complete[run_id] = record.get("status") or "failed"
-            elif run_id in intact["monthly"]:
+            elif run_id in intact["monthly"] and self._provinces_whole(run_id, intact, on_disk, records):
                 found.complete[run_id] = "ok"
-            elif part_name(run_id) not in on_disk["monthly"] and records is not None \
-                    and f"monthly/{part_name(run_id)}" in records:
-                found.problems[f"monthly/{part_name(run_id)}"] = "missing: recorded in parts.jsonl, not on disk"
+            else:
+                for kind in ("monthly", "provinces"):
+                    if part_name(run_id) not in on_disk[kind] and records is not None \
+                            and f"{kind}/{part_name(run_id)}" in records:
+                        found.problems[f"{kind}/{part_name(run_id)}"] = "missing: recorded in parts.jsonl, not on disk"
         self._verified = found
         return found
+
+    @staticmethod
+    def _provinces_whole(run_id: int, intact: dict, on_disk: dict, records: dict | None) -> bool:
+        """A run's province part is intact, or it never had one (a model without the table, a store
+        from before the part): one recorded but moved aside or lost makes the run run again."""
+        name = part_name(run_id)
+        if run_id in intact["provinces"]:
+            return True
+        return name not in on_disk["provinces"] and (records is None or f"provinces/{name}" not in records)
 
     def _check_part(self, kind: str, run_id: int, records: dict | None,
                     found: Verification) -> tuple[str | None, dict]:
@@ -386,6 +403,19 @@ class SweepStore:
     def monthly(self, columns: list[str] | None = None) -> pd.DataFrame:
         """Monthly series of every successful run, sorted by run_id then date."""
         return _read_parts(self.monthly_dir, self._ok_ids(), columns)
+
+    def provinces(self) -> pd.DataFrame:
+        """Province tables of the successful runs that have one, sorted by run_id then year."""
+        ids = [run_id for run_id in self._ok_ids() if (self.provinces_dir / part_name(run_id)).exists()]
+        return _read_parts(self.provinces_dir, ids, None)
+
+
+def _with_keys(table: pd.DataFrame, keys: dict[str, Any]) -> pd.DataFrame:
+    """The table with the run's design keys as its first columns."""
+    table = table.copy()
+    for i, (k, v) in enumerate(keys.items()):
+        table.insert(i, k, v)
+    return table
 
 
 def _listing(folder: Path) -> set[str]:

@@ -26,10 +26,13 @@ LAYERS = {
     "Hidden grain": ("hidden_grain", "Purples", "Hidden grain (kg per plot)"),
     "Draught animals": ("draught_animals", "Oranges", "Draught animals against the commune's 1957 herd"),
     "Damaged land": ("damaged_land", "Reds", "Share of the commune's land waterlogged or salinised"),
+    "Leader's zeal": ("leader_zeal", "BuPu", "Zeal of the province's leader (0-1, ODD 7.12)"),
 }
+FIXED_TOP = {"hunger": 3.0, "leader_zeal": 1.0}  # layers on a fixed scale, not the largest value seen
 HUNGER_TICKS = ["fed", "hungry", "severely hungry", "starving"]
 COMMUNE_COLOURS = ["#332288", "#88CCEE", "#44AA99", "#117733", "#CC6677", "#882255", "#AA4499"]
 BOUNDARY, DIED_OUT, DEATH_DOT = (34, 34, 34), (0, 0, 0), (20, 20, 20)
+PROVINCE_LINE = (255, 255, 255)  # white dashes on a black band: read on every palette
 TARGET_PX = 420  # the map's longer side, in pixels
 
 
@@ -80,20 +83,25 @@ def near(mask: np.ndarray, r: int) -> np.ndarray:
 
 
 def layer_data(model, layer_label: str) -> np.ndarray:
-    return np.asarray(getattr(model.grid, LAYERS[layer_label][0]).data, dtype=float)
+    layer = LAYERS[layer_label][0]
+    if layer == "leader_zeal":  # drawn from the provinces, not a grid layer
+        commune = np.asarray(model.grid.commune.data)
+        zeal = np.array([leader.zeal for leader in model.leaders])[model.commune_province]
+        return np.where(commune >= 0, zeal[np.clip(commune, 0, None)], 0.0)
+    return np.asarray(getattr(model.grid, layer).data, dtype=float)
 
 
 def share_scale(models, layer_label: str, scale_key: int) -> float | None:
     """Let every map drawn under `scale_key` use the top colour of the largest value among them."""
-    if layer_label == "Hunger":
-        return None
+    if LAYERS[layer_label][0] in FIXED_TOP:
+        return None if layer_label == "Hunger" else FIXED_TOP[LAYERS[layer_label][0]]
     return max(SCALES.vmax(scale_key, LAYERS[layer_label][0], layer_data(m, layer_label)) for m in models)
 
 
 def layer_rgb(model, layer_label: str, k: int, scale_key: int | None = None) -> np.ndarray:
     layer, cmap, _ = LAYERS[layer_label]
     data = layer_data(model, layer_label)
-    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
+    vmax = FIXED_TOP.get(layer) or SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
     idx = np.clip(np.nan_to_num(data) / vmax * 255, 0, 255).astype(np.uint8)
     rgb = lut(cmap)[upscale(idx, k)]
     if layer == "hunger":  # a household with nobody left is black
@@ -121,6 +129,27 @@ def draw_communes(rgb: np.ndarray, commune: np.ndarray, k: int) -> None:
     order = np.searchsorted(np.unique(commune), ids)  # commune rank, so colours follow layout
     rgb[frame] = palette[order[frame] % len(palette)]
     rgb[line] = BOUNDARY
+
+
+def province_edges(model, k: int) -> np.ndarray:
+    """Pixels where one province meets another (ODD 7.12); none in a world of one province."""
+    commune = np.asarray(model.grid.commune.data)
+    province = np.asarray(model.commune_province)[np.clip(commune, 0, None)]
+    ids = upscale(np.where(commune >= 0, province, -1), k)
+    edge = np.zeros(ids.shape, bool)
+    edge[:, 1:] |= (ids[:, 1:] != ids[:, :-1]) & (ids[:, 1:] >= 0) & (ids[:, :-1] >= 0)
+    edge[1:, :] |= (ids[1:, :] != ids[:-1, :]) & (ids[1:, :] >= 0) & (ids[:-1, :] >= 0)
+    return edge
+
+
+def draw_provinces(rgb: np.ndarray, model, k: int) -> None:
+    edge = province_edges(model, k)
+    if not edge.any():
+        return
+    # wider than a commune boundary and dashed, as maps draw administrative borders
+    rgb[near(edge, 3)] = DIED_OUT
+    yy, xx = np.indices(edge.shape)
+    rgb[near(edge, 1) & ((xx + yy) // 8 % 2 == 0)] = PROVINCE_LINE
 
 
 def draw_deaths(rgb: np.ndarray, deaths: np.ndarray, k: int) -> None:
@@ -202,7 +231,7 @@ def communes_rgb(model, layer_label: str, k: int, scale_key: int | None) -> np.n
     alive = np.asarray(grid.alive.data, dtype=float)
     data = layer_data(model, layer_label)
     mean = commune_mean(data, commune, alive if layer == "hunger" else None)
-    vmax = 3.0 if layer == "hunger" else SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
+    vmax = FIXED_TOP.get(layer) or SCALES.vmax(id(model) if scale_key is None else scale_key, layer, data)
     idx = np.clip(mean / vmax * 255, 0, 255).astype(np.uint8)
     rgb = lut(cmap)[upscale(idx, k)]
     people = commune_mean(alive, commune)
@@ -243,6 +272,7 @@ def grid_rgb(model, layer_label: str = "Hunger", scale_key: int | None = None) -
         rgb = layer_rgb(model, layer_label, k, scale_key)
         draw_communes(rgb, np.asarray(grid.commune.data), k)
         draw_deaths(rgb, np.asarray(grid.deaths.data, dtype=float), k)
+    draw_provinces(rgb, model, k)
     size = max(7, int(k * 1.5))
     for (x, y) in leaders(model)["Cadre"]:
         stamp(rgb, x * k + (k - 1) / 2, (h - 1 - y) * k + (k - 1) / 2, size, "triangle", (255, 255, 255), (0, 0, 0))
@@ -278,6 +308,8 @@ def legend_html(layer_label: str, top: float | None = None) -> str:
         '<svg width="14" height="14"><polygon points="7,0 14,7 7,14 0,7" fill="#000" stroke="#fff"/></svg> official',
         f'<svg width="14" height="14"><rect x="1" y="1" width="12" height="12" fill="none" stroke="{frame}" '
         'stroke-width="2.5"/></svg> commune (frame colour; dark lines are boundaries)',
+        '<svg width="14" height="14"><rect y="3" width="14" height="8" fill="#000"/><path d="M0 7H4M8 7H12" '
+        'stroke="#fff" stroke-width="3"/></svg> province boundary',
     ]
     return (f'<div class="gl-legend" style="font-size:12px;max-width:{TARGET_PX}px">'
             f"<div><b>{title}</b></div>"
