@@ -54,7 +54,8 @@ case "$cmd" in
   test)
     ensure_python; ensure_compiled; ensure_browser; ensure_assets
     "$VENV/bin/ruff" check .  # unused imports and names, undefined names: fail before any test
-    exec "$PY" -m pytest "$@" ;;
+    # 2 workers, a module whole on one (its fixtures built once), longest modules first (tests/conftest.py)
+    exec "$PY" -m pytest -n 2 --dist loadfile --no-loadscope-reorder "$@" ;;
   setup)
     ensure_python; ensure_compiled; ensure_browser; ensure_assets ;;
   *)
