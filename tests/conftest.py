@@ -20,13 +20,12 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
-# ---- running on 2 workers (scripts/dev.sh test: pytest -n 2 --dist loadfile --no-loadscope-reorder) ----
+# ---- the suite on 2 workers (scripts/dev.sh test: pytest -n 2 --dist loadfile --no-loadscope-reorder) ----
 # Each module runs whole on one worker, so its module fixtures are built once. The longest modules
 # go first, so that the two workers finish together instead of one waiting on a long module that
-# started last (order from `pytest --durations=0` per-module sums).
+# started last (the slowest modules, from per-file runs with --durations; the rest keep their order).
 LONGEST_FIRST = [
-    "test_validation", "test_lessons_claims", "test_app", "test_e2e_browser", "test_counterfactuals",
-    "test_calibration", "test_load_browser", "test_lessons_browser", "test_lessons_compare_browser",
+    "test_validation", "test_lessons_claims", "test_calibration", "test_app", "test_counterfactuals",
     "test_memory", "test_validation_posterior",
 ]
 
