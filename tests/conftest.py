@@ -20,6 +20,22 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
+# ---- the suite on 2 workers (scripts/dev.sh test: pytest -n 2 --dist loadfile --no-loadscope-reorder) ----
+# Each module runs whole on one worker, so its module fixtures are built once. The longest modules
+# go first, so that the two workers finish together instead of one waiting on a long module that
+# started last (the slowest modules, from per-file runs with --durations; the rest keep their order).
+LONGEST_FIRST = [
+    "test_validation", "test_lessons_claims", "test_calibration", "test_app", "test_counterfactuals",
+    "test_memory", "test_validation_posterior",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # a plain run keeps pytest's own order
+        rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+        items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: order within a module kept
+
+
 @pytest.fixture(scope="session")
 def small_sweep(tmp_path_factory):
     """The small test sweep (16 runs of the real model) on 2 local workers: the reference that

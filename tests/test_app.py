@@ -16,6 +16,7 @@ from solara.widgets.widgets import HTML
 
 from greatleap.params import LEVER, PARAMS, SCENARIOS, UNCERTAINTY
 from greatleap.visualization import app
+from greatleap.visualization import session as session_module
 from greatleap.visualization.session import Session, control_params, scenario_values
 
 
@@ -25,6 +26,17 @@ def dashboard():
     _, rc = solara.render(app.Page(session=session), handle_error=False)
     yield session, rc
     rc.close()
+
+
+# The page opens on DEFAULT_SIZE (about 100,000 villagers); these tests are about the controls, not
+# the size, so they open on about 750 (the suite's time limit). The first test keeps the default.
+DEFAULT_WORLD_TESTS = {"test_step_advances_the_model_the_counter_and_the_banner"}
+
+
+@pytest.fixture(autouse=True)
+def small_world(request, monkeypatch):
+    if request.node.originalname not in DEFAULT_WORLD_TESTS:
+        monkeypatch.setattr(session_module, "DEFAULT_SIZE", {"n_communes": 6, "commune_side": 5})
 
 
 def the_widget(rc, kind, timeout: float = 10, **match):
