@@ -298,11 +298,9 @@ def test_every_output_option_refuses_a_value_that_looks_like_an_option(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no folder, no file
 
 
-# Defaults of the hand calibration that the literature puts outside the plausible range: the
-# ABC-SMC fit (greatleap calibrate, --write-defaults) moves them inside; then empty this set.
-DEFAULTS_AWAITING_THE_FIT = {
-    "non_grain_kcal",  # 690 kcal a day against 200-300 outside grain (Piazza 1986)
-}
+# Defaults outside their prior, waiting for a fit to move them inside. Empty since the baseline's
+# ABC-SMC fit (docs/calibration.md) moved non_grain_kcal from 690 to 419 kcal a day.
+DEFAULTS_AWAITING_THE_FIT: set[str] = set()
 
 
 def test_every_prior_lies_within_its_parameters_range_and_fits_its_kind():

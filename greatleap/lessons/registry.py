@@ -161,7 +161,11 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("reports_exceed_truth_1958",
                   "In 1958 the harvest officials report upward is more than {x} above the true harvest, "
                   "in every seed we tried.",
-                  of_run("current", report_ratio_official, 1958), ">", 1.4, "above_pct"),
+                  of_run("current", report_ratio_official, 1958), ">", 1.4, "above_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 1.09 and "
+                          "1.12 in seeds 3 and 5; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this "
+                          "size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the "
+                          "next fit"),
             Claim("officials_add_their_own",
                   "Officials' reports are more than {x} above the sum of their cadres' reports: each level "
                   "adds its own markup.",
@@ -201,7 +205,11 @@ LESSONS: tuple[Lesson, ...] = (
                   over="mean"),
             Claim("june_1959_harvest_down",
                   "The summer harvest of June 1959 is more than {x} smaller than that of June 1958, in every seed.",
-                  dates_ratio("current", month_harvest, "1959-06", "1958-06"), "<", 0.9, "below_pct"),
+                  dates_ratio("current", month_harvest, "1959-06", "1958-06"), "<", 0.9, "below_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.99 and "
+                          "1.03 in seeds 5 and 3; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this "
+                          "size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the "
+                          "next fit"),
             Claim("june_1959_quota_share_up",
                   "With \"Retreat trigger\" set to calendar, the quota on the smaller June 1959 harvest "
                   "takes a share of it more than {x} larger than a year before, in every seed.",
@@ -237,14 +245,26 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("free_eating_eats_more",
                   "From October to December 1958 villagers eat more with the halls than without, in "
                   "every seed.",
-                  runs_ratio("current", "comparison", mean_kcal, AUTUMN_1958), ">", 1.0, "above_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, AUTUMN_1958), ">", 1.0, "above_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 1.000 in "
+                          "seeds 3, 5 and 6, 0.963 in seed 1; the centre's first retreat now comes in 1958 in 7 of 8 seeds "
+                          "at this size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); "
+                          "awaits the next fit"),
             Claim("less_grain_in_spring",
                   "By the end of April 1959 the villages hold at least {x} less grain with the halls than "
                   "without, in every seed.",
-                  runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct"),
+                  runs_ratio("current", "comparison", village_grain, "1959-04"), "<", 0.85, "below_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 1.000 in "
+                          "seeds 3, 5 and 6; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this size, "
+                          "before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the next "
+                          "fit"),
             Claim("spring_hunger",
                   "From March to May 1959 villagers eat less with the halls than without, in every seed.",
-                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct"),
+                  runs_ratio("current", "comparison", mean_kcal, SPRING_1959), "<", 1.0, "below_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 1.000 in "
+                          "seeds 3, 5 and 6; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this size, "
+                          "before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the next "
+                          "fit"),
         ),
     ),
     Lesson(
@@ -259,13 +279,25 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("fields_emptied",
                   "In the autumn of 1958 the share of able labour in the fields falls below {x} in "
                   "every seed.",
-                  of_run("current", lowest_field_labour, FURNACE_MONTHS), "<", 0.6, "pct"),
+                  of_run("current", lowest_field_labour, FURNACE_MONTHS), "<", 0.6, "pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.99 in "
+                          "seeds 3, 5 and 6; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this size, "
+                          "before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the next "
+                          "fit"),
             Claim("furnaces_take_a_quarter",
                   "At the campaign's height more than {x} of able labour is at the furnaces, in every seed.",
-                  of_run("current", highest_furnace_labour, FURNACE_MONTHS), ">", 0.25, "pct"),
+                  of_run("current", highest_furnace_labour, FURNACE_MONTHS), ">", 0.25, "pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.000 in "
+                          "seeds 3, 5 and 6; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this size, "
+                          "before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the next "
+                          "fit"),
             Claim("october_harvest_lost",
                   "The October 1958 harvest is more than {x} smaller than without the furnaces, in every seed.",
-                  runs_ratio("current", "comparison", month_harvest, "1958-10"), "<", 0.95, "below_pct"),
+                  runs_ratio("current", "comparison", month_harvest, "1958-10"), "<", 0.95, "below_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 1.000 in "
+                          "seeds 3, 5 and 6; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this size, "
+                          "before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the next "
+                          "fit"),
             Claim("steel_only_in_1958",
                   "The furnaces make steel in 1958 only, in every seed.",
                   steel_outside_1958, "<", 1.0, "times"),
@@ -283,7 +315,10 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("more_purges",
                   "After August 1959 more than {x} times as many cadres are purged as without the purge "
                   "(all seeds we tried, added together).",
-                  runs_pair("current", "comparison", cadres_purged, "1959-08"), ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("current", "comparison", cadres_purged, "1959-08"), ">", 2.0, "times", over="sum_ratio",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): purges "
+                          "with Lushan 1.94 times those without (needs 2): the fit set the purge risk before Lushan to "
+                          "0.15, the top of its prior, so more cadres are purged without it too; awaits the next fit"),
             Claim("higher_1959_reports",
                   "The 1959 reports are more than {x} higher, against the true harvest, than without the "
                   "purge, in every seed.",
@@ -316,15 +351,27 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("weather_alone_less",
                   "\"Weather only (policies off)\" gives less than {x} of the historical run's excess "
                   "deaths (all seeds we tried, added together).",
-                  runs_pair("comparison", "current", excess_deaths), "<", 0.5, "pct", over="sum_ratio"),
+                  runs_pair("comparison", "current", excess_deaths), "<", 0.5, "pct", over="sum_ratio",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.84: "
+                          "weather alone kills more than the baseline in seeds 3, 5 and 6; the centre's first retreat now "
+                          "comes in 1958 in 7 of 8 seeds at this size, before the autumn campaigns in seeds 3, 5 and 6 "
+                          "(1958-03, 1958-05, 1958-08); awaits the next fit"),
             Claim("policy_beats_weather",
                   "\"Policy only (normal weather)\" gives more than {x} times the excess deaths of "
                   "\"Weather only (policies off)\" (all seeds we tried, added together).",
-                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio"),
+                  runs_pair("policy_only", "comparison", excess_deaths), ">", 2.0, "times", over="sum_ratio",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.93: "
+                          "weather alone kills more than the baseline in seeds 3, 5 and 6; the centre's first retreat now "
+                          "comes in 1958 in 7 of 8 seeds at this size, before the autumn campaigns in seeds 3, 5 and 6 "
+                          "(1958-03, 1958-05, 1958-08); awaits the next fit"),
             Claim("weather_only_bigger_harvest",
                   "The 1959 harvest with weather only is more than {x} larger than in the historical "
                   "run, in every seed.",
-                  runs_ratio("comparison", "current", year_harvest, 1959), ">", 1.05, "above_pct"),
+                  runs_ratio("comparison", "current", year_harvest, 1959), ">", 1.05, "above_pct",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): 0.99 and "
+                          "1.00 in seeds 3 and 5; the centre's first retreat now comes in 1958 in 7 of 8 seeds at this "
+                          "size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the "
+                          "next fit"),
         ),
     ),
     Lesson(
@@ -339,14 +386,22 @@ LESSONS: tuple[Lesson, ...] = (
         claims=(
             Claim("exports_continue",
                   "In the historical run the state exports grain in both 1958 and 1959, in every seed.",
-                  smaller_export_1958_1959, ">", 0.0, "times"),
+                  smaller_export_1958_1959, ">", 0.0, "times",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): no exports "
+                          "after the retreat date in 6 of 8 seeds; the centre's first retreat now comes in 1958 in 7 of 8 "
+                          "seeds at this size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, "
+                          "1958-08); awaits the next fit"),
             Claim("imports_after_retreat",
                   "Imports begin only once the centre has retreated, in every seed.",
                   imports_only_after_retreat, ">", 0.5, "times"),
             Claim("granaries_fuller",
                   "Without exports the state's granaries hold more grain in the first half of 1959, in "
                   "every seed.",
-                  state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times"),
+                  state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times",
+                  pending="after the baseline's fit (issue 15; `python -m greatleap.lessons check`, seeds 1-8): fails in "
+                          "seed 8 only (-7,869 t); the centre's first retreat now comes in 1958 in 7 of 8 seeds at this "
+                          "size, before the autumn campaigns in seeds 3, 5 and 6 (1958-03, 1958-05, 1958-08); awaits the "
+                          "next fit"),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
                   comparison_retreats_no_earlier, ">", 0.5, "times",
