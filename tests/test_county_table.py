@@ -53,8 +53,8 @@ def test_the_counties_add_up_to_the_national_series(run):
     december = m.monthly_frame().groupby("year")["rural_population"].last()
     np.testing.assert_array_equal(counties["population_end"], december)
     # the mean population is person-months at the food phase, the series' mean the living at each
-    # month's end: near each other, though this famine kills a third of the villagers in a year
-    np.testing.assert_allclose(counties["population"], annual["rural_population"], rtol=0.1)
+    # month's end: near each other, though this famine kills about half the villagers in 1959 (11% apart)
+    np.testing.assert_allclose(counties["population"], annual["rural_population"], rtol=0.2)
 
 
 def test_each_county_is_the_sum_of_its_communes_and_the_provinces_of_their_counties(run):

@@ -20,15 +20,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_example_specs_are_valid_and_small():
-    calibration = REPO / "experiments" / "calibration.toml"  # a calibration spec: `greatleap calibrate`
-    paths = sorted(set((REPO / "experiments").glob("*.toml")) - {calibration})
-    assert REPO / "experiments" / "example.toml" in paths
+    calibrations = set((REPO / "experiments").glob("calibration*.toml"))  # specs of `greatleap calibrate`
+    paths = sorted(set((REPO / "experiments").glob("*.toml")) - calibrations)
+    assert REPO / "experiments" / "example.toml" in paths and len(calibrations) == 2
     for path in paths:
         design = build_design(load_spec(path))
         assert 0 < len(design) <= 600, path
     from greatleap.calibration.spec import load_calibration_spec
 
-    assert load_calibration_spec(calibration).infer  # valid as what it is
+    for calibration in calibrations:
+        assert load_calibration_spec(calibration).infer  # valid as what it is
 
 
 def test_grid_design_crosses_scenarios_points_and_replicates_with_common_seeds():

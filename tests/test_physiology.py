@@ -134,7 +134,7 @@ def test_the_starvation_hazard_is_one_half_at_the_survival_limit_and_reached_soo
     for female, limit in ((False, P["bmi_limit_male"]), (True, P["bmi_limit_female"])):
         at = physiology.starvation_hazard(np.array([30.0]), female, np.float32(limit), P)
         assert at[0] == pytest.approx(0.5, abs=1e-5)
-        bmi = np.array([21.0, 17.0, 15.0, 13.0, 11.0], dtype=np.float32)
+        bmi = np.array([21.0, 17.0, 15.0, 13.0, limit - 0.5], dtype=np.float32)  # the last below the limit
         hazard = physiology.starvation_hazard(np.full(5, 30.0), female, bmi, P)
         assert (np.diff(hazard) >= 0).all() and hazard[0] < 1e-6 and hazard[-1] > 0.5
     young, old = physiology.starvation_hazard(np.array([30.0, 70.0]), False, np.full(2, 14.0, np.float32), P)

@@ -32,8 +32,10 @@ def test_exports_appear_in_a_run_and_vanish_without_them():
     off = small_model(seed=1, end_year=1958, retreat_rule="never", exports=False).run().monthly_frame()
     assert (on.loc[on["year"] == 1957, "exports_kg"] > 0).all()
     assert (off["exports_kg"] == 0).all()
-    # exports are obligations: without them the centre procures less (centre.obligations)
-    assert off["procurement_kg"].sum() < on["procurement_kg"].sum()
+    # exports are obligations: without them the centre procures less (centre.obligations); read in
+    # 1957, before the Leap's feedbacks (claims, deaths, the sown-area plan) part the two runs
+    before = on["year"] == 1957
+    assert off.loc[before, "procurement_kg"].sum() < on.loc[before, "procurement_kg"].sum()
 
 
 def _low_stocks(m, months_of_demand):
@@ -43,7 +45,9 @@ def _low_stocks(m, months_of_demand):
 def _after_a_normal_year(**params):
     """A model that has lived through 1957 (the centre knows its normal stocks), exports off so that
     nothing else drains them."""
-    return step_through(small_model(seed=1, exports=False, **params), (1957, 12))
+    # deaths weigh little (famine_recognition at the top of its prior): these tests are about stocks,
+    # and the fitted threshold lets a normal year's hungry season alone trigger a retreat
+    return step_through(small_model(seed=1, exports=False, **{"famine_recognition": 30.0, **params}), (1957, 12))
 
 
 def test_the_centre_retreats_when_its_stocks_fall_below_the_threshold():
@@ -181,7 +185,7 @@ def test_industrial_recruitment_moves_villagers_to_the_towns():
 
 
 def test_only_the_usable_share_of_backyard_steel_counts():
-    frame = small_model(seed=1, end_year=1958, steel_usable=0.25).run().monthly_frame()
+    frame = small_model(seed=1, end_year=1958, steel_usable=0.25, retreat_rule="calendar").run().monthly_frame()
     steel = frame["steel_kg"]
     assert steel.sum() > 0
     np.testing.assert_allclose(frame["steel_usable_kg"], 0.25 * steel)
