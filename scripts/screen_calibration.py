@@ -22,11 +22,12 @@ import pandas as pd
 import pyabc
 from scipy.stats import spearmanr
 
+from greatleap.calibration.run import DB_NAME, db_url
 from greatleap.params import PARAMS
 
 
 def screen(folder: Path) -> pd.DataFrame:
-    history = pyabc.History("sqlite:///" + str((folder / "history.db").resolve()), create=False, _id=1)
+    history = pyabc.History(db_url(folder), create=False, _id=1)
     params, _ = history.get_distribution(m=0, t=0)
     _, stats = history.get_weighted_sum_stats(t=0)
     cells = pd.DataFrame(stats)
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cell", type=float, default=0.18, help="keep if |rho| with some cell is at least this")
     ap.add_argument("--distance", type=float, default=0.15, help="keep if |rho| with the distance is at least this")
     args = ap.parse_args(argv)
-    if not (args.folder / "history.db").is_file():
+    if not (args.folder / DB_NAME).is_file():
         print(f"folder: {args.folder} holds no history.db; allowed: a folder `greatleap calibrate` wrote",
               file=sys.stderr)
         return 2

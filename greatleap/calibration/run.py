@@ -85,8 +85,8 @@ def run_calibration(spec: CalibrationSpec, engine, echo: Callable[[str], None] =
         times.append(time.perf_counter() - t0)
         done = stored_generations(folder)
         history = abc.history
-        echo(progress_line(history, spec, time.perf_counter() - start, times))
         ess = effective_sample_size(history, done - 1)
+        echo(progress_line(history, spec, time.perf_counter() - start, times, ess))
         if ess < COLLAPSED_ESS * spec.population:
             echo(f"warning: the weights have collapsed onto {ess:.1f} effective particles of {spec.population}; "
                  f"the next transition is fitted to almost none (infer fewer parameters: "
@@ -130,7 +130,8 @@ def _stop(history: pyabc.History, spec: CalibrationSpec) -> bool:
     return bool(spec.max_simulations and pops.samples.sum() >= spec.max_simulations)
 
 
-def progress_line(history: pyabc.History, spec: CalibrationSpec, elapsed: float, times: list[float]) -> str:
+def progress_line(history: pyabc.History, spec: CalibrationSpec, elapsed: float, times: list[float],
+                  ess: float) -> str:
     pops = history.get_all_populations()
     last = pops[pops.t >= 0].iloc[-1]
     t = int(last.t)
@@ -139,7 +140,7 @@ def progress_line(history: pyabc.History, spec: CalibrationSpec, elapsed: float,
     eps = "inf" if not math.isfinite(last.epsilon) else f"{last.epsilon:.3f}"
     return (f"generation {t + 1}/{spec.generations}: {int(last.particles)} accepted of {int(last.samples)} "
             f"simulated (acceptance {last.particles / max(last.samples, 1):.1%}), epsilon {eps}, "
-            f"effective sample size {effective_sample_size(history, t):.0f}, "
+            f"effective sample size {ess:.0f}, "
             f"elapsed {_clock(elapsed)}, ETA {_clock(eta) if left else 'done'}")
 
 
