@@ -18,15 +18,17 @@ Rules in plain words:
 - Once it has retreated, the centre orders the deeper reforms (halls closed, private plots and
   markets back) only when the evidence of failure exceeds ``reform_cost`` times the political cost:
   dismantling the communes' institutions is a larger admission than cutting quotas.
-- Every month after its first year (in which it learns what its granaries normally hold at each
-  time of year), the centre weighs the evidence that its course has failed against the political
-  cost of admitting it.
+- Every month once the Leap is launched (a dated campaign: a centre cannot retreat from a course
+  it has not yet set) and after its first year (in which it learns what its granaries normally
+  hold at each time of year and how many starvation deaths a normal year registers), the centre
+  weighs the evidence that its course has failed against the political cost of admitting it.
 - The evidence is the stronger of two signals, each 1 at the level that would make a centre with
   no political stake (``political_cost`` 1, before Lushan) retreat: its own granaries, falling
   below the seasonal norm (1 at ``retreat_threshold`` of the norm), and the starvation deaths
-  in the villages over the past year as the registers show them (1 at ``famine_recognition`` per
-  1000 once the registers' normal gaps are allowed for; deaths cadres conceal do not count,
-  ``registration.py``).
+  in the villages over the past year as the registers show them, above those of its normal year
+  (1 at ``famine_recognition`` per 1000 more once the registers' normal gaps are allowed for;
+  deaths cadres conceal do not count, ``registration.py``): a normal year's hungry season is
+  what the centre already knew, not evidence that the Leap has failed.
 - The cost of admitting failure is ``political_cost``; the Lushan Conference (a dated event: its
   date is history, its effect is not) raises it by ``political_cost_lushan`` times, a rise that
   decays with a half-life of ``political_cost_half_life`` months as the anti-rightist campaign
@@ -96,16 +98,31 @@ def stock_signal(model) -> float:
     return max(gap, 0.0) / max(1.0 - model.p["retreat_threshold"], 1e-9)
 
 
+def registered_starvation_rate(model) -> float:
+    """Registered starvation deaths over the past year, per 1000 villagers."""
+    deaths = model.register.starvation_last_year().sum()
+    return deaths * 1000.0 / max(model.rural_population(), 1)
+
+
 def death_signal(model) -> float:
-    """Registered starvation deaths over the past year, per 1000 villagers, over ``famine_recognition``
-    times the normal registered share (the centre knows the registers' usual gaps, not what cadres
-    conceal: ``registration.py``)."""
+    """Registered starvation deaths over the past year, per 1000 villagers, above the rate of the
+    centre's normal first year, over ``famine_recognition`` times the normal registered share (the
+    centre knows the registers' usual gaps, not what cadres conceal: ``registration.py``)."""
     p = model.p
     threshold = p["famine_recognition"] * p["death_registration"]
     if threshold <= 0:
         return 0.0
-    deaths = model.register.starvation_last_year().sum()
-    return deaths * 1000.0 / max(model.rural_population(), 1) / max(threshold, 1e-12)
+    excess = registered_starvation_rate(model) - model.state.normal_starvation
+    return max(excess, 0.0) / max(threshold, 1e-12)
+
+
+def learn_the_normal_year(model) -> None:
+    """In its first year the centre learns what its granaries hold at each time of year and, at
+    the year's end, how many starvation deaths a normal year registers."""
+    state = model.state
+    state.normal_stock[model.ym[1]] = state.stock_months(model)
+    if model.t == 11:
+        state.normal_starvation = registered_starvation_rate(model)
 
 
 def political_cost(model) -> float:
@@ -122,7 +139,7 @@ def decide_retreat(model) -> None:
     """The month's decision: retreat, hold the course, or (after a rise in the cost) reverse."""
     state, rule = model.state, model.p["retreat_rule"]
     if model.t < 12:
-        state.normal_stock[model.ym[1]] = state.stock_months(model)
+        learn_the_normal_year(model)
     stocks, deaths, cost = stock_signal(model), death_signal(model), political_cost(model)
     state.evidence, state.cost_risen = max(stocks, deaths), cost > state.cost
     state.cost = cost
@@ -138,7 +155,7 @@ def decide_retreat(model) -> None:
             state.retreated, state.retreat_t, state.retreat_cause = False, None, ""
             state.reformed, state.reform_t = False, None
         return
-    if model.t >= 12 and state.evidence > cost:
+    if model.t >= 12 and model.calendar.leap_on(model.ym) and state.evidence > cost:
         _retreat(model, "stocks" if stocks >= deaths else "deaths")
 
 

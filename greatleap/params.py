@@ -668,12 +668,12 @@ _PARAM_LIST = [
               "third of normal (Sept 1960)",
        prior=uniform(0.1, 0.6, "from a tenth to most of normal stocks")),
     _p("famine_recognition", 2.2, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
-       "Starvation deaths over the past year, among villagers, that weigh on the centre as much as stocks at "
-       "the retreat threshold (0: deaths are not heeded).",
+       "Starvation deaths over the past year, among villagers, above those of a normal year, that weigh on "
+       "the centre as much as stocks at the retreat threshold (0: deaths are not heeded).",
        "state", UNCERTAINTY, "7.9",
        source=_A + "the centre heeded deaths only once they were many; no record of a "
               "threshold",
-       prior=uniform(2.0, 30.0, "from a few to thirty starvation deaths per 1000 a year")),
+       prior=uniform(2.0, 30.0, "from a few to thirty more starvation deaths per 1000 a year")),
     # the retreat as a decision (centre.py)
     _p("political_cost", 1.0, "x evidence", 0.0, 10.0, "Political cost of retreating",
        "Evidence of failure (1: stocks at the retreat threshold or deaths at the recognition rate) "

@@ -61,6 +61,7 @@ class State:
         self.reference_obligations = centre.reference_obligations(model, self)
         self.pending_resales: list[tuple[int, int, float]] = []  # (due month, commune, kg)
         self.normal_stock: dict[int, float] = {}  # months of demand held in each calendar month, first year
+        self.normal_starvation = 0.0  # registered starvation deaths per 1000 villagers, first year
 
     @property
     def urban(self) -> float:

@@ -11,9 +11,9 @@ from greatleap import centre
 
 
 def _after_a_normal_year(**params):
-    """A model that has lived through 1957 (the centre knows its normal stocks), exports off. Deaths
-    weigh little (famine_recognition at the top of its prior) unless a test says otherwise: the
-    fitted threshold lets a normal year's hungry season alone trigger a retreat."""
+    """A model that has lived through 1957 (the centre knows its normal stocks and deaths), exports
+    off. Deaths weigh little (famine_recognition at the top of its prior) unless a test says
+    otherwise, so that the stock tests are about stocks."""
     return step_through(small_model(seed=1, exports=False, **{"famine_recognition": 30.0, **params}), (1957, 12))
 
 
@@ -96,6 +96,39 @@ def test_a_retreat_once_made_is_not_reversed_when_the_evidence_fades():
     _evidence(m, 1.0)
     centre.decide_retreat(m)
     assert m.state.retreated
+
+
+def _register_starvation(m, per_1000: float) -> None:
+    """Put this many registered starvation deaths per 1000 villagers in the past year's register."""
+    m.register.recent[:] = 0.0
+    m.register.recent[0, 0] = per_1000 / 1000.0 * m.rural_population()
+
+
+def test_the_centre_learns_a_normal_years_deaths_and_weighs_only_the_excess_over_them():
+    m = _after_a_normal_year()
+    # learnt at December's decision, before December's own deaths were registered
+    assert m.state.normal_starvation > 0
+    assert m.state.normal_starvation == pytest.approx(centre.registered_starvation_rate(m), rel=0.05)
+    set_month(m, (1959, 5))
+    m.state.normal_starvation = 3.0
+    threshold = m.p["famine_recognition"] * m.p["death_registration"]
+    _register_starvation(m, 3.0)  # a normal year's hungry season: no evidence
+    assert centre.death_signal(m) == 0.0
+    _register_starvation(m, 3.0 + threshold)  # one threshold more: evidence 1
+    assert centre.death_signal(m) == pytest.approx(1.0)
+
+
+def test_the_centre_cannot_retreat_from_a_leap_not_yet_launched():
+    m = _after_a_normal_year(retreat_threshold=0.5)
+    assert m.calendar.leap == (1958, 2)
+    set_month(m, (1958, 1))
+    _evidence(m, 0.0)  # empty granaries: evidence 2, but the Leap has not begun
+    centre.decide_retreat(m)
+    assert not m.state.retreated
+    set_month(m, (1958, 2))
+    _evidence(m, 0.0)
+    centre.decide_retreat(m)
+    assert m.state.retreated and m.state.retreat_cause == "stocks"
 
 
 def _first_retreats(seeds, **params):
