@@ -50,3 +50,17 @@ def test_the_lesson_claim_holds_over_seeds(lesson, claim, measured):
 def test_every_lesson_run_reaches_december_1962(results):
     for (lesson_id, name, seed), r in results.items():
         assert r["monthly"]["date"].iloc[-1] == "1962-12", (lesson_id, name, seed)
+
+
+def test_the_check_command_measures_the_claims_on_seeds_the_lessons_were_not_written_against(capsys):
+    """Issue 16, item 10: ``check --first-seed K`` runs seeds K..K+N-1 (here at a tiny size)."""
+    from greatleap.lessons.__main__ import main
+
+    lesson = LESSONS[0]
+    main(["check", "--first-seed", "21", "--seeds", "2", "--communes", "2", "--side", "3",
+          "--lesson", lesson.id, "--workers", "1"])
+    out = capsys.readouterr().out
+    assert "seeds 21-22, 2 communes of 3x3 plots" in out
+    claims = [line for line in out.splitlines() if "(seeds:" in line]
+    per_seed = [line.split("(seeds: ")[1].split(")")[0] for line in claims]
+    assert per_seed and all(values.count(", ") == 1 for values in per_seed), out

@@ -1,7 +1,11 @@
 """``python -m greatleap.lessons docs`` writes docs/lessons/; ``check`` measures every claim.
 
     python -m greatleap.lessons docs [FOLDER]          # default: docs/lessons
-    python -m greatleap.lessons check [--seeds N] [--communes N --side N] [--workers N]
+    python -m greatleap.lessons check [--seeds N] [--first-seed K] [--size tests|dashboard]
+                                      [--communes N --side N] [--workers N]
+
+``--first-seed`` and ``--size dashboard`` re-check the claims on seeds the lessons were not
+written against, in the world a class opens (docs/teaching.md, "How the claims are checked").
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import time
 
 from greatleap.errors import InputError, excerpt
 from greatleap.inputs import MAX_SEEDS, check_workers, cpus, output_folder, parse_whole
+from greatleap.lessons.check import SIZES
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +48,12 @@ def _main(argv=None) -> int:
     docs = sub.add_parser("docs", help="write the lessons for readers (docs/lessons/)")
     docs.add_argument("folder", nargs="?", default="docs/lessons")
     check = sub.add_parser("check", help="run every lesson's claims over several seeds and print the values")
-    check.add_argument("--seeds", type=_whole(1, MAX_SEEDS), default=None, help="seeds 1..N (default: the tests' seeds)")
+    check.add_argument("--seeds", type=_whole(1, MAX_SEEDS), default=None,
+                       help="how many seeds (default: as many as the tests use)")
+    check.add_argument("--first-seed", type=_whole(1, 2**31 - 1 - MAX_SEEDS), default=1,
+                       help="the first seed: seeds K..K+N-1 (default 1: the tests' seeds)")
+    check.add_argument("--size", choices=sorted(SIZES), default="tests",
+                       help="tests: the tests' reduced world; dashboard: the world a tab opens on")
     check.add_argument("--communes", type=_whole(1), default=None, help="number of communes (default: the tests' size)")
     check.add_argument("--side", type=_whole(1), default=None, help="plots per commune side")
     check.add_argument("--workers", type=_whole(1), default=min(2, cpus()), help="worker processes (at most one per CPU)")
@@ -59,15 +69,16 @@ def _main(argv=None) -> int:
         return 0
 
     from greatleap.lessons import LESSONS
-    from greatleap.lessons.check import TEST_SEEDS, TEST_SIZE, measure
+    from greatleap.lessons.check import TEST_SEEDS, measure
 
     check_workers(args.workers, args.force_workers, low=1)
     unknown = sorted(set(args.lesson or ()) - {lesson.id for lesson in LESSONS})
     if unknown:
         raise InputError("--lesson", f"unknown lesson {excerpt(unknown[0])}; allowed: {', '.join(lesson.id for lesson in LESSONS)}")
 
-    seeds = TEST_SEEDS if args.seeds is None else tuple(range(1, args.seeds + 1))
-    size = dict(TEST_SIZE)
+    count = len(TEST_SEEDS) if args.seeds is None else args.seeds
+    seeds = tuple(range(args.first_seed, args.first_seed + count))
+    size = dict(SIZES[args.size])
     if args.communes:
         size["n_communes"] = args.communes
     if args.side:

@@ -10,10 +10,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 from greatleap.lessons.registry import LESSONS, Claim, Lesson
+from greatleap.visualization.session import DEFAULT_SIZE
 
 # Reduced size that still shows every claim (see docs/teaching.md, "How the claims are checked").
 TEST_SIZE = {"n_communes": 16, "commune_side": 5}
 TEST_SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
+# The worlds ``python -m greatleap.lessons check --size`` can measure the claims in: the tests' and
+# the one a dashboard tab opens on (about 100,000 villagers).
+SIZES = {"tests": TEST_SIZE, "dashboard": DEFAULT_SIZE}
 
 
 def _run(job):
