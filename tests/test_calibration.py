@@ -188,8 +188,8 @@ def test_write_defaults_sets_each_inferred_default_to_the_named_summary(tmp_path
 
     folder = tmp_path / "cal"
     folder.mkdir()
-    pd.DataFrame([{"parameter": "non_grain_kcal", "median": 287.456, "mean": 300.0, "best": 250.0},
-                  {"parameter": "resale_delay", "median": 4.4, "mean": 4.0, "best": 2.0}]).to_csv(
+    pd.DataFrame([{"parameter": "non_grain_kcal", "median": 287.456, "mean": 300.0, "best": 250.0, "robust": 260.0},
+                  {"parameter": "resale_delay", "median": 4.4, "mean": 4.0, "best": 2.0, "robust": None}]).to_csv(
         folder / "summary.csv", index=False)
     target = tmp_path / "params.py"
     target.write_text(PARAMS_PY.read_text())
@@ -202,6 +202,8 @@ def test_write_defaults_sets_each_inferred_default_to_the_named_summary(tmp_path
     compile(text, "params.py", "exec")
     with pytest.raises(InputError, match="summary.csv"):
         write_defaults(tmp_path, "median", params_py=target)
+    with pytest.raises(InputError, match="no robust summary"):  # a screen that did not run
+        write_defaults(folder, "robust", params_py=target)
 
 
 def test_the_results_of_a_calibration_are_written(reference):
@@ -211,15 +213,44 @@ def test_the_results_of_a_calibration_are_written(reference):
     import pyabc
 
     history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
-    report = write_results(history, spec, InlineEngine(), predictive_draws=2)
+    report = write_results(history, spec, InlineEngine(), predictive_draws=2, robust_seeds=2, robust_candidates=3)
     for name in ("summary.csv", "posterior.csv", "generations.csv", "predictive.csv", "marginals.png",
-                 "pairs.png", "predictive.png"):
+                 "pairs.png", "predictive.png", "robust.csv"):
         assert (folder / name).stat().st_size > 0, name
     summary = pd.read_csv(folder / "summary.csv")
     assert set(summary.parameter) == set(spec.infer)
     assert (summary.p5 <= summary["median"]).all() and (summary["median"] <= summary.p95).all()
     text = report.read_text()
     assert "## Posterior predictive against history" in text and "cells within tolerance" in text
+    # the robust particle: of the 3 nearest the record, the one whose mean path over 2 fresh seeds is nearest
+    screen = pd.read_csv(folder / "robust.csv")
+    assert len(screen) == 3 and (screen.runs == 2).all() and screen.distance.is_monotonic_increasing
+    assert sorted(screen.candidate) == [1, 2, 3]
+    robust = summary.set_index("parameter")["robust"]
+    for name in spec.infer:
+        assert robust[name] == pytest.approx(screen[name].iloc[0])
+    assert "## The robust particle" in text
+
+
+def test_the_robust_screen_ranks_candidates_by_their_mean_path_on_fresh_seeds(reference):
+    """The nearest particle's ABC distance rests on lucky seeds; the screen re-runs the nearest
+    particles on the same fresh seeds and ranks them by the distance of their mean path."""
+    import pyabc
+
+    from greatleap.calibration.abc import as_params, cells, distance, observed_cells, simulate_series
+    from greatleap.calibration.results import ROBUST_FIRST_SEED, nearest_particles, robust_screen
+
+    spec, folder = reference
+    history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
+    screen, chosen = robust_screen(history, spec, InlineEngine(), k=2, seeds=2)
+    candidates = nearest_particles(history, 2)
+    observed = observed_cells(spec.observed)
+    fresh = []
+    for draw in candidates:
+        runs = [cells(simulate_series(as_params(draw, spec.fixed), ROBUST_FIRST_SEED + j)) for j in range(2)]
+        fresh.append(distance({k: np.mean([r[k] for r in runs]) for k in observed}, observed))
+    assert list(screen.distance) == pytest.approx(sorted(fresh))
+    assert chosen == pytest.approx(candidates[int(np.argmin(fresh))])
 
 
 @pytest.mark.cluster

@@ -20,9 +20,10 @@ from greatleap.inputs import Whole
 @click.option("--out", type=str, default=None, metavar="DIR", help="Output folder, replacing the spec's `output`.")
 @click.option("--predictive-draws", type=Whole(), default=20, show_default=True,
               help="Posterior draws run again (one seed each) for the predictive bands; 0: none.")
-@click.option("--write-defaults", type=click.Choice(["median", "mean", "best"]), default=None,
+@click.option("--write-defaults", type=click.Choice(["median", "mean", "best", "robust"]), default=None,
               help="Set the inferred parameters' defaults in greatleap/params.py to this posterior summary "
-                   "(then regenerate docs/ODD.md and docs/calibration.md).")
+                   "(robust: of the 20 particles nearest the record, the one whose mean path over 10 fresh "
+                   "seeds is nearest; then regenerate docs/ODD.md and docs/calibration.md).")
 def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file, out, predictive_draws,
               write_defaults) -> None:
     """Infer the uncertain parameters from the four national series by ABC-SMC (pyabc).
