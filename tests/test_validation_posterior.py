@@ -5,7 +5,8 @@ import pytest
 
 from greatleap.cli import main
 from greatleap.validation.diagnoses import DIAGNOSES
-from greatleap.validation.posterior import posterior_draws, render
+from greatleap.validation.core import FAILS, Verdict
+from greatleap.validation.posterior import _measured, posterior_draws, render
 
 
 def write_posterior(folder, rows):
@@ -48,7 +49,12 @@ def test_checks_and_counterfactuals_are_reported_over_the_draws_with_their_param
         assert len(checks) > 20 and checks.share_holding.isin([0.0, 1.0]).all()
         assert {"baseline", "honest_reporting", "no_exports", "flexible_quotas"} <= set(cfs.index)
         out[label] = cfs.loc["baseline", "median"]
-        assert "share of draws holding" in (tmp_path / f"v-{label}" / "validation_posterior.md").read_text()
+        text = (tmp_path / f"v-{label}" / "validation_posterior.md").read_text()
+        assert "share of draws holding" in text
+        failing = checks[checks.share_holding == 0.0]
+        assert failing.reason.str.startswith("draw 1: ").all() and checks[checks.share_holding == 1.0].reason.isna().all()
+        assert all(f"`{name}`), holds in 0% of draws. Measured, {reason}." in text
+                   for name, reason in zip(failing.check, failing.reason))
     assert out["scarce"] > out["plenty"]
 
 
@@ -87,3 +93,11 @@ def test_the_report_says_so_when_every_check_holds_in_most_draws():
     cfs = pd.DataFrame(columns=["run", "title", "what", "median", "p5", "p95"])
     section = _section(render(table, cfs, "greatleap validate --posterior p", 20, 4, "default"))
     assert "Every check holds in most draws." in section and "`f1_" not in section
+
+
+def test_a_failing_draw_s_reason_carries_the_model_s_figures_once():
+    def v(model, reason):
+        return Verdict("18", "f18_excess_deaths_central_band", "t", "e", model, FAILS, reason)
+    assert _measured(v("1.64", "1.64 is outside 1.8-2.2"), 3) == "draw 3: 1.64 is outside 1.8-2.2"
+    assert _measured(v("19.0% of the population", "outside the central 25-35 M"), 1) == \
+        "draw 1: outside the central 25-35 M (model: 19.0% of the population)"

@@ -10,6 +10,7 @@ every counterfactual for seeds 1..N (common random numbers within a draw), exact
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from greatleap.validation.core import HOLDS, NOT_MODELLED, mean_excess
 from greatleap.validation.diagnoses import diagnosis
 from greatleap.validation.runs import RUNS, run_all
 from greatleap.validation.tables import RUN_TITLES
+
+NUMBER = r"\d+(?:\.\d+)?"
 
 
 def posterior_draws(folder, n: int, seed: int = 1959) -> list[dict[str, Any]]:
@@ -78,8 +81,9 @@ def validate_posterior(folder, draws: int, seeds: int, size: str, overrides: dic
 
 
 def _measured(v, draw: int) -> str:
-    """A failing verdict's reason, with the model's figure when the reason does not give it."""
-    text = v.reason if not v.model or v.model in v.reason else f"{v.reason} (model: {v.model})"
+    """A failing verdict's reason, with the model's figures when the reason does not give them all."""
+    given = set(re.findall(NUMBER, v.reason))
+    text = v.reason if set(re.findall(NUMBER, v.model)) <= given else f"{v.reason} (model: {v.model})"
     return f"draw {draw}: {text}"
 
 
