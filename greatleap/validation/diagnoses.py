@@ -105,7 +105,7 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "inflexible quotas on the claims, `procurement.py` (ODD 7.5), and the centre's obligations and "
         "retreat, `centre.py` (ODD 7.9)",
         "quotas set on the 1958 claims and collected in 1959: " + _EARLY_RETREAT + ", so the 1959 share "
-        "falls instead of rising (docs/calibration.md: procurement falls after 1958)."),
+        "falls, or rises too little (docs/calibration.md: procurement falls after 1958)."),
     "f4_procurement_share_1960_above_030": _D(
         "quotas after the retreat, `procurement.py` (ODD 7.5), and the centre's obligations, `centre.py` "
         "(ODD 7.9)",
@@ -255,7 +255,8 @@ DIAGNOSES: dict[str, Diagnosis] = {
     "f20_strict_registration_raises_deaths": _D(
         "flight and household registration, `coping.py` (ODD 7.7), and refugees on the towns' margins, "
         "`state.py` (ODD 7.9)",
-        "flight that saves lives: blocked flight gives fewer deaths than free flight; likely a refugee's "
+        "flight that saves lives: blocked flight gives no more deaths than free flight (fewer at the fitted "
+        "defaults, docs/validation.md); likely a refugee's "
         "half ration from central stocks is no better than staying, and where refugees went in history "
         "(surplus regions, kin elsewhere) is not modelled."),
     "f21_kin_transfers_lower_deaths": _D(
