@@ -47,9 +47,9 @@ DIAGNOSES: dict[str, Diagnosis] = {
     "f1_shoulders_fraction_of_1960": _D(
         "the famine's shape over 1959-61: the centre's retreat, `centre.py` (ODD 7.9), and the "
         "registration of deaths, `registration.py` (ODD 7.8)",
-        "shoulders at most 0.6 of the peak (record: 0.26 and 0.24); likely 1961 stays high where it fails, "
-        "as the famine lasts into 1961 (docs/calibration.md), the missing brake of fact 18, with concealed "
-        "deaths registered late."),
+        "shoulders at most 0.6 of the peak (record: 0.26 and 0.24): where it fails, likely the famine starts "
+        "too early in 1959 (the early retreat of fact 17) or lasts into 1961 (docs/calibration.md: it does), "
+        "the missing brake of fact 18, with concealed deaths registered late."),
     "f1_back_to_baseline_by_1962": _D(
         "the end of the famine and the release of concealed deaths, `registration.py` (ODD 7.8), after the "
         "retreat, `centre.py` (ODD 7.9)",
