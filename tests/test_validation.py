@@ -16,7 +16,9 @@ import pytest
 from greatleap.cli import main
 from greatleap.validation import runs as runs_module
 from greatleap.validation.checks import NOT_MODELLED_FACTS, evaluate, names
-from greatleap.validation.core import FAILS, HOLDS
+from greatleap.validation.core import FAILS, HOLDS, Verdict
+from greatleap.validation.diagnoses import DIAGNOSES
+from greatleap.validation.report import not_reproduced
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
@@ -128,6 +130,29 @@ def test_expected_list_names_real_checks():
     assert not unknown, f"EXPECTED_TO_HOLD names checks that do not exist: {unknown}"
 
 
+def test_every_check_has_a_diagnosis_naming_its_mechanism():
+    """Whichever checks fail after a re-fit, the reports can say which mechanism is missing."""
+    assert not sorted(set(names()) - set(DIAGNOSES)), "checks with no diagnosis in greatleap/validation/diagnoses.py"
+    assert not sorted(set(DIAGNOSES) - set(names())), "diagnoses of checks that do not exist"
+    for name, d in DIAGNOSES.items():
+        modules = re.findall(r"`(\w+)\.py`", d.mechanism)
+        assert modules and all((ROOT / "greatleap" / f"{m}.py").exists() for m in modules), (name, modules)
+        assert re.search(r"ODD \d", d.mechanism), f"{name}: no ODD section"
+        assert d.missing.strip(), f"{name}: says nothing of what is missing"
+
+
+def test_the_report_names_the_missing_mechanism_of_each_failing_check():
+    failing = Verdict("16", "f16_lushan_delays_retreat", "The purge delays the centre's recognition", "later",
+                      "+0.0 months", FAILS, "retreat +0.0 months later on average")
+    holding = Verdict("1", "f1_cdr_peaks_in_1960", "Registered death rate peaks in 1960", "1960", "peak 1960", HOLDS, "")
+    text = "\n".join(not_reproduced([holding, failing]))
+    assert "retreat +0.0 months later on average" in text
+    assert DIAGNOSES["f16_lushan_delays_retreat"].missing in text
+    assert DIAGNOSES["f16_lushan_delays_retreat"].mechanism in text
+    assert "f1_cdr_peaks_in_1960" not in text
+    assert not_reproduced([holding]) == ["Every check holds."]
+
+
 def test_every_stylized_fact_is_checked_or_explained():
     covered = {c.split("_")[0][1:] for c in names()} | {f for f, _, _ in NOT_MODELLED_FACTS}
     assert set(FACTS) <= covered, f"facts with no check and no reason: {sorted(set(FACTS) - covered)}"
@@ -174,6 +199,8 @@ def test_validate_writes_the_report_and_figures(small_runs, tmp_path, monkeypatc
                            f"--out {tmp_path} --set household_size=5` on ")
     for name in names():
         assert f"`{name}`" in text
+    failing = [v for v in evaluate(small_runs) if v.verdict == FAILS]
+    assert all(DIAGNOSES[v.name].missing in text for v in failing)
     for png in ("calibration", "counterfactuals", "decomposition"):
         path = tmp_path / "img" / "validation" / f"{png}.png"
         assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 10_000

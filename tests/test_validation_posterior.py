@@ -4,7 +4,9 @@ import pandas as pd
 import pytest
 
 from greatleap.cli import main
-from greatleap.validation.posterior import posterior_draws
+from greatleap.validation.diagnoses import DIAGNOSES
+from greatleap.validation.core import FAILS, Verdict
+from greatleap.validation.posterior import _measured, posterior_draws, render
 
 
 def write_posterior(folder, rows):
@@ -47,5 +49,55 @@ def test_checks_and_counterfactuals_are_reported_over_the_draws_with_their_param
         assert len(checks) > 20 and checks.share_holding.isin([0.0, 1.0]).all()
         assert {"baseline", "honest_reporting", "no_exports", "flexible_quotas"} <= set(cfs.index)
         out[label] = cfs.loc["baseline", "median"]
-        assert "share of draws holding" in (tmp_path / f"v-{label}" / "validation_posterior.md").read_text()
+        text = (tmp_path / f"v-{label}" / "validation_posterior.md").read_text()
+        assert "share of draws holding" in text
+        failing = checks[checks.share_holding == 0.0]
+        assert failing.reason.str.startswith("draw 1: ").all() and checks[checks.share_holding == 1.0].reason.isna().all()
+        assert all(f"`{name}`), holds in 0% of draws. Measured, {reason}." in text
+                   for name, reason in zip(failing.check, failing.reason))
     assert out["scarce"] > out["plenty"]
+
+
+def _checks_table():
+    """A hand-built checks table: one check above half the draws, one at half, one never."""
+    return pd.DataFrame([
+        {"fact": "1", "check": "f1_cdr_peaks_in_1960", "title": "Registered death rate peaks in 1960",
+         "share_holding": 0.85, "draws": 20, "reason": ""},
+        {"fact": "17", "check": "f17_mortality_falls_after_retreat", "title": "Mortality falls after the retreat",
+         "share_holding": 0.5, "draws": 20, "reason": "the death rate 7-9 months on is 1.18 x its level"},
+        {"fact": "18", "check": "f18_excess_deaths_central_band", "title": "Excess deaths within the central band",
+         "share_holding": 0.0, "draws": 20, "reason": "outside the central 25-35 M (model: 19.0%)"},
+    ])
+
+
+def _section(text):
+    head = "## Checks that do not hold in most draws: what is missing"
+    assert head in text
+    return text.split(head, 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_report_names_what_is_missing_for_each_check_at_or_below_half_the_draws():
+    cfs = pd.DataFrame([{"run": "baseline", "title": "Historical (baseline)", "what": "excess deaths, % of population",
+                         "median": 18.0, "p5": 12.4, "p95": 27.9}])
+    section = _section(render(_checks_table(), cfs, "greatleap validate --posterior p", 20, 4, "default"))
+    for name, reason in (("f17_mortality_falls_after_retreat", "1.18 x its level"),
+                         ("f18_excess_deaths_central_band", "outside the central 25-35 M")):
+        line = next(ln for ln in section.splitlines() if f"`{name}`" in ln)
+        assert reason in line and DIAGNOSES[name].mechanism in line and DIAGNOSES[name].missing in line
+    assert "50%" in section and "0%" in section
+    assert "f1_cdr_peaks_in_1960" not in section
+
+
+def test_the_report_says_so_when_every_check_holds_in_most_draws():
+    table = _checks_table().iloc[:1]
+    cfs = pd.DataFrame(columns=["run", "title", "what", "median", "p5", "p95"])
+    section = _section(render(table, cfs, "greatleap validate --posterior p", 20, 4, "default"))
+    assert "Every check holds in most draws." in section and "`f1_" not in section
+
+
+def test_a_failing_draw_s_reason_carries_the_model_s_figures_once():
+    def v(model, reason):
+        return Verdict("18", "f18_excess_deaths_central_band", "t", "e", model, FAILS, reason)
+    assert _measured(v("1.64", "1.64 is outside 1.8-2.2"), 3) == "draw 3: 1.64 is outside 1.8-2.2"
+    assert _measured(v("19.0% of the population", "outside the central 25-35 M"), 1) == \
+        "draw 1: outside the central 25-35 M (model: 19.0% of the population)"

@@ -10,6 +10,7 @@ every counterfactual for seeds 1..N (common random numbers within a draw), exact
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,11 @@ from greatleap.errors import InputError
 from greatleap.params import PARAMS, UNCERTAINTY
 from greatleap.validation.checks import evaluate
 from greatleap.validation.core import HOLDS, NOT_MODELLED, mean_excess
+from greatleap.validation.diagnoses import diagnosis
 from greatleap.validation.runs import RUNS, run_all
 from greatleap.validation.tables import RUN_TITLES
+
+NUMBER = r"\d+(?:\.\d+)?"
 
 
 def posterior_draws(folder, n: int, seed: int = 1959) -> list[dict[str, Any]]:
@@ -46,6 +50,7 @@ def validate_posterior(folder, draws: int, seeds: int, size: str, overrides: dic
     the baseline, per draw. Returns (checks table, counterfactual table, the draws)."""
     samples = posterior_draws(folder, draws)
     held: dict[str, list[bool]] = {}
+    reasons: dict[str, str] = {}  # per check, the measured reason in the first draw in which it fails
     titles: dict[str, tuple[str, str]] = {}
     ratios: dict[str, list[float]] = {run: [] for run in RUNS if run != "baseline"}
     base_excess = []
@@ -55,6 +60,8 @@ def validate_posterior(folder, draws: int, seeds: int, size: str, overrides: dic
             if v.verdict == NOT_MODELLED:
                 continue
             held.setdefault(v.name, []).append(v.verdict == HOLDS)
+            if v.verdict != HOLDS and v.name not in reasons:
+                reasons[v.name] = _measured(v, k + 1)
             titles[v.name] = (v.fact, v.title)
         base = mean_excess(rs, "baseline")
         base_excess.append(base)
@@ -64,12 +71,20 @@ def validate_posterior(folder, draws: int, seeds: int, size: str, overrides: dic
         if progress:
             progress(f"draw {k + 1}/{len(samples)} done")
     checks = pd.DataFrame([{"fact": titles[n][0], "check": n, "title": titles[n][1],
-                            "share_holding": float(np.mean(h)), "draws": len(h)} for n, h in held.items()])
+                            "share_holding": float(np.mean(h)), "draws": len(h), "reason": reasons.get(n, "")}
+                           for n, h in held.items()])
     rows = [{"run": "baseline", "title": RUN_TITLES.get("baseline", "baseline"), "what": "excess deaths, % of population",
              **_interval(100 * np.array(base_excess))}]
     rows += [{"run": run, "title": RUN_TITLES.get(run, run), "what": "x baseline excess deaths",
               **_interval(np.array(r))} for run, r in ratios.items()]
     return checks, pd.DataFrame(rows), samples
+
+
+def _measured(v, draw: int) -> str:
+    """A failing verdict's reason, with the model's figures when the reason does not give them all."""
+    given = set(re.findall(NUMBER, v.reason))
+    text = v.reason if set(re.findall(NUMBER, v.model)) <= given else f"{v.reason} (model: {v.model})"
+    return f"draw {draw}: {text}"
 
 
 def _interval(x: np.ndarray) -> dict[str, float]:
@@ -91,9 +106,28 @@ def render(checks: pd.DataFrame, cfs: pd.DataFrame, command: str, draws: int, se
     for r in checks.itertuples():
         extra = f" {'yes' if r.check in expected else 'no'} |" if expected is not None else ""
         lines.append(f"| {r.fact} | {r.title} (`{r.check}`) | {r.share_holding:.0%} |{extra}")
+    lines += _missing_section(checks)
     lines += ["", "## Counterfactuals: excess deaths 1959-61 relative to the baseline", "",
               "Median and 5-95% interval over the posterior draws (each draw's ratio is of seed-mean excess "
               "deaths).", "", "| run | what | median | 5-95% |", "|---|---|---|---|"]
     for r in cfs.itertuples():
         lines.append(f"| {r.title} (`{r.run}`) | {r.what} | {r.median:.2f} | {r.p5:.2f}-{r.p95:.2f} |")
     return "\n".join(lines) + "\n"
+
+
+def _missing_section(checks: pd.DataFrame) -> list[str]:
+    """Each check holding in at most half the draws: its share, the model's measured reason in the
+    first draw in which it fails, and what the model lacks for it to hold (diagnoses.py)."""
+    lines = ["", "## Checks that do not hold in most draws: what is missing", "",
+             "For each check holding in at most half the draws: the model's measured reason in the first draw "
+             "(in draw order) in which it fails, the mechanism it tests and what the model lacks for it to hold "
+             "(`greatleap/validation/diagnoses.py`).", ""]
+    weak = checks[checks.share_holding <= 0.5]
+    for r in weak.itertuples():
+        reason = getattr(r, "reason", "")
+        measured = f" Measured, {reason}." if isinstance(reason, str) and reason else ""
+        d = diagnosis(r.check)
+        why = f" {d.text()}" if d else ""
+        lines.append(f"- **Fact {r.fact}, {r.title}** (`{r.check}`), holds in {r.share_holding:.0%} of draws."
+                     f"{measured}{why}")
+    return lines if len(weak) else lines + ["Every check holds in most draws."]

@@ -12,6 +12,7 @@ from greatleap import atomic
 from greatleap.validation.checks import evaluate
 from greatleap.validation.checks_mechanisms import DECOMPOSITION, removed_share
 from greatleap.validation.core import FAILS, HOLDS, NOT_MODELLED, output_fall
+from greatleap.validation.diagnoses import diagnosis
 from greatleap.validation.runs import SIZES
 from greatleap.validation.tables import RUN_TITLES, calibration_table, excess_table
 
@@ -57,10 +58,10 @@ def render(rs, command: str, seconds: float, verdicts=None) -> str:
         if v.verdict != NOT_MODELLED:
             lines.append(f"| {v.fact} | {_cell(v.title)} (`{v.name}`) | {_cell(v.expected)} | {_cell(v.model)} | "
                          f"**{v.verdict}** |")
-    lines += ["", "## What the model does not reproduce", ""]
-    failing = [v for v in verdicts if v.verdict == FAILS]
-    lines += [f"- **Fact {v.fact}, {v.title}** (`{v.name}`): {v.reason}. Expected: {v.expected}." for v in failing] \
-        or ["Every check holds."]
+    lines += ["", "## What the model does not reproduce", "",
+              "Each failing check with its measured reason, then the mechanism it tests and what the model "
+              "lacks for it to hold (`greatleap/validation/diagnoses.py`).", ""]
+    lines += not_reproduced(verdicts)
     lines += ["", "## Not modelled", ""]
     lines += [f"- **Fact {v.fact}, {v.title}**: {v.reason}." for v in verdicts if v.verdict == NOT_MODELLED]
     lines += _calibration_section(rs) + _excess_section(rs) + _decomposition_section(rs)
@@ -69,6 +70,17 @@ def render(rs, command: str, seconds: float, verdicts=None) -> str:
               f"![Excess deaths by scenario]({IMG / 'counterfactuals.png'})", "",
               f"![Fact 13 decomposition]({IMG / 'decomposition.png'})", ""]
     return "\n".join(lines)
+
+
+def not_reproduced(verdicts) -> list[str]:
+    """One line per failing check: its measured reason, the expectation, and its diagnosis."""
+    lines = []
+    for v in verdicts:
+        if v.verdict == FAILS:
+            d = diagnosis(v.name)
+            why = f" {d.text()}" if d else ""
+            lines.append(f"- **Fact {v.fact}, {v.title}** (`{v.name}`): {v.reason}. Expected: {v.expected}.{why}")
+    return lines or ["Every check holds."]
 
 
 def _calibration_section(rs) -> list[str]:
