@@ -224,8 +224,9 @@ _PARAM_LIST = [
     _p("animals_per_capita", 0.153, "head/person", 0.0, 0.5, "Draught animals per villager",
        "Large animals (cattle, buffalo, horses, mules, donkeys) per rural person in January 1957.",
        "capital", SETUP, "7.11",
-       source="SSB yearbook: 83.8 M large animals at the end of 1957 (recalled, not verified in this "
-              "session) over 547 M rural people"),
+       source="SSB series as given in a history of Chinese animal husbandry "
+              "(https://daowen.com/lilun/1179767.html): 83.82 M large animals at the end of 1957, "
+              "over 547 M rural people"),
     _p("animal_feed_kg", 84.7, "kg/head/year", 0.0, 400.0, "Grain fed to a draught animal",
        "Grain (concentrate) a draught animal is fed in a year, besides straw and grazing.",
        "capital", UNCERTAINTY, "7.11",
@@ -234,13 +235,14 @@ _PARAM_LIST = [
     _p("herd_growth", 0.043, "per year", 0.0, 0.15, "Growth of a fed herd",
        "Net growth of the herd a year (births less normal deaths) when fully fed.",
        "capital", UNCERTAINTY, "7.11",
-       source="SSB yearbook: large animals 60.0 M in 1949 and 83.8 M in 1957, 4.3% a year (recalled, not "
-              "verified in this session)",
+       source="SSB series as given in https://daowen.com/lilun/1179767.html: 83.82 M large animals in 1957, "
+              "23.80 M (39.65%) more than in 1949, so 60.0 M in 1949 and 4.3% a year over the eight years",
        prior=uniform(0.02, 0.07, "around the 1949-57 growth")),
     _p("animal_hunger_loss", 0.4, "per year", 0.0, 1.0, "Herd lost when unfed",
        "Share of the herd that dies or is slaughtered in a year without its feed (less for a partial cut).",
        "capital", UNCERTAINTY, "7.11",
-       source="assumption: large animals fell about 17% from 1957 to 1961 (SSB, recalled) is a check, not fitted",
+       source="assumption: the fall of large animals from 83.82 M in 1957 to 69.49 M in 1961, 17.1% (SSB "
+              "series as given in https://daowen.com/lilun/1179767.html), is a check, not fitted",
        prior=uniform(0.1, 1.0, "from a tenth to the whole herd in a year")),
     _p("animal_area_elasticity", 0.3, "elasticity", 0.0, 1.0, "Ploughing capacity of the herd",
        "Percent of the planned area left unsown per percent of the herd below normal.",
@@ -449,8 +451,10 @@ _PARAM_LIST = [
     _p("retention_floor", 219.0, "kg/person/year", 0.0, 400.0, "Grain a cadre keeps back",
        "Grain per person a fully loyal cadre refuses to hand over; zealous cadres keep less.",
        "procurement", UNCERTAINTY, "7.5",
-       source=_A + "rural retention norms of the 1950s, recalled as about 180-200 kg of unhusked "
-              "grain a person (not verified in this session); loyal cadres kept more",
+       source=_A + "the state counted as surplus what was left after seed, fodder and a basic ration of "
+              "roughly 13-15 kg a person a month, 156-180 kg a year, while 23-26 kg of unhusked grain a "
+              "month gave 1,700-1,900 kcal a day (Dikötter 2010, Mao's Great Famine, ch. 17 'Agriculture'); "
+              "loyal cadres kept more",
        prior=uniform(180.0, 300.0, "from the official norm to a normal year's food and seed")),
     _p("anti_hiding_searches", True, "switch", None, None, "Anti-hiding searches",
        "A procurement shortfall triggers searches of households for hidden grain.",
@@ -583,8 +587,9 @@ _PARAM_LIST = [
     _p("urban_mortality", 0.77, "x rural schedule", 0.4, 1.2, "Town mortality",
        "Multiplier on the age schedule of other-cause deaths in the towns (better water, doctors).",
        "physiology", UNCERTAINTY, "7.8",
-       source="registered 1957 death rates, cities 8.47 and counties 11.07 per 1000 (SSB yearbooks; recalled, "
-              "not verified in this session)",
+       source="registered death rates of 1958, cities 9.22 and the countryside 12.50 per 1000 (Xin Yi & Ge "
+              "Ling 2008, Zhonggong dangshi yanjiu no. 3, at http://w.hybsl.cn/article/13/54763); the 1957 "
+              "rates, cities 8.47 and counties 11.07 (SSB yearbooks), are recalled, not verified",
        prior=uniform(0.5, 1.0, "towns no worse than the villages, at most twice as healthy")),
     _p("fertility", 1.0, "x standard schedule", 0.0, 2.0, "Fertility",
        "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8",
