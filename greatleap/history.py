@@ -59,12 +59,13 @@ def is_target(key: str, year: int) -> bool:
 
 def model_series(annual: pd.DataFrame) -> pd.DataFrame:
     a = annual.set_index("year")
-    out = pd.DataFrame(index=a.index)
-    out["output_index"] = 100 * a["harvest_true_kg"] / a.loc[a.index.min(), "harvest_true_kg"]
-    out["report_ratio"] = a["report_ratio_province"]  # the claims the centre receives (ODD 7.12)
-    out["procurement_share"] = a["procurement_share"]
-    out["cdr_registered"] = a["cdr_registered"]
-    return out
+    # built in one go, not a column at a time: a calibration reduces every run to these series
+    return pd.DataFrame({
+        "output_index": 100 * a["harvest_true_kg"] / a.loc[a.index.min(), "harvest_true_kg"],
+        "report_ratio": a["report_ratio_province"],  # the claims the centre receives (ODD 7.12)
+        "procurement_share": a["procurement_share"],
+        "cdr_registered": a["cdr_registered"],
+    }, index=a.index)
 
 
 def model_vs_history(scenario: str = "baseline", seeds: int = 10, **overrides) -> pd.DataFrame:

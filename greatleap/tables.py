@@ -38,18 +38,22 @@ def annual_frame(model) -> pd.DataFrame:
     means = g[["population", "rural_population", "urban_population", "kcal_mean", "kcal_p10",
                "share_hungry", "share_starving"]].mean()
     a = pd.concat([sums, means], axis=1).reset_index()
-    a["cdr"] = a["deaths"] * 1000 / a["population"]
-    a["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
-    a["cbr"] = a["births"] * 1000 / a["population"]
-    a["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
-    a["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
-    a["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
-    a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
+    # the derived columns are gathered and joined once: inserting them one at a time into the
+    # frame was most of the table's cost, and a calibration builds one table per run
+    new = {}
+    new["cdr"] = a["deaths"] * 1000 / a["population"]
+    new["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
+    new["cbr"] = a["births"] * 1000 / a["population"]
+    new["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
+    new["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
+    new["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
+    new["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
     first = a["harvest_true_kg"].iloc[0]
-    a["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
-    a["central_stock_end_kg"] = g["central_stock_kg"].last().values
-    a["retreat"] = g["retreat"].max().values
-    return _capital_columns(a, m, g)
+    new["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
+    new["central_stock_end_kg"] = g["central_stock_kg"].last().values
+    new["retreat"] = g["retreat"].max().values
+    _capital_columns(new, m, g)
+    return pd.concat([a, pd.DataFrame(new, index=a.index)], axis=1)
 
 
 CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "harvest_area_kg")
@@ -57,21 +61,23 @@ CAPITAL_STOCKS = ("draught_animals", "draught_animals_index", "tools_index", "se
                   "irrigated_share", "damaged_share", "technique_index")
 
 
-def _capital_columns(a: pd.DataFrame, m: pd.DataFrame, g) -> pd.DataFrame:
-    """Capital and land by year (ODD 7.11): flows summed, stocks at the year's end, and the output
-    index split into area and yield: ``sown_area_index`` (normal output of the land harvested,
-    first year = 100) times ``yield_index`` (output per unit of it) is ``output_index``."""
+def _capital_columns(new: dict, m: pd.DataFrame, g) -> None:
+    """Capital and land by year (ODD 7.11), added to the annual columns ``new``: flows summed,
+    stocks at the year's end, and the output index split into area and yield:
+    ``sown_area_index`` (normal output of the land harvested, first year = 100) times
+    ``yield_index`` (output per unit of it) is ``output_index``."""
     if "harvest_area_kg" not in m:
-        return a
+        return
+    flows = g[list(CAPITAL_FLOWS)].sum()
     for name in CAPITAL_FLOWS:
-        a[name] = g[name].sum().values
+        new[name] = flows[name].values
+    stocks = g[list(CAPITAL_STOCKS)].last()
     for name in CAPITAL_STOCKS:
-        a[name] = g[name].last().values
-    a["sown_area"] = g["sown_area"].mean().values
-    first = a["harvest_area_kg"].iloc[0]
-    a["sown_area_index"] = 100 * a["harvest_area_kg"] / first if first > 0 else np.nan
-    a["yield_index"] = 100 * a["output_index"] / a["sown_area_index"]
-    return a
+        new[name] = stocks[name].values
+    new["sown_area"] = g["sown_area"].mean().values
+    first = new["harvest_area_kg"][0]
+    new["sown_area_index"] = 100 * new["harvest_area_kg"] / first if first > 0 else np.nan
+    new["yield_index"] = 100 * new["output_index"] / new["sown_area_index"]
 
 
 def area_share_of_fall(by_year: pd.DataFrame, years=(1959, 1960, 1961), base: int = 1957) -> float:
