@@ -25,15 +25,30 @@ SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
 
 EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
+    "f1_shoulders_fraction_of_1960",
     "f2_output_falls_1959_and_1960",
-    "f3_report_ratio_near_1_by_1960",
-    "f13_both_remove_most_of_fall",
+    "f4_procurement_share_jumps_1959",
     "f13_each_alone_removes_part",
     "f14_peak_without_exit_channel",
     "f16_lushan_raises_1959_reports",
     "f16_lushan_raises_1959_procurement",
+    "f16_lushan_raises_1960_peak",
 ]
-# Moves with the baseline's ABC-SMC fit (issue 15: 24 parameters set to the posterior particle
+# Moves with the re-fit after the centre's normal-year rule (issue 15: the centre weighs only
+# starvation deaths above its first year's and cannot retreat before the Leap; 24 parameters set
+# to the robust particle; `greatleap validate --seeds 8 --size small`, this test's runs):
+# - added f1_shoulders_fraction_of_1960 (1959/1960 0.32, 1961/1960 0.51), f4_procurement_share_jumps_1959
+#   (0.338 -> 0.347) and f16_lushan_raises_1960_peak (40.6 against 27.9 per 1000): they hold now, and
+#   each fails under a wrong model.
+# - f3_report_ratio_near_1_by_1960: the 1958 claim is only 1.17 x the truth (needs 0.3 of inflation to
+#   fall from): the fit lowered the officials' markup (0.16 after 0.676).
+# - f13_both_remove_most_of_fall: together they remove 145% of a 5.1-point output fall (needs 45-85%):
+#   the baseline's output hardly falls (the fit raised yield_trend and sound irrigation works), so the
+#   share is of a small difference.
+# Also holding at this size but not tests: f5_deaths_in_lower_tail, f10_policy_only_most_deaths (they
+# hold under a wrong model too), f10_weather_only_output_fall (holds only because the baseline's output
+# fall is small: weather alone gives more output than 1957).
+# Moves with the baseline's first ABC-SMC fit (issue 15: 24 parameters set to the posterior particle
 # nearest the record; `greatleap validate --seeds 8 --size small`, this test's runs):
 # - added f2_output_falls_1959_and_1960 (-11.3%, -5.0%), f3_report_ratio_near_1_by_1960 (1.03 after
 #   1.42), f13_each_alone_removes_part, f16_lushan_raises_1959_reports (1.11 against 1.06) and

@@ -273,10 +273,15 @@ def report_markdown(spec, table: pd.DataFrame, gens: pd.DataFrame, pred_table: p
 
 
 def posterior_table_markdown(table: pd.DataFrame) -> str:
-    rows = ["| parameter | default | prior 5-95% | posterior median | posterior 5-95% | sd / prior sd | informed |",
-            "|---|---|---|---|---|---|---|"]
+    """The summary as a table: the default the calibration ran with, the prior, the posterior and,
+    when the robust screen ran, the robust particle (what ``--write-defaults robust`` sets)."""
+    robust = "robust" in table and table["robust"].notna().all()
+    rows = ["| parameter | default during the fit | prior 5-95% | posterior median | posterior 5-95% | "
+            + ("robust particle | " if robust else "") + "sd / prior sd | informed |",
+            "|---|---|---|---|---|" + ("---|" if robust else "") + "---|---|"]
     rows += [f"| `{r.parameter}` | {r.default:g} | {r.prior_p5:.3g}-{r.prior_p95:.3g} | {r.median:.3g} | "
-             f"{r.p5:.3g}-{r.p95:.3g} | {r.sd_ratio:.2f} | {'yes' if r.informed else 'no'} |"
+             f"{r.p5:.3g}-{r.p95:.3g} | " + (f"{r.robust:.3g} | " if robust else "")
+             + f"{r.sd_ratio:.2f} | {'yes' if r.informed else 'no'} |"
              for r in table.itertuples()]
     return "\n".join(rows)
 
