@@ -34,8 +34,8 @@ out = []
 for scenario, seed, size in cases:
     m = FamineModel(rng=seed, scenario=scenario, materialise_peasants=False, **size).run()
     out.append(((scenario, seed, size), m.monthly_frame(), m.annual_frame(), m.commune_table(), m.summary()))
-with open(sys.argv[1], "wb") as f:
-    pickle.dump(out, f)
+from greatleap import atomic
+atomic.write_bytes(sys.argv[1], pickle.dumps(out))
 """
 
 

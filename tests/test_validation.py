@@ -24,12 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS, SIZE = 8, "small"  # 9 communes of 8 x 8 plots, about 2,900 villagers
 
 EXPECTED_TO_HOLD = [
-    "f1_cdr_peaks_in_1960",
     "f1_shoulders_fraction_of_1960",
     "f2_output_falls_1959_and_1960",
     "f4_procurement_share_jumps_1959",
     "f13_each_alone_removes_part",
-    "f14_peak_without_exit_channel",
     "f16_lushan_raises_1959_reports",
     "f16_lushan_raises_1959_procurement",
     "f16_lushan_raises_1960_peak",
@@ -42,6 +40,9 @@ EXPECTED_TO_HOLD = [
 #   each fails under a wrong model.
 # - f3_report_ratio_near_1_by_1960: the 1958 claim is only 1.17 x the truth (needs 0.3 of inflation to
 #   fall from): the fit lowered the officials' markup (0.16 after 0.676).
+# - f1_cdr_peaks_in_1960 and f14_peak_without_exit_channel: they still hold, but now also when the
+#   baseline is replaced by weather only, policy only or no diversion (so they are no longer tests):
+#   the famine peaks in 1960 in every one of those runs.
 # - f13_both_remove_most_of_fall: together they remove 145% of a 5.1-point output fall (needs 45-85%):
 #   the baseline's output hardly falls (the fit raised yield_trend and sound irrigation works), so the
 #   share is of a small difference.

@@ -274,7 +274,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="furnaces", number=4,
         title="Steel from pots: labour at the furnaces and the rotting harvest",
-        preset="baseline", comparison="no_backyard_furnaces",
+        preset="baseline", comparison="no_backyard_furnaces", settings=HISTORICAL_RETREAT,
         question=("In the autumn of 1958 a large share of the able workers leaves the fields for the "
                   "backyard furnaces, just as the main harvest ripens. How much of the harvest do you "
                   "think is lost? Will the country have more steel worth the grain?"),
@@ -283,16 +283,13 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("fields_emptied",
                   "In the autumn of 1958 the share of able labour in the fields falls below {x} in "
                   "every seed.",
-                  of_run("current", lowest_field_labour, FURNACE_MONTHS), "<", 0.6, "pct",
-                  pending=_after_refit("0.49-1.00 (needs under 0.6 in each seed)")),
+                  of_run("current", lowest_field_labour, FURNACE_MONTHS), "<", 0.6, "pct"),
             Claim("furnaces_take_a_quarter",
                   "At the campaign's height more than {x} of able labour is at the furnaces, in every seed.",
-                  of_run("current", highest_furnace_labour, FURNACE_MONTHS), ">", 0.25, "pct",
-                  pending=_after_refit("0 in seeds 1, 4 and 7 (needs above 0.25 in each seed)")),
+                  of_run("current", highest_furnace_labour, FURNACE_MONTHS), ">", 0.25, "pct"),
             Claim("october_harvest_lost",
                   "The October 1958 harvest is more than {x} smaller than without the furnaces, in every seed.",
-                  runs_ratio("current", "comparison", month_harvest, "1958-10"), "<", 0.95, "below_pct",
-                  pending=_after_refit("1.00 in seeds 1, 4 and 7 (needs under 0.95 in each seed)")),
+                  runs_ratio("current", "comparison", month_harvest, "1958-10"), "<", 0.95, "below_pct"),
             Claim("steel_only_in_1958",
                   "The furnaces make steel in 1958 only, in every seed.",
                   steel_outside_1958, "<", 1.0, "times"),
