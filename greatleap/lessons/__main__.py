@@ -54,8 +54,8 @@ def _main(argv=None) -> int:
                        help="the first seed: seeds K..K+N-1 (default 1: the tests' seeds)")
     check.add_argument("--size", choices=sorted(SIZES), default="tests",
                        help="tests: the tests' reduced world; dashboard: the world a tab opens on")
-    check.add_argument("--communes", type=_whole(1), default=None, help="number of communes (default: the tests' size)")
-    check.add_argument("--side", type=_whole(1), default=None, help="plots per commune side")
+    check.add_argument("--communes", type=_whole(1), default=None, help="number of communes (default: from --size)")
+    check.add_argument("--side", type=_whole(1), default=None, help="plots per commune side (default: from --size)")
     check.add_argument("--workers", type=_whole(1), default=min(2, cpus()), help="worker processes (at most one per CPU)")
     check.add_argument("--force-workers", action="store_true", help="allow more --workers than CPUs (up to 4 per CPU)")
     check.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
