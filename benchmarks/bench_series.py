@@ -26,16 +26,10 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
-    from greatleap.history import model_series
+    from greatleap.calibration.abc import simulate_series
     from greatleap.model import FamineModel
     from greatleap.params import resolve
-    from greatleap.runner import release, warm_up
-
-    def simulate_series(params, seed):  # as greatleap.calibration.abc, without importing pyabc
-        model = FamineModel(rng=int(seed), **params).run()
-        annual = model.annual_frame()
-        release(model)
-        return model_series(annual)
+    from greatleap.runner import warm_up
 
     warm_up()
     params = resolve("baseline", materialise_peasants=False)

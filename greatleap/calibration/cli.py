@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from greatleap.calibration.spec import STATS
 from greatleap.inputs import Whole
 
 
@@ -20,7 +21,7 @@ from greatleap.inputs import Whole
 @click.option("--out", type=str, default=None, metavar="DIR", help="Output folder, replacing the spec's `output`.")
 @click.option("--predictive-draws", type=Whole(), default=20, show_default=True,
               help="Posterior draws run again (one seed each) for the predictive bands; 0: none.")
-@click.option("--write-defaults", type=click.Choice(["median", "mean", "best", "robust"]), default=None,
+@click.option("--write-defaults", type=click.Choice(STATS), default=None,
               help="Set the inferred parameters' defaults in greatleap/params.py to this posterior summary "
                    "(robust: of the 20 particles nearest the record, the one whose mean path over 10 fresh "
                    "seeds is nearest; then regenerate docs/ODD.md and docs/calibration.md).")

@@ -32,6 +32,10 @@ from greatleap.errors import InputError, excerpt
 from greatleap.inputs import read_toml, shown_path, spec_name, spec_output, spec_table, spec_top_keys, spec_whole
 from greatleap.params import LEVER, PARAMS, UNCERTAINTY, validate
 
+# The posterior summaries a calibration can set the defaults to (``--write-defaults``;
+# greatleap.calibration.results)
+STATS = ("median", "mean", "best", "robust")
+
 TOP_KEYS = {"name", "output", "master_seed", "population", "generations", "seeds", "min_epsilon",
             "min_acceptance", "epsilon_quantile", "observed", "infer", "exclude", "fixed", "max_simulations"}
 
