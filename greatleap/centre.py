@@ -19,8 +19,10 @@ Rules in plain words:
   markets back) only when the evidence of failure exceeds ``reform_cost`` times the political cost:
   dismantling the communes' institutions is a larger admission than cutting quotas.
 - Every month once the Leap is launched (a dated campaign: a centre cannot retreat from a course
-  it has not yet set) and after its first year (in which it learns what its granaries normally
-  hold at each time of year and how many starvation deaths a normal year registers), the centre
+  it has not yet set) and after its normal year (the first recorded year, once the spin-up's
+  months have let bodies and stocks settle, ``model.py``; in it the centre learns what its
+  granaries normally hold at each time of year and how many starvation deaths a normal year
+  registers), the centre
   weighs the evidence that its course has failed against the political cost of admitting it.
 - The evidence is the stronger of two signals, each 1 at the level that would make a centre with
   no political stake (``political_cost`` 1, before Lushan) retreat: its own granaries, falling
@@ -29,10 +31,11 @@ Rules in plain words:
   (1 at ``famine_recognition`` per 1000 more once the registers' normal gaps are allowed for;
   deaths cadres conceal do not count, ``registration.py``): a normal year's hungry season is
   what the centre already knew, not evidence that the Leap has failed.
-- The cost of admitting failure is ``political_cost``; the Lushan Conference (a dated event: its
-  date is history, its effect is not) raises it by ``political_cost_lushan`` times, a rise that
-  decays with a half-life of ``political_cost_half_life`` months as the anti-rightist campaign
-  runs its course. Nothing holds the decision to a window: a large enough famine overrides even
+- The cost of admitting failure is ``political_cost``; two public commitments raise it, each
+  a dated event whose date is history and whose effect is not: the Leap's launch (February 1958,
+  launched by condemning the 1956 retreat) by ``political_cost_launch`` times, and the Lushan
+  Conference by ``political_cost_lushan`` times. Each rise decays with a half-life of
+  ``political_cost_half_life`` months as its campaign runs its course. Nothing holds the decision to a window: a large enough famine overrides even
   the post-Lushan cost.
 - The centre retreats in the first month the evidence exceeds the cost, and records why (stocks
   or deaths). A retreat is reversed only when a political event raises the cost above the
@@ -55,7 +58,7 @@ def obligations(model) -> float:
     exports = 0.0
     if p["exports"] and not state.retreated:
         exports = state.mt_per_month(model.calendar.exports_mt.get(model.ym[0], 0.0)) * 12.0
-    norm = state.normal_stock.get(model.ym[1]) if model.t >= 12 else None
+    norm = None if in_normal_year(model) else state.normal_stock.get(model.ym[1])
     refill = max(norm * monthly - state.stock, 0.0) if norm is not None else 0.0
     return 12.0 * monthly + exports + refill
 
@@ -106,7 +109,7 @@ def registered_starvation_rate(model) -> float:
 
 def death_signal(model) -> float:
     """Registered starvation deaths over the past year, per 1000 villagers, above the rate of the
-    centre's normal first year, over ``famine_recognition`` times the normal registered share (the
+    centre's normal year, over ``famine_recognition`` times the normal registered share (the
     centre knows the registers' usual gaps, not what cadres conceal: ``registration.py``)."""
     p = model.p
     threshold = p["famine_recognition"] * p["death_registration"]
@@ -116,8 +119,14 @@ def death_signal(model) -> float:
     return max(excess, 0.0) / max(threshold, 1e-12)
 
 
+def in_normal_year(model) -> bool:
+    """The centre's normal year: the first recorded year, 1957 (the last before the Leap), after
+    the spin-up's months have let bodies and stocks settle (``model.py``)."""
+    return model.t < 12
+
+
 def learn_the_normal_year(model) -> None:
-    """In its first year the centre learns what its granaries hold at each time of year and, at
+    """In its normal year the centre learns what its granaries hold at each time of year and, at
     the year's end, how many starvation deaths a normal year registers."""
     state = model.state
     state.normal_stock[model.ym[1]] = state.stock_months(model)
@@ -125,20 +134,30 @@ def learn_the_normal_year(model) -> None:
         state.normal_starvation = registered_starvation_rate(model)
 
 
+def commitment(model, rise: float, since_ym) -> float:
+    """A public commitment's rise of the cost, ``rise`` at its height in the month after
+    ``since_ym`` and halving every ``political_cost_half_life`` months."""
+    since = month_index(model.ym) - month_index(since_ym) - 1
+    return rise * 0.5 ** (max(since, 0) / model.p["political_cost_half_life"])
+
+
 def political_cost(model) -> float:
-    """What admitting failure costs the centre this month, in units of the evidence."""
-    p = model.p
-    cost = p["political_cost"]
-    if p["lushan_purge"] and model.calendar.after_lushan(model.ym):
-        since = month_index(model.ym) - month_index(model.calendar.lushan[1]) - 1
-        cost *= 1.0 + p["political_cost_lushan"] * 0.5 ** (since / p["political_cost_half_life"])
-    return cost
+    """What admitting failure costs the centre this month, in units of the evidence: its cost in
+    normal times, raised by the Leap's launch and by Lushan, each fading as its campaign runs on."""
+    p, cal = model.p, model.calendar
+    rise = 0.0
+    if cal.leap_on(model.ym):
+        rise += commitment(model, p["political_cost_launch"], cal.leap)
+    if p["lushan_purge"] and cal.after_lushan(model.ym):
+        rise += commitment(model, p["political_cost_lushan"], cal.lushan[1])
+    return p["political_cost"] * (1.0 + rise)
 
 
 def decide_retreat(model) -> None:
     """The month's decision: retreat, hold the course, or (after a rise in the cost) reverse."""
     state, rule = model.state, model.p["retreat_rule"]
-    if model.t < 12:
+    normal_year = in_normal_year(model)
+    if normal_year:
         learn_the_normal_year(model)
     stocks, deaths, cost = stock_signal(model), death_signal(model), political_cost(model)
     state.evidence, state.cost_risen = max(stocks, deaths), cost > state.cost
@@ -155,7 +174,7 @@ def decide_retreat(model) -> None:
             state.retreated, state.retreat_t, state.retreat_cause = False, None, ""
             state.reformed, state.reform_t = False, None
         return
-    if model.t >= 12 and model.calendar.leap_on(model.ym) and state.evidence > cost:
+    if not normal_year and model.calendar.leap_on(model.ym) and state.evidence > cost:
         _retreat(model, "stocks" if stocks >= deaths else "deaths")
 
 

@@ -92,11 +92,14 @@ def work_capacity(bmi, intake_ratio):
     return by_bmi * by_intake
 
 
+def long_hours_in_force(model) -> bool:
+    """Coerced long hours: a campaign of the Leap's years (the calendar), ended by the retreat."""
+    return model.p["long_hours"] and model.calendar.long_hours_on(model.ym) and not model.state.retreated
+
+
 def coerced_kcal(model) -> float:
     """Extra daily energy burned by coerced long hours this month, by each person at work."""
-    if not model.calendar.long_hours_on(model.ym) or model.state.retreated:
-        return 0.0
-    return float(model.p["coercion_kcal"])
+    return float(model.p["coercion_kcal"]) if long_hours_in_force(model) else 0.0
 
 
 @vectorize(cache=True)
@@ -126,6 +129,6 @@ def field_labour_of(model, present: np.ndarray, working: np.ndarray) -> tuple[np
     labour (presence x effort x capacity x hours) decides the yield.
     """
     norm = model.communes.workers_normal
-    hours = 1.15 if model.calendar.long_hours_on(model.ym) and not model.state.retreated else 1.0
+    hours = 1.15 if long_hours_in_force(model) else 1.0
     return present / norm, working / norm * incentive_effort(model) * hours
 

@@ -48,14 +48,18 @@ class FamineModel(Model):
         self.calendar = calendar or HISTORICAL
         self.start = (self.p["start_year"], 1)
         self.n_months = (self.p["end_year"] - self.p["start_year"] + 1) * 12
-        self.t, self.ym = -1, self.start
         self.halls_were_open = False  # last month's state, to open or close the halls on a change
+        self.first_t = -self.p["spin_up_months"]  # the first month run: < 0 while spinning up
+        self.t, self.ym = self.first_t - 1, self.start
         self._build_world()
         self.ledger = GrainLedger()
+        self._spin_up()
+        self.t, self.ym, self.steps = -1, self.start, 0  # the recorded run starts here
         self.recorder = reporters.Recorder(self, recording)
         self.datacollector = DataCollector(model_reporters=reporters.model_reporters(self))
-        if self.p["materialise_peasants"]:
-            self._materialise(np.arange(self.people.n))
+        self.peasants_materialised = self.p["materialise_peasants"]
+        if self.peasants_materialised:
+            self._materialise(np.flatnonzero(self.people.view("alive")))
 
     # ---- building -------------------------------------------------------------------------
     def _build_world(self) -> None:
@@ -88,10 +92,21 @@ class FamineModel(Model):
         self.state = State(self, people.n)
         self.crops = production.make_crops(com.n)
         self.capital = capital.Capital(self)
-        self.weather = production.regional_weather(self, self.start[0])
+        first_year = (month_index(self.start) + self.first_t) // 12  # the spin-up's, if any
+        self.weather = production.regional_weather(self, first_year)
         self.village = Village(self)
         self.register = registration.DeathRegister(self)  # ODD 7.8: deaths registered by cadres
         self._initial_stocks()
+
+    def _spin_up(self) -> None:
+        """ODD 2: the world is drawn healthy and fed, as no village was after a normal year. The
+        months before the start (``spin_up_months``) run first, unrecorded, so that bodies, stocks
+        and the registers settle into a normal year's spread; they are the centre's normal year
+        (``centre.py``). The first recorded month is January of ``start_year``, t = 0."""
+        self.recorder = reporters.Recorder(self, "none")
+        self.peasants_materialised = False  # Peasant agents are made for those alive at the start
+        while self.t < -1:
+            self.step()
 
     def _build_cadres_and_officials(self, ids: np.ndarray) -> None:
         side, rng = self.p["commune_side"], self.rng
@@ -193,10 +208,11 @@ class FamineModel(Model):
         self.t += 1
         months = month_index(self.start) + self.t
         self.ym = (months // 12, months % 12 + 1)
-        if self.ym[1] == 1 and self.t > 0:
+        if self.ym[1] == 1 and self.t > self.first_t:  # the first month's weather was drawn with the world
             self.weather = production.regional_weather(self, self.ym[0])
             self.capital.new_year(self)  # ODD 7.11
-            self.recorder.close_year()
+            if self.t > 0:
+                self.recorder.close_year()
 
     def _policy_transitions(self) -> None:
         now_open = self.halls_open()
@@ -304,7 +320,7 @@ class FamineModel(Model):
         return self.halls_open() and self.calendar.free_eating_on(self.ym)
 
     def private_plots_abolished(self) -> bool:
-        if not self.calendar.communes_on(self.ym):
+        if not self.p["abolish_private_plots"] or not self.calendar.communes_on(self.ym):
             return False
         return not self.state.reforms_in_force(self)
 

@@ -148,6 +148,13 @@ _PARAM_LIST = [
        "The run starts in January of this year.", "model", SETUP, "2"),
     _p("end_year", 1962, "year", 1956, 1970, "Last year",
        "The run ends in December of this year.", "model", SETUP, "2"),
+    _p("spin_up_months", 12, "months", 0, 24, "Normal months run before the start",
+       "The world is drawn with healthy, fed bodies; this many months of the years before the start "
+       "run first, unrecorded, so that bodies, stocks and the death registers settle into a normal "
+       "year's spread (and the centre learns what a normal year is) before the first recorded month.",
+       "model", SETUP, "2",
+       source="assumption: in runs without the Leap, starvation deaths settle at their normal level "
+              "within a year of the start (none before August of the first year without it)"),
     _p("materialise_peasants", True, "switch", None, None, "Peasant agents as objects",
        "Create a Mesa Peasant agent per person (needed by the dashboard); off, agents are built on demand.",
        "model", SETUP, "2"),
@@ -305,12 +312,19 @@ _PARAM_LIST = [
        "Share of able workers on irrigation works at the campaign's height.", "labour", LEVER, "7.2"),
     _p("industrial_recruitment", 0.05, "share of rural people", 0.0, 0.15, "Peasants recruited to industry",
        "Share of rural working-age people moved to urban industry in 1958.", "labour", LEVER, "7.2"),
+    _p("long_hours", True, "switch", None, None, "Coerced long hours",
+       "From March 1958 to mid-1960 cadres drive those at work to longer days (\"fight hard for three "
+       "years\"): more energy burned and more hours in the fields, until the centre retreats.",
+       "labour", LEVER, "7.2"),
     _p("coercion_kcal", 80.0, "kcal/day", 0.0, 1500.0, "Extra energy burned by long hours",
        "Extra daily expenditure of a worker driven to coerced long hours during campaigns.",
        "labour", UNCERTAINTY, "7.2",
        source="Keys et al. 1950 (energy cost of work) and accounts of round-the-clock campaign "
               "work (Dikötter 2010); the size is an assumption",
        prior=uniform(0.0, 400.0, "from nothing to the cost of some three more hours of heavy work")),
+    _p("abolish_private_plots", True, "switch", None, None, "Communes abolish private plots",
+       "While the communes last (autumn 1958 to the reforms) private plots and sidelines are taken into "
+       "the collective: less side food and less field effort.", "labour", LEVER, "7.2"),
     _p("effort_loss_private_plots", 0.06, "share", 0.0, 0.5, "Effort lost with private plots",
        "Fall in field effort once private plots and sidelines are abolished.", "labour", UNCERTAINTY, "7.2",
        source=_A + "incentive loss when plots and sidelines were abolished (Lin 1990 "
@@ -693,11 +707,20 @@ _PARAM_LIST = [
        source="assumption: after Peng Dehuai's purge no leader dared speak of famine until mid-1960 "
               "(MacFarquhar 1983; Yang Jisheng 2012); the size is not recorded",
        prior=uniform(0.0, 10.0, "from no effect to a tenfold cost")),
-    _p("political_cost_half_life", 4.0, "months", 0.5, 36.0, "Half-life of the Lushan cost",
-       "Months in which the rise of the political cost after Lushan halves (the anti-rightist "
-       "campaign winding down).", "centre", UNCERTAINTY, "7.9",
+    _p("political_cost_launch", 2.0, "x political cost", 0.0, 20.0, "Rise of the cost at the Leap's launch",
+       "How many times over the Leap's launch (Feb 1958) raises the cost of admitting failure, at its "
+       "height: the Leap was launched by condemning the 1956 retreat, so retreating again soon after "
+       "was a larger admission.", "centre", UNCERTAINTY, "7.9",
+       source="assumption: at Nanning (Jan 1958) and the Party Congress of May 1958 Mao condemned the "
+              "1956 'opposition to rash advance' and its authors criticised themselves (MacFarquhar "
+              "1983; Teiwes & Sun 1999); the size is not recorded",
+       prior=uniform(0.0, 10.0, "from no effect to a tenfold cost")),
+    _p("political_cost_half_life", 4.0, "months", 0.5, 36.0, "Half-life of a commitment's cost",
+       "Months in which a rise of the political cost (the Leap's launch, Lushan) halves as the "
+       "campaign that raised it winds down.", "centre", UNCERTAINTY, "7.9",
        source="assumption: the anti-right-deviation campaign ran from autumn 1959 to the Beidaihe "
-              "conference of summer 1960 (MacFarquhar 1983)",
+              "conference of summer 1960 (MacFarquhar 1983); the launch's commitment is taken to fade "
+              "at the same pace",
        prior=uniform(2.0, 12.0, "the campaign spent in a season to a year")),
     _p("centre_learning", 0.7, "share", 0.0, 1.0, "How fast the centre learns from deliveries",
        "When a collection window closes, the centre moves its credibility of claims this share of the "
@@ -755,7 +778,8 @@ _POLICIES_OFF = {
     "honest_reporting": True, "quota_rule": "flexible", "lushan_purge": False,
     "dining_halls": False, "backyard_furnaces": False, "irrigation_campaigns": False,
     "industrial_recruitment": 0.0, "close_planting": False, "exit_right_kept": True,
-    "anti_hiding_searches": False, "retreat_rule": "never",
+    "anti_hiding_searches": False, "retreat_rule": "never", "long_hours": False,
+    "abolish_private_plots": False,
 }
 SCENARIOS: dict[str, dict[str, Any]] = {
     "baseline": {},
@@ -766,6 +790,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_dining_halls": {"dining_halls": False},
     "no_backyard_furnaces": {"backyard_furnaces": False},
     "exit_right_kept": {"exit_right_kept": True},
+    "no_long_hours": {"long_hours": False},
+    "private_plots_kept": {"abolish_private_plots": False},
     "weather_only": _POLICIES_OFF,
     "policy_only": {"weather_scale": 0.0},
     # counterfactuals used by the validation of the stylized facts
@@ -787,7 +813,8 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_tool_melting": {"tool_melting": False},
     "sound_irrigation": {"irrigation_sound_share": 1.0},
     # the state as actors (issue 13)
-    "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0},
+    "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0, "political_cost_launch": 0.0},
+    "no_launch_commitment": {"political_cost_launch": 0.0},
     "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
     "moderate_leaders": {"moderate_leaders": True},
     "no_interprovincial_transfers": {"interprovincial_transfers": False},
@@ -802,6 +829,8 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_dining_halls": "No dining halls",
     "no_backyard_furnaces": "No backyard furnaces",
     "exit_right_kept": "Exit right kept",
+    "no_long_hours": "No coerced long hours",
+    "private_plots_kept": "Private plots kept under the communes",
     "weather_only": "Weather only (policies off)",
     "policy_only": "Policy only (normal weather)",
     "no_labour_diversion": "No labour diversion",
@@ -818,6 +847,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_tool_melting": "No tools melted",
     "sound_irrigation": "Irrigation works built soundly",
     "early_retreat": "The centre admits the shortfall at its first sign",
+    "no_launch_commitment": "The Leap launched without condemning the 1956 retreat",
     "no_urban_priority": "Towns not fed first (no squeeze)",
     "moderate_leaders": "Every province led by a moderate",
     "no_interprovincial_transfers": "No grain moved between provinces",

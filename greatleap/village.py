@@ -159,7 +159,7 @@ class Village:
         members, hunger = month.members, month.hunger
         babies = give_birth(m, people, "rural", month.due, month.due_ratio, self._homes)
         members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
-        if m.p["materialise_peasants"]:
+        if m.peasants_materialised:
             m._materialise(babies)
         self._flee(members, hunger)
         self._recruit_and_send_down()
@@ -226,7 +226,7 @@ class Village:
             return
         homes = m.rng.integers(0, len(hh), k)
         idx = people.add(household=homes, commune=hh.commune[homes], registration=RURAL, **bodies)
-        if m.p["materialise_peasants"]:
+        if m.peasants_materialised:
             m._materialise(idx)
 
 

@@ -73,7 +73,7 @@ def test_a_pressing_quota_takes_seed_unless_it_is_protected():
 
 
 def test_starved_animals_plough_less_next_season():
-    fed, starved = small_model(), small_model()
+    fed, starved = small_model(spin_up_months=0), small_model(spin_up_months=0)  # herds as drawn, at their norm
     fed.communes.seed[:] = starved.communes.seed[:] = 1e9
     starved.capital.feed_cover[:] = 0.0  # the harvest left nothing for the herd
     for _ in range(6):
@@ -85,7 +85,7 @@ def test_starved_animals_plough_less_next_season():
 
 
 def test_a_short_harvest_cuts_the_herds_feed():
-    m = small_model()
+    m = small_model(spin_up_months=0)  # herds as drawn, at their norm
     normal = m.potential * m.crops[1].share
     m.communes.granary[:] = normal
     m.capital.keep_feed(m, m.crops[1].share, normal)

@@ -12,9 +12,10 @@ from greatleap import centre
 
 def _after_a_normal_year(**params):
     """A model that has lived through 1957 (the centre knows its normal stocks and deaths), exports
-    off. Deaths weigh little (famine_recognition at the top of its prior) unless a test says
-    otherwise, so that the stock tests are about stocks."""
-    return step_through(small_model(seed=1, exports=False, **{"famine_recognition": 30.0, **params}), (1957, 12))
+    off. Deaths weigh little (famine_recognition at the top of its prior) and the Leap's launch
+    adds nothing to the cost unless a test says otherwise, so that the stock tests are about stocks."""
+    params = {"famine_recognition": 30.0, "political_cost_launch": 0.0, **params}
+    return step_through(small_model(seed=1, exports=False, **params), (1957, 12))
 
 
 def _evidence(m, stocks_share_of_norm: float):
@@ -53,6 +54,24 @@ def test_lushan_raises_the_cost_and_the_rise_decays():
     assert later == pytest.approx(1.0 + 4.0 * 0.5)
     off = _after_a_normal_year(lushan_purge=False)
     assert centre.political_cost(set_month(off, (1959, 9))) == pytest.approx(1.0)
+
+
+def test_the_leaps_launch_raises_the_cost_and_the_rise_decays():
+    m = _after_a_normal_year(political_cost_launch=3.0, political_cost_half_life=4.0)
+    assert m.calendar.leap == (1958, 2)
+    assert centre.political_cost(set_month(m, (1958, 1))) == pytest.approx(1.0)
+    assert centre.political_cost(set_month(m, (1958, 3))) == pytest.approx(4.0)
+    assert centre.political_cost(set_month(m, (1958, 7))) == pytest.approx(1.0 + 3.0 * 0.5)
+    off = _after_a_normal_year(political_cost_launch=0.0)
+    assert centre.political_cost(set_month(off, (1958, 3))) == pytest.approx(1.0)
+
+
+def test_soon_after_the_launch_the_same_evidence_no_longer_moves_the_centre():
+    for rise, expect in ((4.0, False), (0.0, True)):
+        m = set_month(_after_a_normal_year(retreat_threshold=0.5, political_cost_launch=rise), (1958, 6))
+        _evidence(m, 0.3)  # evidence 1.4: enough in normal times, not so soon after the launch
+        centre.decide_retreat(m)
+        assert m.state.retreated == expect
 
 
 def test_after_lushan_the_same_evidence_no_longer_moves_the_centre_unless_lushan_is_removed():

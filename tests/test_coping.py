@@ -80,7 +80,7 @@ def test_without_green_crop_eating_the_standing_crop_is_untouched():
 
 
 def test_concealment_moves_part_of_the_harvest_into_hidden_household_stocks():
-    m = small_model(concealment=0.1)
+    m = small_model(concealment=0.1, spin_up_months=0)  # as drawn: no hidden grain yet
     for cadre in m.cadres:
         cadre.loyalty = 1.0
     harvest = np.full(m.communes.n, 10_000.0)

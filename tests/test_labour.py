@@ -79,6 +79,18 @@ def test_coerced_long_hours_use_up_more_food():
     assert thinner or less_food, kept
 
 
+def test_the_long_hours_lever_ends_both_the_extra_energy_and_the_extra_hours():
+    task = np.full(2, labour.TASKS.index("fields"), dtype=np.int8)
+    present, working = np.full(4, 100.0), np.full(4, 100.0)
+    by_lever = {}
+    for on in (True, False):
+        m = set_month(small_model(coercion_kcal=300.0, long_hours=on), (1959, 5))
+        by_lever[on] = (labour.long_hours_kcal(m, task), labour.field_labour_of(m, present, working)[1])
+    np.testing.assert_allclose(by_lever[True][0], 300.0)
+    np.testing.assert_allclose(by_lever[False][0], 0.0)
+    np.testing.assert_allclose(by_lever[True][1] / by_lever[False][1], 1.15)  # hours, not effort
+
+
 def test_hunger_saps_the_capacity_to_work():
     fed = labour.work_capacity(np.array([21.0]), np.array([1.0]))
     thin = labour.work_capacity(np.array([15.0]), np.array([1.0]))
@@ -114,6 +126,18 @@ def test_effort_falls_when_private_plots_and_the_exit_right_are_lost():
     assert collective < kept < 1.0  # only the private plots' loss remains
     np.testing.assert_allclose(kept, 0.9)
     np.testing.assert_allclose(collective, 0.9 * 0.8)
+
+
+def test_communes_that_keep_private_plots_keep_side_food_and_effort():
+    from greatleap import coping
+
+    living, foragers = np.full(4, 100.0), np.zeros(4)
+    for abolish, (plots_share, effort_loss) in ((True, (0.6, True)), (False, (1.0, False))):
+        m = set_month(small_model(abolish_private_plots=abolish, non_grain_kcal=300.0), (1959, 6))
+        assert m.private_plots_abolished() == abolish
+        plots, _ = coping.side_food_rates(m, living, foragers)
+        assert plots == 300.0 * plots_share
+        assert (labour.incentive_effort(m) < 1.0) == effort_loss
 
 
 def test_keeping_the_exit_right_keeps_field_effort_and_the_harvest():

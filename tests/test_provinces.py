@@ -11,7 +11,8 @@ from greatleap import procurement, reporting
 
 
 def _model(**params):
-    return small_model(seed=3, **{"n_communes": 8, "communes_per_official": 2, "n_provinces": 2, **params})
+    return small_model(seed=3, **{"n_communes": 8, "communes_per_official": 2, "n_provinces": 2,
+                                  "spin_up_months": 0, **params})  # as drawn: unit tests of one phase
 
 
 def test_consecutive_counties_form_the_provinces():

@@ -11,7 +11,8 @@ from greatleap import centre
 
 
 def _after_lushan(**params):
-    return set_month(small_model(seed=1, death_registration=0.5, **params), (1959, 10))
+    """A model as drawn (no spin-up: an empty register) with its clock after Lushan."""
+    return set_month(small_model(seed=1, death_registration=0.5, spin_up_months=0, **params), (1959, 10))
 
 
 def test_under_purge_risk_cadres_conceal_famine_deaths_and_the_risk_averse_more():

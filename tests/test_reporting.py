@@ -14,8 +14,9 @@ NO_MARKUP = {"markup_career": 0.0, "markup_target": 0.0, "markup_penalty": 0.0, 
 
 
 def _leap_harvest_model(**params):
-    """A fresh model with its clock on the October 1958 harvest, the height of the Leap."""
-    return set_month(small_model(**{"markup_cap": 10.0, **params}), (1958, 10))
+    """A fresh model as drawn (no spin-up: no markups carried over) with its clock on the October
+    1958 harvest, the height of the Leap."""
+    return set_month(small_model(**{"markup_cap": 10.0, "spin_up_months": 0, **params}), (1958, 10))
 
 
 def _mean_cadre_markup(m, true_kg=None, **changes) -> float:

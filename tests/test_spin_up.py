@@ -1,0 +1,39 @@
+"""The spin-up (ODD 2): the world is drawn healthy and fed, and the months before the start run
+unrecorded so that the first recorded year is a settled normal year, not a recovery from the draw."""
+
+from __future__ import annotations
+
+from conftest import small_model, step_through
+
+from greatleap.params import SCENARIOS
+
+
+def _starvation_deaths_january_to_july(spin_up_months: int) -> tuple[float, float]:
+    """Starvation deaths from January to July of the first and of the second recorded year, over
+    three seeds, in a world without the Leap's policies and with normal weather."""
+    first = second = 0.0
+    for seed in (1, 2, 3):
+        m = small_model(seed=seed, n_communes=16, materialise_peasants=False,
+                        **{**SCENARIOS["weather_only"], "weather_scale": 0.0, "spin_up_months": spin_up_months})
+        deaths = step_through(m, (1958, 7)).monthly_frame()["deaths_starvation"].to_numpy()
+        first, second = first + deaths[:7].sum(), second + deaths[12:19].sum()
+    return first, second
+
+
+def test_after_the_spin_up_the_first_hungry_season_is_a_normal_one():
+    drawn = _starvation_deaths_january_to_july(0)
+    settled = _starvation_deaths_january_to_july(12)
+    # drawn healthy and fed, nobody starves in the first half of the first year, though a normal
+    # year's hungry season kills some: the centre would learn a normal year without one
+    assert drawn[0] == 0 and drawn[1] > 0, drawn
+    assert settled[0] >= 0.5 * settled[1] > 0, settled
+
+
+def test_the_spin_up_is_not_recorded_and_the_run_starts_at_its_first_month():
+    frame = small_model(end_year=1957).run().monthly_frame()
+    assert len(frame) == 12 and frame["date"].iloc[0] == "1957-01"
+    m = small_model()
+    assert m.t == -1 and m.ym == (1957, 1)
+    assert m.people.view("alive").sum() != m.people.n or m.people.n > 0  # people were born and died
+    before = small_model(spin_up_months=0)
+    assert before.people.n < m.people.n  # a year of births added slots before the first month
