@@ -602,8 +602,13 @@ _PARAM_LIST = [
        "Multiplier on the age schedule of other-cause deaths in the towns (better water, doctors).",
        "physiology", UNCERTAINTY, "7.8",
        source="registered death rates of 1958, cities 9.22 and the countryside 12.50 per 1000 (Xin Yi & Ge "
-              "Ling 2008, Zhonggong dangshi yanjiu no. 3, at http://w.hybsl.cn/article/13/54763); the 1957 "
-              "rates, cities 8.47 and counties 11.07 (SSB yearbooks), are recalled, not verified",
+              "Ling 2008, Zhonggong dangshi yanjiu no. 3, at http://w.hybsl.cn/article/13/54763), a ratio of "
+              "0.74; Lardy 1987 (Cambridge History of China vol. 14, ch. 8 'The Chinese economy under stress, "
+              "1958-1965', read in a copy at https://blog.wenxuecity.com/myblog/59360/201205/11349.html) gives "
+              "'county' death rates (villages and small towns) 30 to 60 percent above municipal ones in normal "
+              "years, a town/country ratio of 0.63-0.77: the default 0.77 is at the top of that range, inside "
+              "the prior (crude rates, not standardised for age); the 1957 rates, cities 8.47 and counties "
+              "11.07 (SSB yearbooks), are recalled, not verified",
        prior=uniform(0.5, 1.0, "towns no worse than the villages, at most twice as healthy")),
     _p("fertility", 1.0, "x standard schedule", 0.0, 2.0, "Fertility",
        "Multiplier on the age schedule of births to well-fed women.", "physiology", UNCERTAINTY, "7.8",
