@@ -386,13 +386,16 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
     if ensemble:
         runs += (f"      shaded: {BAND_LABEL} 1\u2013{len(ensemble[0])} (paler for the comparison), "
                  "dotted: their median")
-    # long keys wrap instead of running off both edges of the chart
+    # long keys wrap instead of running off both edges of the chart, with a line height of their
+    # own (ECharts' default is the width of a CJK glyph, which without a CJK font is below the font
+    # size: the two lines of the key overlapped)
     titles.append({"text": runs, "left": "center", "top": 0,
-                   "textStyle": {"fontSize": 13, "fontWeight": "normal", "width": 860, "overflow": "break"}})
+                   "textStyle": {"fontSize": 13, "lineHeight": 18, "fontWeight": "normal", "width": 860,
+                                 "overflow": "break"}})
     said = "; ".join(f"{'solid' if r == 0 else 'dashed'}: {m or 'never'}" for r, m in retreats)
     key += f"      {MODEL_RETREAT} (orange) the model's own retreat ({said})"
     titles.append({"text": "Dotted lines: " + key, "left": "center", "bottom": 0,
-                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333", "width": 860,
-                                 "overflow": "break"}})
+                   "textStyle": {"fontSize": 11, "lineHeight": 16, "fontWeight": "normal", "color": "#333333",
+                                 "width": 860, "overflow": "break"}})
     return {"animation": False, "title": titles, "grid": grids, "xAxis": x_axes, "yAxis": y_axes,
             "series": series, "legend": legends, "tooltip": {"trigger": "axis"}}
