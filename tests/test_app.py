@@ -459,7 +459,7 @@ def test_the_charts_carry_deaths_by_cause_and_age_small_series_and_the_models_re
     assert len(retreat) == sum((f["retreat"] > 0).any() for f in frames)
     if len(first):
         assert retreat[0]["name"] == "R"
-    assert "the model's own retreat" in titles[-1] and "retreat (historical date)" in titles[-1]
+    assert "the model's own retreat" in titles[-1] and "retreat (historical date)" in titles[-1].replace("\u00a0", " ")
     # markers a month or two apart share one label ("2,3,4") instead of printing as "234"
     marks = [("Jan 1958", "a"), ("Aug 1958", "b"), ("Sep 1958", "c"), ("Oct 1958", "d"), ("Jul 1959", "e")]
     from greatleap.visualization.charts import month_labels
@@ -595,3 +595,72 @@ def test_the_historical_line_is_the_registered_rate_and_safe_to_read_from_many_s
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda _: history_values(1957, 1962), range(400)))
     assert all(r == expected for r in results)
+
+
+def marker_label_boxes(option: dict, panel: int, width: float = 880) -> list[tuple[str, float, float, float, float]]:
+    """(text, left, right, top, bottom) in px of every event and model-retreat label drawn over one
+    panel at the chart box's narrowest width (880 px: app.py's CSS scrolls it below that), as
+    ECharts places a vertical markLine's label: centred on its line, `distance` px above the plot."""
+
+    def px(value, whole):
+        return float(value[:-1]) / 100 * whole if isinstance(value, str) else float(value)
+
+    grid = option["grid"][panel]
+    height = 1000  # the old layout gave its rows in % of a 1000 px box
+    left, grid_w, top = px(grid["left"], width), px(grid["width"], width), px(grid["top"], height)
+    months = option["xAxis"][panel]["data"]
+    boxes = []
+    for s in option["series"]:
+        if s.get("xAxisIndex") != panel or "markLine" not in s:
+            continue
+        style = s["markLine"].get("label", {})
+        for item in s["markLine"]["data"]:
+            text = item.get("name", "")
+            if not text:
+                continue
+            label = {**style, **item.get("label", {})}
+            font = label.get("fontSize", 12)
+            glyph = 0.72 if label.get("fontWeight") == "bold" else 0.6  # em: bold "R", digits and commas
+            x = left + months.index(item["xAxis"]) * grid_w / (len(months) - 1)
+            bottom = top - label.get("distance", 5)
+            half = len(text) * glyph * font / 2
+            boxes.append((text, x - half, x + half, bottom - font, bottom))
+    return boxes
+
+
+def retreat_frame(first_year: int, last_year: int, retreat_at: int | None):
+    """A monthly table with only the columns the markers read: the run retreats from month index `retreat_at`."""
+    import pandas as pd
+
+    n = (last_year - first_year + 1) * 12
+    return pd.DataFrame({"year": [first_year + k // 12 for k in range(n)], "month": [k % 12 + 1 for k in range(n)],
+                         "retreat": [int(retreat_at is not None and k >= retreat_at) for k in range(n)]})
+
+
+@pytest.mark.parametrize("first_year,last_year", [(1957, 1962), (1955, 1970)])
+def test_no_event_or_retreat_label_covers_another_on_the_narrowest_charts(first_year, last_year):
+    """Events months apart ("2,3,4" in Aug-Oct 1958, 6 and 7 in Nov 1960 and May 1961) and each run's
+    own retreat "R", wherever it falls, print apart: no two label boxes overlap in any panel, at the
+    projector's width, for the historical calendar, over the default span and the longest allowed."""
+    from greatleap.calendar import HISTORICAL
+    from greatleap.visualization.charts import echarts_option, event_marks
+
+    events = HISTORICAL.events()
+    n = (last_year - first_year + 1) * 12
+    starts = range(12 * (1958 - first_year), 12 * (1962 - first_year))  # the model retreats 1958-1961
+    checked = 0
+    for at in starts:
+        for other in (at, at + 1, at + 2, at + 5, None):
+            frames = [retreat_frame(first_year, last_year, at), retreat_frame(first_year, last_year, other)]
+            option = echarts_option(frames, ["a", "b"], events, first_year, last_year)
+            for panel in (0, len(option["grid"]) - 1):  # every panel draws the same markers
+                boxes = marker_label_boxes(option, panel)
+                texts = [b[0] for b in boxes]
+                assert len(texts) >= len(event_marks(events, first_year, last_year)) // 2 + 1, texts
+                assert "R" in texts
+                for i, a in enumerate(boxes):
+                    for b in boxes[i + 1:]:
+                        apart = a[2] <= b[1] or b[2] <= a[1] or a[4] <= b[3] or b[4] <= a[3]
+                        assert apart, f"labels {a[0]!r} and {b[0]!r} overlap (retreats at months {at}, {other} of {n})"
+                checked += 1
+    assert checked == 2 * 5 * len(starts)

@@ -415,11 +415,56 @@ def test_seed_box_language_keyboard_and_nothing_fetched_for_the_lessons(tab):
     assert not fetched, fetched
 
 
+# every text the charts' ECharts instance draws (titles, legends, axis labels, event numbers, keys),
+# with its box (the glyphs' em square, centred on the line zrender lays the text out on), and the
+# rectangle of each plot
+CHART_TEXTS = """() => {
+  const el = document.querySelector('.gl-charts');
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const out = [];
+  chart.getZr().storage.getDisplayList(true).forEach(t => {
+    if (t.type !== 'tspan' || !t.style || !t.style.text || t.invisible) return;
+    const r = t.getBoundingRect().clone();
+    r.applyTransform(t.getComputedTransform());
+    const em = parseFloat((String(t.style.font).match(/([\\d.]+)px/) || [0, 12])[1]);
+    out.push({text: String(t.style.text), x: r.x, w: r.width, y: r.y + r.height / 2 - em / 2, h: em});
+  });
+  const plots = [];
+  chart.getModel().eachComponent('grid', g => {
+    const r = g.coordinateSystem.getRect();
+    plots.push({text: 'plot', x: r.x, w: r.width, y: r.y, h: r.height});
+  });
+  return {texts: out, plots: plots};
+}"""
+
+
+def overlapping_chart_texts(page) -> list[tuple[str, str]]:
+    """Pairs of chart texts whose boxes overlap, and texts drawn inside a plot (a legend over the
+    lines): (text, "plot"), by more than half a pixel."""
+    drawn = None
+    for _ in range(50):  # the chart draws once ECharts has loaded
+        drawn = page.evaluate(CHART_TEXTS)
+        if drawn and drawn["texts"] and drawn["plots"]:
+            break
+        page.wait_for_timeout(200)
+    assert drawn and drawn["texts"] and drawn["plots"], "no chart drawn"
+    texts = drawn["texts"]
+
+    def clash(a, b, tol=0.5):
+        return (a["x"] + tol < b["x"] + b["w"] and b["x"] + tol < a["x"] + a["w"]
+                and a["y"] + tol < b["y"] + b["h"] and b["y"] + tol < a["y"] + a["h"])
+
+    return ([(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1:] if clash(a, b)]
+            + [(a["text"], p["text"]) for a in texts for p in drawn["plots"] if clash(a, p)])
+
+
 @pytest.mark.parametrize("width,height", [(1400, 900), (1024, 700), (390, 844)])
 def test_layout_leaves_nothing_cut_off(browser, server_url, width, height):
     """A desk, a projector and a phone: the controls fit across the screen, the page never scrolls
-    sideways (the charts scroll inside their own box), the compared maps sit side by side, and the
-    lesson card keeps a readable width."""
+    sideways (the charts scroll inside their own box), the compared maps sit side by side, no text
+    of the charts (event numbers, legends, titles, keys) covers another, and the lesson card keeps a
+    readable width."""
     from playwright.sync_api import expect
 
     tab = Tab(browser, server_url)
@@ -449,6 +494,8 @@ def test_layout_leaves_nothing_cut_off(browser, server_url, width, height):
         inside(page.locator(".gl-charts-scroll"), "charts box")
         inside(page.locator(".gl-monitors"), "monitors")
         inside(page.get_by_role("button", name="Download monthly series (CSV)"), "CSV button")
+        clashes = overlapping_chart_texts(page)
+        assert not clashes, f"chart texts on top of each other or of a plot: {clashes[:6]}"
         page.get_by_role("button", name="Lessons", exact=True).click()
         page.get_by_role("button", name=re.compile(r"^1\. ")).click()
         card = inside(page.locator(".gl-lesson"), "lesson card")

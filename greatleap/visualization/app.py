@@ -22,7 +22,7 @@ from greatleap.errors import InputError
 from greatleap.lessons.text import shown
 from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
-from greatleap.visualization.charts import echarts_option
+from greatleap.visualization.charts import chart_height, echarts_option
 from greatleap.visualization.controls import Settings, setup_values
 from greatleap.visualization.info import info_html as INFO_HTML
 from greatleap.visualization.inspector import cell_at, describe
@@ -154,6 +154,10 @@ def LiveView(session: Session, tick: solara.Reactive[int], layer: solara.Reactiv
     solara.HTML(tag="div", unsafe_innerHTML=legend_html(layer.value, top))
     charts.option = echarts_option(frames, labels, events, session.values["start_year"], session.values["end_year"],
                                    ensemble=ensemble)
+    # tall enough for every panel's legend and rows of event labels (set only when it changes)
+    style = f"height: {chart_height(events, session.values['start_year'], session.values['end_year'])}px; width: 100%"
+    if charts.attributes.get("style") != style:
+        charts.attributes = {**charts.attributes, "style": style}
     with solara.Div(classes=["gl-charts-scroll"]):  # a phone scrolls the charts sideways, not the page
         solara.Column(children=[charts], style="width: 100%")
 

@@ -112,6 +112,95 @@ def mark_labels(marks: list[tuple[str, str]], months: list[str], near: int = 3) 
     return labels
 
 
+# Pixel layout of the chart box. The box is never narrower than MIN_WIDTH (app.py's CSS scrolls it
+# sideways instead), so marker labels kept apart at that width stay apart on every wider screen:
+# their size is fixed in pixels while the months spread out.
+MIN_WIDTH = 880
+PANEL_LEFT, PANEL_STEP, GRID_WIDTH = 4.0, 24.5, 18.5  # % of the box width
+MARK_FONT, MARK_ROW = 9, 11  # px: marker labels, and the height of each row of them
+MARK_EM = 0.72  # the widest glyph drawn (a bold "R"; digits are 0.56) as a share of the font size
+MARK_GAP = 3  # px kept free between two labels on one row
+TOP, BOTTOM = 44, 56  # px: the runs' key above the panels, the markers' key under them
+TITLE_H, LEGEND_LINE, GRID_H, AXIS_H = 34, 24, 120, 34  # px in each panel
+LEGEND_FONT, LEGEND_EM, LEGEND_ICON = 10, 0.52, 14 + 5 + 8  # legend text, its glyph width, icon + gaps
+
+
+def mark_width(text: str) -> float:
+    return len(text) * MARK_EM * MARK_FONT
+
+
+def stack_rows(labels: list[tuple[float, str]], rows: list[float] | None = None) -> list[int]:
+    """The row of each label (x in px, text), first row first: a label goes on the lowest row where
+    it clears the label before it on that row. `rows` (the right edge reached on each row) carries
+    on from an earlier call, so labels placed later never move the ones placed before."""
+    rows = [] if rows is None else rows
+    out = []
+    for x, text in labels:
+        half = mark_width(text) / 2
+        row = next((r for r, edge in enumerate(rows) if x - half >= edge + MARK_GAP), len(rows))
+        if row == len(rows):
+            rows.append(0.0)
+        rows[row] = x + half
+        out.append(row)
+    return out
+
+
+def month_x(month: str, months: list[str]) -> float:
+    """The month's x in px from the panel's left edge, at the narrowest chart box."""
+    return months.index(month) * (GRID_WIDTH / 100 * MIN_WIDTH) / max(1, len(months) - 1)
+
+
+def marker_rows(texts: list[str], marks, retreat_texts: list[str], retreats: list[str | None],
+                months: list[str]) -> tuple[list[int], list[int], int]:
+    """Rows of the event labels and of the runs' own retreat labels, and the rows to reserve: the
+    events are stacked first, so a retreat appearing mid-run never moves them, and two room is
+    always kept for two retreat labels, so the panels do not jump when one appears."""
+    edges: list[float] = []
+    events = stack_rows([(month_x(m, months), t) for (m, _), t in zip(marks, texts) if t], edges)
+    reserve = len(edges) + 2
+    shown = [(month_x(m, months), t) for m, t in zip(retreats, retreat_texts) if m is not None and t]
+    return events, stack_rows(shown, edges), reserve
+
+
+def legend_lines(names: list[str], width: float) -> int:
+    """How many lines ECharts wraps a legend of these names into, at `width` px (an estimate on
+    the wide side: each name's glyphs at LEGEND_EM of the font size)."""
+    lines, used = 1, 0.0
+    for name in names:
+        item = LEGEND_ICON + len(name) * LEGEND_EM * LEGEND_FONT
+        if used and used + item > width:
+            lines, used = lines + 1, 0.0
+        used += item
+    return lines
+
+
+def legend_names(title: str, lines) -> list[str]:
+    names = [BAND_LABEL] + [text for _, text in lines]  # room for the ensemble's band, drawn or not
+    return names + [HISTORY_LABEL] if title == HISTORY_PANEL else names
+
+
+def panel_tops(reserve: int) -> tuple[list[tuple[float, float, float]], float]:
+    """(title top, legend top, grid top) in px of each panel, and the chart box's height, with
+    `reserve` rows of marker labels between each legend and its plot."""
+    out, y = [], TOP
+    legend_width = (PANEL_STEP - 4.5) / 100 * MIN_WIDTH
+    for first in range(0, len(PANELS), COLUMNS):
+        row = PANELS[first:first + COLUMNS]
+        legend_h = max(legend_lines(legend_names(t, lines), legend_width) for t, lines, _ in row) * LEGEND_LINE
+        grid_top = y + TITLE_H + legend_h + reserve * MARK_ROW + 4
+        out.extend((y, y + TITLE_H, grid_top) for _ in row)
+        y = grid_top + GRID_H + AXIS_H
+    return out, y + BOTTOM
+
+
+def chart_height(events, first_year: int, last_year: int) -> int:
+    """The chart box's height in px for this calendar and span (app.py sizes the widget with it)."""
+    months = month_labels(first_year, last_year)
+    marks = event_marks(events, first_year, last_year)
+    _, _, reserve = marker_rows(mark_labels(marks, months), marks, [], [], months)
+    return int(panel_tops(reserve)[1])
+
+
 @lru_cache(maxsize=1)
 def registered_cdr() -> dict[int, float]:
     """The national registered crude death rate by year, shipped with the package (sources in the
@@ -220,17 +309,23 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
     grids, x_axes, y_axes, series, titles, legends = [], [], [], [], [], []
     texts = mark_labels(marks, months)
     retreats = [(r, model_retreat_month(frame)) for r, frame in enumerate(frames)]
-    # the dashed run's "R" is left out when it would print on top of the solid run's
-    near_first = (len(retreats) > 1 and None not in (retreats[0][1], retreats[1][1])
-                  and abs(months.index(retreats[0][1]) - months.index(retreats[1][1])) < 3)
-    rows = -(-len(PANELS) // COLUMNS)
-    row_h = 93 / rows
+    # the dashed run's "R" is left out only when it would stand on the solid run's own line
+    retreat_texts = [MODEL_RETREAT if r == 0 or m != retreats[0][1] else "" for r, m in retreats]
+    event_rows, retreat_rows, reserve = marker_rows(texts, marks, retreat_texts, [m for _, m in retreats], months)
+    event_row = iter(event_rows)
+    retreat_row = iter(retreat_rows)
+    event_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + (next(event_row) if t else 0) * MARK_ROW}}
+                  for (m, _), t in zip(marks, texts)]
+    retreat_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + (next(retreat_row) if t else 0) * MARK_ROW},
+                     "lineStyle": {"type": RUN_DASH[r], "color": MODEL_RETREAT_COLOUR, "width": 1.5}}
+                    for (r, m), t in zip(retreats, retreat_texts) if m is not None]
+    tops, _ = panel_tops(reserve)
     for i, (title, lines, unit) in enumerate(PANELS):
-        row, col = divmod(i, COLUMNS)
-        left, top = 4 + col * 24.5, 4 + row * row_h
-        grids.append({"left": f"{left}%", "width": "18.5%", "top": f"{top + 0.3 * row_h}%",
-                      "height": f"{0.5 * row_h}%"})
-        titles.append({"text": f"{{t|{title}}}\n{{u|{unit}}}", "left": f"{left - 1}%", "top": f"{top}%",
+        col = i % COLUMNS
+        left = PANEL_LEFT + col * PANEL_STEP
+        title_top, legend_top, grid_top = tops[i]
+        grids.append({"left": f"{left}%", "width": f"{GRID_WIDTH}%", "top": grid_top, "height": GRID_H})
+        titles.append({"text": f"{{t|{title}}}\n{{u|{unit}}}", "left": f"{left - 1}%", "top": title_top,
                        "textStyle": {"rich": {"t": {"fontSize": 13, "fontWeight": "bold", "lineHeight": 17},
                                               "u": {"fontSize": 10, "color": "#555555", "lineHeight": 13}}}})
         x_axes.append({"type": "category", "data": months, "gridIndex": i, "boundaryGap": False,
@@ -265,38 +360,42 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
             series.append({"type": "line", "name": HISTORY_LABEL, "xAxisIndex": i, "yAxisIndex": len(y_axes) - 1,
                            "data": history_values(first_year, last_year), "showSymbol": False, "color": "#000000",
                            "lineStyle": {"type": "dotted", "width": 2}, "animation": False})
-        # event markers: dotted verticals numbered like the key under the charts
+        # event markers: dotted verticals numbered like the key under the charts, their labels
+        # stacked in rows so that none covers another (marker_rows)
         series.append({"type": "line", "name": "events", "xAxisIndex": i, "yAxisIndex": len(y_axes) - 1,
                        "data": [], "silent": True, "animation": False,
                        "markLine": {"symbol": "none", "silent": True, "animation": False,
                                     "lineStyle": {"type": "dotted", "color": "#777777"},
-                                    "label": {"formatter": "{b}", "fontSize": 9, "color": "#555555"},
-                                    "data": [{"xAxis": m, "name": texts[k]} for k, (m, _) in enumerate(marks)]}})
+                                    "label": {"formatter": "{b}", "fontSize": MARK_FONT, "lineHeight": MARK_ROW,
+                                              "color": "#333333", "position": "end"},
+                                    "data": event_data}})
         # each run's own retreat, in the run's dash, apart from the historical dates
         series.append({"type": "line", "name": "model retreat", "xAxisIndex": i, "yAxisIndex": len(y_axes) - 1,
                        "data": [], "silent": True, "animation": False,
                        "markLine": {"symbol": "none", "silent": True, "animation": False,
-                                    "label": {"formatter": "{b}", "fontSize": 10, "fontWeight": "bold",
-                                              "color": MODEL_RETREAT_COLOUR},
-                                    "data": [{"xAxis": m, "name": MODEL_RETREAT if r == 0 or not near_first else "",
-                                              "lineStyle": {"type": RUN_DASH[r], "color": MODEL_RETREAT_COLOUR,
-                                                            "width": 1.5}}
-                                             for r, m in retreats if m is not None]}})
-        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": f"{top + 0.12 * row_h}%",
-                        "width": "20%", "itemWidth": 14, "itemHeight": 8, "textStyle": {"fontSize": 10},
-                        "selectedMode": False})
-    key = "   ".join(f"{k + 1} {name} ({m})" for k, (m, name) in enumerate(marks))
+                                    "label": {"formatter": "{b}", "fontSize": MARK_FONT, "lineHeight": MARK_ROW,
+                                              "fontWeight": "bold", "color": MODEL_RETREAT_COLOUR,
+                                              "position": "end"},
+                                    "data": retreat_data}})
+        legends.append({"data": list(dict.fromkeys(names)), "left": f"{left}%", "top": legend_top,
+                        "width": f"{PANEL_STEP - 4.5}%", "itemWidth": 14, "itemHeight": 8, "itemGap": 6,
+                        "textStyle": {"fontSize": LEGEND_FONT, "lineHeight": 12}, "selectedMode": False})
+    # an entry of the key never wraps across two lines: "7" at the end of one and its name on the next
+    key = "   ".join(f"{k + 1} {name} ({m})".replace(" ", "\u00a0") for k, (m, name) in enumerate(marks))
     runs = "      ".join(f"{'solid' if r == 0 else 'dashed'}: {label}" for r, label in enumerate(labels))
     if ensemble:
         runs += (f"      shaded: {BAND_LABEL} 1\u2013{len(ensemble[0])} (paler for the comparison), "
                  "dotted: their median")
-    # long keys wrap instead of running off both edges of the chart
+    # long keys wrap instead of running off both edges of the chart, with a line height of their
+    # own (ECharts' default is the width of a CJK glyph, which without a CJK font is below the font
+    # size: the two lines of the key overlapped)
     titles.append({"text": runs, "left": "center", "top": 0,
-                   "textStyle": {"fontSize": 13, "fontWeight": "normal", "width": 860, "overflow": "break"}})
+                   "textStyle": {"fontSize": 13, "lineHeight": 18, "fontWeight": "normal", "width": 860,
+                                 "overflow": "break"}})
     said = "; ".join(f"{'solid' if r == 0 else 'dashed'}: {m or 'never'}" for r, m in retreats)
     key += f"      {MODEL_RETREAT} (orange) the model's own retreat ({said})"
     titles.append({"text": "Dotted lines: " + key, "left": "center", "bottom": 0,
-                   "textStyle": {"fontSize": 11, "fontWeight": "normal", "color": "#333333", "width": 860,
-                                 "overflow": "break"}})
+                   "textStyle": {"fontSize": 11, "lineHeight": 16, "fontWeight": "normal", "color": "#333333",
+                                 "width": 860, "overflow": "break"}})
     return {"animation": False, "title": titles, "grid": grids, "xAxis": x_axes, "yAxis": y_axes,
             "series": series, "legend": legends, "tooltip": {"trigger": "axis"}}
