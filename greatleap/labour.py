@@ -5,9 +5,11 @@ Rules in plain words:
 - Each month the cadre sends a share of the able to the backyard furnaces (autumn 1958) and to
   winter irrigation works (winters 1957-60), more if he is zealous. Hungry people spend time
   foraging. Everyone else works the fields.
-- Campaign months impose coerced long hours, which burn extra energy.
-- Field effort falls once private plots are abolished and once the exit right is lost (Lin
-  1990), and with hunger: energy intake below need and a low BMI sap work capacity (Li & Yang
+- From March 1958 to mid-1960, until the centre retreats, cadres drive those at work to coerced
+  long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and 1.15 times the
+  hours in the fields (an assumption: some three more hours on a long working day).
+- Field effort falls once the communes abolish private plots (lever ``abolish_private_plots``)
+  and once the exit right is lost (Lin 1990), and with hunger: energy intake below need and a low BMI sap work capacity (Li & Yang
   2005).
 - Effective field labour of a commune = sum of able weight x effort x capacity of its field
   workers, divided by its able workers at the start of the run (the norm).

@@ -99,9 +99,9 @@ class FamineModel(Model):
         self._initial_stocks()
 
     def _spin_up(self) -> None:
-        """ODD 2: the world is drawn healthy and fed, as no village was after a normal year. The
+        """ODD 5: the world is drawn healthy and fed, as no village was after a normal year. The
         months before the start (``spin_up_months``) run first, unrecorded, so that bodies, stocks
-        and the registers settle into a normal year's spread; they are the centre's normal year
+        and the registers settle into a normal year's spread before 1957, the centre's normal year
         (``centre.py``). The first recorded month is January of ``start_year``, t = 0."""
         self.recorder = reporters.Recorder(self, "none")
         self.peasants_materialised = False  # Peasant agents are made for those alive at the start

@@ -92,7 +92,8 @@ def test_no_window_holds_the_decision_a_large_enough_famine_overrides_lushan():
 
 
 def test_a_retreat_before_lushan_is_reversed_when_lushan_raises_the_cost_above_the_evidence():
-    m = set_month(_after_a_normal_year(retreat_threshold=0.5), (1959, 5))
+    # Lushan at 4 times, inside its prior: the third fit's 0.0177 raises nothing to reverse with
+    m = set_month(_after_a_normal_year(retreat_threshold=0.5, political_cost_lushan=4.0), (1959, 5))
     _evidence(m, 0.4)
     centre.decide_retreat(m)
     assert m.state.retreated

@@ -160,13 +160,13 @@ def test_after_the_retreat_quotas_are_the_planned_share_of_the_harvest_the_centr
 def test_inflated_reports_raise_the_quotas_set_on_them():
     quotas = {}
     for honest in (True, False):
-        model = small_model(seed=2, honest_reporting=honest, retreat_rule="calendar", official_markup=0.7)
+        model = small_model(seed=2, honest_reporting=honest, retreat_rule="calendar", official_markup=1.0)
         frame = step_through(model, (1958, 10)).monthly_frame().set_index("date")
         quotas[honest] = frame.loc["1958-10", "quota_kg"] / frame.loc["1958-10", "harvest_true_kg"]
     # the current report weighs quota_weight_current (7%) in the inflexible quota, the rest last
-    # year's report: a two-thirds inflation (officials marking up as in the first fit, 0.7; the
-    # re-fit's 0.16 inflates far less) raises the quota by a few per cent
-    assert quotas[False] > 1.03 * quotas[True]
+    # year's report: a third or so of inflation (officials marking up 1.0 x their career stake; the
+    # third fit's 0.107 inflates far less) raises the quota by 2-3 per cent (2.4% in seed 2)
+    assert quotas[False] > 1.015 * quotas[True]
 
 
 def test_an_unpaid_quota_is_collected_for_two_months_after_the_harvest_then_written_off():

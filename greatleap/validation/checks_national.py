@@ -188,10 +188,11 @@ def f17_retreat_in_1960(rs):
     dates = [(int(m["year"].iat[k]), int(m["month"].iat[k])) for m, k in _retreats(rs) if k is not None]
     if not dates:
         return Outcome("no retreat in any seed", False, "the centre never retreats")
-    years = sorted(y + (mo - 1) / 12 for y, mo in dates)
-    med = float(np.median(years + [np.inf] * (rs.seeds - len(dates))))
-    year = int(med) if np.isfinite(med) else None
-    text = f"median {year}-{round((med - int(med)) * 12) + 1:02d}" if year else "median: never"
+    months = sorted(y * 12 + mo - 1 for y, mo in dates)
+    med = float(np.median(months + [np.inf] * (rs.seeds - len(dates))))
+    # the lower month when the median falls between two: rounding a fraction of a year gave "1958-13"
+    year = int(med // 12) if np.isfinite(med) else None
+    text = f"median {year}-{int(med) % 12 + 1:02d}" if year else "median: never"
     return Outcome(f"{text}; {share_of_seeds(y == 1960 for y, _ in dates)} in 1960, "
                    f"{rs.seeds - len(dates)} never", year == 1960, f"the median retreat is not in 1960 ({text})")
 

@@ -31,12 +31,14 @@ class Diagnosis:
 _D = Diagnosis
 # The centre's early retreat recurs below: the measured fact (docs/calibration.md, the baseline's
 # fit; docs/validation.md fact 17) is written once.
-_EARLY_RETREAT = ("the centre retreats early (median seed 1958-07 at the re-fitted defaults, before the communes, "
-                  "the 1958 harvest and Lushan: it heeds the first deaths above a normal year), and after its "
-                  "retreat quotas become a share of the believed harvest and reports fade to the truth")
-_TOO_LARGE = ("the famine is too large at the re-fitted defaults (9.5% excess deaths over 20 seeds against the "
-              "literature's 2.3-8.5%; registered 37 per 1000 in 1960 against 25), with the registration share "
-              "near its floor (0.523, prior 0.5-0.8): likely a source of food or a brake on deaths is missing")
+_EARLY_RETREAT = ("the centre retreats early (median seed around the turn of 1958-59 at the third fit's defaults, "
+                  "before the 1959 procurement and Lushan) and Lushan hardly raises its cost "
+                  "(political_cost_lushan 0.0177), so the retreat lasts: quotas become a share of the believed "
+                  "harvest and reports fade to the truth")
+_TOO_LARGE = ("the famine is too large at the third fit's defaults (15.1% excess deaths over 20 seeds against the "
+              "literature's 2.3-8.5%; registered 57 per 1000 in 1960 against 25) although 1957 is a settled normal "
+              "year (9.96 per 1000 against 10.8) and the registration share is near its floor (0.525, prior "
+              "0.5-0.8): likely a brake on deaths for a given shortfall is missing (relief, migration, substitutes)")
 
 DIAGNOSES: dict[str, Diagnosis] = {
     # ---- fact 1: timing of mortality
@@ -225,14 +227,16 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "retreat, barely raises the 1960 peak."),
     "f16_lushan_delays_retreat": _D(
         "the political cost Lushan raises (`political_cost_lushan`), `centre.py` (ODD 7.9)",
-        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed 1958-07), so "
-        "a higher cost afterwards cannot delay it (docs/calibration.md: +0.0 months)."),
+        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed around the "
+        "turn of 1958-59), so a higher cost afterwards cannot delay it, and the third fit set Lushan's rise of "
+        "the cost near zero (0.0177; docs/calibration.md)."),
     # ---- fact 17: the retreat
     "f17_retreat_in_1960": _D(
         "the centre's decision to retreat, `centre.py` (ODD 7.9)",
-        "a centre that holds a new course against its first costs: even counting only deaths above a normal "
-        "year's and only after the Leap's launch, the re-fit pulls `famine_recognition` low (3.05 per 1000, "
-        "posterior 2.2-6.7 of a 2-30 prior), so the centre retreats on the first deaths (median seed 1958-07)."),
+        "a famine the record's size with a late retreat: the Leap's launch now raises the cost of retreat, but "
+        "the third fit keeps it small (0.765) and `famine_recognition` low (5.37 per 1000, posterior 2.05-7.54 "
+        "of a 2-30 prior), and Lushan's rise near zero, so the centre retreats around the turn of 1958-59 and "
+        "for good: a later retreat would make the model's famine, already too large, larger still."),
     "f17_retreat_when_stocks_low": _D(
         "the stocks' evidence of failure (`retreat_threshold`), `centre.py`, and the towns first with the "
         "emergency squeeze, `state.py` (ODD 7.9)",

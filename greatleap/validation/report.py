@@ -13,6 +13,7 @@ from greatleap.validation.checks import evaluate
 from greatleap.validation.checks_mechanisms import DECOMPOSITION, removed_share
 from greatleap.validation.core import FAILS, HOLDS, NOT_MODELLED, output_fall
 from greatleap.validation.diagnoses import diagnosis
+from greatleap.validation.expected import moves_section
 from greatleap.validation.runs import SIZES
 from greatleap.validation.tables import RUN_TITLES, calibration_table, excess_table
 
@@ -48,8 +49,9 @@ def render(rs, command: str, seconds: float, verdicts=None) -> str:
         "7-9 and 19 are not used; each check's 'expected' column restates its fact), the historical figures come from `greatleap/data/historical.csv` "
         "(sources: `greatleap/data/SOURCES.md`).", "",
         "Each check is a function of `greatleap/validation/checks_*.py`, named in the table. The checks "
-        "that hold are regression tests in `tests/test_validation.py` (the list `EXPECTED_TO_HOLD`, run "
-        "at 9 communes of 8 x 8 plots with 8 seeds); update that list after a calibration.", "",
+        "that hold are regression tests in `tests/test_validation.py` (the list `EXPECTED_TO_HOLD` of "
+        "`greatleap/validation/expected.py`, run at 9 communes of 8 x 8 plots with 8 seeds); update that "
+        "list, and its moves (below), after a calibration.", "",
         f"**{counts[HOLDS]} checks hold, {counts[FAILS]} fail, {counts[NOT_MODELLED]} parts of facts are not modelled.**",
         "", "## Verdicts", "",
         "| fact | check | expected | model | verdict |", "|---|---|---|---|---|",
@@ -62,6 +64,7 @@ def render(rs, command: str, seconds: float, verdicts=None) -> str:
               "Each failing check with its measured reason, then the mechanism it tests and what the model "
               "lacks for it to hold (`greatleap/validation/diagnoses.py`).", ""]
     lines += not_reproduced(verdicts)
+    lines += moves_section()
     lines += ["", "## Not modelled", ""]
     lines += [f"- **Fact {v.fact}, {v.title}**: {v.reason}." for v in verdicts if v.verdict == NOT_MODELLED]
     lines += _calibration_section(rs) + _excess_section(rs) + _decomposition_section(rs)
