@@ -22,8 +22,8 @@ Rules in plain words:
   it has not yet set) and after its normal year (the first recorded year, once the spin-up's
   months have let bodies and stocks settle, ``model.py``; in it the centre learns what its
   granaries normally hold at each time of year and how many starvation deaths a normal year
-  registers), the centre
-  weighs the evidence that its course has failed against the political cost of admitting it.
+  registers), the centre weighs the evidence that its course has failed against the political
+  cost of admitting it.
 - The evidence is the stronger of two signals, each 1 at the level that would make a centre with
   no political stake (``political_cost`` 1, before Lushan) retreat: its own granaries, falling
   below the seasonal norm (1 at ``retreat_threshold`` of the norm), and the starvation deaths
@@ -35,8 +35,8 @@ Rules in plain words:
   a dated event whose date is history and whose effect is not: the Leap's launch (February 1958,
   launched by condemning the 1956 retreat) by ``political_cost_launch`` times, and the Lushan
   Conference by ``political_cost_lushan`` times. Each rise decays with a half-life of
-  ``political_cost_half_life`` months as its campaign runs its course. Nothing holds the decision to a window: a large enough famine overrides even
-  the post-Lushan cost.
+  ``political_cost_half_life`` months as its campaign runs its course. Nothing holds the decision
+  to a window: a large enough famine overrides even the post-Lushan cost.
 - The centre retreats in the first month the evidence exceeds the cost, and records why (stocks
   or deaths). A retreat is reversed only when a political event raises the cost above the
   evidence (the spring-1959 correction that Lushan turned back into radicalism).

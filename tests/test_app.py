@@ -222,6 +222,30 @@ def test_a_seed_that_is_not_a_whole_number_is_refused_with_a_message(dashboard, 
     assert not rc.find(v.Btn, children=["Step"]).widget.disabled
 
 
+def test_a_model_that_fails_while_it_is_built_says_so_without_details_and_step_stays_off(dashboard, monkeypatch):
+    from greatleap import model as model_module
+
+    session, rc = dashboard
+    step = model_module.FamineModel.step
+
+    def broken(self, *args, **kwargs):  # the spin-up steps the model while it is built
+        if self.rng_seed == 666:
+            raise RuntimeError("SECRET-TOKEN-42 could not open /srv/private/keys.py")
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(model_module.FamineModel, "step", broken)
+    old = session.model
+    rc.find(v.TextField, label="Seed").widget.v_model = "666"
+    click(rc, "Reset")
+    message = rc.find(v.Alert, type="error").widget.children[0]
+    assert "while it was being built" in message and "SECRET" not in message and "/srv" not in message
+    assert rc.find(v.Btn, children=["Step"]).widget.disabled
+    assert session.model is old
+    rc.find(v.TextField, label="Seed").widget.v_model = "5"
+    click(rc, "Reset")
+    assert session.model.rng_seed == 5 and not rc.find(v.Btn, children=["Step"]).widget.disabled
+
+
 def test_an_error_from_reset_disappears_when_its_input_changes(dashboard):
     session, rc = dashboard
     rc.find(v.TextField, label="Seed").widget.v_model = "x"

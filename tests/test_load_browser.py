@@ -45,7 +45,7 @@ def _break_seed_666():  # a model error carrying a secret and a path, for the ex
         return  # not imported yet, or still being imported, or done
     step = model.FamineModel.step
     def broken(self, *a, **kw):
-        if self.rng_seed == 666:
+        if self.rng_seed == 666 and self.t >= -1:  # in the recorded run, not in the spin-up
             raise RuntimeError("SECRET-TOKEN-42 could not open /srv/private/keys.py")
         return step(self, *a, **kw)
     model.FamineModel.step, model.FamineModel._probe = broken, True

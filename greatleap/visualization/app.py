@@ -339,6 +339,12 @@ def Page(session: Session | None = None):
                 failed.set(False)
             except InputError as exc:
                 error.set((str(exc), inputs()))
+            except Exception:  # a model bug while building (the spin-up steps the model): as in Step
+                logger.exception("the model failed while it was built (seed %s, scenario %s)",
+                                 seed_text.value, scenario.value)
+                failed.set(True)
+                error.set(("The model stopped with an error while it was being built. The details are in "
+                           "the server's log; change the settings and press Reset to try again.", None))
         finally:
             tick.set(tick.value + 1)  # redraw the new runs first, then take the loading bar away
             if requests.value == me:
