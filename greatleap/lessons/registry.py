@@ -41,13 +41,13 @@ from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, valida
 
 # Why most pending claims wait (measured after the re-fit of 2026-12-07, `python -m greatleap.lessons check`,
 # and the retreat months of seeds 1-8 at the tests' size): one cause, written once.
-_RETREAT_1958 = ("the third fit's centre retreats around the turn of 1958-59 (from 1958-03 in some posterior "
+_LASTING_RETREAT = ("the third fit's centre retreats around the turn of 1958-59 (from 1958-03 in some posterior "
                  "draws) and Lushan hardly raises its cost (political_cost_lushan 0.0177), so the retreat lasts and "
                  "the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths that lets a later "
                  "retreat fit the record, and a re-fit")
 
 
-def _after_refit(measured: str, cause: str = _RETREAT_1958) -> str:
+def _after_refit(measured: str, cause: str = _LASTING_RETREAT) -> str:
     """A pending claim's reason: what the check measured after the last fit, and why."""
     return (f"after the third fit (spin-up year, the Leap's launch as a commitment; issue 15; `python -m "
             f"greatleap.lessons check`, seeds 1-8): {measured}; {cause}")
