@@ -688,3 +688,64 @@ def test_no_event_or_retreat_label_covers_another_on_the_narrowest_charts(first_
                         assert apart, f"labels {a[0]!r} and {b[0]!r} overlap (retreats at months {at}, {other} of {n})"
                 checked += 1
     assert checked == 2 * 5 * len(starts)
+
+
+def live_marker_rows(option: dict) -> list[tuple[str, int]]:
+    """(text, row) of every marker label the live charts draw over their first panel."""
+    from greatleap.visualization.charts import MARK_ROW
+
+    rows = []
+    for s in option["series"]:
+        if s.get("xAxisIndex") == 0 and "markLine" in s:
+            rows += [(item["name"], round((item["label"]["distance"] - 3) / MARK_ROW))
+                     for item in s["markLine"]["data"] if item.get("name")]
+    return sorted(rows)
+
+
+def boxes_apart(a, b, slack: float = 0.5) -> bool:
+    return a.x1 <= b.x0 + slack or b.x1 <= a.x0 + slack or a.y1 <= b.y0 + slack or b.y1 <= a.y0 + slack
+
+
+@pytest.mark.parametrize("first_year,last_year,retreats", [
+    (1957, 1962, ("Sep 1958", "Oct 1958")), (1955, 1970, ("Sep 1958", "Oct 1958")),
+    (1955, 1970, ("Mar 1959", "Feb 1958")), (1957, 1962, ("Nov 1960", None))])
+def test_the_png_stacks_marker_labels_in_the_live_charts_rows_and_nothing_covers_a_plot(first_year, last_year,
+                                                                                      retreats):
+    """The downloaded PNG draws the same event and retreat labels in the same rows as the live charts
+    (events less than a few months apart on a row of their own, each run's R above them), and once
+    rendered no label covers another label, a plot, a panel's title or legend, and no legend lies
+    in a plot. The old PNG put every event label on one row ("1" and "2,3,4" overlapped over
+    1955-1970), drew no R, and its legends sat inside the plots."""
+    import re
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from greatleap.calendar import HISTORICAL
+    from greatleap.visualization.chart_png import charts_figure
+    from greatleap.visualization.charts import echarts_option, month_labels
+
+    months = month_labels(first_year, last_year)
+    frames = [retreat_frame(first_year, last_year, None if m is None else months.index(m)) for m in retreats]
+    events = HISTORICAL.events()
+    fig = charts_figure(frames, ["a", "b"], events, first_year, last_year, note="Seed 1; month 40 of 72")
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    plots = [ax.bbox for ax in panels]
+    live = live_marker_rows(echarts_option(frames, ["a", "b"], events, first_year, last_year))
+    assert ("R", 1) in live or ("R", 2) in live  # the cases put an R above the events
+    for ax in panels:
+        labels = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts
+                  if re.fullmatch(r"[0-9,]+|R", t.get_text())]
+        levels = sorted({round(box.y0) for _, box in labels})
+        assert sorted((text, levels.index(round(box.y0))) for text, box in labels) == live, ax.get_title()
+        title, legend = ax.title.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+        for i, (text, box) in enumerate(labels):
+            for other, box2 in labels[i + 1:]:
+                assert boxes_apart(box, box2), f"{ax.get_title()!r}: labels {text!r} and {other!r} overlap"
+            for plot in plots:
+                assert boxes_apart(box, plot), f"{ax.get_title()!r}: label {text!r} lies in a plot"
+            assert boxes_apart(box, title) and boxes_apart(box, legend), f"{ax.get_title()!r}: label {text!r}"
+        assert all(boxes_apart(legend, plot) for plot in plots), f"{ax.get_title()!r}: the legend lies in a plot"
+        assert boxes_apart(legend, title), f"{ax.get_title()!r}: the legend covers the title"
+        assert fig.bbox.contains(title.x0, title.y1) and fig.bbox.contains(legend.x1, legend.y0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -162,6 +163,36 @@ def marker_rows(texts: list[str], marks, retreat_texts: list[str], retreats: lis
     return events, stack_rows(shown, edges), reserve
 
 
+@dataclass
+class MarkerLayout:
+    """Where the marker labels go, shared by the live charts and the PNG so both stack them alike.
+    One entry per event in `marks` and per run in `retreats`; an empty text draws no label (an event
+    told in its group's label, the dashed run's R on the solid run's line); rows count up from the
+    plot's top edge; `reserve` is the number of rows to leave room for."""
+
+    marks: list[tuple[str, str]]
+    texts: list[str]
+    event_rows: list[int]
+    retreats: list[str | None]
+    retreat_texts: list[str]
+    retreat_rows: list[int]
+    reserve: int
+
+
+def marker_layout(frames, events, first_year: int, last_year: int) -> MarkerLayout:
+    months = month_labels(first_year, last_year)
+    marks = event_marks(events, first_year, last_year)
+    texts = mark_labels(marks, months)
+    retreats = [model_retreat_month(frame) for frame in frames]
+    # the dashed run's "R" is left out only when it would stand on the solid run's own line
+    retreat_texts = [MODEL_RETREAT if r == 0 or m != retreats[0] else "" for r, m in enumerate(retreats)]
+    event_rows, retreat_rows, reserve = marker_rows(texts, marks, retreat_texts, retreats, months)
+    placed_events, placed_retreats = iter(event_rows), iter(retreat_rows)
+    return MarkerLayout(marks, texts, [next(placed_events) if t else 0 for t in texts], retreats, retreat_texts,
+                        [next(placed_retreats) if m is not None and t else 0 for m, t in zip(retreats, retreat_texts)],
+                        reserve)
+
+
 def legend_lines(names: list[str], width: float) -> int:
     """How many lines ECharts wraps a legend of these names into, at `width` px (an estimate on
     the wide side: each name's glyphs at LEGEND_EM of the font size)."""
@@ -305,21 +336,15 @@ def echarts_option(frames: list[pd.DataFrame], labels: list[str], events, first_
                    last_year: int, ensemble: list[list[pd.DataFrame]] | None = None) -> dict:
     """`ensemble` (one list of monthly tables per run, one per seed) adds 10-90% bands and medians."""
     months = month_labels(first_year, last_year)
-    marks = event_marks(events, first_year, last_year)
     grids, x_axes, y_axes, series, titles, legends = [], [], [], [], [], []
-    texts = mark_labels(marks, months)
-    retreats = [(r, model_retreat_month(frame)) for r, frame in enumerate(frames)]
-    # the dashed run's "R" is left out only when it would stand on the solid run's own line
-    retreat_texts = [MODEL_RETREAT if r == 0 or m != retreats[0][1] else "" for r, m in retreats]
-    event_rows, retreat_rows, reserve = marker_rows(texts, marks, retreat_texts, [m for _, m in retreats], months)
-    event_row = iter(event_rows)
-    retreat_row = iter(retreat_rows)
-    event_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + (next(event_row) if t else 0) * MARK_ROW}}
-                  for (m, _), t in zip(marks, texts)]
-    retreat_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + (next(retreat_row) if t else 0) * MARK_ROW},
+    layout = marker_layout(frames, events, first_year, last_year)
+    marks, retreats = layout.marks, list(enumerate(layout.retreats))
+    event_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + row * MARK_ROW}}
+                  for (m, _), t, row in zip(marks, layout.texts, layout.event_rows)]
+    retreat_data = [{"xAxis": m, "name": t, "label": {"distance": 3 + row * MARK_ROW},
                      "lineStyle": {"type": RUN_DASH[r], "color": MODEL_RETREAT_COLOUR, "width": 1.5}}
-                    for (r, m), t in zip(retreats, retreat_texts) if m is not None]
-    tops, _ = panel_tops(reserve)
+                    for (r, m), t, row in zip(retreats, layout.retreat_texts, layout.retreat_rows) if m is not None]
+    tops, _ = panel_tops(layout.reserve)
     for i, (title, lines, unit) in enumerate(PANELS):
         col = i % COLUMNS
         left = PANEL_LEFT + col * PANEL_STEP
