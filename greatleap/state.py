@@ -4,11 +4,12 @@ Rules in plain words:
 - Towns first: town residents (15% of people in 1957; people with bodies, ``towns.py``) get a
   graded grain ration from central stocks before any village resale (``urban_priority``): resales
   leave the towns' needs until the next harvest in the granaries. When stocks and the quotas still
-  owed cannot cover those needs, the centre first squeezes the villages (an emergency levy,
-  ``emergency_squeeze``, before the retreat), then cuts the ration when stocks run low, and after
-  the retreat, while it still cannot cover them, sends town residents back to the villages
-  (``send_down_rate``, the 1958 recruits first). Peasants recruited into industry in 1958 swell
-  the towns.
+  owed cannot cover those needs, the centre squeezes the villages (an emergency levy,
+  ``emergency_squeeze``) and cuts the ration when stocks run low. The retreat cuts the plan, not
+  the towns' guarantee: the squeeze goes on after it (``squeeze_after_retreat``; urban bias, Lin
+  & Yang 2000), and while the centre still cannot cover the towns it also sends town residents
+  back to the villages (``send_down_rate``, the 1958 recruits first). Peasants recruited into
+  industry in 1958 swell the towns.
 - Refugees who got away live on the margins of the towns, fed on a half ration.
 - The state exports grain as it historically did (2.7 Mt 1958, 4.2 Mt 1959, 2.7 Mt 1960),
   scaled to the model's population, until it retreats.
@@ -138,11 +139,13 @@ class State:
 
     def squeeze(self, model) -> float:
         """Emergency squeeze: when its stocks and the quotas still owed cannot cover the towns until
-        the next harvest, the centre (before it has retreated) levies ``emergency_squeeze`` of the
-        gap on the communes, in proportion to their claims, collected and searched for like any
-        quota (ODD 7.5). Returns the kg levied."""
-        com, share = model.communes, model.p["emergency_squeeze"]
-        if self.retreated or share <= 0:
+        the next harvest, the centre levies ``emergency_squeeze`` of the gap on the communes, in
+        proportion to their claims, collected (and, before the retreat, searched for) like any
+        quota (ODD 7.5). After its retreat it goes on levying only with
+        ``squeeze_after_retreat``. Returns the kg levied."""
+        com, p = model.communes, model.p
+        share = p["emergency_squeeze"]
+        if share <= 0 or (self.retreated and not p["squeeze_after_retreat"]):
             return 0.0
         gap = self.towns_reserve(model) - self.stock - com.quota.sum()
         claims = com.report_last_year

@@ -246,9 +246,13 @@ def test_the_centre_squeezes_the_villages_when_it_cannot_cover_the_towns():
     full = set_month(small_model(), (1960, 3))
     full.state.stock = 2 * full.state.towns_reserve(full)
     assert full.state.squeeze(full) == 0.0  # stocks cover the towns
-    retreated = set_month(small_model(), (1960, 3))
-    retreated.state.stock, retreated.state.retreated = 0.0, True
-    assert retreated.state.squeeze(retreated) == 0.0
+    for after in (True, False):  # the retreat cuts the plan, not the towns' guarantee
+        retreated = set_month(small_model(squeeze_after_retreat=after), (1960, 3))
+        retreated.communes.report_last_year = retreated.potential.copy()
+        retreated.state.stock, retreated.state.retreated = 0.0, True
+        retreated.communes.quota[:] = 0.0
+        levied = retreated.state.squeeze(retreated)
+        assert levied == (pytest.approx(retreated.state.towns_reserve(retreated)) if after else 0.0)
     off = set_month(small_model(emergency_squeeze=0.0), (1960, 3))
     off.state.stock = 0.0
     assert off.state.squeeze(off) == 0.0
