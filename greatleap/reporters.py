@@ -171,7 +171,11 @@ _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_
                 "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
                 "seed_eaten_kg", "levied_kg", "resold_kg")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
-RECORDING_LEVELS = ("all", "none")
+RECORDING_LEVELS = ("all", "series", "none")
+# What the "series" level records each month: enough for the four national tuning series
+# (``history.model_series``), summed and averaged by year as ``tables.annual_frame`` does.
+SERIES_SUMS = ("harvest_true_kg", "harvest_reported_province_kg", "procurement_kg", "deaths_registered")
+SERIES_MEANS = ("population",)
 
 
 def empty_stats() -> dict:
@@ -235,7 +239,10 @@ class Recorder:
     - ``age_rows``, ``body_rows``  the age and body tables' rows of the years closed so far
 
     With ``level="none"`` it records nothing and the data collector collects no rows: the run
-    itself is unchanged, which is how observation is shown to be passive.
+    itself is unchanged, which is how observation is shown to be passive. With ``level="series"``
+    it records only what the four national tuning series need (``series_rows``: the harvest, the
+    claims the centre receives, procurement, registered deaths and the population, a row a month),
+    which is all a calibration reads of a run (``tables.series_frame``).
     """
 
     def __init__(self, model, level: str = "all"):
@@ -243,6 +250,8 @@ class Recorder:
             raise ValueError(f"recording level {level!r}; allowed: {', '.join(RECORDING_LEVELS)}")
         self.model = model
         self.on = level == "all"
+        self.series_only = level == "series"
+        self.series_rows: list[tuple] = []
         self.stats = empty_stats()
         self.year = self._empty_year()
         self.year_of_sums = model.ym[0]
@@ -384,13 +393,16 @@ class Recorder:
         self.year["person_months"] += tally.people_by_commune
 
     def record_harvest(self, true_kg, cadre_kg, official_kg, quota, taken, province_kg=None) -> None:
-        if not self.on:
+        if not (self.on or self.series_only):
             return
         s = self.stats
         province_kg = official_kg if province_kg is None else province_kg
         s["harvest_reported_province_kg"] += float(province_kg.sum())
-        self.year["province_kg"] += province_kg
         s["harvest_true_kg"] += float(true_kg.sum())
+        if self.series_only:
+            s["procurement_kg"] += float(taken.sum())
+            return
+        self.year["province_kg"] += province_kg
         s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
         s["harvest_reported_official_kg"] += float(official_kg.sum())
         s["quota_kg"] += float(quota.sum())
@@ -430,15 +442,16 @@ class Recorder:
         s["technique_index"] = float(c.technique.mean())
 
     def record_collection(self, taken: np.ndarray) -> None:
-        if not self.on:
+        if not (self.on or self.series_only):
             return
         self.stats["procurement_kg"] += float(taken.sum())
-        self.year["procured_kg"] += taken
+        if self.on:
+            self.year["procured_kg"] += taken
 
     def record_search(self, seized: np.ndarray) -> None:
+        self.record_collection(seized)
         if not self.on:
             return
-        self.record_collection(seized)
         self.stats["grain_seized_kg"] += float(seized.sum())
 
     def record_review(self, criticised: int, purged: int) -> None:
@@ -458,6 +471,8 @@ class Recorder:
     # ---- end of month and year -------------------------------------------------------------
     def finish_month(self) -> None:
         """Rates, shares and stocks of the month; the grid's layers; the data collector's row."""
+        if self.series_only:
+            self._series_row()
         if not self.on:
             return
         m = self.model
@@ -469,6 +484,11 @@ class Recorder:
         self._collect_row()
         if m.t >= m.n_months - 1:
             self.close_year()
+
+    def _series_row(self) -> None:
+        """The month's row of the four tuning series' inputs (the values ``all`` would record)."""
+        m, s = self.model, self.stats
+        self.series_rows.append((m.ym[0], *(s[k] for k in SERIES_SUMS[:-1]), m.register.month, m.population()))
 
     def _collect_row(self) -> None:
         """The data collector's row: the month's value of each ``MONTHLY`` reporter, appended as

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from greatleap.reporters import AGE_GROUP_NAMES, SUMMARY_OUTCOMES
+from greatleap.reporters import AGE_GROUP_NAMES, SERIES_MEANS, SERIES_SUMS, SUMMARY_OUTCOMES
 
 
 def monthly_frame(model) -> pd.DataFrame:
@@ -54,6 +54,24 @@ def annual_frame(model) -> pd.DataFrame:
     new["retreat"] = g["retreat"].max().values
     _capital_columns(new, m, g)
     return pd.concat([a, pd.DataFrame(new, index=a.index)], axis=1)
+
+
+def series_frame(model) -> pd.DataFrame:
+    """Per year, what the four national tuning series are made of (``history.model_series``): the
+    annual table of a run recorded in full, or, from a run recorded at level "series", the same
+    columns summed and averaged by year as ``annual_frame`` does, so that they are the same to the
+    last bit."""
+    if not model.recorder.series_only:
+        return annual_frame(model)
+    m = pd.DataFrame(model.recorder.series_rows, columns=["year", *SERIES_SUMS, *SERIES_MEANS])
+    if m.empty:
+        return pd.DataFrame()
+    g = m.groupby("year")
+    a = pd.concat([g[list(SERIES_SUMS)].sum(), g[list(SERIES_MEANS)].mean()], axis=1).reset_index()
+    a["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
+    a["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
+    a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
+    return a
 
 
 CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "harvest_area_kg")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,6 @@ from greatleap import atomic, coping, dining, physiology, village
 from greatleap.model import FamineModel
 from greatleap.runner import parse_overrides, release
 
-RECORD = Path("/work/shared/data/china_1955_1965.csv")
 RURAL_SHARE = 0.84  # of the population, for the record's retention per rural head
 
 
@@ -228,12 +228,13 @@ def annual(monthly: pd.DataFrame) -> pd.DataFrame:
 
 
 def record_table() -> pd.DataFrame:
-    r = pd.read_csv(RECORD).set_index("year").loc[1957:1962]
+    with resources.files("greatleap.data").joinpath("historical.csv").open() as fh:  # the packaged record
+        r = pd.read_csv(fh, comment="#").set_index("year").loc[1957:1962]
     rural = RURAL_SHARE * r["population_millions"] * 1e6
     out = pd.DataFrame({
         "output_index": 100 * r["grain_output_actual_mt"] / r.loc[1957, "grain_output_actual_mt"],
         "procurement_share": r["procurement_share_of_output"],
-        "retained_per_rural_kg": (r["grain_output_actual_mt"] - r["procurement_gross_mt"]) * 1e9 / rural,
+        "retained_per_rural_kg": r["grain_output_actual_mt"] * (1 - r["procurement_share_of_output"]) * 1e9 / rural,
         "cdr_registered": r["crude_death_rate_per_1000"]})
     return out
 

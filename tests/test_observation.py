@@ -9,6 +9,7 @@ the pregnancies and the random generators.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from greatleap.model import FamineModel
@@ -73,6 +74,23 @@ def test_recording_nothing_leaves_every_month_of_the_run_identical(scenario):
     # the comparison is not vacuous: one run recorded its deaths, the other nothing at all
     assert full.summary()["total_deaths"] > 0 and full.recorder.year_rows
     assert bare.monthly_frame().empty and not bare.recorder.year_rows
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "honest_reporting"])
+def test_the_series_level_gives_a_calibration_the_same_four_series_and_records_nothing_else(scenario):
+    """What a calibration reads of a run (``calibration.abc.simulate_series``): the four tuning
+    series of a run recorded at level "series" are those of the full recording to the last bit,
+    the run itself is the same, and none of the tables a full recording keeps is filled."""
+    from greatleap.history import model_series
+    from greatleap.tables import series_frame
+
+    full = FamineModel(rng=3, scenario=scenario, materialise_peasants=False, **SMALL).run()
+    light = FamineModel(rng=3, scenario=scenario, materialise_peasants=False, recording="series", **SMALL).run()
+    assert model_state(full) == model_state(light)
+    want = model_series(full.annual_frame())
+    assert want.notna().all().all() and want["cdr_registered"].gt(0).all() and want["procurement_share"].gt(0).all()
+    pd.testing.assert_frame_equal(model_series(series_frame(light)), want, check_exact=True)
+    assert light.monthly_frame().empty and not light.recorder.year_rows and not light.recorder.age_rows
 
 
 def test_the_state_snapshot_sees_a_change_a_recorder_could_make():

@@ -62,13 +62,14 @@ def distance(x: dict, x0: dict) -> float:
 
 # ---- the model --------------------------------------------------------------------------------
 def simulate_series(params: dict[str, Any], seed: int) -> pd.DataFrame:
-    """One run reduced to the four series (index year): only the annual table is built, none of the
-    per-commune, per-official, age or body tables a full ``run_one`` makes."""
+    """One run reduced to the four series (index year): recorded at level "series", which keeps only
+    what they need (the same values a full recording gives them; ``tables.series_frame``)."""
     from greatleap.model import FamineModel
     from greatleap.runner import release
+    from greatleap.tables import series_frame
 
-    model = FamineModel(rng=int(seed), **params).run()
-    annual = model.annual_frame()
+    model = FamineModel(rng=int(seed), recording="series", **params).run()
+    annual = series_frame(model)
     release(model)
     return model_series(annual)
 
