@@ -103,6 +103,13 @@ class Cadre(CellAgent):
         self.last_markup = 0.0
 
 
+def outbid(own: float, peers_last: float, p) -> float:
+    """A markup raised ``peer_outbidding`` of the way towards the peers' last markups when it falls
+    short of them: no county or province wants to report the smallest satellite (Yang Jisheng 2012,
+    the Xinyang counties after Lushan; Fan, Xiong & Zhou 2016)."""
+    return own + p["peer_outbidding"] * max(peers_last - own, 0.0)
+
+
 class Official(CellAgent):
     """A county-level official over a group of communes, with a career stake (Kung & Chen 2011)."""
 
@@ -113,10 +120,12 @@ class Official(CellAgent):
         if cell is not None:
             self.cell = cell
         self.career_stake = career_stake
+        self.last_markup = 0.0  # what he added at the last harvest (his peers outbid it)
 
-    def markup(self, visibility: float, p) -> float:
-        """The official's own markup on the sum of his cadres' reports (ODD 7.3)."""
-        return p["official_markup"] * self.career_stake * (1.0 - visibility)
+    def markup(self, visibility: float, p, peers_last: float = 0.0) -> float:
+        """The official's own markup on the sum of his cadres' reports (ODD 7.3): his career
+        stake's, raised towards what his peers added at the last harvest (``outbid``)."""
+        return outbid(p["official_markup"] * self.career_stake, peers_last, p) * (1.0 - visibility)
 
     def quota_push(self, p) -> float:
         """Extra procurement the official demands to signal loyalty (ODD 7.5)."""

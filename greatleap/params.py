@@ -403,6 +403,14 @@ _PARAM_LIST = [
        source="assumption: provinces added to the counties' claims (425 Mt summed from provincial reports "
               "against 375 Mt published; Yang Jisheng 2012)",
        prior=uniform(0.0, 0.5, "none to half again per unit zeal")),
+    _p("peer_outbidding", 0.5, "share of the gap", 0.0, 1.0, "Peers outbid each other",
+       "Share of the way an official (or provincial leader) raises his own markup towards what the other "
+       "officials of his province (the other provinces) added at the last harvest, when his falls short.",
+       "reporting", UNCERTAINTY, "7.3",
+       source="assumption: counties and provinces competed in claims, each fearing criticism for a low one "
+              "(Yang Jisheng 2012, Xinyang after Lushan; Fan, Xiong & Zhou 2016); how far they closed the "
+              "gap is not recorded",
+       prior=uniform(0.0, 1.0, "from no outbidding to matching the peers")),
     _p("provincial_quota_push", 0.294, "share per unit stake", 0.0, 1.0, "Provinces' quota increment",
        "Extra quota a provincial leader adds to what he passes down, per unit of career stake.",
        "provinces", UNCERTAINTY, "7.12",
@@ -829,6 +837,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     # the state as actors (issue 13)
     "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0, "political_cost_launch": 0.0},
     "no_launch_commitment": {"political_cost_launch": 0.0},
+    "no_outbidding": {"peer_outbidding": 0.0},
     "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
     "retreat_ends_squeeze": {"squeeze_after_retreat": False},
     "moderate_leaders": {"moderate_leaders": True},
@@ -863,6 +872,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "sound_irrigation": "Irrigation works built soundly",
     "early_retreat": "The centre admits the shortfall at its first sign",
     "no_launch_commitment": "The Leap launched without condemning the 1956 retreat",
+    "no_outbidding": "Counties and provinces do not outbid their peers",
     "no_urban_priority": "Towns not fed first (no squeeze)",
     "retreat_ends_squeeze": "The retreat ends the levies for the towns",
     "moderate_leaders": "Every province led by a moderate",

@@ -13,7 +13,8 @@ Rules in plain words:
   (an assumption).
 - The leader's stake, the mean of his zeal and his alternate status, sets what he adds to the
   campaign: his own markup on the counties' reports before they go to the centre
-  (``provincial_markup`` per unit zeal, fading with the visible famine like an official's), a
+  (``provincial_markup`` per unit zeal, raised towards the other provinces' last markups,
+  ``peer_outbidding``, and fading with the visible famine like an official's), a
   quota increment passed down to every county (``provincial_quota_push`` per unit stake), and the
   intensity of the purge of low reporters (0.5 + zeal times the national purge risk; an
   assumption: Henan, Anhui and Gansu purged far more after Lushan, Yang Jisheng 2012).
@@ -26,6 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from greatleap.agents import outbid
+
 MODERATE_ZEAL = 0.1
 
 
@@ -37,15 +40,17 @@ class Leader:
         self.zeal = zeal
         self.alternate = alternate
         self.loyalty = loyalty
+        self.last_markup = 0.0  # what he added at the last harvest (the other provinces outbid it)
 
     @property
     def stake(self) -> float:
         """Career stake, 0-1: zeal and the hope of promotion of an alternate member."""
         return 0.5 * (self.zeal + float(self.alternate))
 
-    def markup(self, visibility: float, p) -> float:
-        """The province's own markup on its counties' reports (ODD 7.3)."""
-        return p["provincial_markup"] * self.zeal * (1.0 - visibility)
+    def markup(self, visibility: float, p, peers_last: float = 0.0) -> float:
+        """The province's own markup on its counties' reports (ODD 7.3), raised towards what the
+        other provinces added at the last harvest (``agents.outbid``)."""
+        return outbid(p["provincial_markup"] * self.zeal, peers_last, p) * (1.0 - visibility)
 
     def purge_intensity(self) -> float:
         """How many times the national purge risk this leader's province applies (1 at mean zeal)."""
@@ -86,9 +91,17 @@ def provincial_reports(model, official_kg: np.ndarray, visibility: np.ndarray, f
     """Per commune, the claim as it leaves the province for the centre."""
     out = official_kg.copy()
     pop = model.commune_population().astype(float)
-    for leader in model.leaders:
+    peers_last = peer_means([leader.last_markup for leader in model.leaders])
+    for leader, peers in zip(model.leaders, peers_last):
         mine = model.commune_province == leader.province
         weights = pop[mine] if pop[mine].sum() > 0 else None
         seen = float(np.average(visibility[mine], weights=weights)) if mine.any() else 0.0
-        out[mine] *= 1.0 + fade * leader.markup(seen, model.p)
+        leader.last_markup = leader.markup(seen, model.p, peers)
+        out[mine] *= 1.0 + fade * leader.last_markup
     return out
+
+
+def peer_means(values) -> np.ndarray:
+    """For each of ``values``, the mean of the others (0 for one alone): a peer's benchmark."""
+    v = np.asarray(values, dtype=float)
+    return (v.sum() - v) / max(len(v) - 1, 1)

@@ -14,6 +14,10 @@ Rules in plain words:
   reports, and each provincial leader his own on his counties' (``provinces.py``), so that
   markups compound up the hierarchy (Yang Jisheng; Fan, Xiong & Zhou 2016); the centre receives
   the provinces' claims.
+- Peers outbid each other: an official whose own markup falls short of what the other officials
+  of his province added at the last harvest raises it ``peer_outbidding`` of the way towards
+  theirs, and a provincial leader likewise against the other provinces (nobody wants to report the
+  smallest satellite: the Xinyang counties after Lushan, Yang Jisheng 2012).
 - Targets: the superior expects last year's reported output, as far as the centre believes it
   (``centre.believed``: discounted by what the deliveries taught it), times the year's target
   growth (Beidaihe's doubling in 1958).
@@ -93,12 +97,30 @@ def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
     """Per commune, the report as it leaves the official (his markup applied to his communes)."""
     fade = markup_weight(model)
     if fade == 0.0:
+        for official in model.officials:
+            official.last_markup = 0.0
+        for leader in model.leaders:
+            leader.last_markup = 0.0
         return cadre_kg.copy()
     vis = visibility(model)
     out = cadre_kg.copy()
-    for official in model.officials:
+    peers_last = _province_peers_last(model)
+    for official, peers in zip(model.officials, peers_last):
         group = official.communes
-        out[group] *= 1.0 + fade * official.markup(float(vis[group].mean()), model.p)
+        official.last_markup = official.markup(float(vis[group].mean()), model.p, peers)
+        out[group] *= 1.0 + fade * official.last_markup
+    return out
+
+
+def _province_peers_last(model) -> list[float]:
+    """For each official, the mean markup the other officials of his province added at the last
+    harvest (his peers in the province's emulation contest)."""
+    province = [model.commune_province[o.communes[0]] for o in model.officials]
+    last = np.array([o.last_markup for o in model.officials])
+    out = []
+    for k, official in enumerate(model.officials):
+        peers = [j for j in range(len(last)) if j != k and province[j] == province[k]]
+        out.append(float(last[peers].mean()) if peers else 0.0)
     return out
 
 

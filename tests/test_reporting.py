@@ -126,6 +126,33 @@ def test_after_the_retreat_reports_fade_towards_the_truth_harvest_by_harvest():
     assert reporting.cadre_reports(m, true_kg, m.crops[1].share) == pytest.approx(true_kg)
 
 
+def test_an_official_outbids_his_provinces_peers_and_a_leader_the_other_provinces():
+    """Peer outbidding (ODD 7.3): a markup short of what the peers added at the last harvest is
+    raised ``peer_outbidding`` of the way towards theirs; one above them is left alone."""
+    from greatleap import provinces
+
+    m = _leap_harvest_model(n_communes=8, communes_per_official=2, n_provinces=2, official_markup=0.2,
+                            provincial_markup=0.2, peer_outbidding=0.5)
+    cadre_kg = m.potential.copy()
+    first, second, third, _ = m.officials
+    assert m.commune_province[first.communes[0]] == m.commune_province[second.communes[0]] != \
+        m.commune_province[third.communes[0]]
+    for share in (0.5, 0.0):
+        m.p["peer_outbidding"] = share
+        first.last_markup, second.last_markup, third.last_markup = 0.0, 1.0, 0.0
+        ratio = reporting.official_reports(m, cadre_kg) / cadre_kg
+        own = 0.2 * first.career_stake
+        np.testing.assert_allclose(ratio[first.communes], 1.0 + own + share * (1.0 - own))
+        np.testing.assert_allclose(ratio[second.communes], 1.0 + 0.2 * second.career_stake)  # above his peer
+        np.testing.assert_allclose(ratio[third.communes], 1.0 + 0.2 * third.career_stake)  # another province
+        low, high = m.leaders
+        low.last_markup, high.last_markup = 0.0, 1.0
+        claims = provinces.provincial_reports(m, cadre_kg, np.zeros(m.communes.n), 1.0) / cadre_kg
+        own = 0.2 * low.zeal
+        np.testing.assert_allclose(claims[m.commune_province == low.province], 1.0 + own + share * (1.0 - own))
+        assert low.last_markup == pytest.approx(own + share * (1.0 - own))  # what the others outbid next
+
+
 def test_after_the_retreat_an_official_keeps_a_fading_share_of_his_markup():
     m = _leap_harvest_model(official_markup=1.0, markup_persistence=0.5)
     cadre_kg = m.potential.copy()
