@@ -201,7 +201,10 @@ def hunger_state(score: float, intake_ratio: float) -> int:
 
 def starvation_hazard(s: int, row: int, age_idx: int, bmi: float, p, elderly_reserve: float) -> float:
     """physiology.starvation_hazard_of"""
-    limit = p["bmi_limit_female"] if s else p["bmi_limit_male"]
+    own = p["bmi_limit_female"] if s else p["bmi_limit_male"]
+    mid = (p["bmi_limit_female"] + p["bmi_limit_male"]) / 2.0
+    apart = min(max((age_idx - physiology.PUBERTY_FROM) / (physiology.PUBERTY_TO - physiology.PUBERTY_FROM), 0.0), 1.0)
+    limit = mid + (own - mid) * apart  # the sexes' mean before puberty
     if age_idx >= ELDERLY_FROM:
         limit += elderly_reserve
     x = (bmi * INV_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD

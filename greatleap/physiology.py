@@ -23,8 +23,9 @@ Rules in plain words (sources beside each constant below and in docs/ODD.md, 7.8
   hazard ratio rising with wasting (Olofin et al. 2013: 11.63 for severe wasting in children; the
   same curve on the adult score), by a famine epidemic that grows with the share of the commune
   starving, and, in the towns, by the towns' lower mortality; plus death from inanition near the
-  survival limit (Henry 2001: BMI about 13 for men and 11-12 for women; the same share of the
-  age's median BMI for children; older people, with less lean mass, reach it sooner).
+  survival limit (Henry 2001: BMI about 13 for men and 11 for women, the women's advantage being
+  their fat; children's limit is the same share of the age's median BMI, the sexes' mean before
+  puberty, when their fat differs little; older people, with less lean mass, reach it sooner).
 - Births: women 15-49 who are neither pregnant nor in post-partum infecundity conceive with a
   monthly chance that gives the 1950s age-specific fertility; not at all below the amenorrhoea
   limit of body mass (Frisch & McArthur 1974), less when they eat below need (postponement).
@@ -269,6 +270,16 @@ FAMINE_WASTING = -2.0
 # falls off over a few tenths of the limit (0.5 BMI unit for an adult, as before issue 12).
 STARVATION_SPREAD = 0.5 / HEALTHY_BMI
 ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve)
+# Women survive to a lower BMI than men because they carry more fat (Henry 2001, as summarised by
+# ENN Field Exchange 15: their larger fat stores last longer). Most of that difference is
+# made in puberty: present in childhood, it grows in puberty as girls gain fat and boys lean mass
+# (Bodzsar et al., Hungarian national study of 10-16-year-olds; Taylor et al. 2010, Obesity
+# 18:1410, sexual dimorphism magnified from Tanner stage 1 to adulthood, women from 18). So a
+# child's survival limit is the mean of the men's and women's until PUBERTY_FROM, opening linearly
+# to each sex's own at PUBERTY_TO. Girls carry somewhat more fat than boys before puberty (28% in
+# matched 5-10-year-olds, Arfai et al. 2002, Radiology; authors recalled, finding seen in the
+# abstract): the shared limit before 10 is an approximation.
+PUBERTY_FROM, PUBERTY_TO = 10, 18
 # Towns: registered 1957 death rates ran lower in cities than in the countryside (urban_mortality).
 
 
@@ -442,8 +453,11 @@ def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly
 @njit(cache=True, inline="always", error_model="numpy")
 def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
     """How far a body is above its survival limit, in units of the hazard's spread (the exponent
-    of ``starvation_hazard_at``)."""
-    limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
+    of ``starvation_hazard_at``). The limit is a share of the age's median BMI: the sexes' mean
+    before puberty, each sex's own after it (``PUBERTY_FROM``, ``PUBERTY_TO``)."""
+    mid = f32(0.5) * (f32(limit_male) + f32(limit_female))
+    apart = _clip01(f32(age_idx - PUBERTY_FROM) * f32(1 / (PUBERTY_TO - PUBERTY_FROM)))
+    limit = (mid + f32(0.5) * (f32(limit_male) - f32(limit_female)) * f32(1 - 2 * s) * apart
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
     return (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
 
