@@ -163,6 +163,8 @@ def body_after(s: int, row: int, bmi: float, height: float, intake: float, need:
     w = bmi * height * height
     g = w * GROWTH_KCAL[s][row]
     balance = intake - need
+    play = (ENERGY_A[s][row] * w + ENERGY_B[s][row]) * max(ENERGY_PAL[s][row] - physiology.CHILD_ACTIVITY_FLOOR, 0.0)
+    balance += min(max(-balance, 0.0), play)  # a short child first plays less
     grown = min(max((g + balance) / max(g, 1e-6), 0.0), 1.0)
     deficit = max(-(balance + g), 0.0)
     surplus = max(balance, 0.0)

@@ -139,6 +139,16 @@ _CHILD_PAL = ((1.43, 1.45, 1.44, 1.49, 1.53, 1.57, 1.60, 1.63, 1.66, 1.71, 1.75,
 # Table 5.3: sedentary or light activity 1.40-1.69); work adds TASK_PAL x BMR.
 PAL_LIGHT_DAY = 1.45
 WORKING_FROM = 12
+# A child short of energy first plays less: within days, restricted intakes cut the amount and
+# intensity of infants' and children's activity, keeping energy balance and growth (Torun 1990,
+# "Short- and long-term effects of low or restricted energy intakes on the activity of infants and
+# children", in Schurch & Scrimshaw eds, IDECG/UNU; undernourished Ugandan toddlers eating a third
+# below the recommendations sat and stood more and walked and ran less, Rutishauser & Whitehead
+# 1972, reported there). So the part of a child's requirement above a light day (its PAL above
+# this floor, BMR x (PAL - 1.45): nothing for infants and under-fours, up to 0.34 x BMR at eleven)
+# absorbs a deficit before any tissue is burnt. The floor is the model's light day (FAO/WHO/UNU
+# 2004 Table 5.3, sedentary or light 1.40-1.69): an assumption inside that range.
+CHILD_ACTIVITY_FLOOR = PAL_LIGHT_DAY
 # Energy deposited per kg of weight gained in growth: 26 kJ/g just after birth, 10 kJ/g from 12
 # months (FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg.
 _GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 4.184
@@ -390,11 +400,14 @@ def body_after(s, row, bmi, height, intake, need):
 
     The growth share of need is spent first: with a deficit smaller than it, a child grows that
     much less in height and weight (stunting); a deeper deficit stops growth and burns tissue
-    (wasting). Adaptation absorbs 50-70% of a deficit, more as reserves run down; half a surplus
-    goes to heat; a well-fed body drifts back towards its age's median."""
+    (wasting). A child first plays less (its activity above a light day absorbs a deficit);
+    adaptation absorbs 50-70% of the rest, more as reserves run down; half a surplus goes to heat;
+    a well-fed body drifts back towards its age's median."""
     w = weight_of(bmi, height)
     g = w * ROWS[s, row, C_GK]
     balance = intake - need
+    play = bmr_of(s, row, w) * max(ROWS[s, row, C_PAL] - f32(CHILD_ACTIVITY_FLOOR), f32(0.0))
+    balance += min(max(-balance, f32(0.0)), play)
     grown = _clip01((g + balance) / max(g, f32(1e-6)))
     deficit = max(-(balance + g), f32(0.0))
     surplus = max(balance, f32(0.0))

@@ -90,6 +90,24 @@ def test_a_short_child_stops_growing_in_height_then_wastes_when_the_deficit_is_d
     assert physiology.wasting_score(a, False, b2) < -2.0
 
 
+def test_a_school_child_short_of_energy_first_plays_less_and_keeps_its_weight_and_growth():
+    """Torun 1990: restricted intakes cut children's activity within days, keeping energy balance
+    and growth. A boy of 8 fed 0.9 of his need for six months keeps his BMI-for-age z and grows; a
+    deeper deficit, beyond his activity above a light day (0.18 x BMR, 11% of his need), wastes him.
+    Without the activity cut he lost about 1 SD in six months at 0.9."""
+    age, female = np.float32(8.0), False
+    height, bmi = physiology.height_at_z(age, female, -2.0), physiology.bmi_at_z(age, female, 0.0)
+    a, b, h = _months(age, female, bmi, height, 0.9, 6)
+    assert physiology.wasting_score(a, female, b) > -0.1
+    assert h > height and physiology.height_for_age_z(a, female, h) == pytest.approx(-2.0, abs=0.1)
+    a, b, h = _months(age, female, bmi, height, 0.6, 6)
+    assert physiology.wasting_score(a, female, b) < -2.0
+    # infants and toddlers, whose requirement is no more than a light day, have no play to give up
+    row = physiology.rows_of(np.array([0.5, 2.0, 8.0]))
+    spare = physiology.ENERGY_PAL[0, row] - physiology.CHILD_ACTIVITY_FLOOR
+    assert spare[0] < 0 and spare[1] <= 0 and spare[2] > 0.15
+
+
 def test_a_starving_child_wastes_faster_in_z_score_than_a_starving_adult_in_bmi():
     age, bmi, height = _child()
     a, b, _ = _months(age, False, bmi, height, 0.6, 2)
