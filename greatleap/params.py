@@ -603,6 +603,14 @@ _PARAM_LIST = [
        source="assumption (the rule before issue 12): older adults carry less lean tissue at the same BMI "
               "(Janssen et al. 2000, J Appl Physiol 89:81, muscle mass falls from the fifth decade)",
        prior=uniform(0.0, 3.0, "no difference up to three BMI units")),
+    _p("child_play_cut", 1.0, "share", 0.0, 1.0, "Children first play less",
+       "Share of a hungry child's activity above a light day (BMR x (PAL - 1.45)) it gives up before its "
+       "growth or tissue pays for a deficit (0: off).", "physiology", UNCERTAINTY, "7.8",
+       source="Torun 1990 (in Schurch & Scrimshaw eds, Activity, energy expenditure and energy requirements of "
+              "infants and children, IDECG/UNU, archive.unu.edu/unupress/food2/UID09E/uid09e16.htm): low or "
+              "restricted intakes cut children's activity within days, keeping energy balance and growth; how much "
+              "of the play above a light day goes is an assumption",
+       prior=uniform(0.5, 1.0, "from half of the play above a light day to all of it")),
     _p("urban_mortality", 0.77, "x rural schedule", 0.4, 1.2, "Town mortality",
        "Multiplier on the age schedule of other-cause deaths in the towns (better water, doctors).",
        "physiology", UNCERTAINTY, "7.8",

@@ -146,8 +146,9 @@ WORKING_FROM = 12
 # below the recommendations sat and stood more and walked and ran less, Rutishauser & Whitehead
 # 1972, reported there). So the part of a child's requirement above a light day (its PAL above
 # this floor, BMR x (PAL - 1.45): nothing for infants and under-fours, up to 0.34 x BMR at eleven)
-# absorbs a deficit before any tissue is burnt. The floor is the model's light day (FAO/WHO/UNU
-# 2004 Table 5.3, sedentary or light 1.40-1.69): an assumption inside that range.
+# absorbs a deficit before any tissue is burnt (``child_play_cut`` of it; 0 switches it off). The
+# floor is the model's light day (FAO/WHO/UNU 2004 Table 5.3, sedentary or light 1.40-1.69): an
+# assumption inside that range.
 CHILD_ACTIVITY_FLOOR = PAL_LIGHT_DAY
 # Energy deposited per kg of weight gained in growth: 26 kJ/g just after birth, 10 kJ/g from 12
 # months (FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg.
@@ -395,18 +396,19 @@ def height_z_of(s, row, height):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def body_after(s, row, bmi, height, intake, need):
+def body_after(s, row, bmi, height, intake, need, play_cut):
     """(BMI, height) next month from this month's energy balance.
 
     The growth share of need is spent first: with a deficit smaller than it, a child grows that
     much less in height and weight (stunting); a deeper deficit stops growth and burns tissue
-    (wasting). A child first plays less (its activity above a light day absorbs a deficit);
+    (wasting). A child first plays less (``play_cut`` of its activity above a light day absorbs a
+    deficit);
     adaptation absorbs 50-70% of the rest, more as reserves run down; half a surplus goes to heat;
     a well-fed body drifts back towards its age's median."""
     w = weight_of(bmi, height)
     g = w * ROWS[s, row, C_GK]
     balance = intake - need
-    play = bmr_of(s, row, w) * max(ROWS[s, row, C_PAL] - f32(CHILD_ACTIVITY_FLOOR), f32(0.0))
+    play = bmr_of(s, row, w) * max(ROWS[s, row, C_PAL] - f32(CHILD_ACTIVITY_FLOOR), f32(0.0)) * play_cut
     balance += min(max(-balance, f32(0.0)), play)
     grown = _clip01((g + balance) / max(g, f32(1e-6)))
     deficit = max(-(balance + g), f32(0.0))
@@ -552,18 +554,19 @@ def daily_need(age, female, bmi, height, task_pal=0.0, capacity=1.0, long_hours=
 
 
 @njit(cache=True)
-def _map_body(s, row, bmi, height, intake, need):
+def _map_body(s, row, bmi, height, intake, need, play_cut):
     b_out, h_out = np.empty(len(s), np.float32), np.empty(len(s), np.float32)
     for i in range(len(s)):
-        b_out[i], h_out[i] = body_after(s[i], row[i], bmi[i], height[i], intake[i], need[i])
+        b_out[i], h_out[i] = body_after(s[i], row[i], bmi[i], height[i], intake[i], need[i], play_cut)
     return b_out, h_out
 
 
-def body_after_month(age, female, bmi, height, intake, need) -> tuple[np.ndarray, np.ndarray]:
-    """``body_after`` for arrays: (BMI, height) after a month."""
+def body_after_month(age, female, bmi, height, intake, need, play_cut=1.0) -> tuple[np.ndarray, np.ndarray]:
+    """``body_after`` for arrays: (BMI, height) after a month (``play_cut``: ``child_play_cut``)."""
     shape, (age, female, bmi, height, intake, need) = _flat(age, female, bmi, height, intake, need)
     b, h = _map_body(_sex(female), rows_of(age.astype(np.float32)), bmi.astype(np.float32),
-                     height.astype(np.float32), intake.astype(np.float32), need.astype(np.float32))
+                     height.astype(np.float32), intake.astype(np.float32), need.astype(np.float32),
+                     np.float32(play_cut))
     return b.reshape(shape), h.reshape(shape)
 
 

@@ -94,12 +94,19 @@ def test_a_school_child_short_of_energy_first_plays_less_and_keeps_its_weight_an
     """Torun 1990: restricted intakes cut children's activity within days, keeping energy balance
     and growth. A boy of 8 fed 0.9 of his need for six months keeps his BMI-for-age z and grows; a
     deeper deficit, beyond his activity above a light day (0.18 x BMR, 11% of his need), wastes him.
-    Without the activity cut he lost about 1 SD in six months at 0.9."""
+    With `child_play_cut` 0 he loses about 1 SD in six months at 0.9."""
     age, female = np.float32(8.0), False
     height, bmi = physiology.height_at_z(age, female, -2.0), physiology.bmi_at_z(age, female, 0.0)
     a, b, h = _months(age, female, bmi, height, 0.9, 6)
     assert physiology.wasting_score(a, female, b) > -0.1
     assert h > height and physiology.height_for_age_z(a, female, h) == pytest.approx(-2.0, abs=0.1)
+    # switched off (child_play_cut 0), the same boy wastes
+    b_off, h_off = bmi, height
+    for month in range(6):
+        a = np.float32(age + month / 12)
+        x = physiology.daily_need(a, female, b_off, h_off)
+        b_off, h_off = physiology.body_after_month(a, female, b_off, h_off, 0.9 * x, x, play_cut=0.0)
+    assert physiology.wasting_score(np.float32(age + 0.5), female, b_off) < -0.8
     a, b, h = _months(age, female, bmi, height, 0.6, 6)
     assert physiology.wasting_score(a, female, b) < -2.0
     # infants and toddlers, whose requirement is no more than a light day, have no play to give up
@@ -277,8 +284,8 @@ def _reproduce(w, u, p=P):
         w["gestation"], w["postpartum"], need, np.zeros(n, np.float32), np.float32(0.0), np.zeros(1, np.float32),
         np.zeros(1, np.float32), share, share, dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32), np.zeros(1),
         np.zeros(1), np.zeros(kernels.KCAL_BINS), np.concatenate([np.ones(n, np.float32), u]), np.ones(1),
-        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), 1.0,
-        physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
+        physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
         physiology.postpartum_infecundity_months(p["breastfeeding_months"]), np.zeros(1), np.zeros(1),
         np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
     assert out[-1] == n  # everyone survived
