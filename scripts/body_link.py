@@ -33,7 +33,7 @@ def body_dose(shares=(1.0, 0.85, 0.8, 0.75, 0.7), months: int = 12, seed: int = 
         alive, starved, other = np.ones(len(idx)), np.zeros(len(idx)), np.zeros(len(idx))
         for _ in range(months):
             need = physiology.daily_need(age, female, bmi, height)
-            bmi, height = physiology.body_after_month(age, female, bmi, height, f * need, need)
+            bmi, height = physiology.body_after_month(age, female, bmi, height, f * need, need, p["child_play_cut"])
             age = age + np.float32(1 / 12)
             st = physiology.starvation_hazard(age, female, bmi, p)
             ot = physiology.baseline_hazard(age, physiology.wasting_score(age, female, bmi), p)
