@@ -158,11 +158,14 @@ def work_capacity(bmi: float, intake_ratio: float) -> float:
     return by_bmi * by_intake
 
 
-def body_after(s: int, row: int, bmi: float, height: float, intake: float, need: float) -> tuple[float, float]:
+def body_after(s: int, row: int, bmi: float, height: float, intake: float, need: float,
+               play_cut: float = 1.0) -> tuple[float, float]:
     """physiology.body_after"""
     w = bmi * height * height
     g = w * GROWTH_KCAL[s][row]
     balance = intake - need
+    play = (ENERGY_A[s][row] * w + ENERGY_B[s][row]) * max(ENERGY_PAL[s][row] - physiology.CHILD_ACTIVITY_FLOOR, 0.0) * play_cut
+    balance += min(max(-balance, 0.0), play)  # a short child first plays less
     grown = min(max((g + balance) / max(g, 1e-6), 0.0), 1.0)
     deficit = max(-(balance + g), 0.0)
     surplus = max(balance, 0.0)
@@ -201,7 +204,10 @@ def hunger_state(score: float, intake_ratio: float) -> int:
 
 def starvation_hazard(s: int, row: int, age_idx: int, bmi: float, p, elderly_reserve: float) -> float:
     """physiology.starvation_hazard_of"""
-    limit = p["bmi_limit_female"] if s else p["bmi_limit_male"]
+    own = p["bmi_limit_female"] if s else p["bmi_limit_male"]
+    mid = (p["bmi_limit_female"] + p["bmi_limit_male"]) / 2.0
+    apart = min(max((age_idx - physiology.PUBERTY_FROM) / (physiology.PUBERTY_TO - physiology.PUBERTY_FROM), 0.0), 1.0)
+    limit = mid + (own - mid) * apart  # the sexes' mean before puberty
     if age_idx >= ELDERLY_FROM:
         limit += elderly_reserve
     x = (bmi * INV_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD
@@ -278,7 +284,7 @@ class Villager(Agent):
     # stage 3: body, hunger, death
     def live(self, v: "IdiomaticVillage") -> None:
         s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
-        bmi, height = body_after(s, row, self.bmi, self.height, self.kcal, self.need)
+        bmi, height = body_after(s, row, self.bmi, self.height, self.kcal, self.need, v.p["child_play_cut"])
         self.bmi, self.height = f32(bmi), f32(height)
         score = wasting_score(s, row, self.bmi)
         self.hunger = hunger_state(score, self.ratio)

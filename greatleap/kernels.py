@@ -163,7 +163,7 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
 def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, hunger, gestation, postpartum,
                            need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out,
                            kcal_by_commune, people_by_commune, adult_hist, u, epidemic, limit_female, limit_male,
-                           elderly_reserve, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
+                           elderly_reserve, play_cut, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
                            postponement, ppi_months, members, hunger_sum, tally, reproduction):
     """The month's meal, the body after it, each person's fate and, for those who live, their
     pregnancies, in one pass (one read of each person instead of three).
@@ -221,7 +221,7 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         adult_hist[min(int(y), len(adult_hist) - 1)] += adult
         # ---- the body and its fate ----
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
-        b, h = body_after(s, r, bmi[i], height[i], y, x)
+        b, h = body_after(s, r, bmi[i], height[i], y, x, play_cut)
         bmi[i], height[i] = b, h
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])

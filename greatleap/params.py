@@ -572,14 +572,19 @@ _PARAM_LIST = [
        source="milling extraction 0.70-0.75 and about 3,400-3,600 kcal/kg of milled cereal (food "
               "composition tables, as in mechanisms.md)",
        prior=uniform(2300.0, 2750.0, "0.66-0.76 extraction at 3,500 kcal/kg")),
-    _p("bmi_limit_male", 14.2, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
-       "BMI at which a man's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8",
-       source="Henry 1990 (Eur J Clin Nutr 44): survival is rare below a BMI of about 12-13 in men",
-       prior=uniform(11.5, 14.5, "the range of the lowest BMIs reported in survivors")),
+    _p("bmi_limit_male", 13.0, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
+       "BMI at which a man's monthly death risk from starvation is one half (boys: the sexes' mean "
+       "limit before puberty, as a share of the age's median BMI).", "physiology", UNCERTAINTY, "7.8",
+       source="Henry 2001 (review of deaths from starvation, famine and anorexia; summarised by ENN Field "
+              "Exchange 15, https://ennonline.net/fex/15/limits): men die at a BMI of about 13, CV 8.7%. The "
+              "fitted 14.2 lay outside 13 +/- one CV, so the default was set back to 13 (issue 12)",
+       prior=uniform(11.9, 14.1, "Henry 2001's 13 +/- one coefficient of variation (8.7%)")),
     _p("bmi_limit_female", 11.0, "kg/m2", 9.0, 15.0, "Survival limit of BMI, women",
-       "BMI at which a woman's monthly death risk from starvation is one half.", "physiology", UNCERTAINTY, "7.8",
-       source="Henry 1990 (Eur J Clin Nutr 44): women survive about 1-2 units lower than men",
-       prior=uniform(10.0, 13.5, "one to two units below the men's range")),
+       "BMI at which a woman's monthly death risk from starvation is one half (girls: the sexes' mean "
+       "limit before puberty, as a share of the age's median BMI).", "physiology", UNCERTAINTY, "7.8",
+       source="Henry 2001 (summarised by ENN Field Exchange 15, https://ennonline.net/fex/15/limits): women "
+              "survive to a BMI of about 11, CV 14%, thanks to their larger fat stores",
+       prior=uniform(9.5, 12.5, "Henry 2001's 11 +/- one coefficient of variation (14%)")),
     _p("baseline_mortality", 0.88, "x standard schedule", 0.2, 3.0, "Baseline mortality",
        "Multiplier on the age schedule of deaths from causes other than hunger.",
        "physiology", UNCERTAINTY, "7.8",
@@ -606,6 +611,14 @@ _PARAM_LIST = [
        source="assumption (the rule before issue 12): older adults carry less lean tissue at the same BMI "
               "(Janssen et al. 2000, J Appl Physiol 89:81, muscle mass falls from the fifth decade)",
        prior=uniform(0.0, 3.0, "no difference up to three BMI units")),
+    _p("child_play_cut", 1.0, "share", 0.0, 1.0, "Children first play less",
+       "Share of a hungry child's activity above a light day (BMR x (PAL - 1.45)) it gives up before its "
+       "growth or tissue pays for a deficit (0: off).", "physiology", UNCERTAINTY, "7.8",
+       source="Torun 1990 (in Schurch & Scrimshaw eds, Activity, energy expenditure and energy requirements of "
+              "infants and children, IDECG/UNU, archive.unu.edu/unupress/food2/UID09E/uid09e16.htm): low or "
+              "restricted intakes cut children's activity within days, keeping energy balance and growth; how much "
+              "of the play above a light day goes is an assumption",
+       prior=uniform(0.5, 1.0, "from half of the play above a light day to all of it")),
     _p("urban_mortality", 0.77, "x rural schedule", 0.4, 1.2, "Town mortality",
        "Multiplier on the age schedule of other-cause deaths in the towns (better water, doctors).",
        "physiology", UNCERTAINTY, "7.8",

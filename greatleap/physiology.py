@@ -23,8 +23,9 @@ Rules in plain words (sources beside each constant below and in docs/ODD.md, 7.8
   hazard ratio rising with wasting (Olofin et al. 2013: 11.63 for severe wasting in children; the
   same curve on the adult score), by a famine epidemic that grows with the share of the commune
   starving, and, in the towns, by the towns' lower mortality; plus death from inanition near the
-  survival limit (Henry 2001: BMI about 13 for men and 11-12 for women; the same share of the
-  age's median BMI for children; older people, with less lean mass, reach it sooner).
+  survival limit (Henry 2001: BMI about 13 for men and 11 for women, the women's advantage being
+  their fat; children's limit is the same share of the age's median BMI, the sexes' mean before
+  puberty, when their fat differs little; older people, with less lean mass, reach it sooner).
 - Births: women 15-49 who are neither pregnant nor in post-partum infecundity conceive with a
   monthly chance that gives the 1950s age-specific fertility; not at all below the amenorrhoea
   limit of body mass (Frisch & McArthur 1974), less when they eat below need (postponement).
@@ -138,6 +139,17 @@ _CHILD_PAL = ((1.43, 1.45, 1.44, 1.49, 1.53, 1.57, 1.60, 1.63, 1.66, 1.71, 1.75,
 # Table 5.3: sedentary or light activity 1.40-1.69); work adds TASK_PAL x BMR.
 PAL_LIGHT_DAY = 1.45
 WORKING_FROM = 12
+# A child short of energy first plays less: within days, restricted intakes cut the amount and
+# intensity of infants' and children's activity, keeping energy balance and growth (Torun 1990,
+# "Short- and long-term effects of low or restricted energy intakes on the activity of infants and
+# children", in Schurch & Scrimshaw eds, IDECG/UNU; undernourished Ugandan toddlers eating a third
+# below the recommendations sat and stood more and walked and ran less, Rutishauser & Whitehead
+# 1972, reported there). So the part of a child's requirement above a light day (its PAL above
+# this floor, BMR x (PAL - 1.45): nothing for infants and under-fours, up to 0.34 x BMR at eleven)
+# absorbs a deficit before any tissue is burnt (``child_play_cut`` of it; 0 switches it off). The
+# floor is the model's light day (FAO/WHO/UNU 2004 Table 5.3, sedentary or light 1.40-1.69): an
+# assumption inside that range.
+CHILD_ACTIVITY_FLOOR = PAL_LIGHT_DAY
 # Energy deposited per kg of weight gained in growth: 26 kJ/g just after birth, 10 kJ/g from 12
 # months (FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg.
 _GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 4.184
@@ -269,6 +281,16 @@ FAMINE_WASTING = -2.0
 # falls off over a few tenths of the limit (0.5 BMI unit for an adult, as before issue 12).
 STARVATION_SPREAD = 0.5 / HEALTHY_BMI
 ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve)
+# Women survive to a lower BMI than men because they carry more fat (Henry 2001, as summarised by
+# ENN Field Exchange 15: their larger fat stores last longer). Most of that difference is
+# made in puberty: present in childhood, it grows in puberty as girls gain fat and boys lean mass
+# (Bodzsar et al., Hungarian national study of 10-16-year-olds; Taylor et al. 2010, Obesity
+# 18:1410, sexual dimorphism magnified from Tanner stage 1 to adulthood, women from 18). So a
+# child's survival limit is the mean of the men's and women's until PUBERTY_FROM, opening linearly
+# to each sex's own at PUBERTY_TO. Girls carry somewhat more fat than boys before puberty (28% in
+# matched 5-10-year-olds, Arfai et al. 2002, Radiology; authors recalled, finding seen in the
+# abstract): the shared limit before 10 is an approximation.
+PUBERTY_FROM, PUBERTY_TO = 10, 18
 # Towns: registered 1957 death rates ran lower in cities than in the countryside (urban_mortality).
 
 
@@ -374,16 +396,20 @@ def height_z_of(s, row, height):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def body_after(s, row, bmi, height, intake, need):
+def body_after(s, row, bmi, height, intake, need, play_cut):
     """(BMI, height) next month from this month's energy balance.
 
     The growth share of need is spent first: with a deficit smaller than it, a child grows that
     much less in height and weight (stunting); a deeper deficit stops growth and burns tissue
-    (wasting). Adaptation absorbs 50-70% of a deficit, more as reserves run down; half a surplus
-    goes to heat; a well-fed body drifts back towards its age's median."""
+    (wasting). A child first plays less (``play_cut`` of its activity above a light day absorbs a
+    deficit);
+    adaptation absorbs 50-70% of the rest, more as reserves run down; half a surplus goes to heat;
+    a well-fed body drifts back towards its age's median."""
     w = weight_of(bmi, height)
     g = w * ROWS[s, row, C_GK]
     balance = intake - need
+    play = bmr_of(s, row, w) * max(ROWS[s, row, C_PAL] - f32(CHILD_ACTIVITY_FLOOR), f32(0.0)) * play_cut
+    balance += min(max(-balance, f32(0.0)), play)
     grown = _clip01((g + balance) / max(g, f32(1e-6)))
     deficit = max(-(balance + g), f32(0.0))
     surplus = max(balance, f32(0.0))
@@ -442,8 +468,11 @@ def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly
 @njit(cache=True, inline="always", error_model="numpy")
 def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
     """How far a body is above its survival limit, in units of the hazard's spread (the exponent
-    of ``starvation_hazard_at``)."""
-    limit = (f32(limit_male) + (f32(limit_female) - f32(limit_male)) * s
+    of ``starvation_hazard_at``). The limit is a share of the age's median BMI: the sexes' mean
+    before puberty, each sex's own after it (``PUBERTY_FROM``, ``PUBERTY_TO``)."""
+    mid = f32(0.5) * (f32(limit_male) + f32(limit_female))
+    apart = _clip01(f32(age_idx - PUBERTY_FROM) * f32(1 / (PUBERTY_TO - PUBERTY_FROM)))
+    limit = (mid + f32(0.5) * (f32(limit_male) - f32(limit_female)) * f32(1 - 2 * s) * apart
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
     return (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
 
@@ -525,18 +554,19 @@ def daily_need(age, female, bmi, height, task_pal=0.0, capacity=1.0, long_hours=
 
 
 @njit(cache=True)
-def _map_body(s, row, bmi, height, intake, need):
+def _map_body(s, row, bmi, height, intake, need, play_cut):
     b_out, h_out = np.empty(len(s), np.float32), np.empty(len(s), np.float32)
     for i in range(len(s)):
-        b_out[i], h_out[i] = body_after(s[i], row[i], bmi[i], height[i], intake[i], need[i])
+        b_out[i], h_out[i] = body_after(s[i], row[i], bmi[i], height[i], intake[i], need[i], play_cut)
     return b_out, h_out
 
 
-def body_after_month(age, female, bmi, height, intake, need) -> tuple[np.ndarray, np.ndarray]:
-    """``body_after`` for arrays: (BMI, height) after a month."""
+def body_after_month(age, female, bmi, height, intake, need, play_cut=1.0) -> tuple[np.ndarray, np.ndarray]:
+    """``body_after`` for arrays: (BMI, height) after a month (``play_cut``: ``child_play_cut``)."""
     shape, (age, female, bmi, height, intake, need) = _flat(age, female, bmi, height, intake, need)
     b, h = _map_body(_sex(female), rows_of(age.astype(np.float32)), bmi.astype(np.float32),
-                     height.astype(np.float32), intake.astype(np.float32), need.astype(np.float32))
+                     height.astype(np.float32), intake.astype(np.float32), need.astype(np.float32),
+                     np.float32(play_cut))
     return b.reshape(shape), h.reshape(shape)
 
 

@@ -259,7 +259,8 @@ def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray
         people.hunger, people.gestation, people.postpartum, need, able, meals.ladle, meals.in_hall,
         meals.hall_fill, meals.others, meals.workers, dining.MAX_INTAKE_RATIO, people.kcal,
         food_tally.kcal_by_commune, food_tally.people_by_commune, food_tally.adult_hist, u, epidemic,
-        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.log_hr_per_sd(p), base_scale,
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
+        physiology.log_hr_per_sd(p), base_scale,
         physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
         physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction)
     keep_only_used_draws(rng, before, n + survivors)
