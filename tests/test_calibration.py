@@ -33,7 +33,7 @@ LIGHT_CLI = ("import functools, sys; import greatleap.calibration.results as r; 
 
 
 def tiny_spec(folder, **extra):
-    raw = {"output": str(folder), "master_seed": 11, "population": 6, "generations": 3, "seeds": 1,
+    raw = {"output": str(folder), "master_seed": 11, "population": 6, "generations": 3, "seeds": 1, "epsilon_quantile": 0.75,
            "infer": ["labour_elasticity", "death_registration"], "fixed": dict(TINY)}
     raw.update(extra)
     return raw
