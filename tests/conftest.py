@@ -23,9 +23,11 @@ def subprocess_env() -> dict[str, str]:
 # ---- the suite on 2 workers (scripts/dev.sh test: pytest -n 2 --dist loadfile --no-loadscope-reorder) ----
 # Each module runs whole on one worker, so its module fixtures are built once. The longest modules
 # go first, so that the two workers finish together instead of one waiting on a long module that
-# started last (the slowest modules, from per-file runs with --durations; the rest keep their order).
+# started last (the slowest modules, by their summed test times in a whole run of these options,
+# 7 Dec 2026 after the suite-time cuts, --junitxml; the rest keep their order).
 LONGEST_FIRST = [
-    "test_validation", "test_lessons_claims", "test_calibration", "test_app", "test_counterfactuals",
+    "test_calibration", "test_validation", "test_app", "test_lessons_claims", "test_hardening_data",
+    "test_hardening_dask", "test_experiments_report", "test_sweep_local", "test_counterfactuals",
     "test_memory", "test_validation_posterior",
 ]
 

@@ -1,7 +1,8 @@
 """greatleap calibrate: ABC-SMC on the four national series (docs/calibration.md).
 
 Tiny worlds (2-4 communes of 4-5 plots a side, headless), tiny populations: these test the
-machinery (seeding, resume, refusal, recovery), not the fit."""
+machinery (seeding, resume, refusal, recovery), not the fit. The tiny spec's runs skip the
+spin-up (``spin_up_months = 0``): the machinery is the same whatever the model's first month."""
 
 import os
 import signal
@@ -20,11 +21,19 @@ from greatleap.cli import main
 from greatleap.errors import InputError
 from greatleap.experiments.engines import InlineEngine, LocalEngine
 
-TINY = {"n_communes": 2, "commune_side": 4, "materialise_peasants": False}
+TINY = {"n_communes": 2, "commune_side": 4, "materialise_peasants": False, "spin_up_months": 0}
+# The command's robust screen (after the fit) at its defaults runs each of the 6 particles on 10
+# fresh seeds: 60 runs, twice the fit's. Where a test runs the command for its fit (the same
+# posterior on Dask, after a kill), the screen runs with 2 candidates on 1 seed each; the screen
+# itself is tested on its own below.
+LIGHT_SCREEN = {"robust_candidates": 2, "robust_seeds": 1}
+LIGHT_CLI = ("import functools, sys; import greatleap.calibration.results as r; "
+             f"r.write_results = functools.partial(r.write_results, **{LIGHT_SCREEN!r}); "
+             "from greatleap.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
 def tiny_spec(folder, **extra):
-    raw = {"output": str(folder), "master_seed": 11, "population": 6, "generations": 3, "seeds": 1,
+    raw = {"output": str(folder), "master_seed": 11, "population": 6, "generations": 3, "seeds": 1, "epsilon_quantile": 0.75,
            "infer": ["labour_elasticity", "death_registration"], "fixed": dict(TINY)}
     raw.update(extra)
     return raw
@@ -136,7 +145,7 @@ def test_a_calibration_killed_midway_resumes_to_the_same_posterior(reference, tm
     _, ref_folder = reference
     folder = tmp_path / "killed"
     spec = write_toml(tmp_path / "spec.toml", tiny_spec(folder))
-    cmd = [sys.executable, "-m", "greatleap", "calibrate", str(spec), "--workers", "1", "--predictive-draws", "0"]
+    cmd = [sys.executable, "-c", LIGHT_CLI, "calibrate", str(spec), "--workers", "1", "--predictive-draws", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
     while stored_generations(folder) < 1:
@@ -152,6 +161,7 @@ def test_a_calibration_killed_midway_resumes_to_the_same_posterior(reference, tm
     assert stored_generations(folder) == 3
     pd.testing.assert_frame_equal(posterior_of(ref_folder)[0], posterior_of(folder)[0])
     assert (folder / "report.md").exists() and (folder / "marginals.png").stat().st_size > 0
+    assert (pd.read_csv(folder / "robust.csv").runs == 1).all()  # the light screen ran, in the command
 
 
 # ---- recovery of known parameters ----------------------------------------------------------------
@@ -257,12 +267,18 @@ def test_the_robust_screen_ranks_candidates_by_their_mean_path_on_fresh_seeds(re
 
 
 @pytest.mark.cluster
-def test_the_same_posterior_on_a_dask_cluster(reference, dask_cluster, tmp_path):
+def test_the_same_posterior_on_a_dask_cluster(reference, dask_cluster, tmp_path, monkeypatch):
     """--scheduler-file: the sweep engine's Dask path, with its address checks; same posterior."""
+    import functools
+
+    import greatleap.calibration.results as results
+
+    monkeypatch.setattr(results, "write_results", functools.partial(results.write_results, **LIGHT_SCREEN))
     _, ref_folder = reference
     spec = write_toml(tmp_path / "spec.toml", tiny_spec(tmp_path / "dask"))
     assert main(["calibrate", str(spec), "--scheduler-file", str(dask_cluster), "--predictive-draws", "0"]) == 0
     pd.testing.assert_frame_equal(posterior_of(ref_folder)[0], posterior_of(tmp_path / "dask")[0])
+    assert len(pd.read_csv(tmp_path / "dask" / "robust.csv")) == 2  # the screen ran too, on the cluster
     assert main(["calibrate", str(spec), "--scheduler", "http://127.0.0.1:1"]) == 2
 
 
