@@ -57,11 +57,10 @@ case "$cmd" in
     if [ $# -gt 0 ]; then exec "$PY" -m pytest "$@"; fi
     # The whole suite (CI): two workers for all but the browser tests, a module whole on one worker
     # (its fixtures built once), longest modules first (tests/conftest.py); then the browser tests
-    # on their own, likewise a module whole on each of two workers (each with its own server and
-    # browser), the twenty-tab load test first.
+    # on their own, one at a time, as their servers and timeouts were tuned for.
     status=0
     "$PY" -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not browser" || status=$?
-    "$PY" -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m browser || status=$?
+    "$PY" -m pytest -m browser || status=$?
     exit $status ;;
   setup)
     ensure_python; ensure_compiled; ensure_browser; ensure_assets ;;

@@ -26,7 +26,6 @@ def subprocess_env() -> dict[str, str]:
 # started last (the slowest modules, by their summed test times in a whole run of these options,
 # 7 Dec 2026 after the suite-time cuts, --junitxml; the rest keep their order).
 LONGEST_FIRST = [
-    "test_load_browser",  # the browser tests run on their own, this one longest (about a third of them)
     "test_calibration", "test_validation", "test_app", "test_lessons_claims", "test_hardening_data",
     "test_hardening_dask", "test_experiments_report", "test_sweep_local", "test_counterfactuals",
     "test_memory", "test_validation_posterior",

@@ -34,9 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "artifacts" / "e2e"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-# one server per pytest process: under xdist each worker's has its own log
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-SERVER_LOG = ARTIFACTS / (f"server-{_WORKER}.log" if _WORKER else "server.log")
 COUNTER = re.compile(r"^Month \d+ of \d+$")
 MONTHLY_COLUMNS = {"run", "seed", "date", "year", "month", "population", "deaths", "cdr", "cdr_registered",
                    "harvest_true_kg", "harvest_reported_cadre_kg", "quota_kg", "procurement_kg", "kcal_mean",
@@ -86,7 +83,7 @@ def start_server():
                         "run `python -m greatleap.visualization.assets fill`")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    log = open(SERVER_LOG, "w")
+    log = open(ARTIFACTS / "server.log", "w")
     cli = Path(sys.executable).with_name("greatleap")
     cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "greatleap"]
     proc = subprocess.Popen(cmd + ["app", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
@@ -109,7 +106,7 @@ def start_server():
                 return url, stop
         if proc.poll() is not None or time.monotonic() > deadline:
             stop()
-            raise RuntimeError(f"greatleap app did not become ready; see {SERVER_LOG}")
+            raise RuntimeError(f"greatleap app did not become ready; see {ARTIFACTS / 'server.log'}")
         time.sleep(0.2)
 
 
