@@ -96,11 +96,9 @@ def cadre_reports(model, true_kg: np.ndarray, share: float) -> np.ndarray:
 def official_reports(model, cadre_kg: np.ndarray) -> np.ndarray:
     """Per commune, the report as it leaves the official (his markup applied to his communes)."""
     fade = markup_weight(model)
-    if fade == 0.0:
+    if fade == 0.0:  # no markup added: none for the peers to outbid at the next harvest
         for official in model.officials:
             official.last_markup = 0.0
-        for leader in model.leaders:
-            leader.last_markup = 0.0
         return cadre_kg.copy()
     vis = visibility(model)
     out = cadre_kg.copy()
@@ -128,7 +126,9 @@ def provincial_reports(model, official_kg: np.ndarray) -> np.ndarray:
     """Per commune, the claim as it leaves its province for the centre (the leader's markup on his
     counties' reports, ``provinces.py``)."""
     fade = markup_weight(model)
-    if fade == 0.0:
+    if fade == 0.0:  # no markup added: none for the other provinces to outbid at the next harvest
+        for leader in model.leaders:
+            leader.last_markup = 0.0
         return official_kg.copy()
     return provinces.provincial_reports(model, official_kg, visibility(model), fade)
 
