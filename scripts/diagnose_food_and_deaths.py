@@ -249,9 +249,11 @@ def main():
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--tables", action="store_true", help="only print the what-if table of the runs in --out")
     ap.add_argument("--body", action="store_true",
-                    help="only print the body link alone (body_dose) at the defaults and with --set overrides")
+                    help="only print the body link alone (scripts/body_link.py) at the defaults and with --set overrides")
     a = ap.parse_args()
     if a.body:
+        from body_link import body_dose  # the body link's one implementation, beside this script
+
         print(markdown(body_dose(**parse_overrides(a.set)), 1))
         return
     if a.tables:
@@ -285,36 +287,6 @@ def main():
     atomic.write_table(pd.DataFrame(summaries), a.out / "summaries.csv")
     atomic.write_table(record_table().reset_index(), a.out / "record.csv")
     atomic.write_text(a.out / "command.json", json.dumps(vars(a), default=str))
-
-
-# ---- the body link alone ----------------------------------------------------------------------------
-def body_dose(shares=(1.0, 0.9, 0.85, 0.8, 0.75, 0.7), months: int = 12, seed: int = 1, **overrides) -> pd.DataFrame:
-    """Deaths per 1000 over ``months`` when every villager of January 1957 (after the spin-up) eats
-    the same share of his own need each month, through ``physiology``'s rules alone: no work, no
-    famine epidemic, no allocation, no births. Columns: age bands at the start."""
-    m = FamineModel(rng=seed, materialise_peasants=False, **overrides)
-    people, p = m.people, m.p
-    idx = np.flatnonzero(people.view("alive"))
-    age0, female = people.age[idx].astype(np.float32), people.female[idx]
-    rows = {}
-    for f in shares:
-        age, bmi, height = age0.copy(), people.bmi[idx].astype(np.float32), people.height[idx].astype(np.float32)
-        alive, dead = np.ones(len(idx)), np.zeros(len(idx))
-        for _ in range(months):
-            need = physiology.daily_need(age, female, bmi, height)
-            bmi, height = physiology.body_after_month(age, female, bmi, height, f * need, need)
-            age = age + np.float32(1 / 12)
-            starve = physiology.starvation_hazard(age, female, bmi, p)
-            other = physiology.baseline_hazard(age, physiology.wasting_score(age, female, bmi), p)
-            q = 1.0 - (1.0 - starve) * (1.0 - other)
-            dead += alive * q
-            alive *= 1.0 - q
-        rows[f] = {name: 1000 * dead[(age0 >= lo) & (age0 < hi)].sum() / max(((age0 >= lo) & (age0 < hi)).sum(), 1)
-                   for name, lo, hi in (("all", 0, 200), ("0-4", 0, 5), ("5-14", 5, 15), ("15-59", 15, 60),
-                                        ("60+", 60, 200))}
-    out = pd.DataFrame(rows).T
-    out.index.name = "share of need"
-    return out
 
 
 # ---- turning the CSVs into the report's tables -------------------------------------------------------
