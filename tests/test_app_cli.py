@@ -92,3 +92,23 @@ def test_an_address_this_machine_does_not_have_is_not_called_in_use(exec_calls, 
     assert err.splitlines() == ["error: host: 192.0.2.1 is not an address of this machine; allowed: one of "
                                 "its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every address)"], err
     assert exec_calls == []
+
+
+def test_communes_sets_the_world_a_new_tab_opens_on(exec_calls, monkeypatch):
+    from greatleap.visualization.session import Session
+    from greatleap.visualization.world_size import DEFAULT_SIZE, OPENING_COMMUNES_ENV
+
+    monkeypatch.delenv(OPENING_COMMUNES_ENV, raising=False)
+    assert main(["app", "--port", str(free_port()), "--communes", "2"]) == 0
+    (_, env), = exec_calls
+    assert env[OPENING_COMMUNES_ENV] == "2"
+    monkeypatch.setenv(OPENING_COMMUNES_ENV, env[OPENING_COMMUNES_ENV])  # as the solara process sees it
+    session = Session()
+    assert session.values["n_communes"] == 2 and session.values["commune_side"] == DEFAULT_SIZE["commune_side"]
+    assert session.runs[0].model.communes.n == 2  # the model built, not only the settings
+
+
+def test_bad_communes_is_an_input_error(exec_calls, capsys):
+    assert main(["app", "--port", str(free_port()), "--communes", "101"]) == 2
+    assert capsys.readouterr().err.strip() == "error: communes: got 101; allowed: a whole number in [1, 100]"
+    assert exec_calls == []

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from greatleap.params import PARAMS
 from greatleap.visualization import assets
 
 pytestmark = pytest.mark.browser
@@ -203,6 +204,18 @@ class Tab:
 
     def months(self) -> int:
         return int(self.counter.inner_text().split()[1])
+
+    def set_world_size(self, size: dict[str, int]) -> None:
+        """Move the size sliders to `size` by keyboard (Home is the slider's minimum, one step a
+        key); a lesson loaded afterwards keeps the world size."""
+        from playwright.sync_api import expect
+
+        for name, value in size.items():
+            slider = self.page.get_by_role("slider", name=PARAMS[name].label)
+            slider.press("Home")
+            for _ in range(value - PARAMS[name].low):
+                slider.press("ArrowRight")
+            expect(slider).to_have_attribute("aria-valuenow", str(value))
 
     def close(self):
         self.context.close()

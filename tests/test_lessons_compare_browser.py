@@ -11,6 +11,7 @@ import pytest
 from test_e2e_browser import Tab, browser, server_url  # noqa: F401  (fixtures)
 
 from greatleap.lessons import LESSONS
+from greatleap.lessons.check import TEST_SIZE
 from greatleap.lessons.text import shown
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS
 from greatleap.visualization.lessons_panel import CLOSE, button_label
@@ -46,11 +47,12 @@ def test_each_lessons_pair_compares_two_different_runs_both_ways(browser, server
     tab = Tab(browser, server_url)
     try:
         page = tab.page
+        tab.set_world_size(TEST_SIZE)  # a lesson keeps the world size; rebuilds at 100,000 people took most of the test
         page.get_by_role("button", name="Lessons", exact=True).click()
         for item in [i for i in LESSONS if i.comparison]:
             page.get_by_role("button", name=button_label(item)).click()
             expect(page.locator(".gl-map")).to_contain_text([item.preset_title, f"{item.comparison_title}:"],
-                                                            timeout=30_000)  # a rebuild at 100k people
+                                                            timeout=30_000)
             own = {**SCENARIOS[item.preset], **item.settings}
             other = {**item.settings, **SCENARIOS[item.comparison]}
             expect_lines(page, changes(own), changes(other))

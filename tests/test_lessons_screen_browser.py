@@ -21,7 +21,6 @@ from test_e2e_browser import ARTIFACTS, Tab, browser, server_url, wait_still  # 
 from greatleap.lessons import LESSONS
 from greatleap.lessons import text as lesson_text
 from greatleap.lessons.check import TEST_SIZE
-from greatleap.params import PARAMS
 from greatleap.visualization.charts import PANELS
 from greatleap.visualization.lessons_panel import CLOSE, SHOW_NOTICE, button_label
 
@@ -45,17 +44,6 @@ CHART_LINES = """(title) => {
     name: s.name, dash: (s.lineStyle || {}).type,
     values: s.data.map(v => (v === null || v === undefined || v === '-') ? null : Number(v))}));
 }"""
-
-
-def set_world_size(tab: Tab) -> None:
-    """Move the size sliders to TEST_SIZE by keyboard (Home is the slider's minimum, one step a key)."""
-    for name in ("n_communes", "commune_side"):
-        slider = tab.page.get_by_role("slider", name=PARAMS[name].label)
-        slider.press("Home")
-        for _ in range(TEST_SIZE[name] - PARAMS[name].low):
-            slider.press("ArrowRight")
-        from playwright.sync_api import expect
-        expect(slider).to_have_attribute("aria-valuenow", str(TEST_SIZE[name]))
 
 
 def check_chart(page, title: str) -> None:
@@ -83,7 +71,7 @@ def lesson_tab(browser, server_url):  # noqa: F811
     """One tab for every lesson: the small world set once, the Lessons fold-out open."""
     tab = Tab(browser, server_url)
     try:
-        set_world_size(tab)
+        tab.set_world_size(TEST_SIZE)
         tab.page.get_by_role("button", name="Lessons", exact=True).click()
         yield tab
     finally:

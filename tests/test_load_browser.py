@@ -8,6 +8,11 @@ PYTHONPATH (written into pytest's tmp folder, never shipped) that answers one qu
 file only this test knows: how many FamineModel objects are alive after a garbage collection.
 Nothing listens on the network for it.
 
+The server opens each tab on a world of COMMUNES communes (`greatleap app --communes`): 10 in the
+suite, so that the test checks isolation and freeing without spending minutes building twenty
+100,000-people worlds on 2 cores; ``GREATLEAP_LOAD_COMMUNES=100`` runs it at the dashboard's
+default world, as docs/reliability.md section 4 reports it.
+
 Under CI=true this must run (a missing chromium fails loudly); elsewhere it skips with a message.
 Figure: ``pytest tests/test_load_browser.py -s`` prints sessions held and step latencies, and
 writes them to artifacts/e2e/load.txt.
@@ -36,6 +41,7 @@ SESSIONS = 20
 ROUNDS = 4  # steps every tab takes at the same time
 CLOSED = 5  # tabs closed while playing
 CULL_S = 10
+COMMUNES = int(os.environ.get("GREATLEAP_LOAD_COMMUNES", "10"))
 PROBE = '''
 import gc, os, sys, threading, time
 ask, answer = os.environ.get("GREATLEAP_TEST_PROBE_ASK"), os.environ.get("GREATLEAP_TEST_PROBE_ANSWER")
@@ -105,8 +111,8 @@ class Server:
         self.log = open(self.log_path, "w")
         cli = Path(sys.executable).with_name("greatleap")
         cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "greatleap"]
-        self.proc = subprocess.Popen(cmd + ["app", "--port", str(self.port)], env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(cmd + ["app", "--port", str(self.port), "--communes", str(COMMUNES)],
+                                     env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + 60
         while True:
@@ -294,7 +300,8 @@ def test_twenty_sessions_step_at_once_independently_and_closed_tabs_free_their_m
     assert "Traceback" not in log and " ERROR" not in log, log[-3000:]
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    note = (f"dashboard load: {SESSIONS} browser sessions on one server (loaded in {loaded:.0f} s), "
+    note = (f"dashboard load: {SESSIONS} browser sessions on one server, {COMMUNES} communes per tab "
+            f"(loaded in {loaded:.0f} s), "
             f"{len(latencies)} Step clicks, {SESSIONS} at a time: click -> counter updated median "
             f"{statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms; "
             f"server RSS {rss_before:.0f} -> {rss_loaded:.0f} MiB with {SESSIONS} sessions; "

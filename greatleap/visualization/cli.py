@@ -15,6 +15,7 @@ import click
 
 from greatleap.errors import InputError
 from greatleap.inputs import Whole
+from greatleap.visualization.world_size import DEFAULT_SIZE, OPENING_COMMUNES_ENV, UI_CAPS
 
 APP_MODULE = "greatleap.visualization.app"
 
@@ -73,7 +74,11 @@ def solara_command(host: str, port: int) -> list[str]:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback opens the dashboard to the network.")
 @click.option("--port", default=8765, show_default=True, type=Whole(), help="Port to listen on.")
-def app(host: str, port: int) -> None:
+@click.option("--communes", default=None, type=Whole(1, UI_CAPS["n_communes"]),
+              help=f"Communes in the world a new tab opens on (default {DEFAULT_SIZE['n_communes']}, about "
+                   "1,000 people each); fewer for a large class on one small machine. Each tab can "
+                   "still change it with the size sliders.")
+def app(host: str, port: int, communes: int | None) -> None:
     """Serve the interactive dashboard (open the printed address in a browser)."""
     from greatleap.visualization import assets
 
@@ -93,6 +98,8 @@ def app(host: str, port: int) -> None:
     env = assets.server_env()
     # a tab gone without closing (crash, lost network or close beacon) frees its models after 2 min, not 24 h
     env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", "120s")
+    if communes is not None:
+        env[OPENING_COMMUNES_ENV] = str(communes)
     os.execve(sys.executable, solara_command(host, port), env)
 
 

@@ -19,13 +19,8 @@ import pandas as pd
 
 from greatleap.errors import InputError
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, SETUP, resolve, validate
+from greatleap.visualization.world_size import DEFAULT_SIZE, UI_CAPS, opening_size  # noqa: F401 (re-exported)
 
-# Caps that keep one step plus redraw within 250 ms (benchmarks/bench_dashboard.py); the model
-# allows far larger worlds.
-UI_CAPS = {"n_communes": 100, "commune_side": 16}
-# The world a tab opens on: about 100,000 villagers, so that one run shows the famine's shape
-# instead of month-to-month noise (at 8,000 the death rate doubled and halved from month to month).
-DEFAULT_SIZE = {"n_communes": 100, "commune_side": 14}
 # Setup values the dashboard fixes. The map is drawn from the grid's layers, not from agents, and
 # a person's Peasant agent is made when someone clicks on it (FamineModel.peasant): building
 # 100,000 agent objects up front took 4 s per rebuild for nothing.
@@ -84,7 +79,7 @@ class Session:
 
     def __post_init__(self):
         if not self.values:
-            self.values = {**scenario_values(self.scenario), **DEFAULT_SIZE}
+            self.values = {**scenario_values(self.scenario), **opening_size()}
         self.rebuild()
 
     # ---- building -----------------------------------------------------------------------
