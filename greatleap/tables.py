@@ -42,12 +42,10 @@ def annual_frame(model) -> pd.DataFrame:
     # frame was most of the table's cost, and a calibration builds one table per run
     new = {}
     new["cdr"] = a["deaths"] * 1000 / a["population"]
-    new["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
     new["cbr"] = a["births"] * 1000 / a["population"]
     new["report_ratio_cadre"] = a["harvest_reported_cadre_kg"] / a["harvest_true_kg"]
     new["report_ratio_official"] = a["harvest_reported_official_kg"] / a["harvest_true_kg"]
-    new["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
-    new["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
+    new.update(_tuning_ratios(a))
     first = a["harvest_true_kg"].iloc[0]
     new["output_index"] = 100 * a["harvest_true_kg"] / first if first > 0 else np.nan
     new["central_stock_end_kg"] = g["central_stock_kg"].last().values
@@ -68,10 +66,14 @@ def series_frame(model) -> pd.DataFrame:
         return pd.DataFrame()
     g = m.groupby("year")
     a = pd.concat([g[list(SERIES_SUMS)].sum(), g[list(SERIES_MEANS)].mean()], axis=1).reset_index()
-    a["cdr_registered"] = a["deaths_registered"] * 1000 / a["population"]
-    a["report_ratio_province"] = a["harvest_reported_province_kg"] / a["harvest_true_kg"]
-    a["procurement_share"] = a["procurement_kg"] / a["harvest_true_kg"]
-    return a
+    return a.assign(**_tuning_ratios(a))
+
+
+def _tuning_ratios(a: pd.DataFrame) -> dict[str, pd.Series]:
+    """The three tuning series that are ratios of annual sums and means, one formula for both tables."""
+    return {"cdr_registered": a["deaths_registered"] * 1000 / a["population"],
+            "report_ratio_province": a["harvest_reported_province_kg"] / a["harvest_true_kg"],
+            "procurement_share": a["procurement_kg"] / a["harvest_true_kg"]}
 
 
 CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "harvest_area_kg")
