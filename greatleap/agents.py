@@ -13,6 +13,16 @@ from mesa.discrete_space import CellAgent
 
 from greatleap.population import HUNGER_STATES
 
+# A cadre's campaign drive is MOBILISATION_BASE + MOBILISATION_PER_AMBITION x ambition (about 0.94 at the
+# mean ambition of Beta(2, 3), 0.4). assumption: zealous cadres sent more people to the furnaces
+# and dams (Yang Jisheng 2012); the range 0.7-1.3 is not measured.
+MOBILISATION_BASE, MOBILISATION_PER_AMBITION = 0.7, 0.6
+# The share of the retention floor a cadre defends: (RETENTION_BASE + RETENTION_PER_LOYALTY x
+# loyalty) x max(RETENTION_MIN, 1 - RETENTION_FEAR x purge risk x risk aversion).
+# assumption: loyal cadres defended their villages' rations and fear of being branded a rightist
+# made them hand over 'excess grain' (Dikötter 2010; Yang Jisheng 2012); the sizes are not recorded.
+RETENTION_BASE, RETENTION_PER_LOYALTY, RETENTION_MIN, RETENTION_FEAR = 0.5, 0.5, 0.2, 1.5
+
 
 def _person_field(name: str, doc: str):
     def get(self):
@@ -87,12 +97,13 @@ class Cadre(CellAgent):
 
     def mobilisation(self) -> float:
         """How hard this cadre drives campaign quotas: zealous cadres send more people."""
-        return 0.7 + 0.6 * self.ambition
+        return MOBILISATION_BASE + MOBILISATION_PER_AMBITION * self.ambition
 
     def retention_share(self, purge_risk: float) -> float:
         """Share of the retention floor this cadre defends against the quota (ODD 7.5)."""
         # fear of being branded a rightist makes him hand over 'excess grain' the village needs
-        return (0.5 + 0.5 * self.loyalty) * max(0.2, 1.0 - 1.5 * purge_risk * self.risk_aversion)
+        return ((RETENTION_BASE + RETENTION_PER_LOYALTY * self.loyalty)
+                * max(RETENTION_MIN, 1.0 - RETENTION_FEAR * purge_risk * self.risk_aversion))
 
     def replace_with_zealot(self, rng, zeal: float) -> None:
         """A purged cadre's successor: more ambitious, less loyal to the village (ODD 7.4)."""

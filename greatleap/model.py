@@ -20,7 +20,9 @@ from greatleap.errors import InputError
 from greatleap.params import resolve
 from greatleap.state import State
 
-STORE_MONTHS_AT_START = 6.5  # January 1957: the 1956 autumn harvest's stores still last this long
+# January 1957: the 1956 autumn harvest's stores still last this long.
+# assumption: enough to carry households past the June harvest; no record of 1957 household stores.
+STORE_MONTHS_AT_START = 6.5
 
 
 def _seed(rng):

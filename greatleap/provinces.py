@@ -29,6 +29,8 @@ import numpy as np
 
 from greatleap.agents import outbid
 
+# The zeal of the moderate type of leader (counterfactual moderate_leaders).
+# assumption: near the bottom of the Beta(2, 2) spread of zeal, the cautious leaders of Guangdong or Zhejiang.
 MODERATE_ZEAL = 0.1
 
 

@@ -17,7 +17,9 @@ from greatleap import physiology
 from greatleap.physiology import ANNUAL_DEATH_RATE, HEALTHY_BMI
 from greatleap.population import FEMALE_SHARE, RURAL, People
 
-HALL_PARTICIPATION_SD = 0.1  # spread of hall participation between communes (an assumption)
+# Spread of hall participation between communes. assumption: participation differed between
+# provinces and communes (Liu, Wen & Wei 2014); no commune-level spread was found.
+HALL_PARTICIPATION_SD = 0.1
 
 
 class Households:
