@@ -22,6 +22,14 @@ MOBILISATION_BASE, MOBILISATION_PER_AMBITION = 0.7, 0.6
 # assumption: loyal cadres defended their villages' rations and fear of being branded a rightist
 # made them hand over 'excess grain' (Dikötter 2010; Yang Jisheng 2012); the sizes are not recorded.
 RETENTION_BASE, RETENTION_PER_LOYALTY, RETENTION_MIN, RETENTION_FEAR = 0.5, 0.5, 0.2, 1.5
+# The traits of the first cadres, Beta(a, b) on 0-1: ambition (mean 0.4), risk aversion (0.5),
+# loyalty to the village (0.6); and the career stake of officials (0.5).
+# assumption: cadres differed in zeal and in loyalty to their villages (Yang Jisheng 2012; Dikötter
+# 2010), most neither zealots nor protectors; no measured distribution exists.
+AMBITION_BETA, RISK_AVERSION_BETA, LOYALTY_BETA, CAREER_STAKE_BETA = (2, 3), (2, 2), (3, 2), (2, 2)
+# A purged cadre's successor draws ambition, loyalty and risk aversion from Beta(2, 2), shifted by
+# replacement_zeal. assumption: the shift carries the source (replacement_zeal, Dikötter 2010).
+REPLACEMENT_BETA = (2, 2)
 
 
 def _person_field(name: str, doc: str):
@@ -108,9 +116,9 @@ class Cadre(CellAgent):
     def replace_with_zealot(self, rng, zeal: float) -> None:
         """A purged cadre's successor: more ambitious, less loyal to the village (ODD 7.4)."""
         self.purged_count += 1
-        self.ambition = float(min(1.0, rng.beta(2, 2) + zeal))
-        self.loyalty = float(max(0.0, rng.beta(2, 2) - zeal))
-        self.risk_aversion = float(rng.beta(2, 2))
+        self.ambition = float(min(1.0, rng.beta(*REPLACEMENT_BETA) + zeal))
+        self.loyalty = float(max(0.0, rng.beta(*REPLACEMENT_BETA) - zeal))
+        self.risk_aversion = float(rng.beta(*REPLACEMENT_BETA))
         self.last_markup = 0.0
 
 

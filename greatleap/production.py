@@ -33,6 +33,9 @@ LABOUR_FLOOR, LABOUR_CEILING = 0.05, 1.1
 # Land is sown even short-handed, so area responds this share as much as yield does to labour.
 # assumption: half (Kueh 1984 split the fall into area and yield, not their response to labour).
 AREA_LABOUR_RESPONSE = 0.5
+# The summer crop's share of a normal year's grain. assumption: winter wheat and other summer grain
+# gave well under half of the year's grain; no 1950s seasonal split was verified here.
+SUMMER_SHARE = 0.3
 
 
 @dataclass
@@ -50,7 +53,7 @@ class Crop:
     standing: bool = False
 
 
-def make_crops(n_communes: int, summer_share: float = 0.3) -> list[Crop]:
+def make_crops(n_communes: int, summer_share: float = SUMMER_SHARE) -> list[Crop]:
     crops = [Crop("summer", summer_share, (10,), (3, 4, 5), 6),
              Crop("autumn", 1.0 - summer_share, (4, 5), (6, 7, 8, 9), 10)]
     for crop in crops:

@@ -32,6 +32,10 @@ from greatleap.agents import outbid
 # The zeal of the moderate type of leader (counterfactual moderate_leaders).
 # assumption: near the bottom of the Beta(2, 2) spread of zeal, the cautious leaders of Guangdong or Zhejiang.
 MODERATE_ZEAL = 0.1
+# A leader's zeal and loyalty to the centre, Beta(a, b) on 0-1 (means 0.5 and 0.6).
+# assumption: the literature ranks leaders from the radical to the cautious without a measured
+# distribution (see the module's rules).
+ZEAL_BETA, LEADER_LOYALTY_BETA = (2, 2), (3, 2)
 
 
 class Leader:
@@ -75,8 +79,8 @@ def build(model) -> tuple[list[Leader], np.ndarray]:
     rng = np.random.default_rng(seed_seq.spawn(1)[0] if seed_seq is not None else None)
     leaders = []
     for k in range(n):
-        zeal, alternate = float(rng.beta(2, 2)), bool(rng.random() < p["leader_alternate_share"])
-        loyalty = float(rng.beta(3, 2))
+        zeal, alternate = float(rng.beta(*ZEAL_BETA)), bool(rng.random() < p["leader_alternate_share"])
+        loyalty = float(rng.beta(*LEADER_LOYALTY_BETA))
         if p["moderate_leaders"]:
             zeal, alternate = MODERATE_ZEAL, False
         leaders.append(Leader(k, zeal, alternate, loyalty))

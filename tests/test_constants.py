@@ -83,7 +83,7 @@ def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_cha
 
 def test_the_named_literals_are_the_values_the_code_used_before():
     """Naming a literal changes nothing: the constants hold the values the functions held."""
-    from greatleap import agents, coping, labour, procurement, production
+    from greatleap import agents, coping, labour, procurement, production, provinces, world
 
     assert (labour.LONG_HOURS, labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (1.15, 0.9, 0.1)
     assert (agents.MOBILISATION_BASE, agents.MOBILISATION_PER_AMBITION) == (0.7, 0.6)
@@ -92,3 +92,10 @@ def test_the_named_literals_are_the_values_the_code_used_before():
     assert procurement.SEARCH_ZEAL_BASE == 0.5
     assert (production.WEATHER_FLOOR, production.WEATHER_CEILING, production.LABOUR_FLOOR,
             production.LABOUR_CEILING, production.AREA_LABOUR_RESPONSE) == (0.3, 1.5, 0.05, 1.1, 0.5)
+    assert production.SUMMER_SHARE == 0.3 and world.POPULATION_GROWTH == 0.02
+    assert (agents.AMBITION_BETA, agents.RISK_AVERSION_BETA, agents.LOYALTY_BETA, agents.CAREER_STAKE_BETA,
+            agents.REPLACEMENT_BETA, provinces.ZEAL_BETA, provinces.LEADER_LOYALTY_BETA) == (
+        (2, 3), (2, 2), (3, 2), (2, 2), (2, 2), (2, 2), (3, 2))
+    assert (world.COMMUNE_FERTILITY_BOUNDS, world.PLOT_FERTILITY_BOUNDS) == ((0.4, 1.8), (0.2, 2.0))
+    assert (world.ADULT_BMI_SD, world.ADULT_BMI_BOUNDS, world.CHILD_BMI_Z_SD, world.CHILD_BMI_Z_BOUNDS) == (
+        1.2, (17.0, 24.0), 0.8, (-2.0, 2.0))
