@@ -262,6 +262,14 @@ ROWS = _packed_rows()
 
 
 # ---- mortality ---------------------------------------------------------------------------------------
+# True deaths a year per person by age (before baseline_mortality): infants, 1-4, 5-9, 10-39, then
+# linear from the first to the second figure over 40-59 and over 60-79, and 80 on.
+# assumption: shaped by hand on model life tables with life expectancy near 50 (no 1950s Chinese
+# life table was read); baseline_mortality scales the level onto Banister 1987's true 1957 rate.
+DEATH_RATE_INFANT, DEATH_RATE_1_4, DEATH_RATE_5_9, DEATH_RATE_10_39 = 0.13, 0.022, 0.005, 0.004
+DEATH_RATE_40_59, DEATH_RATE_60_79, DEATH_RATE_80_UP = (0.006, 0.02), (0.025, 0.10), 0.20  # assumption: as above
+
+
 def _annual_death_rate_by_age() -> np.ndarray:
     """True (not registered) mortality of the 1950s countryside by age, per year.
 
@@ -270,13 +278,13 @@ def _annual_death_rate_by_age() -> np.ndarray:
     scales it.
     """
     rate = np.empty(101)
-    rate[0] = 0.13
-    rate[1:5] = 0.022
-    rate[5:10] = 0.005
-    rate[10:40] = 0.004
-    rate[40:60] = np.linspace(0.006, 0.02, 20)
-    rate[60:80] = np.linspace(0.025, 0.10, 20)
-    rate[80:] = 0.20
+    rate[0] = DEATH_RATE_INFANT
+    rate[1:5] = DEATH_RATE_1_4
+    rate[5:10] = DEATH_RATE_5_9
+    rate[10:40] = DEATH_RATE_10_39
+    rate[40:60] = np.linspace(*DEATH_RATE_40_59, 20)
+    rate[60:80] = np.linspace(*DEATH_RATE_60_79, 20)
+    rate[80:] = DEATH_RATE_80_UP
     return rate
 
 

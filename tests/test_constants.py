@@ -99,3 +99,9 @@ def test_the_named_literals_are_the_values_the_code_used_before():
     assert (world.COMMUNE_FERTILITY_BOUNDS, world.PLOT_FERTILITY_BOUNDS) == ((0.4, 1.8), (0.2, 2.0))
     assert (world.ADULT_BMI_SD, world.ADULT_BMI_BOUNDS, world.CHILD_BMI_Z_SD, world.CHILD_BMI_Z_BOUNDS) == (
         1.2, (17.0, 24.0), 0.8, (-2.0, 2.0))
+    from greatleap import physiology
+
+    assert (physiology.DEATH_RATE_INFANT, physiology.DEATH_RATE_1_4, physiology.DEATH_RATE_5_9,
+            physiology.DEATH_RATE_10_39, physiology.DEATH_RATE_40_59, physiology.DEATH_RATE_60_79,
+            physiology.DEATH_RATE_80_UP) == (0.13, 0.022, 0.005, 0.004, (0.006, 0.02), (0.025, 0.10), 0.20)
+    assert provinces.PURGE_INTENSITY_BASE == 0.5
