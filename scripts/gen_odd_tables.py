@@ -7,12 +7,13 @@ and the module constants of the mechanism modules (the constants ledger).
 Each table lives between a pair of markers, ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``;
 a pair that is missing is an error (exit 2), so a table can neither vanish nor stay empty.
 
-The constants ledger: every module-level constant of a mechanism module (``MECHANISM_MODULES``)
-whose value holds a number carries, on its own line(s) or in the comment block just above it
-(no blank line between), a comment with one of ``LEDGER_TAGS``: where
-the figure comes from (``source:``), that it is the modeller's choice (``assumption:``, with the
-reasoning), or that it is a unit, a convention or a layout, not a fact about the world
-(``definition:``). The modules are read with ``ast`` and ``tokenize``, not imported.
+The constants ledger: every module-level constant of a mechanism module (``MECHANISM_MODULES``),
+and every field of a class in ``LEDGER_CLASSES`` (the calendar), whose value holds a number
+carries, on its own line(s) or in the comment block just above it (no blank line between), a
+comment with one of ``LEDGER_TAGS``: where the figure comes from (``source:``), that it is the
+modeller's choice (``assumption:``, with the reasoning), or that it is a unit, a convention or a
+layout, not a fact about the world (``definition:``). The modules are read with ``ast`` and
+``tokenize``, not imported.
 """
 
 import ast
@@ -43,6 +44,9 @@ OTHER_MODULES = (
     "runner", "tables",
 )
 LEDGER_TAGS = ("source:", "assumption:", "definition:")
+# Classes whose fields are constants too, named Class.field in the ledger: the calendar holds the
+# dates and amounts history decided outside the model.
+LEDGER_CLASSES = {"calendar": ("Calendar",)}
 _CONSTANT = re.compile(r"_?[A-Z][A-Z0-9_]*")
 
 
@@ -55,15 +59,26 @@ def _holds_number(node: ast.AST) -> bool:
                for n in ast.walk(node))
 
 
-def _constant_name(target: ast.AST) -> str | None:
-    """The ledger's name of an assignment target: a constant, or an item of one (``_ASFR[15:20]``)."""
+def _constant_name(target: ast.AST, owner: str) -> str | None:
+    """The ledger's name of an assignment target: a constant, or an item of one (``_ASFR[15:20]``),
+    or any field of a ledger class ``owner`` (``Calendar.leap``)."""
+    if owner:
+        return f"{owner}.{target.id}" if isinstance(target, ast.Name) else None
     base = target.value if isinstance(target, ast.Subscript) else target
     if isinstance(base, ast.Name) and _CONSTANT.fullmatch(base.id):
         return ast.unparse(target)
     return None
 
 
-def _named_values(stmt: ast.Assign | ast.AnnAssign, source: str) -> list[tuple[str, str]]:
+def _written(value: ast.AST, source: str) -> str:
+    """A value as written, on one line; a dataclass field's default factory as the value it makes."""
+    if (isinstance(value, ast.Call) and ast.unparse(value.func) == "field" and value.keywords
+            and isinstance(value.keywords[0].value, ast.Lambda)):
+        value = value.keywords[0].value.body
+    return " ".join(ast.get_source_segment(source, value).split())
+
+
+def _named_values(stmt: ast.Assign | ast.AnnAssign, source: str, owner: str = "") -> list[tuple[str, str]]:
     """(name, value as written) of each constant a module-level assignment sets."""
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     out = []
@@ -76,9 +91,9 @@ def _named_values(stmt: ast.Assign | ast.AnnAssign, source: str) -> list[tuple[s
         else:
             pairs = [(target, stmt.value)]
         for t, value in pairs:
-            name = _constant_name(t)
+            name = _constant_name(t, owner)
             if name is not None and _holds_number(value):
-                out.append((name, " ".join(ast.get_source_segment(source, value).split())))
+                out.append((name, _written(value, source)))
     return out
 
 
@@ -112,10 +127,13 @@ def module_constants(module: str) -> list[dict]:
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     comments = _comments(source)
-    statements = [s for s in ast.parse(source).body if isinstance(s, (ast.Assign, ast.AnnAssign))]
+    tree = ast.parse(source).body
+    statements = [("", s) for s in tree if isinstance(s, (ast.Assign, ast.AnnAssign))]
+    statements += [(c.name, s) for c in tree if isinstance(c, ast.ClassDef) and c.name in LEDGER_CLASSES.get(module, ())
+                   for s in c.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None]
     rows = []
-    for stmt in statements:
-        named = _named_values(stmt, source)
+    for owner, stmt in sorted(statements, key=lambda pair: pair[1].lineno):
+        named = _named_values(stmt, source, owner)
         if not named:
             continue
         inline = " ".join(comments[k] for k in range(stmt.lineno, stmt.end_lineno + 1) if k in comments)

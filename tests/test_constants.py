@@ -77,6 +77,8 @@ def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_cha
     for row in gen.constants():
         assert f"| `{row['module']}` | `{row['name']}` | `{row['value']}` |" in block
     assert "| `labour` | `LONG_HOURS` | `1.15` |" in block
+    assert "| `calendar` | `Calendar.exports_mt` | `{ 1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7}` |" \
+        in block  # the calendar's fields are constants too
     stale = odd.replace("| `labour` | `LONG_HOURS` | `1.15` |", "| `labour` | `LONG_HOURS` | `1.2` |")
     assert stale != odd and gen.render(stale) == odd
 
