@@ -75,7 +75,8 @@ def _written(value: ast.AST, source: str) -> str:
     if (isinstance(value, ast.Call) and ast.unparse(value.func) == "field" and value.keywords
             and isinstance(value.keywords[0].value, ast.Lambda)):
         value = value.keywords[0].value.body
-    return " ".join(ast.get_source_segment(source, value).split())
+    text = ast.get_source_segment(source, value)
+    return " ".join(re.sub(r"#[^\n]*", "", text).split())  # numbers hold no '#': the rest is a comment
 
 
 def _named_values(stmt: ast.Assign | ast.AnnAssign, source: str, owner: str = "") -> list[tuple[str, str]]:
