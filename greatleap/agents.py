@@ -13,6 +13,24 @@ from mesa.discrete_space import CellAgent
 
 from greatleap.population import HUNGER_STATES
 
+# A cadre's campaign drive is MOBILISATION_BASE + MOBILISATION_PER_AMBITION x ambition (about 0.94 at the
+# mean ambition of Beta(2, 3), 0.4). assumption: zealous cadres sent more people to the furnaces
+# and dams (Yang Jisheng 2012); the range 0.7-1.3 is not measured.
+MOBILISATION_BASE, MOBILISATION_PER_AMBITION = 0.7, 0.6
+# The share of the retention floor a cadre defends: (RETENTION_BASE + RETENTION_PER_LOYALTY x
+# loyalty) x max(RETENTION_MIN, 1 - RETENTION_FEAR x purge risk x risk aversion).
+# assumption: loyal cadres defended their villages' rations and fear of being branded a rightist
+# made them hand over 'excess grain' (Dikötter 2010; Yang Jisheng 2012); the sizes are not recorded.
+RETENTION_BASE, RETENTION_PER_LOYALTY, RETENTION_MIN, RETENTION_FEAR = 0.5, 0.5, 0.2, 1.5
+# The traits of the first cadres, Beta(a, b) on 0-1: ambition (mean 0.4), risk aversion (0.5),
+# loyalty to the village (0.6); and the career stake of officials (0.5).
+# assumption: cadres differed in zeal and in loyalty to their villages (Yang Jisheng 2012; Dikötter
+# 2010), most neither zealots nor protectors; no measured distribution exists.
+AMBITION_BETA, RISK_AVERSION_BETA, LOYALTY_BETA, CAREER_STAKE_BETA = (2, 3), (2, 2), (3, 2), (2, 2)
+# A purged cadre's successor draws ambition, loyalty and risk aversion from Beta(2, 2), shifted by
+# replacement_zeal. assumption: the shift carries the source (replacement_zeal, Dikötter 2010).
+REPLACEMENT_BETA = (2, 2)
+
 
 def _person_field(name: str, doc: str):
     def get(self):
@@ -87,19 +105,20 @@ class Cadre(CellAgent):
 
     def mobilisation(self) -> float:
         """How hard this cadre drives campaign quotas: zealous cadres send more people."""
-        return 0.7 + 0.6 * self.ambition
+        return MOBILISATION_BASE + MOBILISATION_PER_AMBITION * self.ambition
 
     def retention_share(self, purge_risk: float) -> float:
         """Share of the retention floor this cadre defends against the quota (ODD 7.5)."""
         # fear of being branded a rightist makes him hand over 'excess grain' the village needs
-        return (0.5 + 0.5 * self.loyalty) * max(0.2, 1.0 - 1.5 * purge_risk * self.risk_aversion)
+        return ((RETENTION_BASE + RETENTION_PER_LOYALTY * self.loyalty)
+                * max(RETENTION_MIN, 1.0 - RETENTION_FEAR * purge_risk * self.risk_aversion))
 
     def replace_with_zealot(self, rng, zeal: float) -> None:
         """A purged cadre's successor: more ambitious, less loyal to the village (ODD 7.4)."""
         self.purged_count += 1
-        self.ambition = float(min(1.0, rng.beta(2, 2) + zeal))
-        self.loyalty = float(max(0.0, rng.beta(2, 2) - zeal))
-        self.risk_aversion = float(rng.beta(2, 2))
+        self.ambition = float(min(1.0, rng.beta(*REPLACEMENT_BETA) + zeal))
+        self.loyalty = float(max(0.0, rng.beta(*REPLACEMENT_BETA) - zeal))
+        self.risk_aversion = float(rng.beta(*REPLACEMENT_BETA))
         self.last_markup = 0.0
 
 

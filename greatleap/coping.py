@@ -21,12 +21,31 @@ from numba import vectorize
 from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
 
-GREEN_EFFICIENCY = 0.7  # unripe grain gives less food than ripe
-GREEN_MAX_SHARE = 0.04  # of the standing crop a commune can eat green in a month
-COLLECTIVE_PLOTS_SHARE = 0.6  # under the communes, the collective vegetable plots give this share
-FORAGE_DEPLETION = 3.0  # a forager's take is divided by 1 + this x the share of the commune foraging
-GREEN_HUNGER = 0.2  # only a shortfall beyond this share of need drives people to strip the fields
-KIN_RESERVE_MONTHS = 4.0  # a household keeps this many months of need before giving to kin
+# Food a kg of unripe grain gives, as a share of a kg of ripe grain.
+# assumption: unfilled grain, stripped by hand and eaten before drying; no measurement found.
+GREEN_EFFICIENCY = 0.7
+# Share of the standing crop a commune can eat green in a month.
+# assumption: the CC directive of 7 Sep 1960 calls eating unripe crops "very serious" in six
+# provinces but gives no quantity; the cap keeps a hungry village from stripping its fields in weeks.
+GREEN_MAX_SHARE = 0.04
+# Under the communes, the collective vegetable plots give this share of the private plots' food.
+# assumption: private plots and sidelines were abolished in 1958 and collective plots kept; no
+# figure for what the collective plots gave was found.
+COLLECTIVE_PLOTS_SHARE = 0.6
+# A forager's take is divided by 1 + this x the share of the commune foraging.
+# assumption: wild foods, bark and grass seed ran out where many foraged (Dikötter 2010; Becker
+# 1996); the rate of depletion is not recorded.
+FORAGE_DEPLETION = 3.0
+# Only a shortfall beyond this share of need drives people to strip the fields.
+# assumption: not recorded; green crops were eaten in real hunger (CC directive, 7 Sep 1960).
+GREEN_HUNGER = 0.2
+# A household keeps this many months of need before giving to kin.
+# assumption: clans protected their members (Cao, Xu & Zhang 2022) but how much was given is not
+# recorded; a household gives only out of what would carry it past the next harvest.
+KIN_RESERVE_MONTHS = 4.0
+# Chance the militia stops a household fleeing before household registration is enforced (1959).
+# assumption: flight to the cities was largely free in 1958 (more than 15 M left; Dikötter 2010).
+STOPPED_BEFORE_REGISTRATION = 0.1
 
 
 def side_food_rates(model, living: np.ndarray, foragers: np.ndarray) -> tuple[float, np.ndarray]:
@@ -107,7 +126,7 @@ def flight(model, hh_hunger: np.ndarray) -> np.ndarray:
     """Households that get away this month (boolean per household)."""
     p = model.p
     trying = (hh_hunger >= 2.0) & (model.rng.random(len(hh_hunger)) < p["flight_propensity"])
-    stopped = p["registration_enforcement"] if model.calendar.registration_on(model.ym) else 0.1
+    stopped = p["registration_enforcement"] if model.calendar.registration_on(model.ym) else STOPPED_BEFORE_REGISTRATION
     return trying & (model.rng.random(len(hh_hunger)) >= stopped)
 
 

@@ -28,9 +28,15 @@ from numba import njit
 
 from greatleap.coping import grain_to_kcal_per_day
 
-OVEREATING = 1.2  # what a free hall's diners eat, as a multiple of need
-CATCH_UP = 1.15  # with grain enough, the thin eat a little over need and regain weight
+# What a free hall's diners eat, as a multiple of need (the rest of free_eating is wasted).
+# assumption: the free tables of late 1958 ("eat with your bellies open", Yang Jisheng 2012) served
+# far more than need; how much of it was eaten is not recorded.
+OVEREATING = 1.2
+# With grain enough, the thin eat this multiple of their need and regain weight.
+# assumption: catch-up eating after a shortfall; its size is not recorded.
+CATCH_UP = 1.15
 # Members share their household's food in proportion to need; nobody eats beyond this multiple.
+# assumption: a cap on what one person eats from a plentiful household pot.
 MAX_INTAKE_RATIO = 1.3
 
 

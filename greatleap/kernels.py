@@ -55,20 +55,24 @@ forget_stale_compilations(Path(__file__).with_name("__pycache__"),
                           [Path(m.__file__) for m in (coping, labour, physiology)])
 
 f32 = np.float32
-KCAL_BINS = 8192  # adults' daily intake histogram, 1-kcal bins (the last one holds the rest)
+# Adults' daily intake histogram, 1-kcal bins (the last one holds the rest).
+# definition: observation only.
+KCAL_BINS = 8192
 
-# Tally of the body (``eat_live_and_reproduce``) (float64 array of BODY_TALLY entries):
-AGE_GROUPS_5Y = 17  # 0-4, 5-9, ..., 75-79, 80+
-T_EXPOSED = 0  # living at the start of the body phase, by sex (0 men, 1 women) x five-year group
-T_BAND_N = 2 * AGE_GROUPS_5Y  # people in each nutrition band (physiology.BANDS)
-T_BAND_SUM = T_BAND_N + 5  # sum of BMI-for-age z (bands under 19) or of BMI (adults)
-T_HAZ_SUM = T_BAND_SUM + 5  # sum of height-for-age z under five
-T_HUNGRY = T_HAZ_SUM + 1  # survivors hungry or worse
-T_STARVING = T_HUNGRY + 1  # survivors starving or worse
-BODY_TALLY = T_STARVING + 1
-# Tally of the pregnancies (the same pass):
+# Tally of the body (``eat_live_and_reproduce``) (float64 array of BODY_TALLY entries).
+# definition: the layout of the tally (observation), every entry below.
+AGE_GROUPS_5Y = 17  # definition: 0-4, 5-9, ..., 75-79, 80+
+T_EXPOSED = 0  # definition: living at the start of the body phase, by sex (0 men, 1 women) x five-year group
+T_BAND_N = 2 * AGE_GROUPS_5Y  # definition: people in each nutrition band (physiology.BANDS)
+T_BAND_SUM = T_BAND_N + 5  # definition: sum of BMI-for-age z (bands under 19) or of BMI (adults)
+T_HAZ_SUM = T_BAND_SUM + 5  # definition: sum of height-for-age z under five
+T_HUNGRY = T_HAZ_SUM + 1  # definition: survivors hungry or worse
+T_STARVING = T_HUNGRY + 1  # definition: survivors starving or worse
+BODY_TALLY = T_STARVING + 1  # definition: its length
+# Tally of the pregnancies (the same pass). definition: its layout.
 R_PREGNANT, R_FETAL_LOSS, R_AMENORRHOEIC, R_WOMEN = range(4)
-REPRODUCTION_TALLY = 4
+REPRODUCTION_TALLY = 4  # definition: its length
+# definition: the nutrition band (reporters.BANDS) of each whole year of age 0-100
 _BAND_OF_AGE = np.array([0] * 5 + [1] * 5 + [2] * 9 + [3] * 41 + [4] * 41, dtype=np.int8)
 
 

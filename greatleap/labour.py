@@ -6,8 +6,8 @@ Rules in plain words:
   winter irrigation works (winters 1957-60), more if he is zealous. Hungry people spend time
   foraging. Everyone else works the fields.
 - From March 1958 to mid-1960, until the centre retreats, cadres drive those at work to coerced
-  long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and 1.15 times the
-  hours in the fields (an assumption: some three more hours on a long working day).
+  long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and LONG_HOURS
+  (1.15) times the hours in the fields (an assumption: some three more hours on a long working day).
 - Field effort falls once the communes abolish private plots (lever ``abolish_private_plots``)
   and once the exit right is lost (Lin 1990), and with hunger: energy intake below need and a low BMI sap work capacity (Li & Yang
   2005).
@@ -23,17 +23,33 @@ from numba import vectorize
 f32 = np.float32
 
 TASKS = ("fields", "furnace", "irrigation", "forage", "none")
-FIELDS, FURNACE, IRRIGATION, FORAGE, NONE = range(5)
+FIELDS, FURNACE, IRRIGATION, FORAGE, NONE = range(5)  # definition: the codes of TASKS
 
-# Campaign intensity by calendar month (share of the peak mobilisation).
+# Campaign intensity by calendar month (share of the peak mobilisation), backyard furnaces.
+# assumption: the campaign rose from August 1958 to its height in October-November (some 90 M
+# people, an often repeated figure whose primary source is not traced) and waned in December.
 _FURNACE_RAMP = {8: 0.1, 9: 0.5, 10: 1.0, 11: 1.0, 12: 0.6}
+# The same for the winter water works. source: Beijing Review, 4 Mar 1958: 60-70 M at work in
+# November 1957, 80 M in December, 100 M in January 1958 (0.65, 0.8, 1.0 of the peak); October
+# (30 M there, 0.3) is set lower and the tapering in February-March is an assumption.
 _IRRIGATION_RAMP = {10: 0.1, 11: 0.65, 12: 0.85, 1: 1.0, 2: 0.8, 3: 0.4}
-FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)  # by hunger state
+# Chance a field worker forages instead, by hunger state (fed, hungry, starving, wasted).
+# assumption: foraging grew with hunger (Becker 1996; Dikötter 2010); no count of foragers exists.
+FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)
+# Field hours under coerced long hours, as a multiple of normal ones.
+# assumption: some three more hours on a long working day.
+LONG_HOURS = 1.15
+# No commune sends more than this share of its able people to a campaign, however zealous its cadre.
+# assumption: someone stays with the fields, the old and the children.
+MAX_CAMPAIGN_SHARE = 0.9
 
 
+# Able weight by whole year of age: 12-14 and 60-69 count half, 15-59 whole.
+# assumption: the teams' work points counted the young and the old as part labourers; the ages
+# and the half are not taken from a record.
 _ABLE_BY_AGE = np.zeros(101, dtype=np.float32)
-_ABLE_BY_AGE[12:15] = _ABLE_BY_AGE[60:70] = 0.5
-_ABLE_BY_AGE[15:60] = 1.0
+_ABLE_BY_AGE[12:15] = _ABLE_BY_AGE[60:70] = 0.5  # assumption: half labourers (as above)
+_ABLE_BY_AGE[15:60] = 1.0  # assumption: full labourers (as above)
 
 
 @vectorize(cache=True)
@@ -57,7 +73,7 @@ def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
         irrigation = p["irrigation_share"] * _IRRIGATION_RAMP.get(ym[1], 0.5)
     if model.state.retreated:
         furnace = irrigation = 0.0
-    return np.clip(furnace * zeal, 0, 0.9), np.clip(irrigation * zeal, 0, 0.9)
+    return np.clip(furnace * zeal, 0, MAX_CAMPAIGN_SHARE), np.clip(irrigation * zeal, 0, MAX_CAMPAIGN_SHARE)
 
 
 @vectorize(cache=True)
@@ -131,6 +147,6 @@ def field_labour_of(model, present: np.ndarray, working: np.ndarray) -> tuple[np
     labour (presence x effort x capacity x hours) decides the yield.
     """
     norm = model.communes.workers_normal
-    hours = 1.15 if long_hours_in_force(model) else 1.0
+    hours = LONG_HOURS if long_hours_in_force(model) else 1.0
     return present / norm, working / norm * incentive_effort(model) * hours
 

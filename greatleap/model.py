@@ -12,7 +12,8 @@ from mesa import DataCollector, Model
 
 from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
 from greatleap import provinces, registration, reporters, reporting, tables, towns, world
-from greatleap.agents import Cadre, Official, Peasant
+from greatleap.agents import (AMBITION_BETA, CAREER_STAKE_BETA, LOYALTY_BETA, RISK_AVERSION_BETA, Cadre,
+                              Official, Peasant)
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
 from greatleap.village import Village
 from greatleap.ledger import GrainLedger
@@ -20,7 +21,9 @@ from greatleap.errors import InputError
 from greatleap.params import resolve
 from greatleap.state import State
 
-STORE_MONTHS_AT_START = 6.5  # January 1957: the 1956 autumn harvest's stores still last this long
+# January 1957: the 1956 autumn harvest's stores still last this long.
+# assumption: enough to carry households past the June harvest; no record of 1957 household stores.
+STORE_MONTHS_AT_START = 6.5
 
 
 def _seed(rng):
@@ -113,8 +116,8 @@ class FamineModel(Model):
         self.cadres: list[Cadre] = []
         for c in range(self.communes.n):
             xs, ys = np.nonzero(ids == c)
-            cadre = Cadre(self, c, None, ambition=float(rng.beta(2, 3)),
-                          risk_aversion=float(rng.beta(2, 2)), loyalty=float(rng.beta(3, 2)))
+            cadre = Cadre(self, c, None, ambition=float(rng.beta(*AMBITION_BETA)),
+                          risk_aversion=float(rng.beta(*RISK_AVERSION_BETA)), loyalty=float(rng.beta(*LOYALTY_BETA)))
             cadre.home = (int(xs.min()) + side // 2, int(ys.min()) + side // 2)
             self.cadres.append(cadre)
         self.officials: list[Official] = []
@@ -123,7 +126,7 @@ class FamineModel(Model):
         for g, first in enumerate(range(0, self.communes.n, per)):
             group = list(range(first, min(first + per, self.communes.n)))
             xs, ys = np.nonzero(ids == first)
-            official = Official(self, g, group, None, career_stake=float(rng.beta(2, 2)))
+            official = Official(self, g, group, None, career_stake=float(rng.beta(*CAREER_STAKE_BETA)))
             official.home = (int(xs.min()) + 1, int(ys.min()) + 1)
             self.officials.append(official)
             for c in group:

@@ -44,33 +44,40 @@ from numba import njit, vectorize
 
 f32 = np.float32
 
-DAYS_PER_MONTH = 30.4
-# Energy of body tissue lost or regained, kcal per kg (the standard figure for mixed fat and lean
-# tissue; an assumption, as in the rest of the model since issue 1).
+DAYS_PER_MONTH = 30.4  # definition: 365 / 12, rounded
+# Energy of body tissue lost or regained, kcal per kg (assumption: the standard figure for mixed
+# fat and lean tissue, as in the rest of the model since issue 1).
 KCAL_PER_KG_TISSUE = 7000.0
 # Adaptation to a deficit (lower metabolism per kg, less movement): the share of a deficit that
 # does not show as lost tissue, from half for a normal body to 70% for one at 64% of its median
 # BMI. Set so that the Minnesota experiment is reproduced: young men of 69.4 kg and 1.78 m needing
 # 3,200 kcal/day, fed 1,570 for 24 weeks, lost 24% of their weight (Keys et al. 1950; the model
-# gives 24.3%, tests/test_physiology.py).
+# gives 24.3%, tests/test_physiology.py). source: fitted to Keys et al. 1950, as just said.
 ADAPTED, ADAPTED_WASTED = 0.5, 0.7
-HEALTHY_BMI = 21.0  # an adult's normal BMI here (adults start around it, N(21, 1.2))
-ADULT_SCORE_SD = 2.5  # adults' wasting score = (BMI - 21) / 2.5: 18.5, 16, 13.5 are -1, -2, -3
-NORMAL_INTAKE_KCAL = 2000.0  # a villager's daily intake in a normal year, all foods (initial stores)
-FEMALE, MALE = 1, 0
+# An adult's normal BMI here (adults start around it, N(21, 1.2)).
+# assumption: lean peasants of the 1950s; no survey of Chinese adults' BMI then was found.
+HEALTHY_BMI = 21.0
+# Adults' wasting score = (BMI - 21) / 2.5: 18.5, 16, 13.5 are -1, -2, -3. source: WHO's adult
+# cut-offs, 18.5 (underweight) and 16 (severe thinness), put at -1 and -2.
+ADULT_SCORE_SD = 2.5
+# A villager's daily intake in a normal year, all foods (sets the initial stores only).
+# assumption: about 2,000 kcal a day for ordinary work (standard ranges, not verified here).
+NORMAL_INTAKE_KCAL = 2000.0
+FEMALE, MALE = 1, 0  # definition: the sex codes
 # Adult heights of the 1950s, metres, men then women: Chinese adults born in 1896, 161.0 and 150.2
-# cm (NCD Risk Factor Collaboration 2016, eLife 5:e13410); the spread is an assumption.
+# cm (source: NCD Risk Factor Collaboration 2016, eLife 5:e13410); assumption: the spread.
 ADULT_HEIGHT_M, ADULT_HEIGHT_SD = (1.610, 1.502), (0.060, 0.055)
 # Children start on the height-for-age centile that ends at those heights at 19: about -2 SD of
 # the WHO reference (161.0 cm is -2.1 SD for men at 19, 150.2 cm -2.0 SD for women).
+# source: the NCD-RisC heights above on the WHO 2007 reference.
 CHILD_HEIGHT_Z = -2.0
 
 # ---- the WHO growth references, by sex and month of age -------------------------------------------
 # BMI-for-age and length/height-for-age LMS values, WHO Child Growth Standards (2006) to 60 months
 # and WHO Growth Reference (2007) to 228 months, from the maintained package pygrowthstandards
 # (greatleap/data/who_growth_lms.csv, made by scripts/make_growth_reference.py; SOURCES.md).
-REFERENCE_MONTHS = 228  # 19 years: from here on a person is an adult on the adult scale
-ADULT_FROM = 19.0
+REFERENCE_MONTHS = 228  # 19 years: from here on a person is an adult on the adult scale; source: WHO 2007's end
+ADULT_FROM = 19.0  # definition: the same age in years
 
 
 def _load_growth_reference() -> dict[str, np.ndarray]:
@@ -90,7 +97,7 @@ GROWTH = _load_growth_reference()
 
 # Rows of the per-person tables: months of age 0-227 for children, then one row a year from 19 to 100.
 N_CHILD_ROWS = REFERENCE_MONTHS
-N_ROWS = N_CHILD_ROWS + (100 - 19 + 1)
+N_ROWS = N_CHILD_ROWS + (100 - 19 + 1)  # definition: the tables' length
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -117,7 +124,7 @@ def _row_ages() -> np.ndarray:
 
 
 # ---- energy need: FAO/WHO/UNU 2004, "Human energy requirements" ------------------------------------
-# Schofield (1985) BMR equations, kcal/day = a x weight (kg) + b, by age band (FAO/WHO/UNU 2004,
+# source: Schofield (1985) BMR equations, kcal/day = a x weight (kg) + b, by age band (FAO/WHO/UNU 2004,
 # Table 5.2 for adults; the same equations for children, FAO/WHO/UNU 1985 Table 5).
 _SCHOFIELD = {  # band upper age: ((a, b) men, (a, b) women)
     3: ((59.512, -30.4), (58.317, -31.1)),
@@ -127,18 +134,19 @@ _SCHOFIELD = {  # band upper age: ((a, b) men, (a, b) women)
     60: ((11.472, 873.1), (8.126, 845.6)),
     200: ((11.711, 587.7), (9.082, 658.5)),
 }
-# Infants' requirement, kJ per kg per day, months 1-12 (FAO/WHO/UNU 2004, Table 3.3, from Butte
+# Infants' requirement, kJ per kg per day, months 1-12 (source: FAO/WHO/UNU 2004, Table 3.3, from Butte
 # 2005: total energy expenditure plus energy deposited in growth), boys then girls.
 _INFANT_KJ_PER_KG = ((475, 435, 395, 345, 340, 335, 330, 330, 330, 335, 335, 335),
                      (445, 420, 395, 350, 345, 340, 330, 330, 330, 330, 330, 330))
 # Children's requirement as a multiple of BMR (PAL), ages 1-17 (FAO/WHO/UNU 2004, Tables 4.5 and
-# 4.6, moderate activity; it includes the energy of growth), boys then girls.
+# 4.6, moderate activity; it includes the energy of growth), boys then girls. source: as said.
 _CHILD_PAL = ((1.43, 1.45, 1.44, 1.49, 1.53, 1.57, 1.60, 1.63, 1.66, 1.71, 1.75, 1.79, 1.82, 1.84, 1.84, 1.84, 1.83),
               (1.42, 1.42, 1.44, 1.49, 1.53, 1.56, 1.60, 1.63, 1.66, 1.71, 1.74, 1.76, 1.76, 1.75, 1.73, 1.73, 1.72))
-# From 12 on (the age labour starts, labour.py): a light day's PAL without work (FAO/WHO/UNU 2004,
-# Table 5.3: sedentary or light activity 1.40-1.69); work adds TASK_PAL x BMR.
+# From 12 on (the age labour starts, labour.py): a light day's PAL without work (source: FAO/WHO/UNU
+# 2004, Table 5.3: sedentary or light activity 1.40-1.69; assumption: 1.45 inside that range); work
+# adds TASK_PAL x BMR.
 PAL_LIGHT_DAY = 1.45
-WORKING_FROM = 12
+WORKING_FROM = 12  # assumption: the age work starts (labour._ABLE_BY_AGE)
 # A child short of energy first plays less: within days, restricted intakes cut the amount and
 # intensity of infants' and children's activity, keeping energy balance and growth (Torun 1990,
 # "Short- and long-term effects of low or restricted energy intakes on the activity of infants and
@@ -151,9 +159,9 @@ WORKING_FROM = 12
 # assumption inside that range.
 CHILD_ACTIVITY_FLOOR = PAL_LIGHT_DAY
 # Energy deposited per kg of weight gained in growth: 26 kJ/g just after birth, 10 kJ/g from 12
-# months (FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg.
+# months (source: FAO/WHO/UNU 2004, chapter 3; Butte 2005), in kcal/kg (4.184 kJ per kcal).
 _GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 4.184
-# Extra need in pregnancy, kcal/day, by trimester (FAO/WHO/UNU 2004, chapter 6): index = month of
+# Extra need in pregnancy, kcal/day, by trimester (source: FAO/WHO/UNU 2004, chapter 6): index = month of
 # pregnancy (0: not pregnant).
 PREGNANCY_KCAL = np.array([0, 85, 85, 85, 285, 285, 285, 475, 475, 475, 475], dtype=np.float32)
 
@@ -162,7 +170,11 @@ PREGNANCY_KCAL = np.array([0, 85, 85, 85, 285, 285, 285, 475, 475, 475, 475], dt
 # "active or moderately active" range (1.70-1.99); earthworks and furnaces to 2.10, inside the
 # "vigorous" range (2.00-2.40); foraging to 1.75. For a BMR of 1,400 kcal (a 55-kg man 1,520, a
 # 50-kg woman 1,230) these are the 560, 910 and 420 kcal/day the model used before issue 12.
+# source: FAO/WHO/UNU 2004 Table 5.3's ranges; assumption: where in each range a task sits.
 TASK_PAL = np.array([0.40, 0.65, 0.65, 0.30, 0.0], dtype=np.float32)
+# Field work's intensity by calendar month, as a share of its peak (multiplies TASK_PAL's fields).
+# assumption: full in sowing, transplanting and the two harvests (April-June, September-October),
+# slack in winter; no time-use record of the 1950s was found.
 FIELD_SEASON = {1: 0.3, 2: 0.3, 3: 0.7, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.8, 8: 0.7, 9: 1.0, 10: 1.0,
                 11: 0.6, 12: 0.3}
 # Town residents of working age at work: FAO's "active" example, PAL 1.75 (an assumption: factory
@@ -220,17 +232,17 @@ def _height_tables() -> tuple[np.ndarray, np.ndarray]:
 
 _T = _body_tables()
 HEIGHT_M, HEIGHT_S = _height_tables()
-INV_HEIGHT_M, INV_HEIGHT_S = 1.0 / HEIGHT_M, 1.0 / HEIGHT_S
+INV_HEIGHT_M, INV_HEIGHT_S = 1.0 / HEIGHT_M, 1.0 / HEIGHT_S  # definition: reciprocals, as below
 ENERGY_A, ENERGY_B, ENERGY_PAL = _T["A"], _T["B"], _T["P"]
 GROWTH_KCAL_PER_KG, GROWTH_EXTRA_PER_KG = _T["GK"], _T["GX"]
 WEIGHT_GAIN = _T["WGAIN"]
 SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T["SD3"], _T["SD23"]
-# reciprocals, so that the compiled passes multiply instead of dividing
+# definition: reciprocals, so that the compiled passes multiply instead of dividing
 INV_M, INV_LS, INV_SD23 = 1.0 / SCALE_M, 1.0 / (SCALE_L * SCALE_S), 1.0 / SCALE_SD23
 
 
 # Everything a person's row holds, packed sixteen float32 to a row (one 64-byte cache line), so
-# that the compiled passes read one line per person instead of one per table. Columns:
+# that the compiled passes read one line per person instead of one per table. definition: columns:
 (C_A, C_B, C_PAL, C_GX, C_GK, C_WGAIN, C_M, C_INV_M, C_L, C_INV_LS, C_SD3, C_INV_SD23, C_INV_HM, C_INV_HS,
  C_NEXT_HM, C_NEXT_HS) = range(16)
 
@@ -250,6 +262,14 @@ ROWS = _packed_rows()
 
 
 # ---- mortality ---------------------------------------------------------------------------------------
+# True deaths a year per person by age (before baseline_mortality): infants, 1-4, 5-9, 10-39, then
+# linear from the first to the second figure over 40-59 and over 60-79, and 80 on.
+# assumption: shaped by hand on model life tables with life expectancy near 50 (no 1950s Chinese
+# life table was read); baseline_mortality scales the level onto Banister 1987's true 1957 rate.
+DEATH_RATE_INFANT, DEATH_RATE_1_4, DEATH_RATE_5_9, DEATH_RATE_10_39 = 0.13, 0.022, 0.005, 0.004
+DEATH_RATE_40_59, DEATH_RATE_60_79, DEATH_RATE_80_UP = (0.006, 0.02), (0.025, 0.10), 0.20  # assumption: as above
+
+
 def _annual_death_rate_by_age() -> np.ndarray:
     """True (not registered) mortality of the 1950s countryside by age, per year.
 
@@ -258,29 +278,33 @@ def _annual_death_rate_by_age() -> np.ndarray:
     scales it.
     """
     rate = np.empty(101)
-    rate[0] = 0.13
-    rate[1:5] = 0.022
-    rate[5:10] = 0.005
-    rate[10:40] = 0.004
-    rate[40:60] = np.linspace(0.006, 0.02, 20)
-    rate[60:80] = np.linspace(0.025, 0.10, 20)
-    rate[80:] = 0.20
+    rate[0] = DEATH_RATE_INFANT
+    rate[1:5] = DEATH_RATE_1_4
+    rate[5:10] = DEATH_RATE_5_9
+    rate[10:40] = DEATH_RATE_10_39
+    rate[40:60] = np.linspace(*DEATH_RATE_40_59, 20)
+    rate[60:80] = np.linspace(*DEATH_RATE_60_79, 20)
+    rate[80:] = DEATH_RATE_80_UP
     return rate
 
 
 ANNUAL_DEATH_RATE = _annual_death_rate_by_age()
+# definition: the annual rate as a constant monthly chance
 MONTHLY_BASE_HAZARD = (1.0 - (1.0 - ANNUAL_DEATH_RATE) ** (1 / 12)).astype(np.float32)
 # Wasting's hazard ratio: log-linear below -1 SD, through the pooled all-cause hazard ratio of
 # severe wasting (WHZ < -3, taken at -3.5) in children under five, 11.63 (95% CI 9.84-13.76;
 # Olofin et al. 2013, PLoS One 8:e64636). The slope (per SD) is ln(ratio) / 2.5.
+# source: Olofin et al. 2013 for the ratio; assumption: its start at -1, "below -3" taken at -3.5,
+# the same curve on the adults' score.
 WASTING_HR_FROM, WASTING_HR_AT = -1.0, -3.5
 # Deaths count as famine deaths for the part of the hazard due to wasting beyond -2 SD (WHO's
 # definition of wasting: mild wasting is common in normal times) and to famine epidemics.
+# source: WHO's definition of wasting, below -2 SD.
 FAMINE_WASTING = -2.0
 # Inanition: the monthly chance of dying of starvation is one half at the survival limit and
-# falls off over a few tenths of the limit (0.5 BMI unit for an adult, as before issue 12).
+# falls off over a few tenths of the limit (assumption: 0.5 BMI unit for an adult, as before issue 12).
 STARVATION_SPREAD = 0.5 / HEALTHY_BMI
-ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve)
+ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve); assumption: from 60
 # Women survive to a lower BMI than men because they carry more fat (Henry 2001, as summarised by
 # ENN Field Exchange 15: their larger fat stores last longer). Most of that difference is
 # made in puberty: present in childhood, it grows in puberty as girls gain fat and boys lean mass
@@ -289,22 +313,29 @@ ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reser
 # child's survival limit is the mean of the men's and women's until PUBERTY_FROM, opening linearly
 # to each sex's own at PUBERTY_TO. Girls carry somewhat more fat than boys before puberty (28% in
 # matched 5-10-year-olds, Arfai et al. 2002, Radiology; authors recalled, finding seen in the
-# abstract): the shared limit before 10 is an approximation.
+# abstract): the shared limit before 10 is an approximation. source: Taylor et al. 2010 for the
+# ages (Tanner stage 1 at about 10, adult women from 18); assumption: the linear opening.
 PUBERTY_FROM, PUBERTY_TO = 10, 18
 # Towns: registered 1957 death rates ran lower in cities than in the countryside (urban_mortality).
 
 
 # ---- fertility ---------------------------------------------------------------------------------------
-# Births per woman per year by age (total fertility near 5.7, as in the 1950s).
+# Births per woman per year by age (total fertility 5.65, near the 1950s').
+# assumption: a schedule shaped by hand; the parameter fertility maps it onto Coale 1984 and
+# Ashton et al. 1984's total fertility of about 6 in 1957.
 _ASFR = np.zeros(101)
-_ASFR[15:20], _ASFR[20:25], _ASFR[25:30] = 0.07, 0.27, 0.28
-_ASFR[30:35], _ASFR[35:40], _ASFR[40:45] = 0.23, 0.18, 0.10
+_ASFR[15:20], _ASFR[20:25], _ASFR[25:30] = 0.07, 0.27, 0.28  # assumption: the schedule above, ages 15-29
+_ASFR[30:35], _ASFR[35:40], _ASFR[40:45] = 0.23, 0.18, 0.10  # assumption: the schedule above, ages 30-44
 ASFR = _ASFR
-GESTATION_MONTHS = 9
-AMENORRHOEA_RAMP = 1.5  # BMI units above the limit over which ovulation returns in full (assumption)
-POSTPONEMENT_SHORTFALL = 0.5  # eating this share below need gives postponement its full effect
+GESTATION_MONTHS = 9  # source: a human pregnancy's nine months
+# BMI units above the limit over which ovulation returns in full.
+# assumption: Frisch & McArthur 1974 give the threshold (amenorrhoea_bmi), not how sharp it is.
+AMENORRHOEA_RAMP = 1.5
+# Eating this share below need gives postponement its full effect.
+# assumption: famines depress conceptions (the Dutch hunger winter); the dose is not measured.
+POSTPONEMENT_SHORTFALL = 0.5
 # Birth size: newborns' length- and BMI-for-age z-scores are drawn around the WHO standard's
-# median (no source gives 1950s Chinese birth size; an assumption).
+# median (assumption: no source gives 1950s Chinese birth size).
 NEWBORN_Z_MEAN = 0.0
 
 
@@ -489,11 +520,12 @@ def starvation_hazard_at(x):
 # a draw above SURELY_BELOW + the other hazards is a life whatever the exact starvation hazard,
 # so the passes need not compute its exponential (the fate is the same, to the last bit: a float
 # sum does not decrease when a term grows). Nearly everyone, in most months.
+# definition: a shortcut of the computation, bit-identical to the full one.
 FAR_FROM_LIMIT = 10.0
-SURELY_BELOW = 5e-5
+SURELY_BELOW = 5e-5  # definition: as above
 
 
-LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2
+LIVES, FAMINE_DEATH, OTHER_DEATH = 0, 1, 2  # definition: a person's fate this month
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -27,9 +27,12 @@ from __future__ import annotations
 import numpy as np
 
 HUNGER_STATES = ("fed", "hungry", "starving", "wasted")
-RURAL, URBAN, RECRUITED, REFUGEE = range(4)
+RURAL, URBAN, RECRUITED, REFUGEE = range(4)  # definition: the codes of REGISTRATIONS
 REGISTRATIONS = ("rural", "urban", "recruited", "refugee")
-FEMALE_SHARE = 0.485  # girls among births and women at the start: about 106 boys per 100 girls
+# Girls among births and women at the start: about 106 boys per 100 girls.
+# source: the normal human sex ratio at birth (about 105-107 boys per 100 girls); assumption: the
+# same share among those alive at the start.
+FEMALE_SHARE = 0.485
 
 _FIELDS = {
     "age": np.float32,

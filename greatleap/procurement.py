@@ -28,10 +28,21 @@ import numpy as np
 
 from greatleap import centre, provinces
 
-COLLECTION_MONTHS = 3  # harvest month and the two after it
-SUMMER_RELIEF = 0.6  # the summer crop feeds the lean months: the plan takes less of it
-MAX_QUOTA_RATE = 0.8  # no commune is asked for more than this share of its expected harvest
-SEARCH_FEAR = 2.0  # how much the purge risk intensifies anti-hiding searches (per unit risk)
+# The harvest month and the two after it. assumption: the purchase drives ran on after each harvest
+# (the autumn drives of 1958 and 1959, Yang Jisheng 2012); their length is not recorded.
+COLLECTION_MONTHS = 3
+# The summer crop feeds the lean months: the plan takes this share of what it takes of the autumn's.
+# assumption: most procurement came from the autumn harvest; no seasonal split was found.
+SUMMER_RELIEF = 0.6
+# No commune is asked for more than this share of its expected harvest.
+# assumption: a ceiling above any recorded provincial share (30-37% nationally in 1959-61, Dikötter 2010).
+MAX_QUOTA_RATE = 0.8
+# How much the purge risk intensifies anti-hiding searches (per unit risk).
+# assumption: searches redoubled after Lushan (Yang Jisheng 2012; Becker 1996); the size is not recorded.
+SEARCH_FEAR = 2.0
+# A cadre's search zeal is this plus his ambition (0.9 at the mean ambition).
+# assumption: every cadre searches when a quota is unpaid, the ambitious harder.
+SEARCH_ZEAL_BASE = 0.5
 
 
 def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
@@ -109,7 +120,7 @@ def search_households(model) -> tuple[np.ndarray, np.ndarray]:
         return seized, killed
     if p["anti_hiding_searches"] and model.leap_on() and not model.state.retreated:
         shortfall = com.quota / np.maximum(com.quota_initial, 1.0)
-        zeal = np.array([0.5 + c.ambition for c in model.cadres])
+        zeal = np.array([SEARCH_ZEAL_BASE + c.ambition for c in model.cadres])
         fear = 1.0 + SEARCH_FEAR * model.purge_risk()
         intensity = np.where(due, np.clip(shortfall * zeal * fear, 0.0, 1.0), 0.0)
         searched = model.rng.random(len(hh)) < intensity[hh.commune]

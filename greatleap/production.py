@@ -21,7 +21,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SEED_RATE = 0.06  # seed kept per kg of normal harvest
+# Seed kept per kg of normal harvest. assumption: a few percent of a normal harvest; no 1950s seed
+# rate per kg of harvest was found (seed, feed and losses together are often put near a tenth).
+SEED_RATE = 0.06
+# The regional yield factor of the weather stays inside these bounds.
+# assumption: no region loses more than 70% or gains more than 50% of a normal yield in a year.
+WEATHER_FLOOR, WEATHER_CEILING = 0.3, 1.5
+# Labour in the fields, relative to the norm, counts inside these bounds for sowing and yield.
+# assumption: some land is sown and tended however few are left; more hands than the norm add little.
+LABOUR_FLOOR, LABOUR_CEILING = 0.05, 1.1
+# Land is sown even short-handed, so area responds this share as much as yield does to labour.
+# assumption: half (Kueh 1984 split the fall into area and yield, not their response to labour).
+AREA_LABOUR_RESPONSE = 0.5
+# The summer crop's share of a normal year's grain. assumption: winter wheat and other summer grain
+# gave well under half of the year's grain; no 1950s seasonal split was verified here.
+SUMMER_SHARE = 0.3
 
 
 @dataclass
@@ -39,7 +53,7 @@ class Crop:
     standing: bool = False
 
 
-def make_crops(n_communes: int, summer_share: float = 0.3) -> list[Crop]:
+def make_crops(n_communes: int, summer_share: float = SUMMER_SHARE) -> list[Crop]:
     crops = [Crop("summer", summer_share, (10,), (3, 4, 5), 6),
              Crop("autumn", 1.0 - summer_share, (4, 5), (6, 7, 8, 9), 10)]
     for crop in crops:
@@ -57,7 +71,7 @@ def regional_weather(model, year: int) -> np.ndarray:
     national = 1.0 + p["weather_scale"] * (model.calendar.weather.get(year, 1.0) - 1.0)
     regions = model.communes.region
     noise = model.rng.normal(0.0, p["weather_regional_sd"], regions.max() + 1)
-    return np.clip(national + noise[regions], 0.3, 1.5)
+    return np.clip(national + noise[regions], WEATHER_FLOOR, WEATHER_CEILING)
 
 
 def sow(model, crop: Crop, labour: np.ndarray) -> float:
@@ -65,7 +79,7 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
     p = model.p
     first = model.ym[1] == crop.sowing[0]
     # land is sown even short-handed, so area responds half as much as yield
-    by_labour = np.clip(labour, 0.05, 1.1) ** (0.5 * p["labour_elasticity"])
+    by_labour = np.clip(labour, LABOUR_FLOOR, LABOUR_CEILING) ** (AREA_LABOUR_RESPONSE * p["labour_elasticity"])
     crop.area = by_labour if first else 0.5 * (crop.area + by_labour)
     if model.ym[1] != crop.sowing[-1]:
         return 0.0
@@ -85,7 +99,7 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
 
 
 def tend(crop: Crop, labour: np.ndarray) -> None:
-    crop.log_labour += np.log(np.clip(labour, 0.05, 1.1))
+    crop.log_labour += np.log(np.clip(labour, LABOUR_FLOOR, LABOUR_CEILING))
     crop.months += 1
 
 

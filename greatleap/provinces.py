@@ -29,7 +29,17 @@ import numpy as np
 
 from greatleap.agents import outbid
 
+# The zeal of the moderate type of leader (counterfactual moderate_leaders).
+# assumption: near the bottom of the Beta(2, 2) spread of zeal, the cautious leaders of Guangdong or Zhejiang.
 MODERATE_ZEAL = 0.1
+# A leader's zeal and loyalty to the centre, Beta(a, b) on 0-1 (means 0.5 and 0.6).
+# assumption: the literature ranks leaders from the radical to the cautious without a measured
+# distribution (see the module's rules).
+ZEAL_BETA, LEADER_LOYALTY_BETA = (2, 2), (3, 2)
+# A province purges low reporters at (PURGE_INTENSITY_BASE + zeal) times the national purge risk, 1
+# at the mean zeal. assumption: Henan, Anhui and Gansu purged far more after Lushan (Yang Jisheng
+# 2012); the spread is not measured.
+PURGE_INTENSITY_BASE = 0.5
 
 
 class Leader:
@@ -54,7 +64,7 @@ class Leader:
 
     def purge_intensity(self) -> float:
         """How many times the national purge risk this leader's province applies (1 at mean zeal)."""
-        return 0.5 + self.zeal
+        return PURGE_INTENSITY_BASE + self.zeal
 
     def quota_push(self, p) -> float:
         """The increment the province adds to the quotas it passes down (ODD 7.5)."""
@@ -73,8 +83,8 @@ def build(model) -> tuple[list[Leader], np.ndarray]:
     rng = np.random.default_rng(seed_seq.spawn(1)[0] if seed_seq is not None else None)
     leaders = []
     for k in range(n):
-        zeal, alternate = float(rng.beta(2, 2)), bool(rng.random() < p["leader_alternate_share"])
-        loyalty = float(rng.beta(3, 2))
+        zeal, alternate = float(rng.beta(*ZEAL_BETA)), bool(rng.random() < p["leader_alternate_share"])
+        loyalty = float(rng.beta(*LEADER_LOYALTY_BETA))
         if p["moderate_leaders"]:
             zeal, alternate = MODERATE_ZEAL, False
         leaders.append(Leader(k, zeal, alternate, loyalty))

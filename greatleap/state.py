@@ -34,13 +34,24 @@ from greatleap.calendar import month_index
 from greatleap.population import REFUGEE
 from greatleap.towns import REFUGEE_RATION
 
-CHINA_RURAL_1957 = 547e6  # rural people, 1957 (646.5 M total, 99 M urban)
-STEEL_KG_PER_WORKER_MONTH = 8.0  # about 3 Mt from some 90 M people over four months
-IMPORT_DELAY_MONTHS = 2  # months from the retreat to the first imported grain
+# Rural people, 1957. source: 646.5 M year-end population (SSB, greatleap/data/historical.csv) less
+# 99 M urban (Dikötter 2010).
+CHINA_RURAL_1957 = 547e6
+# Steel (usable or not) per furnace worker a month: about 3 Mt from some 90 M people over four months.
+# assumption: both figures are often repeated and not verified here (90 M's primary source is not
+# traced); steel feeds no one, so only the furnace output depends on it.
+STEEL_KG_PER_WORKER_MONTH = 8.0
+# Months from the retreat to the first imported grain. source: the Emergency Directive of November
+# 1960 and the first imports in January 1961 (Shang Changfeng 2010; calendar.py).
+IMPORT_DELAY_MONTHS = 2
 # The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
-# below that, by at most RATION_MAX_CUT of the full ration.
+# below that, by at most RATION_MAX_CUT of the full ration. assumption: towns' rations were cut
+# when city stocks fell to days (June 1960) and by the directive of 7 Sep 1960; the trigger and
+# the cap are not taken from a record.
 RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
-RESALE_APPLICATION_FILL = 0.8  # a commune applies for resales below this share of its need
+# A commune applies for resales below this share of its need.
+# assumption: resales were applied for and came late and incomplete (the Bijie study); the share is not recorded.
+RESALE_APPLICATION_FILL = 0.8
 
 
 class State:

@@ -33,7 +33,9 @@ import numpy as np
 from greatleap import dining, kernels, physiology, village, world
 from greatleap.population import RECRUITED, REFUGEE, URBAN, People
 
-REFUGEE_RATION = 0.5  # a refugee's share of a resident's ration (an assumption)
+# A refugee's share of a resident's ration. assumption: refugees had no ration entitlement and lived
+# by begging and odd jobs (Dikötter 2010); the share is kept from before issue 12.
+REFUGEE_RATION = 0.5
 
 
 class TownHouseholds:

@@ -18,7 +18,9 @@ from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
 from greatleap.population import FEMALE_SHARE, RECRUITED, REFUGEE, RURAL
 
-RECRUITED_AGES = (16, 40)  # who industry took from the villages in 1958
+# Who industry took from the villages in 1958, ages from and to.
+# assumption: factories recruited young adults (15 M left for the cities in 1958, Dikötter 2010); no ages recorded.
+RECRUITED_AGES = (16, 40)
 
 
 @dataclass

@@ -20,9 +20,11 @@ from importlib import resources
 # affected" 30% or more. Loss on the first is taken at the middle of 10-30%; on the second at 50%
 # (assumption: between the definition's 30% and a total loss; weather_scale spans the doubt).
 LOSS_AFFECTED = 0.2
-LOSS_SERIOUS = 0.5
-SOWN_AREA_1957_MHA = 157.2  # total sown area of all crops in 1957 (SSB yearbook; recalled)
-BASE_YEAR = 1957
+LOSS_SERIOUS = 0.5  # assumption: as above
+# Total sown area of all crops in 1957, Mha. source: SSB yearbook (recalled, not verified;
+# greatleap/data/SOURCES.md).
+SOWN_AREA_1957_MHA = 157.2
+BASE_YEAR = 1957  # definition: the model's normal year
 
 
 def disaster_areas() -> dict[int, tuple[float, float]]:

@@ -17,7 +17,20 @@ from greatleap import physiology
 from greatleap.physiology import ANNUAL_DEATH_RATE, HEALTHY_BMI
 from greatleap.population import FEMALE_SHARE, RURAL, People
 
-HALL_PARTICIPATION_SD = 0.1  # spread of hall participation between communes (an assumption)
+# Spread of hall participation between communes. assumption: participation differed between
+# provinces and communes (Liu, Wen & Wei 2014); no commune-level spread was found.
+HALL_PARTICIPATION_SD = 0.1
+# Commune and plot fertility (normal draws around 1) are kept inside these bounds.
+# assumption: no commune yields less than 40% or more than 180% of the mean, no plot 20% or 200%.
+COMMUNE_FERTILITY_BOUNDS, PLOT_FERTILITY_BOUNDS = (0.4, 1.8), (0.2, 2.0)
+# The growth a year of the stable population the starting ages are drawn from.
+# assumption: near the registered natural increase of the mid-1950s (about 2% a year; SSB, recalled).
+POPULATION_GROWTH = 0.02
+# Adults' BMI at the start: N(HEALTHY_BMI, ADULT_BMI_SD) inside ADULT_BMI_BOUNDS; children's
+# BMI-for-age z: N(0, CHILD_BMI_Z_SD) inside CHILD_BMI_Z_BOUNDS.
+# assumption: a normal year's spread of thinness; no survey of 1957 bodies was found.
+ADULT_BMI_SD, ADULT_BMI_BOUNDS = 1.2, (17.0, 24.0)
+CHILD_BMI_Z_SD, CHILD_BMI_Z_BOUNDS = 0.8, (-2.0, 2.0)  # assumption: as above
 
 
 class Households:
@@ -91,13 +104,13 @@ def build_grid(model, ids: np.ndarray, fertility: np.ndarray) -> OrthogonalMoore
 def draw_fertility(rng, ids: np.ndarray, p) -> np.ndarray:
     """Plot fertility around 1: a commune mean times plot-level noise."""
     n = ids.max() + 1
-    commune_mean = np.clip(rng.normal(1.0, p["commune_fertility_sd"], n), 0.4, 1.8)
-    plot = np.clip(rng.normal(1.0, p["fertility_sd"], ids.shape), 0.2, 2.0)
+    commune_mean = np.clip(rng.normal(1.0, p["commune_fertility_sd"], n), *COMMUNE_FERTILITY_BOUNDS)
+    plot = np.clip(rng.normal(1.0, p["fertility_sd"], ids.shape), *PLOT_FERTILITY_BOUNDS)
     fert = np.where(ids >= 0, commune_mean[np.maximum(ids, 0)] * plot, 0.0)
     return fert
 
 
-def stable_age_weights(growth: float = 0.02) -> np.ndarray:
+def stable_age_weights(growth: float = POPULATION_GROWTH) -> np.ndarray:
     """Share of people at each whole age in a stable population growing at ``growth``/year."""
     survival = np.concatenate([[1.0], np.cumprod(1.0 - ANNUAL_DEATH_RATE[:-1])])
     w = survival * np.exp(-growth * np.arange(101))
@@ -150,8 +163,9 @@ def draw_bodies(rng, age: np.ndarray, female: np.ndarray, p) -> dict[str, np.nda
     adult_height = rng.normal(np.where(female, mean[1], mean[0]), np.where(female, sd[1], sd[0]))
     child_z = rng.normal(physiology.CHILD_HEIGHT_Z, 1.0, n)
     height = np.where(adult, adult_height, physiology.height_at_z(np.minimum(age, 18.99), female, child_z))
-    adult_bmi = np.clip(rng.normal(HEALTHY_BMI, 1.2, n), 17.0, 24.0)
-    child_bmi = physiology.bmi_at_z(np.minimum(age, 18.99), female, np.clip(rng.normal(0.0, 0.8, n), -2.0, 2.0))
+    adult_bmi = np.clip(rng.normal(HEALTHY_BMI, ADULT_BMI_SD, n), *ADULT_BMI_BOUNDS)
+    child_z_bmi = np.clip(rng.normal(0.0, CHILD_BMI_Z_SD, n), *CHILD_BMI_Z_BOUNDS)
+    child_bmi = physiology.bmi_at_z(np.minimum(age, 18.99), female, child_z_bmi)
     gestation, postpartum = physiology.initial_reproduction(rng, age, female, p)
     return {"bmi": np.where(adult, adult_bmi, child_bmi), "height": height,
             "gestation": gestation, "postpartum": postpartum}

@@ -1,0 +1,109 @@
+"""The constants ledger: every numeric module constant of a mechanism module says where it comes
+from (``source:``), that it is the modeller's choice (``assumption:``) or that it is a unit, code or
+layout (``definition:``), and docs/ODD.md's table of them is generated from the code."""
+
+import importlib.util
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("gen_odd_tables", ROOT / "scripts" / "gen_odd_tables.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_mechanism_constant_has_a_source_an_assumption_or_a_definition():
+    missing = _generator().unsourced()
+    assert not missing, ("module constants with no 'source:', 'assumption:' or 'definition:' comment "
+                         "beside or just above them:\n" + "\n".join(missing))
+
+
+def test_every_module_of_the_package_is_either_a_mechanism_or_listed_as_another_kind():
+    gen = _generator()
+    modules = {path.stem for path in (ROOT / "greatleap").glob("*.py")}
+    assert not set(gen.MECHANISM_MODULES) & set(gen.OTHER_MODULES)
+    unclassified = modules - set(gen.MECHANISM_MODULES) - set(gen.OTHER_MODULES)
+    assert not unclassified, f"add to MECHANISM_MODULES or OTHER_MODULES in scripts/gen_odd_tables.py: {unclassified}"
+    assert not (set(gen.MECHANISM_MODULES) | set(gen.OTHER_MODULES)) - modules, "a listed module no longer exists"
+
+
+def test_the_ledger_flags_a_new_constant_without_a_comment_and_reads_each_kind_of_comment(tmp_path, monkeypatch):
+    gen = _generator()
+    (tmp_path / "greatleap").mkdir()
+    (tmp_path / "greatleap" / "mech.py").write_text(
+        "import numpy as np\n\n"
+        "NEW_RATE = 0.3\n"
+        "NAMED = 'not a number'\n"
+        "lower_case = 2.0\n"
+        "INLINE = 1.2  # what it is; source: Someone 1999\n"
+        "# What it is, said above.\n"
+        "# assumption: nobody measured it.\n"
+        "ABOVE = np.array([0.1, 0.2])\n"
+        "A, B = 1, 2  # definition: codes\n"
+        "TABLE = np.zeros(3)  # assumption: a schedule\n"
+        "TABLE[1:] = 0.5\n"
+        "\n"
+        "# a comment that names no origin\n"
+        "UNTAGGED = 4.0  # an assumption without its colon\n")
+    monkeypatch.setattr(gen, "ROOT", tmp_path)
+    rows = {r["name"]: r for r in gen.module_constants("mech")}
+    assert set(rows) == {"NEW_RATE", "INLINE", "ABOVE", "A", "B", "TABLE", "TABLE[1:]", "UNTAGGED"}
+    assert {name for name, r in rows.items() if not r["source"]} == {"NEW_RATE", "TABLE[1:]", "UNTAGGED"}
+    assert rows["INLINE"]["meaning"] == "what it is" and rows["INLINE"]["source"] == "source: Someone 1999"
+    assert rows["ABOVE"]["meaning"] == "What it is, said above." and rows["ABOVE"]["source"].startswith("assumption:")
+    assert rows["A"]["value"] == "1" and rows["B"]["value"] == "2" and rows["B"]["source"] == "definition: codes"
+
+
+def test_deleting_a_real_constants_comment_makes_it_unsourced(tmp_path, monkeypatch):
+    gen = _generator()
+    text = (ROOT / "greatleap" / "labour.py").read_text()
+    comment = "# assumption: some three more hours on a long working day.\n"
+    assert comment in text and "LONG_HOURS = 1.15\n" in text
+    (tmp_path / "greatleap").mkdir()
+    (tmp_path / "greatleap" / "labour.py").write_text(text.replace(comment, ""))
+    monkeypatch.setattr(gen, "ROOT", tmp_path)
+    assert [r["name"] for r in gen.module_constants("labour") if not r["source"]] == ["LONG_HOURS"]
+
+
+def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_changes():
+    gen = _generator()
+    odd = (ROOT / "docs" / "ODD.md").read_text()
+    block = re.search(r"<!-- constants:start -->\n(.*?)<!-- constants:end -->", odd, flags=re.S).group(1)
+    assert block == gen.constants_table() + "\n"
+    for row in gen.constants():
+        assert f"| `{row['module']}` | `{row['name']}` | `{row['value']}` |" in block
+    assert "| `labour` | `LONG_HOURS` | `1.15` |" in block
+    assert "| `calendar` | `Calendar.exports_mt` | `{ 1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7}` |" \
+        in block  # the calendar's fields are constants too
+    stale = odd.replace("| `labour` | `LONG_HOURS` | `1.15` |", "| `labour` | `LONG_HOURS` | `1.2` |")
+    assert stale != odd and gen.render(stale) == odd
+
+
+def test_the_named_literals_are_the_values_the_code_used_before():
+    """Naming a literal changes nothing: the constants hold the values the functions held."""
+    from greatleap import agents, coping, labour, procurement, production, provinces, world
+
+    assert (labour.LONG_HOURS, labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (1.15, 0.9, 0.1)
+    assert (agents.MOBILISATION_BASE, agents.MOBILISATION_PER_AMBITION) == (0.7, 0.6)
+    assert (agents.RETENTION_BASE, agents.RETENTION_PER_LOYALTY, agents.RETENTION_MIN,
+            agents.RETENTION_FEAR) == (0.5, 0.5, 0.2, 1.5)
+    assert procurement.SEARCH_ZEAL_BASE == 0.5
+    assert (production.WEATHER_FLOOR, production.WEATHER_CEILING, production.LABOUR_FLOOR,
+            production.LABOUR_CEILING, production.AREA_LABOUR_RESPONSE) == (0.3, 1.5, 0.05, 1.1, 0.5)
+    assert production.SUMMER_SHARE == 0.3 and world.POPULATION_GROWTH == 0.02
+    assert (agents.AMBITION_BETA, agents.RISK_AVERSION_BETA, agents.LOYALTY_BETA, agents.CAREER_STAKE_BETA,
+            agents.REPLACEMENT_BETA, provinces.ZEAL_BETA, provinces.LEADER_LOYALTY_BETA) == (
+        (2, 3), (2, 2), (3, 2), (2, 2), (2, 2), (2, 2), (3, 2))
+    assert (world.COMMUNE_FERTILITY_BOUNDS, world.PLOT_FERTILITY_BOUNDS) == ((0.4, 1.8), (0.2, 2.0))
+    assert (world.ADULT_BMI_SD, world.ADULT_BMI_BOUNDS, world.CHILD_BMI_Z_SD, world.CHILD_BMI_Z_BOUNDS) == (
+        1.2, (17.0, 24.0), 0.8, (-2.0, 2.0))
+    from greatleap import physiology
+
+    assert (physiology.DEATH_RATE_INFANT, physiology.DEATH_RATE_1_4, physiology.DEATH_RATE_5_9,
+            physiology.DEATH_RATE_10_39, physiology.DEATH_RATE_40_59, physiology.DEATH_RATE_60_79,
+            physiology.DEATH_RATE_80_UP) == (0.13, 0.022, 0.005, 0.004, (0.006, 0.02), (0.025, 0.10), 0.20)
+    assert provinces.PURGE_INTENSITY_BASE == 0.5
