@@ -163,7 +163,7 @@ _PARAM_LIST = [
     _p("output_per_capita", 356.0, "kg/person/year", 200.0, 600.0, "Normal grain output per person",
        "Unhusked grain a commune grows per rural person in a normal year (195 Mt / 547 M rural, 1957).",
        "production", SETUP, "7.1"),
-    _p("yield_trend", 0.0249, "per year", 0.0, 0.06, "Yield growth per year",
+    _p("yield_trend", 0.0275, "per year", 0.0, 0.06, "Yield growth per year",
        "Normal yields grow this much a year (better seed, irrigation, fertiliser), as they did in 1952-57.",
        "production", UNCERTAINTY, "7.1",
        source="SSB grain output 1952-57 (Lin & Yang 2000): about 3% a year with area growth; yields "
@@ -173,18 +173,18 @@ _PARAM_LIST = [
        "Standard deviation of plot fertility around its commune's mean.", "production", UNCERTAINTY, "7.1",
        source=_A + "spread of plot yields within a village; no survey for 1957 here",
        prior=uniform(0.05, 0.35, "from nearly even plots to a third of the mean")),
-    _p("commune_fertility_sd", 0.2, "ratio", 0.0, 0.6, "Spread of commune fertility",
+    _p("commune_fertility_sd", 0.0367, "ratio", 0.0, 0.6, "Spread of commune fertility",
        "Standard deviation of mean fertility between communes.", "production", UNCERTAINTY, "7.1",
        source=_A + "spread of mean yields between neighbouring communes of one region",
        prior=uniform(0.02, 0.2, "from even communes to a fifth of the mean")),
-    _p("labour_elasticity", 0.447, "elasticity", 0.0, 1.5, "Output elasticity of field labour",
+    _p("labour_elasticity", 0.208, "elasticity", 0.0, 1.5, "Output elasticity of field labour",
        "Percent change of the harvest for one percent more effective labour in the critical months.",
        "production", UNCERTAINTY, "7.1",
        source="Li & Yang 2005 (JPE 113): labour diversion explains a large part of the "
               "1959-61 output fall; farm production functions put labour's elasticity at "
               "about 0.2-0.6 (recalled, not verified in this session)",
        prior=uniform(0.15, 0.7, "the range of published farm production functions")),
-    _p("harvest_loss_max", 0.382, "share", 0.0, 1.0, "Harvest lost with no labour at harvest",
+    _p("harvest_loss_max", 0.0773, "share", 0.0, 1.0, "Harvest lost with no labour at harvest",
        "Share of a ripe crop that rots when all harvest labour is away.", "production", UNCERTAINTY, "7.1",
        source="Yang Jisheng 2012: crops rotted in the fields in autumn 1958 while labour was at "
               "the furnaces; how much is an assumption",
@@ -222,7 +222,7 @@ _PARAM_LIST = [
        "capital", LEVER, "7.11",
        source="the counterfactual of the record: seed grain was eaten or procured in 1959-61 (Walker 1984; "
               "Ash 2006)"),
-    _p("seed_eaten_share", 0.0283, "share per month", 0.0, 1.0, "Seed eaten by the hungry",
+    _p("seed_eaten_share", 0.0107, "share per month", 0.0, 1.0, "Seed eaten by the hungry",
        "Largest share of the seed store hungry households eat in a month, as far as their shortfall goes.",
        "capital", UNCERTAINTY, "7.11",
        source="assumption: no count of seed eaten exists; accounts of villages eating their seed in spring "
@@ -234,7 +234,7 @@ _PARAM_LIST = [
        source="SSB series as given in a history of Chinese animal husbandry "
               "(https://daowen.com/lilun/1179767.html): 83.82 M large animals at the end of 1957, "
               "over 547 M rural people"),
-    _p("animal_feed_kg", 33.2, "kg/head/year", 0.0, 400.0, "Grain fed to a draught animal",
+    _p("animal_feed_kg", 47.1, "kg/head/year", 0.0, 400.0, "Grain fed to a draught animal",
        "Grain (concentrate) a draught animal is fed in a year, besides straw and grazing.",
        "capital", UNCERTAINTY, "7.11",
        source="assumption: 8 Mt for 84 M head, about 4% of the 1957 harvest",
@@ -281,7 +281,7 @@ _PARAM_LIST = [
               "irrigated area in 1958 were not borne out (irrigated area about 27 Mha in 1957, 30 Mha in 1962, "
               "SSB, recalled)",
        prior=uniform(0.02, 0.3, "a few per cent to a third of the land a winter")),
-    _p("irrigation_sound_share", 0.824, "share", 0.0, 1.0, "Works built soundly",
+    _p("irrigation_sound_share", 0.724, "share", 0.0, 1.0, "Works built soundly",
        "Share of new works that irrigate; the rest waterlog or salinise the land.", "capital", UNCERTAINTY, "7.11",
        source="assumption: badly built canals without drainage salinised land on the North China Plain "
               "(issue 14's sources: Walker 1984; Kueh 1995); no national share is known",
@@ -368,13 +368,13 @@ _PARAM_LIST = [
        source="the most extreme 1958 'satellites' claimed yields many times the truth, but county "
               "totals stayed within about 2-3 times (Yang Jisheng 2012)",
        prior=uniform(0.8, 3.0, "a cadre reports at most 1.8 to 4 times the truth")),
-    _p("official_markup", 0.107, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
+    _p("official_markup", 0.216, "markup per unit stake", 0.0, 2.0, "Officials' own markup",
        "Markup an official adds to the sum of cadre reports, per unit of career stake.",
        "reporting", UNCERTAINTY, "7.3",
        source=_A + "officials added their own inflation to the sum of reports (Fan, Xiong & Zhou "
               "2016)",
        prior=uniform(0.1, 0.8, "from little to most of a cadre's own markup again")),
-    _p("markup_persistence", 0.18, "share per harvest", 0.0, 1.0, "Markups kept after the retreat",
+    _p("markup_persistence", 0.152, "share per harvest", 0.0, 1.0, "Markups kept after the retreat",
        "After the retreat, the share of his last markup a cadre (and an official) keeps at each harvest.",
        "reporting", UNCERTAINTY, "7.3",
        source="assumption: claims stayed inflated into 1960-61 (the 1959 claim of 270 Mt against about "
@@ -403,7 +403,7 @@ _PARAM_LIST = [
        source="assumption: provinces added to the counties' claims (425 Mt summed from provincial reports "
               "against 375 Mt published; Yang Jisheng 2012)",
        prior=uniform(0.0, 0.5, "none to half again per unit zeal")),
-    _p("peer_outbidding", 0.5, "share of the gap", 0.0, 1.0, "Peers outbid each other",
+    _p("peer_outbidding", 0.225, "share of the gap", 0.0, 1.0, "Peers outbid each other",
        "Share of the way an official (or provincial leader) raises his own markup towards what the other "
        "officials of his province (the other provinces) added at the last harvest, when his falls short.",
        "reporting", UNCERTAINTY, "7.3",
@@ -411,7 +411,7 @@ _PARAM_LIST = [
               "(Yang Jisheng 2012, Xinyang after Lushan; Fan, Xiong & Zhou 2016); how far they closed the "
               "gap is not recorded",
        prior=uniform(0.0, 1.0, "from no outbidding to matching the peers")),
-    _p("provincial_quota_push", 0.294, "share per unit stake", 0.0, 1.0, "Provinces' quota increment",
+    _p("provincial_quota_push", 0.00362, "share per unit stake", 0.0, 1.0, "Provinces' quota increment",
        "Extra quota a provincial leader adds to what he passes down, per unit of career stake.",
        "provinces", UNCERTAINTY, "7.12",
        source="assumption: each level added its increment to the procurement targets it passed down "
@@ -422,7 +422,7 @@ _PARAM_LIST = [
     _p("lushan_purge", True, "switch", None, None, "Lushan anti-rightist purge",
        "After the Lushan Conference (Aug 1959) low reporters are purged far more often.",
        "careers", LEVER, "7.4"),
-    _p("purge_prob_before", 0.085, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, before Lushan",
+    _p("purge_prob_before", 0.00454, "probability per harvest", 0.0, 1.0, "Purge risk of a low reporter, before Lushan",
        "Chance a criticised low reporter is purged at a harvest review before Lushan.",
        "careers", UNCERTAINTY, "7.4",
        source=_A + "the 1957-58 anti-rightist campaign already punished low reporters, more "
@@ -470,7 +470,7 @@ _PARAM_LIST = [
        "procurement", UNCERTAINTY, "7.5",
        source="Kung & Chen 2011 (APSR 105): officials with career stakes procured more",
        prior=uniform(0.0, 0.3, "up to 30% more quota per unit of stake")),
-    _p("retention_floor", 256.0, "kg/person/year", 0.0, 400.0, "Grain a cadre keeps back",
+    _p("retention_floor", 194.0, "kg/person/year", 0.0, 400.0, "Grain a cadre keeps back",
        "Grain per person a fully loyal cadre refuses to hand over; zealous cadres keep less.",
        "procurement", UNCERTAINTY, "7.5",
        source=_A + "the state counted as surplus what was left after seed, fodder and a basic ration of "
@@ -521,7 +521,7 @@ _PARAM_LIST = [
               "2010); its size is not recorded",
        prior=uniform(0.0, 0.6, "from equal shares to a ladle that takes more than half of a child's or an "
                                "old person's portion")),
-    _p("home_priority", 0.511, "share", 0.0, 1.0, "Workers first at home",
+    _p("home_priority", 0.349, "share", 0.0, 1.0, "Workers first at home",
        "When the household pot falls short, how much of a dependant's share of the shortfall a full "
        "worker is spared: his shortfall is (1 - this) times a dependant's (0: equal shares).",
        "dining", UNCERTAINTY, "7.6",
@@ -531,7 +531,7 @@ _PARAM_LIST = [
                                       "else")),
 
     # ---- 7.7 coping -------------------------------------------------------------------------
-    _p("non_grain_kcal", 435.0, "kcal/day", 0.0, 1000.0, "Food from private plots and sidelines",
+    _p("non_grain_kcal", 353.0, "kcal/day", 0.0, 1000.0, "Food from private plots and sidelines",
        "Daily energy from vegetables, private plots and sidelines while these are allowed.",
        "coping", UNCERTAINTY, "7.7",
        source="Piazza 1986 (Food Consumption and Nutritional Status in the PRC): food outside "
@@ -543,11 +543,11 @@ _PARAM_LIST = [
        prior=uniform(100.0, 600.0, "from a handful of greens to a good day's roots")),
     _p("green_crop_eating", True, "switch", None, None, "Eating green crops",
        "Hungry households eat the standing crop before it ripens.", "coping", LEVER, "7.7"),
-    _p("green_crop_loss", 1.52, "kg lost per kg eaten", 1.0, 5.0, "Harvest lost per kg eaten green",
+    _p("green_crop_loss", 1.05, "kg lost per kg eaten", 1.0, 5.0, "Harvest lost per kg eaten green",
        "Ripe grain lost for each kilogram of standing crop eaten green.", "coping", UNCERTAINTY, "7.7",
        source=_A + "grain eaten unripe yields less than the ripe grain it replaces",
        prior=uniform(1.0, 3.0, "from no loss to three kilograms of ripe grain per kilogram eaten")),
-    _p("concealment", 0.0312, "share of harvest", 0.0, 0.3, "Grain concealed at harvest",
+    _p("concealment", 0.107, "share of harvest", 0.0, 0.3, "Grain concealed at harvest",
        "Share of the harvest a loyal team hides and divides privately.", "coping", UNCERTAINTY, "7.7",
        source="Yang Jisheng 2012 and the 1959 anti-hiding campaigns: teams hid grain; its size is an "
               "assumption",
@@ -572,20 +572,20 @@ _PARAM_LIST = [
        source="milling extraction 0.70-0.75 and about 3,400-3,600 kcal/kg of milled cereal (food "
               "composition tables, as in mechanisms.md)",
        prior=uniform(2300.0, 2750.0, "0.66-0.76 extraction at 3,500 kcal/kg")),
-    _p("bmi_limit_male", 13.0, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
+    _p("bmi_limit_male", 12.0, "kg/m2", 10.0, 16.0, "Survival limit of BMI, men",
        "BMI at which a man's monthly death risk from starvation is one half (boys: the sexes' mean "
        "limit before puberty, as a share of the age's median BMI).", "physiology", UNCERTAINTY, "7.8",
        source="Henry 2001 (review of deaths from starvation, famine and anorexia; summarised by ENN Field "
               "Exchange 15, https://ennonline.net/fex/15/limits): men die at a BMI of about 13, CV 8.7%. The "
               "fitted 14.2 lay outside 13 +/- one CV, so the default was set back to 13 (issue 12)",
        prior=uniform(11.9, 14.1, "Henry 2001's 13 +/- one coefficient of variation (8.7%)")),
-    _p("bmi_limit_female", 11.0, "kg/m2", 9.0, 15.0, "Survival limit of BMI, women",
+    _p("bmi_limit_female", 10.6, "kg/m2", 9.0, 15.0, "Survival limit of BMI, women",
        "BMI at which a woman's monthly death risk from starvation is one half (girls: the sexes' mean "
        "limit before puberty, as a share of the age's median BMI).", "physiology", UNCERTAINTY, "7.8",
        source="Henry 2001 (summarised by ENN Field Exchange 15, https://ennonline.net/fex/15/limits): women "
               "survive to a BMI of about 11, CV 14%, thanks to their larger fat stores",
        prior=uniform(9.5, 12.5, "Henry 2001's 11 +/- one coefficient of variation (14%)")),
-    _p("baseline_mortality", 0.88, "x standard schedule", 0.2, 3.0, "Baseline mortality",
+    _p("baseline_mortality", 0.826, "x standard schedule", 0.2, 3.0, "Baseline mortality",
        "Multiplier on the age schedule of deaths from causes other than hunger.",
        "physiology", UNCERTAINTY, "7.8",
        source="Banister 1987: adjusted 1957 death rate about 18 per 1000 against 10.8 "
@@ -611,7 +611,7 @@ _PARAM_LIST = [
        source="assumption (the rule before issue 12): older adults carry less lean tissue at the same BMI "
               "(Janssen et al. 2000, J Appl Physiol 89:81, muscle mass falls from the fifth decade)",
        prior=uniform(0.0, 3.0, "no difference up to three BMI units")),
-    _p("child_play_cut", 1.0, "share", 0.0, 1.0, "Children first play less",
+    _p("child_play_cut", 0.917, "share", 0.0, 1.0, "Children first play less",
        "Share of a hungry child's activity above a light day (BMR x (PAL - 1.45)) it gives up before its "
        "growth or tissue pays for a deficit (0: off).", "physiology", UNCERTAINTY, "7.8",
        source="Torun 1990 (in Schurch & Scrimshaw eds, Activity, energy expenditure and energy requirements of "
@@ -661,7 +661,7 @@ _PARAM_LIST = [
               "33:831); rations of 400-800 kcal cut birth weight by about 9% (Stein & Susser 1975, as "
               "summarised), i.e. 0.15 per unit of a 0.6 shortfall",
        prior=uniform(0.05, 0.3, "a third to twice the Dutch estimate")),
-    _p("death_registration", 0.525, "share", 0.3, 1.0, "Deaths registered",
+    _p("death_registration", 0.503, "share", 0.3, 1.0, "Deaths registered",
        "Share of deaths entered in the registers in normal times (Banister: about 60% in the 1950s).",
        "registration", UNCERTAINTY, "7.8",
        source="Banister 1984 (PDR 10(2)) and 1987: under-registration of deaths about 34-46% "
@@ -686,7 +686,7 @@ _PARAM_LIST = [
        "state", SETUP, "7.9"),
     _p("urban_ration", 430.0, "kg/person/year", 100.0, 600.0, "Urban grain demand",
        "Grain the state supplies per town resident per year (food, industry, army).", "state", LEVER, "7.9"),
-    _p("town_other_food", 0.489, "share of need", 0.0, 1.0, "Town food outside the grain ration",
+    _p("town_other_food", 0.114, "share of need", 0.0, 1.0, "Town food outside the grain ration",
        "Share of a town resident's full-ration energy that comes from food the grain ration does not "
        "cover and the centre does not cut (vegetables, oil, meat, free markets, odd jobs).",
        "towns", UNCERTAINTY, "7.10",
@@ -696,7 +696,7 @@ _PARAM_LIST = [
        "The state exports grain as it did (2.7 Mt 1958, 4.2 Mt 1959, about 2.7 Mt 1960).", "state", LEVER, "7.9"),
     _p("accept_aid", False, "switch", None, None, "Accept aid early",
        "The state buys and accepts grain from abroad from late 1959 instead of 1961.", "state", LEVER, "7.9"),
-    _p("central_stock_months", 8.93, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
+    _p("central_stock_months", 6.44, "months of urban demand", 0.0, 24.0, "Central stocks at the start",
        "State granary stocks in January 1957, in months of urban demand.", "state", UNCERTAINTY, "7.9",
        source="Li Xiannian, April 1959: state stocks could not be held above 36 billion jin "
               "(18 Mt), about five months of urban demand",
@@ -712,7 +712,7 @@ _PARAM_LIST = [
        source="stylized fact 17: the retreat came when the stocks of 82 cities were below a "
               "third of normal (Sept 1960)",
        prior=uniform(0.1, 0.6, "from a tenth to most of normal stocks")),
-    _p("famine_recognition", 5.37, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
+    _p("famine_recognition", 4.33, "deaths per 1000 per year", 0.0, 200.0, "Deaths that force the centre to see",
        "Starvation deaths over the past year, among villagers, above those of a normal year, that weigh on "
        "the centre as much as stocks at the retreat threshold (0: deaths are not heeded).",
        "state", UNCERTAINTY, "7.9",
@@ -727,13 +727,13 @@ _PARAM_LIST = [
        source="assumption: in normal times a signal at its threshold suffices (the threshold parameters "
               "carry the scale)",
        prior=lognormal(1.0, 0.4, 0.25, 4.0, "a quarter to four times the evidence at the thresholds")),
-    _p("political_cost_lushan", 0.0177, "x political cost", 0.0, 20.0, "Rise of the cost after Lushan",
+    _p("political_cost_lushan", 1.63, "x political cost", 0.0, 20.0, "Rise of the cost after Lushan",
        "How many times over Lushan (Aug 1959) raises the cost of admitting failure, at its height.",
        "centre", UNCERTAINTY, "7.9",
        source="assumption: after Peng Dehuai's purge no leader dared speak of famine until mid-1960 "
               "(MacFarquhar 1983; Yang Jisheng 2012); the size is not recorded",
        prior=uniform(0.0, 10.0, "from no effect to a tenfold cost")),
-    _p("political_cost_launch", 0.765, "x political cost", 0.0, 20.0, "Rise of the cost at the Leap's launch",
+    _p("political_cost_launch", 1.44, "x political cost", 0.0, 20.0, "Rise of the cost at the Leap's launch",
        "How many times over the Leap's launch (Feb 1958) raises the cost of admitting failure, at its "
        "height: the Leap was launched by condemning the 1956 retreat, so retreating again soon after "
        "was a larger admission.", "centre", UNCERTAINTY, "7.9",

@@ -37,8 +37,10 @@ def test_a_folder_that_is_not_a_posterior_is_refused_in_one_line(tmp_path, capsy
 
 @pytest.mark.slow
 def test_checks_and_counterfactuals_are_reported_over_the_draws_with_their_parameters(tmp_path):
-    """A posterior of scarce food outside grain gives more baseline excess deaths than one of
-    plenty: the draws' values reach the runs."""
+    """A posterior of scarce food outside grain gives other baseline excess deaths than one of
+    plenty: the draws' values reach the runs. (Not always more: scarcer food makes the famine
+    visible sooner and the centre retreats earlier; at the fourth fit's defaults, seed 1 at the
+    small size, the scarce draw's baseline has the fewer excess deaths.)"""
     out = {}
     for label, kcal in (("scarce", 150.0), ("plenty", 450.0)):
         folder = write_posterior(tmp_path / label, [{"non_grain_kcal": kcal, "weight": 1.0}])
@@ -55,7 +57,7 @@ def test_checks_and_counterfactuals_are_reported_over_the_draws_with_their_param
         assert failing.reason.str.startswith("draw 1: ").all() and checks[checks.share_holding == 1.0].reason.isna().all()
         assert all(f"`{name}`), holds in 0% of draws. Measured, {reason}." in text
                    for name, reason in zip(failing.check, failing.reason))
-    assert out["scarce"] > out["plenty"]
+    assert out["scarce"] != out["plenty"]
 
 
 def _checks_table():
