@@ -114,3 +114,23 @@ def test_the_state_snapshot_sees_a_change_a_recorder_could_make():
 def test_an_unknown_recording_level_is_refused():
     with pytest.raises(ValueError, match="recording level"):
         FamineModel(rng=1, recording="some", materialise_peasants=False, **SMALL)
+
+
+def test_the_recorders_monthly_row_is_what_mesas_collect_appends():
+    """The recorder appends each month's row to the data collector's ``model_vars`` itself, without
+    ``DataCollector.collect``'s deep copies (reporters.Recorder._collect_row). This pins that
+    shortcut to Mesa: a month's row must equal the one ``collect`` appends from the same state, in
+    the same columns."""
+    m = FamineModel(rng=2, materialise_peasants=False, **SMALL)
+    for _ in range(14):
+        m.step()
+    columns = m.datacollector.model_vars
+    ours = {name: values[-1] for name, values in columns.items()}
+    lengths = {name: len(values) for name, values in columns.items()}
+    m.datacollector.collect(m)
+    assert {name: len(values) for name, values in columns.items()} == {k: n + 1 for k, n in lengths.items()}
+    theirs = {name: values[-1] for name, values in columns.items()}
+    assert ours.keys() == theirs.keys() and len(ours) > 100
+    differ = [k for k in ours if not (ours[k] == theirs[k] or (ours[k] != ours[k] and theirs[k] != theirs[k]))]
+    assert not differ, differ
+    assert ours["deaths"] > 0 or ours["population"] > 0  # a real month, not an empty row
