@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from greatleap.calibration.abc import observed_cells
 from greatleap.calibration.run import run_calibration, stored_generations
 from greatleap.calibration.spec import parse_calibration_spec
 from greatleap.cli import main
@@ -79,6 +80,7 @@ def _toml(v):
     ({"fixed": {"n_communes": 0}}, "fixed.n_communes"),
     ({"observed": "/no/such/file.csv"}, "observed"),
     ({"output": ""}, "output"),
+    ({"distance": "median"}, "distance"),
 ])
 def test_bad_specs_are_refused_naming_the_field(tmp_path, change, field):
     with pytest.raises(InputError) as err:
@@ -337,3 +339,40 @@ def test_the_effective_sample_size_falls_to_one_when_the_weights_collapse():
     assert effective_sample_size(History(np.full(300, 1 / 300)), 0) == pytest.approx(300)
     assert effective_sample_size(History([1.0] + [0.0] * 299), 0) == pytest.approx(1)
     assert effective_sample_size(History([0.5, 0.5, 0, 0]), 0) == pytest.approx(2)
+
+
+# ---- the per-seed distance ----------------------------------------------------------------------
+def test_a_particle_whose_runs_straddle_the_record_is_as_far_as_its_runs_with_the_per_seed_distance():
+    """Two runs, one two tolerances above every cell and one two below: their mean path is the
+    record (distance 0), but each run misses by two tolerances, and so does the particle."""
+    from greatleap.calibration.abc import distance, per_seed_distance
+    from greatleap.history import tolerance
+
+    record = observed_cells("history")
+    high = {k: v + 2 * tolerance(k, v) for k, v in record.items()}
+    low = {k: v - 2 * tolerance(k, v) for k, v in record.items()}
+    mean = {k: (high[k] + low[k]) / 2 for k in record}
+    x = {**mean, **{f"{k}@0": v for k, v in high.items()}, **{f"{k}@1": v for k, v in low.items()}}
+    assert distance(x, record) == pytest.approx(0.0, abs=1e-9)
+    assert per_seed_distance(x, record) == pytest.approx(2.0)
+    assert per_seed_distance(mean, record) == distance(mean, record)  # no per-run cells: the mean path
+    x["cdr_registered_1960@1"] = float("nan")  # a run that could not produce a cell
+    assert per_seed_distance(x, record) == float("inf")
+
+
+def test_a_per_seed_calibration_judges_its_particles_by_every_run(tmp_path):
+    from greatleap.calibration.abc import per_seed_distance
+
+    default = parse_calibration_spec(tiny_spec(tmp_path / "a"))
+    assert "distance" not in default.fingerprint()  # a calibration begun before the choice still resumes
+    spec = parse_calibration_spec(tiny_spec(tmp_path / "b", distance="per_seed", seeds=2, population=4,
+                                            generations=2))
+    assert spec.fingerprint()["distance"] == "per_seed"
+    history = run_calibration(spec, InlineEngine(), echo=lambda s: None)
+    record = observed_cells("history")
+    population = history.get_population()
+    assert len(population.particles) == 4
+    for particle in population.particles:
+        stats = particle.sum_stat
+        assert {k.rsplit("@", 1)[1] for k in stats if "@" in k} == {"0", "1"}
+        assert particle.distance == pytest.approx(per_seed_distance(stats, record))

@@ -20,7 +20,8 @@ import numpy as np
 import pyabc
 
 from greatleap import atomic
-from greatleap.calibration.abc import Simulator, distance, make_sampler, observed_cells, pyabc_prior
+from greatleap.calibration.abc import (Simulator, distance, make_sampler, observed_cells, per_seed_distance,
+                                       pyabc_prior)
 from greatleap.calibration.spec import CalibrationSpec
 from greatleap.errors import InputError
 
@@ -98,7 +99,9 @@ def _abc(spec: CalibrationSpec, engine, first: bool) -> pyabc.ABCSMC:
     """Generation 1 takes every prior draw (epsilon infinite: no calibration sample is spent); each
     later epsilon is the spec's quantile of the stored generation's distances."""
     np.random.seed(spec.master_seed % 2**32)  # the driver draws nothing, but pyabc may: fixed
-    return pyabc.ABCSMC(Simulator(spec.fixed, spec.seeds), pyabc_prior(list(spec.infer)), distance,
+    per_seed = spec.distance == "per_seed"
+    return pyabc.ABCSMC(Simulator(spec.fixed, spec.seeds, per_seed), pyabc_prior(list(spec.infer)),
+                        per_seed_distance if per_seed else distance,
                         population_size=spec.population, transitions=product_kernel(spec.infer),
                         sampler=make_sampler(engine, spec.master_seed),
                         eps=pyabc.QuantileEpsilon(initial_epsilon=math.inf if first else "from_sample",

@@ -8,6 +8,7 @@ Example (``experiments/calibration.toml``; docs/calibration.md)::
     population = 200            # particles per generation
     generations = 8             # at most this many generations
     seeds = 3                   # model runs per particle; their mean path is compared
+    distance = "mean_path"      # or "per_seed": every run's path is compared (a lucky seed cannot carry a particle)
     min_epsilon = 0.5           # stop when epsilon (in tolerances) falls to this
     min_acceptance = 0.02       # stop when a generation accepts fewer than this share
     epsilon_quantile = 0.5      # each epsilon is this quantile of the last generation's distances
@@ -35,9 +36,12 @@ from greatleap.params import LEVER, PARAMS, UNCERTAINTY, validate
 # The posterior summaries a calibration can set the defaults to (``--write-defaults``;
 # greatleap.calibration.results)
 STATS = ("median", "mean", "best", "robust")
+# How a particle's runs meet the record (greatleap.calibration.abc.distance / per_seed_distance)
+DISTANCES = ("mean_path", "per_seed")
 
 TOP_KEYS = {"name", "output", "master_seed", "population", "generations", "seeds", "min_epsilon",
-            "min_acceptance", "epsilon_quantile", "observed", "infer", "exclude", "fixed", "max_simulations"}
+            "min_acceptance", "epsilon_quantile", "observed", "infer", "exclude", "fixed", "max_simulations",
+            "distance"}
 
 
 @dataclass(frozen=True)
@@ -55,13 +59,17 @@ class CalibrationSpec:
     infer: tuple[str, ...]
     fixed: dict[str, Any] = field(default_factory=dict)
     max_simulations: int = 0  # 0: no limit
+    distance: str = "mean_path"  # one of DISTANCES
 
     def fingerprint(self) -> dict[str, Any]:
         """What decides the posterior (not where it is written, nor when to stop): a resumed
         calibration must match it."""
+        # the distance only when it is not the mean path's, so that a calibration begun before the
+        # choice existed still resumes
+        rule = {} if self.distance == "mean_path" else {"distance": self.distance}
         return {"master_seed": self.master_seed, "population": self.population, "seeds": self.seeds,
                 "epsilon_quantile": self.epsilon_quantile, "observed": self.observed,
-                "infer": list(self.infer), "fixed": self.fixed}
+                "infer": list(self.infer), "fixed": self.fixed, **rule}
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "output": str(self.output), "generations": self.generations,
@@ -133,4 +141,12 @@ def parse_calibration_spec(raw: dict[str, Any], default_name: str = "calibration
         seeds=_whole(raw, "seeds", 3, 1, 100), min_epsilon=_number(raw, "min_epsilon", 0.0, 0.0, 1e9),
         min_acceptance=_number(raw, "min_acceptance", 0.0, 0.0, 1.0),
         epsilon_quantile=_number(raw, "epsilon_quantile", 0.5, 0.01, 1.0), observed=observed,
-        infer=tuple(infer), fixed=fixed, max_simulations=_whole(raw, "max_simulations", 0, 0, 10**9))
+        infer=tuple(infer), fixed=fixed, max_simulations=_whole(raw, "max_simulations", 0, 0, 10**9),
+        distance=_choice(raw, "distance", "mean_path", DISTANCES))
+
+
+def _choice(raw, key, default, allowed) -> str:
+    value = raw.get(key, default)
+    if value not in allowed:
+        raise InputError(key, f"got {excerpt(value)}; allowed: " + ", ".join(f'"{a}"' for a in allowed))
+    return value
