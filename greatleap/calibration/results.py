@@ -243,7 +243,7 @@ def report_markdown(spec, table: pd.DataFrame, gens: pd.DataFrame, pred_table: p
     lines = [f"# Calibration `{spec.name}`", "",
              f"ABC-SMC (pyabc) over {len(spec.infer)} uncertain parameters, population {spec.population}, "
              f"{spec.seeds} seed(s) per particle, master seed {spec.master_seed}; distance: root mean square "
-             f"miss of {'every run' if getattr(spec, 'distance', 'mean_path') == 'per_seed' else 'the mean path'} "
+             f"miss of {'every run' if spec.distance == 'per_seed' else 'the mean path'} "
              "in tolerances (output 5 index points, 1958 claimed/true 0.15, procurement "
              "share 0.04, registered death rate 20%), 1957-62.", "", "## Generations", "",
              "| generation | epsilon | accepted | simulated particles | acceptance |", "|---|---|---|---|---|"]
