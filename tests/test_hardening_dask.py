@@ -74,13 +74,21 @@ def count(fault: str) -> None:
 
 def test_client_interrupted_mid_sweep_stops_cleanly_and_a_rerun_completes(dask_cluster, small_sweep, tmp_path):
     spec = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
+    pids = worker_pids(dask_cluster)
     proc = start_sweep(spec, dask_cluster)
-    # at the first finished run: without the spin-up a run takes a fraction of a second, and after
-    # 4 the other 12 once finished before the interrupt arrived (the clean-clone CI of 2026-12-07)
     at = wait_for_parts(proc, tmp_path / "out", 1)
-    proc.send_signal(signal.SIGINT)  # Ctrl+C
-    count("client interrupted (SIGINT)")
-    out, err = proc.communicate(timeout=60)
+    # the workers are paused while Ctrl+C reaches the client, so that the interrupt lands mid-sweep
+    # whatever the machine's speed: a run takes a fraction of a second, and the rest of the sweep
+    # twice finished before the interrupt arrived (clean-clone CIs of 2026-12-07)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        proc.send_signal(signal.SIGINT)  # Ctrl+C
+        count("client interrupted (SIGINT)")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
     assert proc.returncode == 130, (out, err)
     assert one_clear_line(err) == "interrupted"
     done = subprocess.run(sweep_command(spec, dask_cluster), env=ENV, capture_output=True, text=True, timeout=180)

@@ -8,7 +8,7 @@ PYTHONPATH (written into pytest's tmp folder, never shipped) that answers one qu
 file only this test knows: how many FamineModel objects are alive after a garbage collection.
 Nothing listens on the network for it.
 
-In the suite the test opens SESSIONS = 12 tabs on worlds of COMMUNES = 10 communes (`greatleap app
+In the suite the test opens SESSIONS = 10 tabs on worlds of COMMUNES = 10 communes (`greatleap app
 --communes`): enough to catch shared state, errors and models that outlive their tabs, without
 minutes of twenty 100,000-people worlds and twenty chromium tabs on 2 cores.
 ``GREATLEAP_LOAD_SESSIONS=20 GREATLEAP_LOAD_COMMUNES=100`` runs it as docs/reliability.md section 4
@@ -38,7 +38,7 @@ from test_e2e_browser import ARTIFACTS, browser, free_port, unavailable  # noqa:
 
 pytestmark = pytest.mark.browser
 
-SESSIONS = int(os.environ.get("GREATLEAP_LOAD_SESSIONS", "12"))  # 20 for docs/reliability.md section 4
+SESSIONS = int(os.environ.get("GREATLEAP_LOAD_SESSIONS", "10"))  # 20 for docs/reliability.md section 4
 ROUNDS = 2  # steps every tab takes at the same time (4 until 2026-12-07: the suite's time)
 CLOSED = 5  # tabs closed while playing
 CULL_S = 10
