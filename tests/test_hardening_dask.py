@@ -85,10 +85,11 @@ def test_client_interrupted_mid_sweep_stops_cleanly_and_a_rerun_completes(dask_c
     try:
         proc.send_signal(signal.SIGINT)  # Ctrl+C
         count("client interrupted (SIGINT)")
-        out, err = proc.communicate(timeout=60)
+        time.sleep(2)  # the client takes the interrupt; its shutdown then needs the workers back
     finally:
         for pid in pids:
             os.kill(pid, signal.SIGCONT)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert one_clear_line(err) == "interrupted"
     done = subprocess.run(sweep_command(spec, dask_cluster), env=ENV, capture_output=True, text=True, timeout=180)
