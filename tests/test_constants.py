@@ -2,18 +2,9 @@
 from (``source:``), that it is the modeller's choice (``assumption:``) or that it is a unit, code or
 layout (``definition:``), and docs/ODD.md's table of them is generated from the code."""
 
-import importlib.util
 import re
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("gen_odd_tables", ROOT / "scripts" / "gen_odd_tables.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from test_docs import ROOT, _generator  # the one loader of scripts/gen_odd_tables.py
 
 
 def test_every_mechanism_constant_has_a_source_an_assumption_or_a_definition():
