@@ -97,7 +97,7 @@ def _rows(table) -> list[list[float]]:
 
 ENERGY_A, ENERGY_B, ENERGY_PAL = _rows(physiology.ENERGY_A), _rows(physiology.ENERGY_B), _rows(physiology.ENERGY_PAL)
 GROWTH_KCAL, GROWTH_EXTRA = _rows(physiology.GROWTH_KCAL_PER_KG), _rows(physiology.GROWTH_EXTRA_PER_KG)
-WEIGHT_GAIN = _rows(physiology.WEIGHT_GAIN)
+GROWTH_ALONG_A, GROWTH_ALONG_B = _rows(physiology.GROWTH_ALONG_A), _rows(physiology.GROWTH_ALONG_B)
 HEIGHT_M, HEIGHT_S = _rows(physiology.HEIGHT_M), _rows(physiology.HEIGHT_S)
 SCALE_L, SCALE_M, SCALE_S = _rows(physiology.SCALE_L), _rows(physiology.SCALE_M), _rows(physiology.SCALE_S)
 SCALE_SD3, SCALE_SD23 = _rows(physiology.SCALE_SD3), _rows(physiology.SCALE_SD23)
@@ -109,9 +109,20 @@ TASK_PAL = [float(x) for x in physiology.TASK_PAL]
 # ---- the rules, one person at a time (each mirrors one compiled rule) -----------------------
 def row_of(age: float) -> int:
     """physiology.row_of"""
+    age = f32(age + f32(physiology.AGE_ROUNDING))
     if age < ADULT_FROM:
         return int(age * 12.0)
     return N_CHILD_ROWS + min(int(age), 100) - 19
+
+
+def next_row(row: int) -> int:
+    """physiology.next_row"""
+    return row + 1 if row < N_CHILD_ROWS else row
+
+
+def age_index(age: float) -> int:
+    """kernels._age_index"""
+    return min(int(f32(age + f32(physiology.AGE_ROUNDING))), 100)
 
 
 def able_weight(age: float, hunger: int) -> float:
@@ -169,13 +180,14 @@ def body_after(s: int, row: int, bmi: float, height: float, intake: float, need:
     grown = min(max((g + balance) / max(g, 1e-6), 0.0), 1.0)
     deficit = max(-(balance + g), 0.0)
     surplus = max(balance, 0.0)
-    ref = SCALE_M[s][row]
+    ref = 1.0 / INV_M[s][next_row(row)]
     short = ADAPTED + (ADAPTED_WASTED - ADAPTED) * min(max((0.881 - bmi * INV_M[s][row]) / 0.238, 0.0), 1.0)
-    w2 = w * (1.0 + grown * WEIGHT_GAIN[s][row])
-    w2 += (surplus * 0.5 - deficit * (1.0 - short)) * DAYS_PER_MONTH / KCAL_PER_KG_TISSUE
     centile = (height * INV_HEIGHT_M[s][row] - 1.0) * INV_HEIGHT_S[s][row]
     target = HEIGHT_M[s][row + 1] * (1.0 + HEIGHT_S[s][row + 1] * centile)
     h2 = height + grown * max(target - height, 0.0)
+    along = GROWTH_ALONG_A[s][row] + GROWTH_ALONG_B[s][row] * bmi  # along the BMI centile
+    w2 = (bmi + grown * (along - bmi)) * h2 * h2
+    w2 += (surplus * 0.5 - deficit * (1.0 - short)) * DAYS_PER_MONTH / KCAL_PER_KG_TISSUE
     b = min(max(w2 / (h2 * h2), 0.38 * ref), 1.15 * ref)
     return b - 0.2 * max(b - ref, 0.0), h2
 
@@ -243,7 +255,7 @@ class Villager(Agent):
 
     # stage 1: this month's task and energy need
     def work(self, v: "IdiomaticVillage") -> None:
-        self.able = able = able_weight(self.age, self.hunger)
+        self.able = able = able_weight(age_index(self.age), self.hunger)
         c = self.commune
         u = float(v.draw(dtype=np.float32))  # one draw per person, as Village.work_month
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able)
@@ -283,9 +295,10 @@ class Villager(Agent):
 
     # stage 3: body, hunger, death
     def live(self, v: "IdiomaticVillage") -> None:
-        s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
+        s, row, age_idx = int(self.female), row_of(self.age), age_index(self.age)
         bmi, height = body_after(s, row, self.bmi, self.height, self.kcal, self.need, v.p["child_play_cut"])
         self.bmi, self.height = f32(bmi), f32(height)
+        row = next_row(row)  # scored at the age the body has reached
         score = wasting_score(s, row, self.bmi)
         self.hunger = hunger_state(score, self.ratio)
         starve = starvation_hazard(s, row, age_idx, self.bmi, v.p, v.p["elderly_reserve"])
@@ -301,7 +314,7 @@ class Villager(Agent):
     def conceive(self, v: "IdiomaticVillage") -> None:
         u = float(v.draw(dtype=np.float32))
         if self.gestation > 0:
-            s, row, age_idx = int(self.female), row_of(self.age), min(int(self.age), 100)
+            s, row, age_idx = int(self.female), next_row(row_of(self.age)), age_index(self.age)
             if u < starvation_hazard(s, row, age_idx, self.bmi, v.p, 0.0):
                 self.gestation = 0
             elif self.gestation >= GESTATION_MONTHS:
@@ -316,7 +329,7 @@ class Villager(Agent):
             self.postpartum -= 1
         if not self.female or infecund:
             return
-        if u < v.conception[min(int(self.age), 100)] * fecundity(self.bmi, self.ratio, v.p):
+        if u < v.conception[age_index(self.age)] * fecundity(self.bmi, self.ratio, v.p):
             self.gestation = 1
             v.conceived.append(self.index)
 

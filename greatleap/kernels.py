@@ -27,7 +27,7 @@ from greatleap import atomic, coping, labour, physiology
 from greatleap.errors import InputError
 from greatleap.labour import FIELDS, FORAGE
 from greatleap.physiology import (
-    FAMINE_DEATH, LIVES, OTHER_DEATH, body_after, energy_parts_of, fecundity_of, row_of,
+    FAMINE_DEATH, LIVES, OTHER_DEATH, body_after, energy_parts_of, fecundity_of, next_row, row_of,
     starvation_hazard_of, wasting_score_of)
 
 
@@ -78,7 +78,7 @@ _BAND_OF_AGE = np.array([0] * 5 + [1] * 5 + [2] * 9 + [3] * 41 + [4] * 41, dtype
 
 @njit(cache=True, inline="always")
 def _age_index(age):
-    return min(int(age), 100)
+    return min(int(age + f32(physiology.AGE_ROUNDING)), 100)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -136,7 +136,8 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
         h = household[i]
         need_hh[h] += x
         priority_hh[h] += x * ab
-        ref_bmr, ref_base = energy_parts_of(s, r, physiology.ROWS[s, r, physiology.C_M], height[i], gestation[i])
+        ref_bmr, ref_base = energy_parts_of(s, r, f32(1.0) / physiology.ROWS[s, r, physiology.C_INV_M], height[i],
+                                             gestation[i])
         entitled_hh[h] += max(ref_base + ref_bmr * working, x)  # a full ration covers anyone's need
         living[region[i]] += 1
         starving[region[i]] += hunger[i] >= 2
@@ -227,6 +228,7 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
         b, h = body_after(s, r, bmi[i], height[i], y, x, play_cut)
         bmi[i], height[i] = b, h
+        r = next_row(r)  # the body is a month older now: scored against the age it has reached
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])
         hunger[i] = state

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import vectorize
 
+from greatleap import physiology
+
 f32 = np.float32
 
 TASKS = ("fields", "furnace", "irrigation", "forage", "none")
@@ -59,7 +61,7 @@ def able_weight_of(age_idx, hunger):
 
 
 def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
-    return able_weight_of(np.minimum(age, 100).astype(np.intp), hunger)
+    return able_weight_of(physiology.age_index(age), hunger)
 
 
 def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:

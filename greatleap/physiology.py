@@ -100,22 +100,36 @@ N_CHILD_ROWS = REFERENCE_MONTHS
 N_ROWS = N_CHILD_ROWS + (100 - 19 + 1)  # definition: the tables' length
 
 
+# Ages are float32 and grow by a float32 twelfth a month, so a child who is 7 months old can hold
+# 0.58333325 years, a row behind. definition: rows and whole years are read this much later (years,
+# under 9 hours), above the float32 drift of a sum of monthly steps to age 100 and below a month.
+AGE_ROUNDING = 1e-3
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def row_of(age):
     """The row of the body tables for an age in years (month of age under 19, year after)."""
+    age = age + f32(AGE_ROUNDING)
     child, adult = int(age * 12.0), N_CHILD_ROWS + min(int(age), 100) - 19
     return child if age < ADULT_FROM else adult
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def next_row(row):
+    """The row a body has reached at the month's end, a month older than ``row`` (a child's next
+    month; an adult's row is a year and is the same)."""
+    return row + (row < N_CHILD_ROWS)
+
+
 def rows_of(age: np.ndarray) -> np.ndarray:
-    age = np.asarray(age, dtype=np.float64)
+    age = np.asarray(age, dtype=np.float64) + AGE_ROUNDING
     return np.where(age < ADULT_FROM, (age * 12).astype(np.intp),
                     N_CHILD_ROWS + np.minimum(age, 100).astype(np.intp) - 19)
 
 
 def age_index(age: np.ndarray) -> np.ndarray:
     """Whole years of age, capped at 100 (the age-schedule tables' index)."""
-    return np.minimum(age, 100).astype(np.intp)
+    return np.minimum(np.asarray(age, dtype=np.float64) + AGE_ROUNDING, 100).astype(np.intp)
 
 
 def _row_ages() -> np.ndarray:
@@ -187,7 +201,7 @@ def _body_tables() -> dict[str, np.ndarray]:
     growth rates, and the wasting scale (L, M, S and WHO's tail below -3 SD)."""
     ages = _row_ages()
     t = {name: np.zeros((2, N_ROWS)) for name in
-         ("A", "B", "P", "GK", "GX", "WGAIN", "L", "M", "S", "SD3", "SD23")}
+         ("A", "B", "P", "GK", "GX", "WGAIN", "GA", "GB", "L", "M", "S", "SD3", "SD23")}
     g = GROWTH
     w_ref = g["bmi_M"] * g["height_M"] ** 2  # reference weight, kg, by month
     for s in (MALE, FEMALE):
@@ -205,6 +219,11 @@ def _body_tables() -> dict[str, np.ndarray]:
                 cost = (_GROWTH_KCAL_PER_KG_BIRTH + (_GROWTH_KCAL_PER_KG_LATER - _GROWTH_KCAL_PER_KG_BIRTH)
                         * min(r, 12) / 12.0)
                 t["WGAIN"][s, r] = max(wgain, 0.0)
+                # BMI a month on at the same z-score, to first order: (b / M - 1) / S is kept, so
+                # b' = M' (1 - S'/S) + (S'/S) (M'/M) b
+                m1, m2 = g["bmi_M"][s, r], g["bmi_M"][s, r + 1]
+                ratio = g["bmi_S"][s, r + 1] / g["bmi_S"][s, r]
+                t["GA"][s, r], t["GB"][s, r] = m2 * (1.0 - ratio), ratio * m2 / m1
                 # kcal/day per kg of weight; at most 40% of an infant's requirement, the share energy
                 # deposition takes at one month (Butte 2005)
                 t["GK"][s, r] = t["WGAIN"][s, r] * cost / DAYS_PER_MONTH
@@ -213,6 +232,7 @@ def _body_tables() -> dict[str, np.ndarray]:
                 t["GX"][s, r] = t["GK"][s, r] if age >= WORKING_FROM else 0.0  # not inside a PAL
                 L, M, S = g["bmi_L"][s, r], g["bmi_M"][s, r], g["bmi_S"][s, r]
             else:
+                t["GB"][s, r] = 1.0  # adults keep their BMI
                 L, M, S = 1.0, HEALTHY_BMI, ADULT_SCORE_SD / HEALTHY_BMI
             sd = [M * (1 + L * S * k) ** (1 / L) for k in (-3, -2)]
             t["L"][s, r], t["M"][s, r], t["S"][s, r] = L, M, S
@@ -235,7 +255,7 @@ HEIGHT_M, HEIGHT_S = _height_tables()
 INV_HEIGHT_M, INV_HEIGHT_S = 1.0 / HEIGHT_M, 1.0 / HEIGHT_S  # definition: reciprocals, as below
 ENERGY_A, ENERGY_B, ENERGY_PAL = _T["A"], _T["B"], _T["P"]
 GROWTH_KCAL_PER_KG, GROWTH_EXTRA_PER_KG = _T["GK"], _T["GX"]
-WEIGHT_GAIN = _T["WGAIN"]
+GROWTH_ALONG_A, GROWTH_ALONG_B = _T["GA"], _T["GB"]
 SCALE_L, SCALE_M, SCALE_S, SCALE_SD3, SCALE_SD23 = _T["L"], _T["M"], _T["S"], _T["SD3"], _T["SD23"]
 # definition: reciprocals, so that the compiled passes multiply instead of dividing
 INV_M, INV_LS, INV_SD23 = 1.0 / SCALE_M, 1.0 / (SCALE_L * SCALE_S), 1.0 / SCALE_SD23
@@ -243,14 +263,15 @@ INV_M, INV_LS, INV_SD23 = 1.0 / SCALE_M, 1.0 / (SCALE_L * SCALE_S), 1.0 / SCALE_
 
 # Everything a person's row holds, packed sixteen float32 to a row (one 64-byte cache line), so
 # that the compiled passes read one line per person instead of one per table. definition: columns:
-(C_A, C_B, C_PAL, C_GX, C_GK, C_WGAIN, C_M, C_INV_M, C_L, C_INV_LS, C_SD3, C_INV_SD23, C_INV_HM, C_INV_HS,
+(C_A, C_B, C_PAL, C_GX, C_GK, C_GROW_A, C_GROW_B, C_INV_M, C_L, C_INV_LS, C_SD3, C_INV_SD23, C_INV_HM, C_INV_HS,
  C_NEXT_HM, C_NEXT_HS) = range(16)
 
 
 def _packed_rows() -> np.ndarray:
     body = np.zeros((2, N_ROWS, 16), dtype=np.float32)
     for col, table in ((C_A, ENERGY_A), (C_B, ENERGY_B), (C_PAL, ENERGY_PAL), (C_GX, GROWTH_EXTRA_PER_KG),
-                       (C_GK, GROWTH_KCAL_PER_KG), (C_WGAIN, WEIGHT_GAIN), (C_M, SCALE_M), (C_INV_M, INV_M),
+                       (C_GK, GROWTH_KCAL_PER_KG), (C_GROW_A, GROWTH_ALONG_A), (C_GROW_B, GROWTH_ALONG_B),
+                       (C_INV_M, INV_M),
                        (C_L, SCALE_L), (C_INV_LS, INV_LS), (C_SD3, SCALE_SD3), (C_INV_SD23, INV_SD23),
                        (C_INV_HM, INV_HEIGHT_M[:, :N_ROWS]), (C_INV_HS, INV_HEIGHT_S[:, :N_ROWS]),
                        (C_NEXT_HM, HEIGHT_M[:, 1:N_ROWS + 1]), (C_NEXT_HS, HEIGHT_S[:, 1:N_ROWS + 1])):
@@ -435,7 +456,7 @@ def body_after(s, row, bmi, height, intake, need, play_cut):
     (wasting). A child first plays less (``play_cut`` of its activity above a light day absorbs a
     deficit);
     adaptation absorbs 50-70% of the rest, more as reserves run down; half a surplus goes to heat;
-    a well-fed body drifts back towards its age's median."""
+    a well-fed body drifts back towards the median of the age it reaches at the month's end."""
     w = weight_of(bmi, height)
     g = w * ROWS[s, row, C_GK]
     balance = intake - need
@@ -444,15 +465,18 @@ def body_after(s, row, bmi, height, intake, need, play_cut):
     grown = _clip01((g + balance) / max(g, f32(1e-6)))
     deficit = max(-(balance + g), f32(0.0))
     surplus = max(balance, f32(0.0))
-    ref = ROWS[s, row, C_M]
+    ref = f32(1.0) / ROWS[s, next_row(row), C_INV_M]  # the grown body against next month's median
     short = f32(ADAPTED) + f32(ADAPTED_WASTED - ADAPTED) * _clip01((f32(0.881) - bmi * ROWS[s, row, C_INV_M])
                                                                   * f32(1 / 0.238))
-    w2 = w * (f32(1.0) + grown * ROWS[s, row, C_WGAIN])
-    w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
     # along its height-for-age centile: next month's height at this month's z-score
     centile = height_z_of(s, row, height)
     target = ROWS[s, row, C_NEXT_HM] * (f32(1.0) + ROWS[s, row, C_NEXT_HS] * centile)
     h2 = height + grown * max(target - height, f32(0.0))
+    # and along its BMI-for-age centile (to first order in the distance from the median), so that
+    # a thin child grown in full is as thin for its age next month
+    along = ROWS[s, row, C_GROW_A] + ROWS[s, row, C_GROW_B] * bmi
+    w2 = (bmi + grown * (along - bmi)) * h2 * h2
+    w2 += (surplus * f32(0.5) - deficit * (f32(1.0) - short)) * f32(DAYS_PER_MONTH / KCAL_PER_KG_TISSUE)
     b = min(max(w2 / (h2 * h2), f32(0.38) * ref), f32(1.15) * ref)
     b -= f32(0.2) * max(b - ref, f32(0.0))
     return b, h2
@@ -616,11 +640,17 @@ def wasting_score(age, female, bmi) -> np.ndarray:
     return _map_score(_sex(female), rows_of(age.astype(np.float32)), bmi.astype(np.float32)).reshape(shape)
 
 
+def _reference_months(age) -> np.ndarray:
+    """Month of age on the WHO references (their last month for adults), read as ``rows_of``."""
+    months = ((np.asarray(age, dtype=np.float64) + AGE_ROUNDING) * 12).astype(np.intp)
+    return np.minimum(months, REFERENCE_MONTHS)
+
+
 def height_for_age_z(age, female, height) -> np.ndarray:
     """Height-for-age z-score on the WHO references (under 19 only; NaN for adults)."""
     age = np.asarray(age, dtype=float)
     s = _sex(female)
-    months = np.minimum((age * 12).astype(np.intp), REFERENCE_MONTHS)
+    months = _reference_months(age)
     m, sd = GROWTH["height_M"][s, months], GROWTH["height_S"][s, months]
     z = (np.asarray(height, dtype=float) / m - 1.0) / sd
     return np.where(age < ADULT_FROM, z, np.nan)
@@ -629,7 +659,7 @@ def height_for_age_z(age, female, height) -> np.ndarray:
 def height_at_z(age, female, z) -> np.ndarray:
     """Height (m) at a height-for-age z-score (the references' L is 1 for height)."""
     s = _sex(female)
-    months = np.minimum((np.asarray(age, dtype=float) * 12).astype(np.intp), REFERENCE_MONTHS)
+    months = _reference_months(age)
     return (GROWTH["height_M"][s, months] * (1.0 + GROWTH["height_S"][s, months] * np.asarray(z))).astype(np.float32)
 
 
@@ -702,6 +732,19 @@ def epidemic_factor(starving: np.ndarray, living: np.ndarray, p) -> np.ndarray:
 def birth_size_factor(mother_ratio, p) -> np.ndarray:
     """Birth weight as a share of normal, from each mother's intake / need in her last month."""
     return 1.0 - p["birth_weight_shortfall"] * np.maximum(1.0 - np.asarray(mother_ratio, dtype=float), 0.0)
+
+
+def newborn_bodies(female, z_length, z_bmi, size) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(weight at birth in kg; height and BMI a month later) of newborns at their length- and
+    BMI-for-age z-scores, BMI cut by ``size`` (``birth_size_factor``).
+
+    A newborn is born at a month's end and eats first the next month, a month old: its first month
+    (at the breast, which the model does not feed) is growth along its centiles. Without it a
+    newborn would start its first meal on the one-month row with a newborn's body, about 1.2 SD of
+    BMI-for-age short (scripts/diagnose_infants.py)."""
+    born, month = np.zeros(len(female)), np.full(len(female), 1 / 12)
+    weight = bmi_at_z(born, female, z_bmi) * size * height_at_z(born, female, z_length) ** 2
+    return weight, height_at_z(month, female, z_length), (bmi_at_z(month, female, z_bmi) * size).astype(np.float32)
 
 
 def task_pal(month: int) -> np.ndarray:

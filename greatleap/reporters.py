@@ -308,15 +308,15 @@ class Recorder:
             self.year["starvation_deaths"] += by_commune
         self.deaths_by_household += np.bincount(people.household[idx], minlength=len(self.deaths_by_household))
 
-    def record_births(self, people, mothers: np.ndarray, babies: np.ndarray, place: str = "rural") -> None:
-        """Births to ``people[mothers]``, their newborns ``people[babies]``."""
+    def record_births(self, people, mothers: np.ndarray, babies: np.ndarray, birth_weight: np.ndarray,
+                      place: str = "rural") -> None:
+        """Births to ``people[mothers]``, their newborns ``people[babies]`` of ``birth_weight`` kg."""
         if not self.on or len(babies) == 0:
             return
         s, m = self.stats, self.model
         s["births"] += len(babies)
         s[f"births_{place}"] += len(babies)
-        weight = people.bmi[babies] * people.height[babies] ** 2
-        s["births_low_weight"] += int((weight < LOW_BIRTH_WEIGHT_KG).sum())
+        s["births_low_weight"] += int((birth_weight < LOW_BIRTH_WEIGHT_KG).sum())
         self.ages["births"][PLACES.index(place)] += _by_sex_and_group(people.female[mothers], people.age[mothers])
         if place == "rural":
             self.year["births"] += np.bincount(people.commune[babies], minlength=m.communes.n)

@@ -305,7 +305,8 @@ def keep_only_used_draws(rng, before: dict, used: int) -> None:
 def give_birth(model, people, place: str, mothers: np.ndarray, mothers_ratio: np.ndarray, homes) -> np.ndarray:
     """Newborns of ``mothers``: sex, length and BMI drawn around the newborns' mean (physiology
     .NEWBORN_Z_MEAN, within 2 SD: no newborn is wasted but by its mother's hunger), weight cut by
-    the mother's shortfall in her last month; they live in the mother's household with her
+    the mother's shortfall in her last month, a month grown by their first meal
+    (``physiology.newborn_bodies``); they live in the mother's household with her
     registration. Returns their indices."""
     k = len(mothers)
     if k == 0:
@@ -313,12 +314,11 @@ def give_birth(model, people, place: str, mothers: np.ndarray, mothers_ratio: np
     rng, p = model.rng, model.p
     female = rng.random(k) < FEMALE_SHARE
     z = np.clip(physiology.NEWBORN_Z_MEAN + rng.standard_normal((2, k)), -2.0, 2.0)
-    height = physiology.height_at_z(np.zeros(k), female, z[0])
     size = physiology.birth_size_factor(mothers_ratio, p)
-    bmi = physiology.bmi_at_z(np.zeros(k), female, z[1]) * size
+    weight, height, bmi = physiology.newborn_bodies(female, z[0], z[1], size)
     household, commune, registration = homes(mothers)
     babies = people.add(age=np.zeros(k), female=female, bmi=bmi, height=height, household=household,
                         commune=commune, registration=registration)
-    model.recorder.record_births(people, mothers, babies, place)
+    model.recorder.record_births(people, mothers, babies, weight, place)
     return babies
 

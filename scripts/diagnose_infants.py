@@ -5,18 +5,19 @@ runs exactly as ``greatleap run`` runs it for the seed):
 
 1. The growth rule alone (``physiology.body_after``), no model: an infant fed exactly its need
    every month, born at a BMI-for-age z (and length-for-age z) of 0, -1 or -2, followed over its
-   first year in the order the model applies the rules (born at the end of a month at the birth
-   row's reference, one month older before its first meal), and, for comparison, the same body
-   started on the row it belongs to, a one-month-old and a two-year-old at the median.
+   first year in the order the model applies the rules (``physiology.newborn_bodies``: a month
+   grown along its centiles when it eats first, a month old), and a one-month-old and a
+   two-year-old at the median started on their own rows. Before the fix of December 2026 a
+   newborn started its first meal a month short and fell 1.65 SD in its first year.
 2. A model (defaults, or ``--set NAME=VALUE``): who is starving when it is built (after its
    unrecorded spin-up year), where each starving infant came from (its birth) and its life month by
    month.
 3. The same model's spin-up year and first recorded months (``--months``), month by month:
    infants under one year in the villages and the towns, how many are starving (hunger state >= 2)
    and why (BMI-for-age z below -2, or intake under 60% of need), their mean z and intake / need,
-   births (z of the newborn's BMI at birth, the mother's ratio), and deaths of infants by cause
-   (famine = starvation and the wasting hazard beyond -2 SD, or other causes), against what the
-   age schedule alone gives a fed infant.
+   births (z of the newborn's BMI at its first meal, a month old; the mother's ratio), and deaths
+   of infants by cause (famine = starvation and the wasting hazard beyond -2 SD, or other causes),
+   against what the age schedule alone gives a fed infant.
 
     .venv/bin/python scripts/diagnose_infants.py --seed 2
     .venv/bin/python scripts/diagnose_infants.py --seed 2 --months 24 --trace 6
@@ -39,17 +40,19 @@ F32 = np.float32
 
 # ---- 1. the growth rule alone ---------------------------------------------------------------------
 def fed_infant(z0: float, born: bool, start_month: int = 0, months: int = 12, female: bool = False) -> list[float]:
-    """BMI-for-age z at the end of each month of an infant fed exactly its need. ``born``: the
-    model's order (body at ``start_month``'s reference, first meal one row later); else the first
-    meal on the body's own row. Scored on the row the body has reached (the age at the month's end)."""
-    age0 = np.array([start_month / 12.0])
-    sex = np.array([female])
-    h = physiology.height_at_z(age0, sex, np.array([z0]))
-    b = physiology.bmi_at_z(age0, sex, np.array([z0]))
-    first = start_month + (1 if born else 0)
+    """BMI-for-age z at the end of each month of an infant fed exactly its need. ``born``: a
+    newborn's bodies (``physiology.newborn_bodies``), first meal a month old; else a body on
+    ``start_month``'s reference, first meal on its own row. Scored at the age it has reached."""
+    sex, z = np.array([female]), np.array([z0])
+    if born:
+        _, h, b = physiology.newborn_bodies(sex, z, z, np.ones(1))
+        start_month = 1
+    else:
+        age0 = np.array([start_month / 12.0])
+        h, b = physiology.height_at_z(age0, sex, z), physiology.bmi_at_z(age0, sex, z)
     out = []
     for k in range(months):
-        age = np.array([(first + k + 0.5) / 12.0], F32)  # the middle of the row: no rounding
+        age = np.array([(start_month + k) / 12.0], F32)
         need = physiology.daily_need(age, sex, b, h)
         b, h = physiology.body_after_month(age, sex, b, h, need, need)
         out.append(float(physiology.wasting_score(age + F32(1 / 12), sex, b)[0]))
@@ -59,9 +62,8 @@ def fed_infant(z0: float, born: bool, start_month: int = 0, months: int = 12, fe
 def print_rule() -> None:
     print("== 1. The growth rule alone: BMI-for-age z after 1, 2, 3, 6, 12 months, fed exactly its need ==")
     print("   (boys; scored at the age reached; height-for-age z drawn equal to the BMI z)")
-    cases = [("newborn, the model's order", 0.0, True, 0), ("newborn, first meal on row 0", 0.0, False, 0),
-             ("newborn z -1, the model's order", -1.0, True, 0), ("newborn z -2, the model's order", -2.0, True, 0),
-             ("newborn z -2, first meal on row 0", -2.0, False, 0),
+    cases = [("newborn, the model's order", 0.0, True, 0), ("newborn z -1, the model's order", -1.0, True, 0),
+             ("newborn z -2, the model's order", -2.0, True, 0),
              ("1-month-old at the median", 0.0, False, 1), ("2-year-old at the median", 0.0, False, 24)]
     print(f"   {'case':36s} {'1':>6s} {'2':>6s} {'3':>6s} {'6':>6s} {'12':>6s}")
     for label, z0, born, start in cases:
@@ -135,9 +137,9 @@ class InfantProbe:
         def wrapper(model, people, place, mothers, mothers_ratio, homes):
             babies = fn(model, people, place, mothers, mothers_ratio, homes)
             if len(babies):
-                zero = np.zeros(len(babies))
-                z = physiology.wasting_score(zero, people.female[babies], people.bmi[babies])
-                hz = physiology.height_for_age_z(zero, people.female[babies], people.height[babies])
+                month = np.full(len(babies), 1 / 12)  # their bodies are those of their first meal
+                z = physiology.wasting_score(month, people.female[babies], people.bmi[babies])
+                hz = physiology.height_for_age_z(month, people.female[babies], people.height[babies])
                 size = physiology.birth_size_factor(mothers_ratio, model.p)
                 s = probe.months[(model.t, place)]
                 s["births"] += len(babies)

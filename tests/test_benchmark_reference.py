@@ -54,7 +54,7 @@ def test_scalar_rules_match_vectorised(inputs):
                       1.6).astype(np.float32)
     bmi = (d["bmi"] * physiology.SCALE_M[sex, rows] / 21.0).astype(np.float32)  # around each age's median
     gestation = np.where(d["female"] & (d["age"] > 16) & (d["age"] < 45), d["task"], 0).astype(np.int8)
-    _close([ref.able_weight(float(a), int(h)) for a, h in zip(d["age"], d["hunger"])],
+    _close([ref.able_weight(ref.age_index(float(a)), int(h)) for a, h in zip(d["age"], d["hunger"])],
            labour.able_weight(d["age"], d["hunger"]), rtol=0, atol=0)
     _close([ref.work_capacity(float(b), float(r)) for b, r in zip(d["bmi"], d["ratio"])],
            labour.work_capacity(d["bmi"], d["ratio"]))
