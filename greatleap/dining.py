@@ -3,7 +3,8 @@
 Rules in plain words:
 - Outside the hall period, the collective's grain left after procurement and seed is shared out
   to households by size at each harvest, and each household eats from its own store, spreading it
-  over the months to the next harvest and eating at most a little over its need.
+  over the months to the next harvest and eating at most a little over its need
+  (``catch_up`` times what it still needs).
 - When halls open (October 1958) participating households hand their stores to the hall; what
   the collective keeps at later harvests stays in the hall's larder, except the share of the
   households that do not take part.
@@ -27,17 +28,6 @@ import numpy as np
 from numba import njit
 
 from greatleap.coping import grain_to_kcal_per_day
-
-# What a free hall's diners eat, as a multiple of need (the rest of free_eating is wasted).
-# assumption: the free tables of late 1958 ("eat with your bellies open", Yang Jisheng 2012) served
-# far more than need; how much of it was eaten is not recorded.
-OVEREATING = 1.2
-# With grain enough, the thin eat this multiple of their need and regain weight.
-# assumption: catch-up eating after a shortfall; its size is not recorded.
-CATCH_UP = 1.15
-# Members share their household's food in proportion to need; nobody eats beyond this multiple.
-# assumption: a cap on what one person eats from a plentiful household pot.
-MAX_INTAKE_RATIO = 1.3
 
 
 def months_to_next_harvest(month: int) -> int:
@@ -78,7 +68,7 @@ def household_meals(model, short_kg_hh: np.ndarray, months_left: int) -> np.ndar
     """Grain (kg) each household eats from its own store this month, towards the grain it still
     needs after the hall (for hall members: gifts from kin and anything else they hold)."""
     hh = model.households
-    eat = np.minimum(CATCH_UP * np.maximum(short_kg_hh, 0.0), hh.stock / months_left)
+    eat = np.minimum(model.p["catch_up"] * np.maximum(short_kg_hh, 0.0), hh.stock / months_left)
     hh.stock -= eat
     return eat
 
@@ -109,13 +99,13 @@ def hall_meals(model, need_kg_hh: np.ndarray, served_share_hh: np.ndarray,
     demand = np.bincount(hh.commune, weights=served_need, minlength=com.n)
     if model.free_eating_on():
         wanted = demand * p["free_eating"]
-        # people eat up to a fifth over need; the rest of the excess is thrown away
-        waste_share = 1.0 - min(1.0, OVEREATING / p["free_eating"])
+        # people eat up to ``overeating`` times need; the rest of the excess is thrown away
+        waste_share = 1.0 - min(1.0, p["overeating"] / p["free_eating"])
         used = np.minimum(wanted, com.granary)
     else:
         spread = com.granary / months_left
         waste_share = p["hall_waste"]
-        used = np.minimum(CATCH_UP * demand / (1.0 - waste_share), spread)
+        used = np.minimum(p["catch_up"] * demand / (1.0 - waste_share), spread)
     com.granary -= used
     eaten = used * (1.0 - waste_share)
     fill = np.divide(eaten, demand, out=np.zeros(com.n), where=demand > 0)  # >1 in free eating
@@ -139,7 +129,7 @@ def home_shares(pot_kcal: np.ndarray, left: np.ndarray, left_workers: np.ndarray
 
     ``left`` is the household's need left after the hall, ``left_workers`` the same weighted by
     able weight. While the pot covers ``left`` everyone gets pot / left (capped later at
-    MAX_INTAKE_RATIO). Short, each member bears a share of the shortfall in proportion to his
+    ``max_intake_ratio``). Short, each member bears a share of the shortfall in proportion to his
     need x (1 - ``priority`` x able weight): a full worker's shortfall is 1 - ``priority`` times
     a dependant's. When the dependants would get nothing, the workers share the whole pot."""
     return _home_shares(np.asarray(pot_kcal, np.float64), np.asarray(left, np.float64),

@@ -514,6 +514,25 @@ _PARAM_LIST = [
        "Share of grain lost in the hall kitchens outside the free phase.", "dining", UNCERTAINTY, "7.6",
        source=_A + "kitchens lost grain to waste and cadres' pilfering (Dikötter 2010)",
        prior=uniform(0.0, 0.2, "up to a fifth of the hall's grain")),
+    _p("overeating", 1.2, "x need", 1.0, 3.0, "Eaten at the free tables",
+       "What a free hall's diners eat, as a multiple of need; the rest of free_eating is wasted.",
+       "dining", UNCERTAINTY, "7.6",
+       source=_A + "the free tables of late 1958 ('eat with your bellies open', Yang Jisheng 2012) served "
+              "far more than need; how much of it was eaten, not wasted, is not recorded",
+       prior=uniform(1.0, 1.5, "from need to half again as much: more is thrown away, not eaten")),
+    _p("catch_up", 1.15, "x need", 1.0, 2.0, "Catch-up eating",
+       "With grain enough, households (and the rationed hall) serve this multiple of what is still "
+       "needed, so the thin regain weight; it also sets how fast a plentiful store is eaten.",
+       "dining", UNCERTAINTY, "7.6",
+       source=_A + "catch-up eating after a shortfall; its size is not recorded",
+       prior=uniform(1.0, 1.3, "from need alone to the cap on one person's intake (max_intake_ratio)")),
+    _p("max_intake_ratio", 1.3, "x need", 1.0, 3.0, "Most one person eats",
+       "Members share their household's food in proportion to need; nobody eats beyond this multiple "
+       "of his need.", "dining", UNCERTAINTY, "7.6",
+       source=_A + "a cap on what one person eats from a plentiful household pot; refed starving men "
+              "ate well above their maintenance for months (Keys et al. 1950, recalled, not verified "
+              "in this session)",
+       prior=uniform(1.1, 1.8, "from a little over need to the appetite of refeeding")),
     _p("ladle_bias", 0.3, "share", 0.0, 1.0, "Ration cut for non-workers",
        "Share by which the hall cuts the portion of those who earn no work points (children, the old, "
        "the sick); workers are served by their able weight (0: equal shares).", "dining", UNCERTAINTY, "7.6",

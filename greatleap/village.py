@@ -259,7 +259,7 @@ def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray
      survivors) = kernels.eat_live_and_reproduce(
         alive, people.household, people.commune, people.female, people.age, people.bmi, people.height,
         people.hunger, people.gestation, people.postpartum, need, able, meals.ladle, meals.in_hall,
-        meals.hall_fill, meals.others, meals.workers, dining.MAX_INTAKE_RATIO, people.kcal,
+        meals.hall_fill, meals.others, meals.workers, p["max_intake_ratio"], people.kcal,
         food_tally.kcal_by_commune, food_tally.people_by_commune, food_tally.adult_hist, u, epidemic,
         p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), base_scale,

@@ -187,3 +187,30 @@ def test_when_the_halls_open_members_hand_their_stores_to_the_hall():
 def test_hall_participation_sets_the_share_of_households_eating_in_the_hall(share):
     m = small_model(seed=1, n_communes=9, hall_participation=share)
     assert abs(m.households.in_hall.mean() - share) < 0.1
+
+
+# ---- the assumptions of eating, declared as uncertainties with priors (issue 15) ----------------
+@pytest.mark.parametrize("catch_up", [1.0, 1.25])
+def test_catch_up_sets_what_a_full_store_and_a_full_larder_serve(catch_up):
+    m = set_month(small_model(catch_up=catch_up), (1957, 7))
+    hh = m.households
+    hh.stock[:] = 1_000.0
+    np.testing.assert_allclose(dining.household_meals(m, np.full(len(hh), 10.0), 4), 10.0 * catch_up)
+    m = _hall_model((1959, 3), catch_up=catch_up, ladle_bias=0.0, hall_waste=0.0)
+    _, _, fill = dining.hall_meals(m, _need(m), np.ones(len(m.households)), 3)
+    np.testing.assert_allclose(fill, catch_up)
+
+
+def test_overeating_is_what_the_free_tables_diners_eat_and_the_rest_is_wasted():
+    wasted = {}
+    for overeating in (1.1, 1.4):
+        m = _hall_model((1958, 11), free_eating=2.0, overeating=overeating, ladle_bias=0.0)
+        _, wasted[overeating], fill = dining.hall_meals(m, _need(m), np.ones(len(m.households)), 3)
+        np.testing.assert_allclose(fill, overeating)
+    assert wasted[1.1].sum() > wasted[1.4].sum() > 0
+
+
+def test_a_lower_cap_on_one_persons_intake_lowers_what_villagers_eat_in_a_normal_year():
+    kcal = {ratio: small_model(seed=1, end_year=1957, max_intake_ratio=ratio).run().monthly_frame()["kcal_mean"].mean()
+            for ratio in (1.0, 1.3)}
+    assert kcal[1.0] < 0.99 * kcal[1.3]

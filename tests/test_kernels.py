@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from greatleap import dining, kernels, labour, physiology, reporters
+from greatleap import kernels, labour, physiology, reporters
 from greatleap.model import FamineModel
-from greatleap.params import resolve
+from greatleap.params import PARAMS, resolve
 
 
 def _population(seed: int, n: int = 3000, groups: int = 40):
@@ -64,7 +64,7 @@ def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
     kernels.eat_live_and_reproduce(
         idx, one_home, np.zeros(n, np.int16), female, age, bmi, height, np.zeros(n, np.int8), none, none.copy(), need,
         np.zeros(len(idx), np.float32), np.float32(0.0), np.zeros(1, np.float32), np.zeros(1, np.float32), one, one,
-        dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32), np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS),
+        PARAMS["max_intake_ratio"].default, np.zeros(n, np.float32), np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS),
         np.ones(2 * len(idx), np.float32), one, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
         np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
         np.float32(p["conception_postponement"]), 6, np.zeros(1), np.zeros(1), tally,
@@ -142,7 +142,7 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
     adult_kcal, adults, *_ = kernels.eat_live_and_reproduce(
         alive, people.household, people.commune, people.female, people.age, people.bmi.copy(), people.height.copy(),
         people.hunger.copy(), people.gestation.copy(), people.postpartum.copy(), need, able, ladle, in_hall, fill,
-        others, workers, dining.MAX_INTAKE_RATIO, kcal, tally.kcal_by_commune, tally.people_by_commune,
+        others, workers, PARAMS["max_intake_ratio"].default, kcal, tally.kcal_by_commune, tally.people_by_commune,
         tally.adult_hist, np.ones(2 * len(alive), np.float32), np.ones(n_com), p["bmi_limit_female"],
         p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0,
         physiology.monthly_conception(p),
@@ -153,7 +153,7 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
     served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]
     share = others[h] + (workers[h] - others[h]) * able
     expected = np.minimum(served * fill[c] + (need - served * np.minimum(fill[c], 1)) * share,
-                          dining.MAX_INTAKE_RATIO * need)
+                          PARAMS["max_intake_ratio"].default * need)
     np.testing.assert_allclose(intake, expected, rtol=1e-5)
     adult = people.age[alive] >= 15
     assert adults == adult.sum() and np.isclose(adult_kcal, intake[adult].sum(dtype=np.float64))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from conftest import small_model
 
-from greatleap import dining, kernels, physiology
-from greatleap.params import resolve
+from greatleap import kernels, physiology
+from greatleap.params import PARAMS, resolve
 from greatleap.village import Meals
 
 P = resolve("baseline")
@@ -315,7 +315,7 @@ def _reproduce(w, u, p=P):
     out = kernels.eat_live_and_reproduce(
         w["alive"], w["household"], np.zeros(n, np.int16), w["female"], w["age"], w["bmi"], w["height"], w["hunger"],
         w["gestation"], w["postpartum"], need, np.zeros(n, np.float32), np.float32(0.0), np.zeros(1, np.float32),
-        np.zeros(1, np.float32), share, share, dining.MAX_INTAKE_RATIO, np.zeros(n, np.float32), np.zeros(1),
+        np.zeros(1, np.float32), share, share, PARAMS["max_intake_ratio"].default, np.zeros(n, np.float32), np.zeros(1),
         np.zeros(1), np.zeros(kernels.KCAL_BINS), np.concatenate([np.ones(n, np.float32), u]), np.ones(1),
         p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
