@@ -21,10 +21,6 @@ from greatleap.errors import InputError
 from greatleap.params import resolve
 from greatleap.state import State
 
-# January 1957: the 1956 autumn harvest's stores still last this long.
-# assumption: enough to carry households past the June harvest; no record of 1957 household stores.
-STORE_MONTHS_AT_START = 6.5
-
 
 def _seed(rng):
     """A seed: None, a SeedSequence or Generator, or a whole number >= 0 (typed seeds arrive as text)."""
@@ -145,10 +141,11 @@ class FamineModel(Model):
         return self._grid
 
     def _initial_stocks(self) -> None:
-        """January 1957: households hold what is left of the 1956 autumn harvest."""
+        """January of the first drawn year: households hold what is left of the last autumn harvest,
+        ``store_months_at_start`` months of their grain need."""
         p, hh = self.p, self.households
         grain_kcal = physiology.NORMAL_INTAKE_KCAL - p["non_grain_kcal"]
-        per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * STORE_MONTHS_AT_START
+        per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * p["store_months_at_start"]
         hh.stock[:] = per_person * self.household_population()
         self.communes.seed[:] = production.SEED_RATE * self.crops[1].share * self.potential
 

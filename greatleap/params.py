@@ -155,6 +155,12 @@ _PARAM_LIST = [
        "model", SETUP, "2",
        source="assumption: in runs without the Leap, starvation deaths settle at their normal level "
               "within a year of the start (none before August of the first year without it)"),
+    _p("store_months_at_start", 6.5, "months of grain need", 0.0, 24.0, "Household stores at the start",
+       "When the world is drawn (January, before the spin-up), households still hold this many months of "
+       "their grain need from the last autumn harvest.", "model", UNCERTAINTY, "5",
+       source=_A + "enough to carry households past the June harvest; no record of 1957 household stores",
+       prior=uniform(5.0, 9.0, "from just reaching the June harvest to a reserve that lasts into the "
+                               "summer")),
     _p("materialise_peasants", True, "switch", None, None, "Peasant agents as objects",
        "Create a Mesa Peasant agent per person (needed by the dashboard); off, agents are built on demand.",
        "model", SETUP, "2"),
@@ -822,6 +828,19 @@ _PARAM_LIST = [
        "Share of backyard-furnace output that is usable steel.", "state", UNCERTAINTY, "7.9",
        source="Dikötter 2010 and Yang Jisheng 2012: most backyard iron was unusable",
        prior=uniform(0.1, 0.5, "a tenth to half of the output")),
+    # the towns' ration (state.py)
+    _p("ration_full_months", 3.0, "months of urban demand", 0.5, 12.0, "Stocks that keep the full urban ration",
+       "The towns' ration is full while central stocks hold this many months of their demand, and cut in "
+       "proportion below it (by at most ration_max_cut).", "state", UNCERTAINTY, "7.9",
+       source=_A + "towns' rations were cut when city stocks fell to days (June 1960) and by the directive "
+              "of 7 Sep 1960; the trigger is not taken from a record",
+       prior=uniform(1.0, 6.0, "cuts from the last month of stocks to half a year's before the harvest")),
+    _p("ration_max_cut", 0.3, "share of the full ration", 0.0, 0.8, "Deepest cut of the urban ration",
+       "The most the centre cuts the towns' grain ration when its stocks run out.", "state", UNCERTAINTY, "7.9",
+       source=_A + "urban rations were cut in 1960 (the directive of 7 Sep 1960) but the towns stayed fed "
+              "first and their death rate rose far less than the villages' (Lin & Yang 2000); the size of "
+              "the cut is not taken from a record",
+       prior=uniform(0.1, 0.5, "from a token cut to half the ration, beyond which the towns would starve too")),
 ]
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}

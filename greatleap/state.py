@@ -44,11 +44,6 @@ STEEL_KG_PER_WORKER_MONTH = 8.0
 # Months from the retreat to the first imported grain. source: the Emergency Directive of November
 # 1960 and the first imports in January 1961 (Shang Changfeng 2010; calendar.py).
 IMPORT_DELAY_MONTHS = 2
-# The urban ration: full while the centre holds RATION_FULL_MONTHS of demand, cut in proportion
-# below that, by at most RATION_MAX_CUT of the full ration. assumption: towns' rations were cut
-# when city stocks fell to days (June 1960) and by the directive of 7 Sep 1960; the trigger and
-# the cap are not taken from a record.
-RATION_FULL_MONTHS, RATION_MAX_CUT = 3.0, 0.3
 # A commune applies for resales below this share of its need.
 # assumption: resales were applied for and came late and incomplete (the Bijie study); the share is not recorded.
 RESALE_APPLICATION_FILL = 0.8
@@ -90,9 +85,12 @@ class State:
         return (self.urban + REFUGEE_RATION * self.migrants) * model.p["urban_ration"] / 12.0
 
     def ration_factor(self, model) -> float:
+        """The towns' ration as a share of the full one: full while the centre holds
+        ``ration_full_months`` of demand, cut in proportion below that, by at most ``ration_max_cut``."""
+        p = model.p
         months = self.stock_months(model)
-        floor = 1.0 - RATION_MAX_CUT
-        return float(np.clip(floor + RATION_MAX_CUT * months / RATION_FULL_MONTHS, floor, 1.0))
+        floor = 1.0 - p["ration_max_cut"]
+        return float(np.clip(floor + p["ration_max_cut"] * months / p["ration_full_months"], floor, 1.0))
 
     def mt_per_month(self, mt_per_year: float) -> float:
         return mt_per_year * 1e9 * self.scale / 12.0

@@ -3,6 +3,7 @@ unrecorded so that the first recorded year is a settled normal year, not a recov
 
 from __future__ import annotations
 
+import pytest
 from conftest import small_model, step_through
 
 from greatleap.params import SCENARIOS
@@ -41,3 +42,15 @@ def test_the_spin_up_is_not_recorded_and_the_run_starts_at_its_first_month():
     assert m.people.view("alive").sum() != m.people.n or m.people.n > 0  # people were born and died
     before = small_model(spin_up_months=0)
     assert before.people.n < m.people.n  # a year of births added slots before the first month
+
+
+def test_the_world_is_drawn_with_the_declared_months_of_household_stores():
+    """store_months_at_start (issue 15: a declared uncertainty, no longer a constant): the drawn
+    stores scale with it, and in the first months fewer go hungry with more of them."""
+    stock, hungry = {}, {}
+    for months in (5.0, 9.0):
+        m = small_model(seed=1, spin_up_months=0, store_months_at_start=months)
+        stock[months] = m.households.stock.sum()
+        hungry[months] = step_through(m, (1957, 5)).monthly_frame()["share_hungry"].sum()
+    assert stock[9.0] == pytest.approx(stock[5.0] * 9.0 / 5.0)
+    assert hungry[9.0] < 0.5 * hungry[5.0]

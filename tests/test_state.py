@@ -288,3 +288,16 @@ def test_without_interprovincial_transfers_a_province_without_towns_is_not_levie
         m.state.squeeze(m)
         levies[transfers] = m.communes.quota[province == 1].sum()
     assert levies[True] > 0 and levies[False] == 0.0
+
+
+def test_the_urban_ration_is_cut_sooner_and_deeper_with_its_declared_trigger_and_cap():
+    """ration_full_months and ration_max_cut (issue 15: declared uncertainties, no longer constants)."""
+    factor = {}
+    for full, cut in ((3.0, 0.3), (6.0, 0.3), (3.0, 0.5)):
+        m = small_model(ration_full_months=full, ration_max_cut=cut)
+        m.state.stock = 2.0 * m.state.base_demand(m)  # two months of the towns' demand
+        factor[full, cut] = m.state.ration_factor(m)
+        m.state.stock = 0.0
+        assert m.state.ration_factor(m) == pytest.approx(1.0 - cut)
+    assert factor[6.0, 0.3] < factor[3.0, 0.3] < 1.0  # a higher trigger cuts at the same stocks
+    assert factor[3.0, 0.5] < factor[3.0, 0.3]  # a deeper cap cuts more
