@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import coping, labour
+from greatleap import labour
 
 
 class Capital:
@@ -114,9 +114,9 @@ class Capital:
     def eat_seed(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray) -> np.ndarray:
         """Hungry households eat seed grain; returns kg eaten per household. Only real hunger
         opens the seed store: the shortfall beyond the share of need that also drives people to
-        strip the fields (``coping.GREEN_HUNGER``)."""
+        strip the fields (``green_hunger``)."""
         com, hh = model.communes, model.households
-        short = np.maximum(shortfall_kg - coping.GREEN_HUNGER * need_kg, 0.0)
+        short = np.maximum(shortfall_kg - model.p["green_hunger"] * need_kg, 0.0)
         if model.p["seed_protected"]:
             self.seed_eaten = np.zeros(com.n)
             return np.zeros_like(short)

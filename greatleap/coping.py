@@ -2,12 +2,14 @@
 
 Rules in plain words:
 - Private plots and sidelines add ``non_grain_kcal`` a day per person; under the communes only
-  the collective vegetable plots remain (60%).
-- Foragers gather ``forage_kcal`` a day, less as more of the commune forages (depletion).
-- A household short of food first eats any grain it hid, then, while a crop stands, eats it green;
-  each kg eaten green costs ``green_crop_loss`` kg of the harvest.
+  the collective vegetable plots remain (``collective_plots_share`` of it).
+- Foragers gather ``forage_kcal`` a day, less as more of the commune forages (``forage_depletion``).
+- A household short of food first eats any grain it hid, then, while a crop stands and its
+  shortfall exceeds ``green_hunger`` of its need, eats it green (``green_efficiency`` of a ripe kg's
+  food, at most ``green_max_share`` of the standing crop a month); each kg eaten green costs
+  ``green_crop_loss`` kg of the harvest.
 - At harvest a loyal team hides ``concealment`` of the crop and divides it among its households.
-- A household with stores beyond four months of need sends ``kin_transfers`` of the surplus to a
+- A household with stores beyond ``kin_reserve_months`` of need sends ``kin_transfers`` of the surplus to a
   hungry kin household (Cao, Xu & Zhang 2022).
 - A starving household tries to flee with chance ``flight_propensity`` a month; once household
   registration is enforced (1959) the militia stops it with chance ``registration_enforcement``.
@@ -21,28 +23,6 @@ from numba import vectorize
 from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
 
-# Food a kg of unripe grain gives, as a share of a kg of ripe grain.
-# assumption: unfilled grain, stripped by hand and eaten before drying; no measurement found.
-GREEN_EFFICIENCY = 0.7
-# Share of the standing crop a commune can eat green in a month.
-# assumption: the CC directive of 7 Sep 1960 calls eating unripe crops "very serious" in six
-# provinces but gives no quantity; the cap keeps a hungry village from stripping its fields in weeks.
-GREEN_MAX_SHARE = 0.04
-# Under the communes, the collective vegetable plots give this share of the private plots' food.
-# assumption: private plots and sidelines were abolished in 1958 and collective plots kept; no
-# figure for what the collective plots gave was found.
-COLLECTIVE_PLOTS_SHARE = 0.6
-# A forager's take is divided by 1 + this x the share of the commune foraging.
-# assumption: wild foods, bark and grass seed ran out where many foraged (Dikötter 2010; Becker
-# 1996); the rate of depletion is not recorded.
-FORAGE_DEPLETION = 3.0
-# Only a shortfall beyond this share of need drives people to strip the fields.
-# assumption: not recorded; green crops were eaten in real hunger (CC directive, 7 Sep 1960).
-GREEN_HUNGER = 0.2
-# A household keeps this many months of need before giving to kin.
-# assumption: clans protected their members (Cao, Xu & Zhang 2022) but how much was given is not
-# recorded; a household gives only out of what would carry it past the next harvest.
-KIN_RESERVE_MONTHS = 4.0
 # Chance the militia stops a household fleeing before household registration is enforced (1959).
 # assumption: flight to the cities was largely free in 1958 (more than 15 M left; Dikötter 2010).
 STOPPED_BEFORE_REGISTRATION = 0.1
@@ -52,9 +32,9 @@ def side_food_rates(model, living: np.ndarray, foragers: np.ndarray) -> tuple[fl
     """kcal/day each person gets from private or collective plots, and, per commune, what a
     forager gathers given how many of its ``living`` villagers are ``foragers`` (depletion)."""
     p = model.p
-    plots = p["non_grain_kcal"] * (COLLECTIVE_PLOTS_SHARE if model.private_plots_abolished() else 1.0)
+    plots = p["non_grain_kcal"] * (p["collective_plots_share"] if model.private_plots_abolished() else 1.0)
     pressure = np.divide(foragers, living, out=np.zeros(len(living)), where=living > 0)
-    return plots, p["forage_kcal"] / (1.0 + FORAGE_DEPLETION * pressure)
+    return plots, p["forage_kcal"] / (1.0 + p["forage_depletion"] * pressure)
 
 
 @vectorize(cache=True)
@@ -85,16 +65,16 @@ def eat_green(model, shortfall_kg: np.ndarray, need_kg: np.ndarray, crop) -> np.
     """Hungry households eat the standing crop; returns kg eaten per household."""
     if crop is None or not model.p["green_crop_eating"]:
         return np.zeros_like(shortfall_kg)
-    com, hh = model.communes, model.households
-    # only real hunger drives people to strip the fields: a shortfall beyond a fifth of need
-    want = np.maximum(shortfall_kg - GREEN_HUNGER * need_kg, 0.0) / GREEN_EFFICIENCY
+    com, hh, p = model.communes, model.households, model.p
+    # only real hunger drives people to strip the fields: a shortfall beyond green_hunger of need
+    want = np.maximum(shortfall_kg - p["green_hunger"] * need_kg, 0.0) / p["green_efficiency"]
     demand = np.bincount(hh.commune, weights=want, minlength=com.n)
     standing = model.expected(crop)
-    cap = GREEN_MAX_SHARE * standing / model.p["green_crop_loss"]
+    cap = p["green_max_share"] * standing / p["green_crop_loss"]
     fill = np.divide(np.minimum(demand, cap), demand, out=np.zeros(com.n), where=demand > 0)
     taken = want * fill[hh.commune]
-    crop.green_eaten += np.bincount(hh.commune, weights=taken, minlength=com.n) * model.p["green_crop_loss"]
-    return taken * GREEN_EFFICIENCY
+    crop.green_eaten += np.bincount(hh.commune, weights=taken, minlength=com.n) * p["green_crop_loss"]
+    return taken * p["green_efficiency"]
 
 
 def conceal(model, harvest_kg: np.ndarray) -> np.ndarray:
@@ -115,7 +95,7 @@ def kin_transfers(model, need_kg_month: np.ndarray, hungry: np.ndarray) -> float
     rate = model.p["kin_transfers"]
     if rate <= 0:
         return 0.0
-    surplus = np.maximum(hh.stock - KIN_RESERVE_MONTHS * need_kg_month, 0.0)
+    surplus = np.maximum(hh.stock - model.p["kin_reserve_months"] * need_kg_month, 0.0)
     gift = np.where(hungry[hh.kin], rate * surplus, 0.0)
     hh.stock -= gift
     hh.stock += np.bincount(hh.kin, weights=gift, minlength=len(hh))

@@ -585,6 +585,40 @@ _PARAM_LIST = [
        source="stylized_facts: millions fled in 1959-60 despite registration; the monthly "
               "attempt rate is an assumption",
        prior=uniform(0.0, 0.15, "up to one starving household in seven a month")),
+    _p("collective_plots_share", 0.6, "share", 0.0, 1.0, "Side food left under the communes",
+       "While private plots are abolished, the collective vegetable plots give this share of the food "
+       "the private plots and sidelines gave (non_grain_kcal).", "coping", UNCERTAINTY, "7.7",
+       source=_A + "private plots and sidelines were abolished in 1958 and collective plots kept; no figure "
+              "for what the collective plots gave was found",
+       prior=uniform(0.2, 0.9, "from a fifth to most of what the private plots gave")),
+    _p("forage_depletion", 3.0, "per share foraging", 0.0, 20.0, "Depletion of wild foods",
+       "A forager's take is forage_kcal / (1 + this x the share of the commune foraging).",
+       "coping", UNCERTAINTY, "7.7",
+       source=_A + "wild foods, bark and grass seed ran out where many foraged (Dikötter 2010; Becker "
+              "1996); the rate of depletion is not recorded",
+       prior=uniform(0.5, 8.0, "with everyone foraging, from a third to nine tenths of the take gone")),
+    _p("green_efficiency", 0.7, "share", 0.1, 1.0, "Food in unripe grain",
+       "Food a kg of unripe grain gives, as a share of a kg of ripe grain.", "coping", UNCERTAINTY, "7.7",
+       source=_A + "unfilled grain, stripped by hand and eaten before drying; no measurement found",
+       prior=uniform(0.4, 0.9, "from under half to most of a ripe kilogram's food")),
+    _p("green_max_share", 0.04, "share of the standing crop per month", 0.0, 0.5, "Crop eaten green at most",
+       "Share of its standing crop (in ripe grain lost) a commune can eat green in a month.",
+       "coping", UNCERTAINTY, "7.7",
+       source=_A + "the CC directive of 7 Sep 1960 calls eating unripe crops 'very serious' in six provinces "
+              "but gives no quantity; a cap keeps a hungry village from stripping its fields in weeks",
+       prior=uniform(0.01, 0.1, "from a trickle to a tenth of the standing crop a month")),
+    _p("green_hunger", 0.2, "share of need", 0.0, 1.0, "Hunger before fields and seed are eaten",
+       "Only a grain shortfall beyond this share of need drives a household to eat the standing crop "
+       "green or the commune's seed (capital.py).", "coping", UNCERTAINTY, "7.7",
+       source=_A + "not recorded; green crops and seed were eaten in real hunger (CC directive, 7 Sep "
+              "1960; Dikötter 2010)",
+       prior=uniform(0.05, 0.4, "from a small to a deep shortfall before the fields and the seed are touched")),
+    _p("kin_reserve_months", 4.0, "months of need", 0.0, 12.0, "Stores kept before giving to kin",
+       "A household gives to hungry kin only out of its store beyond this many months of its need.",
+       "coping", UNCERTAINTY, "7.7",
+       source=_A + "clans protected their members (Cao, Xu & Zhang 2022) but how much was given is not "
+              "recorded; a household gives only out of what would carry it past the next harvest",
+       prior=uniform(2.0, 6.0, "from two months to half a year kept back")),
     _p("kin_transfers", 0.25, "share of surplus", 0.0, 1.0, "Kin transfers",
        "Share of a household's surplus sent each month to hungry kin.", "coping", UNCERTAINTY, "7.7",
        source=_A + "kin networks helped in bad years; little could move across collectives in "

@@ -67,7 +67,7 @@ def test_eating_green_crops_feeds_the_hungry_and_lowers_the_harvest():
     lost = ripe_before - m.expected(crop)
     assert (lost > 0).any()
     # each kg eaten green costs green_crop_loss kg of ripe grain (and feeds less than ripe grain)
-    assert lost.sum() == pytest.approx(2.0 * eaten.sum() / coping.GREEN_EFFICIENCY)
+    assert lost.sum() == pytest.approx(2.0 * eaten.sum() / m.p["green_efficiency"])
 
 
 def test_without_green_crop_eating_the_standing_crop_is_untouched():
@@ -209,3 +209,67 @@ def test_a_gift_raises_the_receivers_intake_even_when_the_receiver_eats_in_the_h
     with_gift, moved = _feed_with_a_gift(1.0)
     assert moved_none == 0 and moved > 0
     assert (with_gift >= without).all() and with_gift.sum() > 1.05 * without.sum()
+
+
+# ---- the assumptions of coping, declared as uncertainties with priors (issue 15) ---------------
+def test_under_the_communes_the_collective_plots_give_their_declared_share_of_side_food():
+    under = {}
+    for share in (0.3, 0.8):
+        m = set_month(small_model(non_grain_kcal=500.0, collective_plots_share=share), (1959, 6))
+        assert m.private_plots_abolished()
+        under[share], _ = coping.side_food_rates(m, np.ones(m.communes.n), np.zeros(m.communes.n))
+        assert under[share] == pytest.approx(500.0 * share)
+    assert under[0.3] < under[0.8]
+
+
+def test_wild_food_runs_out_faster_with_more_depletion():
+    take = {}
+    for depletion in (0.0, 5.0):
+        m = set_month(small_model(forage_kcal=500.0, forage_depletion=depletion), (1959, 4))
+        _, per_forager = coping.side_food_rates(m, np.full(m.communes.n, 10.0), np.full(m.communes.n, 10.0))
+        take[depletion] = per_forager
+    np.testing.assert_allclose(take[0.0], 500.0)  # no depletion: everyone gathers the full take
+    np.testing.assert_allclose(take[5.0], 500.0 / 6.0)
+
+
+def test_the_hunger_that_opens_the_fields_and_the_seed_is_the_declared_share_of_need():
+    short, need = None, None
+    green, seed = {}, {}
+    for threshold in (0.1, 0.9):
+        m, crop = _growing_crop_model()
+        m.p["green_hunger"] = threshold
+        short = np.full(len(m.households), 40.0)
+        need = np.full(len(m.households), 50.0)
+        green[threshold] = coping.eat_green(m, short, need, crop).sum()
+        m.communes.seed[:] = 1e6
+        seed[threshold] = m.capital.eat_seed(m, short, need).sum()
+    assert green[0.9] == 0 < green[0.1]  # a shortfall of 80% of need is not beyond 90% of it
+    assert seed[0.9] == 0 < seed[0.1]
+
+
+def test_unripe_grain_feeds_its_declared_share_and_a_month_strips_at_most_the_declared_share():
+    for efficiency in (0.5, 0.9):
+        m, crop = _growing_crop_model()
+        m.p["green_efficiency"] = efficiency
+        ripe_before = m.expected(crop).copy()
+        eaten = coping.eat_green(m, np.full(len(m.households), 40.0), np.full(len(m.households), 50.0), crop)
+        lost = ripe_before - m.expected(crop)
+        assert eaten.sum() > 0 and lost.sum() == pytest.approx(2.0 * eaten.sum() / efficiency)  # green_crop_loss 2
+    for share in (0.02, 0.08):
+        m, crop = _growing_crop_model()
+        m.p["green_max_share"] = share
+        ripe_before = m.expected(crop).copy()
+        coping.eat_green(m, np.full(len(m.households), 1e6), np.full(len(m.households), 50.0), crop)
+        np.testing.assert_allclose(ripe_before - m.expected(crop), share * ripe_before)  # the cap binds
+
+
+def test_a_household_gives_to_kin_only_beyond_its_declared_months_of_reserve():
+    for months in (2.0, 10.0):
+        m = small_model(kin_transfers=0.5, kin_reserve_months=months)
+        hh = m.households
+        hh.stock[:] = 0.0
+        hh.stock[0] = 1_000.0
+        hungry = np.zeros(len(hh), dtype=bool)
+        hungry[int(hh.kin[0])] = True
+        moved = coping.kin_transfers(m, np.full(len(hh), 10.0), hungry)
+        assert moved == pytest.approx(0.5 * (1_000.0 - months * 10.0))
