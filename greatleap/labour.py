@@ -6,8 +6,8 @@ Rules in plain words:
   winter irrigation works (winters 1957-60), more if he is zealous. Hungry people spend time
   foraging. Everyone else works the fields.
 - From March 1958 to mid-1960, until the centre retreats, cadres drive those at work to coerced
-  long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and LONG_HOURS
-  (1.15) times the hours in the fields (an assumption: some three more hours on a long working day).
+  long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and
+  ``long_hours_factor`` times the effective labour in the fields.
 - Field effort falls once the communes abolish private plots (lever ``abolish_private_plots``)
   and once the exit right is lost (Lin 1990), and with hunger: energy intake below need and a low BMI sap work capacity (Li & Yang
   2005).
@@ -38,9 +38,6 @@ _IRRIGATION_RAMP = {10: 0.1, 11: 0.65, 12: 0.85, 1: 1.0, 2: 0.8, 3: 0.4}
 # Chance a field worker forages instead, by hunger state (fed, hungry, starving, wasted).
 # assumption: foraging grew with hunger (Becker 1996; Dikötter 2010); no count of foragers exists.
 FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)
-# Field hours under coerced long hours, as a multiple of normal ones.
-# assumption: some three more hours on a long working day.
-LONG_HOURS = 1.15
 # No commune sends more than this share of its able people to a campaign, however zealous its cadre.
 # assumption: someone stays with the fields, the old and the children.
 MAX_CAMPAIGN_SHARE = 0.9
@@ -149,6 +146,6 @@ def field_labour_of(model, present: np.ndarray, working: np.ndarray) -> tuple[np
     labour (presence x effort x capacity x hours) decides the yield.
     """
     norm = model.communes.workers_normal
-    hours = LONG_HOURS if long_hours_in_force(model) else 1.0
+    hours = model.p["long_hours_factor"] if long_hours_in_force(model) else 1.0
     return present / norm, working / norm * incentive_effort(model) * hours
 

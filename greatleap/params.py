@@ -328,6 +328,12 @@ _PARAM_LIST = [
        source="Keys et al. 1950 (energy cost of work) and accounts of round-the-clock campaign "
               "work (Dikötter 2010); the size is an assumption",
        prior=uniform(0.0, 400.0, "from nothing to the cost of some three more hours of heavy work")),
+    _p("long_hours_factor", 1.15, "x normal hours", 1.0, 2.0, "Field hours under coerced long hours",
+       "Effective field labour under coerced long hours (lever long_hours), as a multiple of normal days' "
+       "labour.", "labour", UNCERTAINTY, "7.2",
+       source=_A + "some three more hours on a long working day, not all of them useful work; no record "
+              "of the hours",
+       prior=uniform(1.0, 1.35, "from no more useful work (exhausted, at night) to a third more")),
     _p("abolish_private_plots", True, "switch", None, None, "Communes abolish private plots",
        "While the communes last (autumn 1958 to the reforms) private plots and sidelines are taken into "
        "the collective: less side food and less field effort.", "labour", LEVER, "7.2"),

@@ -52,12 +52,12 @@ def test_the_ledger_flags_a_new_constant_without_a_comment_and_reads_each_kind_o
 def test_deleting_a_real_constants_comment_makes_it_unsourced(tmp_path, monkeypatch):
     gen = _generator()
     text = (ROOT / "greatleap" / "labour.py").read_text()
-    comment = "# assumption: some three more hours on a long working day.\n"
-    assert comment in text and "LONG_HOURS = 1.15\n" in text
+    comment = "# assumption: someone stays with the fields, the old and the children.\n"
+    assert comment in text and "MAX_CAMPAIGN_SHARE = 0.9\n" in text
     (tmp_path / "greatleap").mkdir()
     (tmp_path / "greatleap" / "labour.py").write_text(text.replace(comment, ""))
     monkeypatch.setattr(gen, "ROOT", tmp_path)
-    assert [r["name"] for r in gen.module_constants("labour") if not r["source"]] == ["LONG_HOURS"]
+    assert [r["name"] for r in gen.module_constants("labour") if not r["source"]] == ["MAX_CAMPAIGN_SHARE"]
 
 
 def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_changes():
@@ -67,10 +67,10 @@ def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_cha
     assert block == gen.constants_table() + "\n"
     for row in gen.constants():
         assert f"| `{row['module']}` | `{row['name']}` | `{row['value']}` |" in block
-    assert "| `labour` | `LONG_HOURS` | `1.15` |" in block
+    assert "| `labour` | `MAX_CAMPAIGN_SHARE` | `0.9` |" in block
     assert "| `calendar` | `Calendar.exports_mt` | `{ 1955: 2.0, 1956: 2.0, 1957: 2.0, 1958: 2.7, 1959: 4.2, 1960: 2.7}` |" \
         in block  # the calendar's fields are constants too
-    stale = odd.replace("| `labour` | `LONG_HOURS` | `1.15` |", "| `labour` | `LONG_HOURS` | `1.2` |")
+    stale = odd.replace("| `labour` | `MAX_CAMPAIGN_SHARE` | `0.9` |", "| `labour` | `MAX_CAMPAIGN_SHARE` | `0.8` |")
     assert stale != odd and gen.render(stale) == odd
 
 
@@ -78,7 +78,7 @@ def test_the_named_literals_are_the_values_the_code_used_before():
     """Naming a literal changes nothing: the constants hold the values the functions held."""
     from greatleap import agents, coping, labour, procurement, production, provinces, world
 
-    assert (labour.LONG_HOURS, labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (1.15, 0.9, 0.1)
+    assert (labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (0.9, 0.1)
     assert (agents.MOBILISATION_BASE, agents.MOBILISATION_PER_AMBITION) == (0.7, 0.6)
     assert (agents.RETENTION_BASE, agents.RETENTION_PER_LOYALTY, agents.RETENTION_MIN,
             agents.RETENTION_FEAR) == (0.5, 0.5, 0.2, 1.5)
@@ -98,3 +98,29 @@ def test_the_named_literals_are_the_values_the_code_used_before():
             physiology.DEATH_RATE_10_39, physiology.DEATH_RATE_40_59, physiology.DEATH_RATE_60_79,
             physiology.DEATH_RATE_80_UP) == (0.13, 0.022, 0.005, 0.004, (0.006, 0.02), (0.025, 0.10), 0.20)
     assert provinces.PURGE_INTENSITY_BASE == 0.5
+
+
+# The assumptions promoted to declared uncertainties with priors (issue 15): the module constant
+# each replaces and the value it held, so that their defaults keep every run as it was.
+PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREATING", 1.2),
+            "max_intake_ratio": ("dining.MAX_INTAKE_RATIO", 1.3),
+            "ration_full_months": ("state.RATION_FULL_MONTHS", 3.0), "ration_max_cut": ("state.RATION_MAX_CUT", 0.3),
+            "store_months_at_start": ("model.STORE_MONTHS_AT_START", 6.5),
+            "collective_plots_share": ("coping.COLLECTIVE_PLOTS_SHARE", 0.6),
+            "forage_depletion": ("coping.FORAGE_DEPLETION", 3.0), "green_efficiency": ("coping.GREEN_EFFICIENCY", 0.7),
+            "green_max_share": ("coping.GREEN_MAX_SHARE", 0.04), "green_hunger": ("coping.GREEN_HUNGER", 0.2),
+            "kin_reserve_months": ("coping.KIN_RESERVE_MONTHS", 4.0), "long_hours_factor": ("labour.LONG_HOURS", 1.15)}
+
+
+def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():
+    import importlib
+
+    from greatleap.params import PARAMS, UNCERTAINTY
+
+    for name, (constant, value) in PROMOTED.items():
+        p = PARAMS[name]
+        assert p.default == value and p.kind == UNCERTAINTY and p.prior is not None
+        assert p.source.startswith("assumption: ")
+        module, attribute = constant.split(".")
+        assert not hasattr(importlib.import_module(f"greatleap.{module}"), attribute), f"{constant} is declared twice"
+        assert f"`{attribute}`" not in (ROOT / "docs" / "ODD.md").read_text(), f"{constant} is still in the ODD's ledger"

@@ -4,6 +4,7 @@ energy, effort falls with hunger and with the loss of private plots and of the e
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import set_month, small_model, step_through
 
 from greatleap import labour, physiology
@@ -170,3 +171,21 @@ def test_a_hungry_village_puts_less_effective_labour_into_the_same_fields():
         works[bmi] = m.village.work_month(np.flatnonzero(m.people.view("alive")))
     np.testing.assert_allclose(works[14.5].present, works[21.0].present)  # the same hands
     assert (works[14.5].field_labour < 0.9 * works[21.0].field_labour).all()
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.3])
+def test_long_hours_multiply_effective_field_labour_by_the_declared_factor(factor):
+    """long_hours_factor (issue 15: a declared uncertainty, no longer a constant)."""
+    present, working = np.full(4, 100.0), np.full(4, 100.0)
+    by_lever = {}
+    for on in (True, False):
+        m = set_month(small_model(long_hours=on, long_hours_factor=factor), (1959, 5))
+        by_lever[on] = labour.field_labour_of(m, present, working)[1]
+    np.testing.assert_allclose(by_lever[True] / by_lever[False], factor)
+
+
+def test_longer_coerced_hours_bring_in_a_larger_1958_autumn_harvest():
+    short = _frame_through((1958, 10), long_hours_factor=1.0)
+    long = _frame_through((1958, 10), long_hours_factor=1.3)
+    assert short.loc["1957-10", "harvest_true_kg"] == long.loc["1957-10", "harvest_true_kg"] > 0  # before March 1958
+    assert long.loc["1958-10", "harvest_true_kg"] > 1.02 * short.loc["1958-10", "harvest_true_kg"]
