@@ -17,11 +17,6 @@ from greatleap.population import HUNGER_STATES
 # mean ambition of Beta(2, 3), 0.4). assumption: zealous cadres sent more people to the furnaces
 # and dams (Yang Jisheng 2012); the range 0.7-1.3 is not measured.
 MOBILISATION_BASE, MOBILISATION_PER_AMBITION = 0.7, 0.6
-# The share of the retention floor a cadre defends: (RETENTION_BASE + RETENTION_PER_LOYALTY x
-# loyalty) x max(RETENTION_MIN, 1 - RETENTION_FEAR x purge risk x risk aversion).
-# assumption: loyal cadres defended their villages' rations and fear of being branded a rightist
-# made them hand over 'excess grain' (Dikötter 2010; Yang Jisheng 2012); the sizes are not recorded.
-RETENTION_BASE, RETENTION_PER_LOYALTY, RETENTION_MIN, RETENTION_FEAR = 0.5, 0.5, 0.2, 1.5
 # The traits of the first cadres, Beta(a, b) on 0-1: ambition (mean 0.4), risk aversion (0.5),
 # loyalty to the village (0.6); and the career stake of officials (0.5).
 # assumption: cadres differed in zeal and in loyalty to their villages (Yang Jisheng 2012; Dikötter
@@ -108,10 +103,13 @@ class Cadre(CellAgent):
         return MOBILISATION_BASE + MOBILISATION_PER_AMBITION * self.ambition
 
     def retention_share(self, purge_risk: float) -> float:
-        """Share of the retention floor this cadre defends against the quota (ODD 7.5)."""
+        """Share of the retention floor this cadre defends against the quota (ODD 7.5):
+        (retention_base + retention_per_loyalty x loyalty) x max(retention_min, 1 - retention_fear x
+        purge risk x risk aversion)."""
+        p = self.model.p
         # fear of being branded a rightist makes him hand over 'excess grain' the village needs
-        return ((RETENTION_BASE + RETENTION_PER_LOYALTY * self.loyalty)
-                * max(RETENTION_MIN, 1.0 - RETENTION_FEAR * purge_risk * self.risk_aversion))
+        return ((p["retention_base"] + p["retention_per_loyalty"] * self.loyalty)
+                * max(p["retention_min"], 1.0 - p["retention_fear"] * purge_risk * self.risk_aversion))
 
     def replace_with_zealot(self, rng, zeal: float) -> None:
         """A purged cadre's successor: more ambitious, less loyal to the village (ODD 7.4)."""

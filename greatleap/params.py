@@ -503,6 +503,42 @@ _PARAM_LIST = [
        source="Dikötter 2010: about 2.5 M of some 45 M famine deaths from beatings and "
               "torture; the rate per person searched is an assumption",
        prior=uniform(0.0, 0.01, "up to one person in a hundred searched killed")),
+    # how much of the retention floor a cadre defends (agents.Cadre.retention_share), and how hard he searches
+    _p("retention_base", 0.5, "share of the floor", 0.0, 1.0, "Floor defended by a disloyal cadre",
+       "A cadre defends (retention_base + retention_per_loyalty x loyalty) of the retention floor, less "
+       "what fear of purge takes (retention_fear).", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "loyal cadres defended their villages' rations (Dikötter 2010; Yang Jisheng 2012); "
+              "how much is not recorded",
+       prior=uniform(0.3, 0.7, "a cadre with no loyalty to the village defends a third to two thirds of it")),
+    _p("retention_per_loyalty", 0.5, "share of the floor per unit loyalty", 0.0, 1.0,
+       "Floor defended per unit of loyalty", "What a cadre's loyalty to the village (0-1) adds to the share "
+       "of the retention floor he defends.", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "loyal cadres defended their villages' rations (Dikötter 2010; Yang Jisheng 2012); "
+              "how much is not recorded",
+       prior=uniform(0.2, 0.7, "the most loyal cadre defends about the floor, give or take a third")),
+    _p("retention_fear", 1.5, "per unit purge risk x risk aversion", 0.0, 10.0, "Defence given up for fear",
+       "The share of his defence a cadre gives up is this x the purge risk x his risk aversion (at most "
+       "1 - retention_min).", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "fear of being branded a rightist made cadres hand over 'excess grain' the village "
+              "needed (Dikötter 2010; Yang Jisheng 2012); the size is not recorded",
+       prior=uniform(0.5, 4.0, "after Lushan (purge risk about a half) an averagely risk-averse cadre gives "
+                               "up from a tenth to all the fear can take")),
+    _p("retention_min", 0.2, "share", 0.0, 1.0, "Defence kept under any fear",
+       "However afraid, a cadre keeps at least this share of his defence of the retention floor.",
+       "procurement", UNCERTAINTY, "7.5",
+       source=_A + "even the most frightened cadre kept back something for the village; not recorded",
+       prior=uniform(0.0, 0.5, "from nothing to half of his defence")),
+    _p("search_zeal_base", 0.5, "x shortfall", 0.0, 2.0, "Search zeal of an unambitious cadre",
+       "A cadre searches households with intensity (this + his ambition) x the quota's unpaid share "
+       "(x the fear of purge, search_fear).", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "every cadre searches when a quota is unpaid, the ambitious harder (Yang Jisheng 2012)",
+       prior=uniform(0.2, 1.0, "the least ambitious cadre searches a fifth to fully as hard as the shortfall")),
+    _p("search_fear", 2.0, "per unit purge risk", 0.0, 10.0, "Searches intensified by fear",
+       "Anti-hiding searches are 1 + this x the purge risk times as intense.", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "searches redoubled after Lushan (Yang Jisheng 2012; Becker 1996); the size is not "
+              "recorded",
+       prior=uniform(0.5, 4.0, "after Lushan (purge risk about a half) searches a quarter more to three "
+                               "times as intense")),
     _p("equalise_retention", False, "switch", None, None, "Equalise retention across communes",
        "Counterfactual: after procurement, retained grain is pooled and shared equally per person.",
        "procurement", LEVER, "7.5"),

@@ -15,9 +15,10 @@ Rules in plain words:
   no official's push. The centre never sees the true harvest.
 - The cadre collects at harvest and for two months after, from the collective granary and the
   household stores, but defends a retention floor for the village that shrinks with his fear of
-  purge and his lack of loyalty.
+  purge and his lack of loyalty (``Cadre.retention_share``).
 - A quota still unpaid after that triggers an anti-hiding search: households are searched in
-  proportion to the shortfall, a share of their hidden grain is seized, and some of the searched
+  proportion to the shortfall, the cadre's zeal (``search_zeal_base`` + ambition) and his fear
+  (1 + ``search_fear`` x the purge risk), a share of their hidden grain is seized, and some of the searched
   are beaten to death.
 - Counterfactual: retention equalised across communes at the same national total.
 """
@@ -37,12 +38,6 @@ SUMMER_RELIEF = 0.6
 # No commune is asked for more than this share of its expected harvest.
 # assumption: a ceiling above any recorded provincial share (30-37% nationally in 1959-61, Dikötter 2010).
 MAX_QUOTA_RATE = 0.8
-# How much the purge risk intensifies anti-hiding searches (per unit risk).
-# assumption: searches redoubled after Lushan (Yang Jisheng 2012; Becker 1996); the size is not recorded.
-SEARCH_FEAR = 2.0
-# A cadre's search zeal is this plus his ambition (0.9 at the mean ambition).
-# assumption: every cadre searches when a quota is unpaid, the ambitious harder.
-SEARCH_ZEAL_BASE = 0.5
 
 
 def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
@@ -120,8 +115,8 @@ def search_households(model) -> tuple[np.ndarray, np.ndarray]:
         return seized, killed
     if p["anti_hiding_searches"] and model.leap_on() and not model.state.retreated:
         shortfall = com.quota / np.maximum(com.quota_initial, 1.0)
-        zeal = np.array([SEARCH_ZEAL_BASE + c.ambition for c in model.cadres])
-        fear = 1.0 + SEARCH_FEAR * model.purge_risk()
+        zeal = np.array([p["search_zeal_base"] + c.ambition for c in model.cadres])
+        fear = 1.0 + p["search_fear"] * model.purge_risk()
         intensity = np.where(due, np.clip(shortfall * zeal * fear, 0.0, 1.0), 0.0)
         searched = model.rng.random(len(hh)) < intensity[hh.commune]
         grab = np.where(searched, hh.hidden * p["search_seizure"], 0.0)

@@ -76,13 +76,10 @@ def test_the_odd_lists_every_constant_with_its_value_and_goes_stale_when_one_cha
 
 def test_the_named_literals_are_the_values_the_code_used_before():
     """Naming a literal changes nothing: the constants hold the values the functions held."""
-    from greatleap import agents, coping, labour, procurement, production, provinces, world
+    from greatleap import agents, coping, labour, production, provinces, world
 
     assert (labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (0.9, 0.1)
     assert (agents.MOBILISATION_BASE, agents.MOBILISATION_PER_AMBITION) == (0.7, 0.6)
-    assert (agents.RETENTION_BASE, agents.RETENTION_PER_LOYALTY, agents.RETENTION_MIN,
-            agents.RETENTION_FEAR) == (0.5, 0.5, 0.2, 1.5)
-    assert procurement.SEARCH_ZEAL_BASE == 0.5
     assert (production.WEATHER_FLOOR, production.WEATHER_CEILING, production.LABOUR_FLOOR,
             production.LABOUR_CEILING, production.AREA_LABOUR_RESPONSE) == (0.3, 1.5, 0.05, 1.1, 0.5)
     assert production.SUMMER_SHARE == 0.3 and world.POPULATION_GROWTH == 0.02
@@ -109,7 +106,10 @@ PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREA
             "collective_plots_share": ("coping.COLLECTIVE_PLOTS_SHARE", 0.6),
             "forage_depletion": ("coping.FORAGE_DEPLETION", 3.0), "green_efficiency": ("coping.GREEN_EFFICIENCY", 0.7),
             "green_max_share": ("coping.GREEN_MAX_SHARE", 0.04), "green_hunger": ("coping.GREEN_HUNGER", 0.2),
-            "kin_reserve_months": ("coping.KIN_RESERVE_MONTHS", 4.0), "long_hours_factor": ("labour.LONG_HOURS", 1.15)}
+            "kin_reserve_months": ("coping.KIN_RESERVE_MONTHS", 4.0), "long_hours_factor": ("labour.LONG_HOURS", 1.15),
+            "retention_base": ("agents.RETENTION_BASE", 0.5), "retention_per_loyalty": ("agents.RETENTION_PER_LOYALTY", 0.5),
+            "retention_min": ("agents.RETENTION_MIN", 0.2), "retention_fear": ("agents.RETENTION_FEAR", 1.5),
+            "search_zeal_base": ("procurement.SEARCH_ZEAL_BASE", 0.5), "search_fear": ("procurement.SEARCH_FEAR", 2.0)}
 
 
 def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():

@@ -197,3 +197,34 @@ def test_a_search_seizes_the_search_seizure_share_of_a_searched_households_hidde
     searched = hidden < 20.0
     assert searched.any()
     np.testing.assert_allclose(hidden[searched], 15.0)
+
+
+# ---- the cadre's defence of the floor and his searches: declared uncertainties (issue 15) ------
+def _floor(**params) -> np.ndarray:
+    m = set_month(small_model(retention_floor=300.0, **params), (1959, 10))  # after Lushan: purges feared
+    assert m.purge_risk() > 0.1
+    return procurement.retention_floor(m, 12)
+
+
+def test_the_floor_a_cadre_defends_grows_with_the_declared_base_and_loyalty_and_shrinks_with_fear():
+    base = _floor()
+    assert (_floor(retention_base=0.7) > base).all() and (_floor(retention_base=0.3) < base).all()
+    assert (_floor(retention_per_loyalty=0.7) > base).all()
+    assert (_floor(retention_fear=3.0) < base).all() and (_floor(retention_fear=0.0) > base).all()
+    # however afraid, a cadre keeps retention_min of his defence
+    np.testing.assert_allclose(_floor(retention_fear=10.0, retention_min=0.4),
+                               2.0 * _floor(retention_fear=10.0, retention_min=0.2))
+
+
+def _searched(ym, **params) -> int:
+    m = _owing_model(anti_hiding_searches=True, **params)
+    set_month(m, ym)
+    m.communes.owed_since[:] = m.t - 2
+    m.communes.quota[:] = 0.2 * m.communes.quota_initial  # a fifth unpaid: searches short of certain
+    procurement.search_households(m)
+    return int((m.households.hidden < 20.0).sum())
+
+
+def test_searches_grow_with_the_declared_zeal_and_after_lushan_with_the_declared_fear():
+    assert _searched((1959, 3), search_zeal_base=0.0) < _searched((1959, 3), search_zeal_base=1.0)
+    assert _searched((1959, 10), search_fear=0.0) < _searched((1959, 10), search_fear=4.0)
