@@ -74,7 +74,7 @@ from greatleap import coping, dining, kernels, labour, physiology, reporters  # 
 from greatleap.labour import FIELDS, FORAGE, FORAGE_PROPENSITY, FURNACE, IRRIGATION, NONE  # noqa: E402
 from greatleap.physiology import (  # noqa: E402
     ADAPTED, ADAPTED_WASTED, DAYS_PER_MONTH, ELDERLY_FROM, FAMINE_WASTING, GESTATION_MONTHS, KCAL_PER_KG_TISSUE,
-    MONTHLY_BASE_HAZARD, STARVATION_SPREAD, WASTING_HR_FROM, N_CHILD_ROWS, ADULT_FROM)
+    MONTHLY_BASE_HAZARD, WASTING_HR_FROM, N_CHILD_ROWS, ADULT_FROM)
 from greatleap.village import Village, give_birth  # noqa: E402
 
 # The constant tables as Python lists (scalar indexing of a list is ~10x faster than numpy's).
@@ -222,7 +222,7 @@ def starvation_hazard(s: int, row: int, age_idx: int, bmi: float, p, elderly_res
     limit = mid + (own - mid) * apart  # the sexes' mean before puberty
     if age_idx >= ELDERLY_FROM:
         limit += elderly_reserve
-    x = (bmi * INV_M[s][row] - limit / physiology.HEALTHY_BMI) / STARVATION_SPREAD
+    x = (bmi * INV_M[s][row] - limit / physiology.HEALTHY_BMI) / (p["starvation_spread"] / physiology.HEALTHY_BMI)
     return 0.0 if x > 40 else 1.0 / (1.0 + math.exp(x))
 
 
@@ -290,7 +290,7 @@ class Villager(Agent):
         fill = v.hall_fill[self.commune]
         left = self.need - served * min(fill, 1.0)
         share = v.others[h] + (v.workers[h] - v.others[h]) * self.able
-        self.kcal = f32(min(served * fill + left * share, 1.3 * self.need))
+        self.kcal = f32(min(served * fill + left * share, v.p["max_intake_ratio"] * self.need))
         self.ratio = f32(self.kcal / self.need)
 
     # stage 3: body, hunger, death
@@ -402,7 +402,7 @@ class IdiomaticVillage(Village):
         self.agent_s += time.perf_counter() - t0
         norm = m.communes.workers_normal
         present = np.array(self.present) / norm
-        hours = 1.15 if long_hours else 1.0
+        hours = p["long_hours_factor"] if long_hours else 1.0
         effective = np.array(self.working) / norm * labour.incentive_effort(m) * hours
         self.epidemic = physiology.epidemic_factor(np.array(self.starving), np.array(self.living), p).tolist()
         t0 = time.perf_counter()

@@ -168,7 +168,7 @@ def households(alive, household, commune, hunger, task, able, need, plots_kcal, 
 def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, hunger, gestation, postpartum,
                            need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out,
                            kcal_by_commune, people_by_commune, adult_hist, u, epidemic, limit_female, limit_male,
-                           elderly_reserve, play_cut, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
+                           elderly_reserve, inv_spread, play_cut, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
                            postponement, ppi_months, members, hunger_sum, tally, reproduction):
     """The month's meal, the body after it, each person's fate and, for those who live, their
     pregnancies, in one pass (one read of each person instead of three).
@@ -232,7 +232,7 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         z = wasting_score_of(s, r, b)
         state = physiology.hunger_state_of(z, ratio[k])
         hunger[i] = state
-        dist = physiology.starvation_distance_of(s, r, a, b, limit_female, limit_male, elderly_reserve)
+        dist = physiology.starvation_distance_of(s, r, a, b, limit_female, limit_male, elderly_reserve, inv_spread)
         fed = physiology.MONTHLY_BASE_HAZARD[a] * base_scale
         ratio_hr = physiology.wasting_hazard_ratio_of(z, log_hr_per_sd)
         usual = fed * epidemic[c] * ratio_hr
@@ -267,7 +267,7 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         hunger_sum[hh] += hunger[i]
         g = gestation[i]
         if g > 0:  # about one person in thirty: a predictable branch
-            if uk < starvation_hazard_of(s, r, a, bmi[i], limit_female, limit_male, 0.0):
+            if uk < starvation_hazard_of(s, r, a, bmi[i], limit_female, limit_male, 0.0, inv_spread):
                 gestation[i] = 0
                 reproduction[R_FETAL_LOSS] += 1
             elif g >= physiology.GESTATION_MONTHS:

@@ -700,6 +700,15 @@ _PARAM_LIST = [
               "is an assumption",
        prior=lognormal(11.63, 0.25, 4.0, 30.0, "the pooled estimate, widened beyond its CI for ages the "
                                                "cohorts did not cover")),
+    _p("starvation_spread", 0.5, "kg/m2", 0.1, 2.0, "Spread of deaths around the survival limit",
+       "The monthly chance of dying of inanition is 1 / (1 + exp(distance above the survival limit / this)): "
+       "one half at the limit, falling off over this many BMI units for an adult (the same share of the "
+       "age's median BMI for a child).", "physiology", UNCERTAINTY, "7.8",
+       source=_A + "bodies die around, not at, the limit: Henry 2001 (ENN Field Exchange 15) gives the "
+              "limit's spread between people, a CV of 8.7% for men (about 1.1 BMI units); the default "
+              "0.5, a logistic sd of 0.9 units, is the value used since before issue 12",
+       prior=uniform(0.25, 1.0, "a logistic sd of 0.45 to 1.8 BMI units, around Henry 2001's spread of the "
+                                "limit")),
     _p("famine_epidemic", 1.0, "x share starving", 0.0, 5.0, "Famine epidemics",
        "Other-cause deaths in a commune (or town) rise by this times the share of its people starving "
        "or worse last month (typhus, relapsing fever, dysentery spread among the starving).",

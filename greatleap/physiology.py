@@ -322,9 +322,6 @@ WASTING_HR_FROM, WASTING_HR_AT = -1.0, -3.5
 # definition of wasting: mild wasting is common in normal times) and to famine epidemics.
 # source: WHO's definition of wasting, below -2 SD.
 FAMINE_WASTING = -2.0
-# Inanition: the monthly chance of dying of starvation is one half at the survival limit and
-# falls off over a few tenths of the limit (assumption: 0.5 BMI unit for an adult, as before issue 12).
-STARVATION_SPREAD = 0.5 / HEALTHY_BMI
 ELDERLY_FROM = 60  # older people reach the survival limit sooner (elderly_reserve); assumption: from 60
 # Women survive to a lower BMI than men because they carry more fat (Henry 2001, as summarised by
 # ENN Field Exchange 15: their larger fat stores last longer). Most of that difference is
@@ -513,15 +510,16 @@ def wasting_hazard_ratio_of(score, log_hr_per_sd):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
+def starvation_hazard_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve, inv_spread):
     """Monthly chance of dying of inanition: one half at the survival limit, which is the adult
-    limit (men's or women's) as a share of the age's median BMI; raised for the old."""
+    limit (men's or women's) as a share of the age's median BMI; raised for the old. It falls off
+    over ``starvation_spread`` (``inv_spread``: ``starvation_inv_spread``)."""
     return starvation_hazard_at(starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male,
-                                                        elderly_reserve))
+                                                        elderly_reserve, inv_spread))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve):
+def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elderly_reserve, inv_spread):
     """How far a body is above its survival limit, in units of the hazard's spread (the exponent
     of ``starvation_hazard_at``). The limit is a share of the age's median BMI: the sexes' mean
     before puberty, each sex's own after it (``PUBERTY_FROM``, ``PUBERTY_TO``)."""
@@ -529,7 +527,7 @@ def starvation_distance_of(s, row, age_idx, bmi, limit_female, limit_male, elder
     apart = _clip01(f32(age_idx - PUBERTY_FROM) * f32(1 / (PUBERTY_TO - PUBERTY_FROM)))
     limit = (mid + f32(0.5) * (f32(limit_male) - f32(limit_female)) * f32(1 - 2 * s) * apart
              + f32(elderly_reserve) * (age_idx >= ELDERLY_FROM))
-    return (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * f32(1 / STARVATION_SPREAD)
+    return (bmi * ROWS[s, row, C_INV_M] - limit * f32(1 / HEALTHY_BMI)) * inv_spread
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -691,10 +689,10 @@ def wasting_hazard_ratio(score, p) -> np.ndarray:
 
 
 @njit(cache=True)
-def _map_starve(s, row, age_idx, bmi, lf, lm, er):
+def _map_starve(s, row, age_idx, bmi, lf, lm, er, inv_spread):
     out = np.empty(len(s), np.float32)
     for i in range(len(s)):
-        out[i] = starvation_hazard_of(s[i], row[i], age_idx[i], bmi[i], lf, lm, er)
+        out[i] = starvation_hazard_of(s[i], row[i], age_idx[i], bmi[i], lf, lm, er, inv_spread)
     return out
 
 
@@ -702,7 +700,14 @@ def starvation_hazard(age, female, bmi, p) -> np.ndarray:
     shape, (age, female, bmi) = _flat(age, female, bmi)
     age = age.astype(np.float32)
     return _map_starve(_sex(female), rows_of(age), age_index(age), bmi.astype(np.float32),
-                       p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"]).reshape(shape)
+                       p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
+                       starvation_inv_spread(p)).reshape(shape)
+
+
+def starvation_inv_spread(p) -> np.float32:
+    """What the compiled passes multiply a body's distance from its survival limit by (as a share
+    of the age's median BMI): one over ``starvation_spread``, an adult's BMI units, as such a share."""
+    return np.float32(1 / (p["starvation_spread"] / HEALTHY_BMI))
 
 
 def baseline_hazard(age, score, p, epidemic=1.0, urban=False) -> np.ndarray:

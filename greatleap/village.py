@@ -261,7 +261,8 @@ def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray
         people.hunger, people.gestation, people.postpartum, need, able, meals.ladle, meals.in_hall,
         meals.hall_fill, meals.others, meals.workers, p["max_intake_ratio"], people.kcal,
         food_tally.kcal_by_commune, food_tally.people_by_commune, food_tally.adult_hist, u, epidemic,
-        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.starvation_inv_spread(p),
+        np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), base_scale,
         physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
         physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction)

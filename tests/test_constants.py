@@ -109,7 +109,8 @@ PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREA
             "kin_reserve_months": ("coping.KIN_RESERVE_MONTHS", 4.0), "long_hours_factor": ("labour.LONG_HOURS", 1.15),
             "retention_base": ("agents.RETENTION_BASE", 0.5), "retention_per_loyalty": ("agents.RETENTION_PER_LOYALTY", 0.5),
             "retention_min": ("agents.RETENTION_MIN", 0.2), "retention_fear": ("agents.RETENTION_FEAR", 1.5),
-            "search_zeal_base": ("procurement.SEARCH_ZEAL_BASE", 0.5), "search_fear": ("procurement.SEARCH_FEAR", 2.0)}
+            "search_zeal_base": ("procurement.SEARCH_ZEAL_BASE", 0.5), "search_fear": ("procurement.SEARCH_FEAR", 2.0),
+            "starvation_spread": ("physiology.STARVATION_SPREAD", 0.5)}  # the constant held 0.5 / HEALTHY_BMI
 
 
 def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():

@@ -66,7 +66,7 @@ def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
         np.zeros(len(idx), np.float32), np.float32(0.0), np.zeros(1, np.float32), np.zeros(1, np.float32), one, one,
         PARAMS["max_intake_ratio"].default, np.zeros(n, np.float32), np.zeros(1), np.zeros(1), np.zeros(kernels.KCAL_BINS),
         np.ones(2 * len(idx), np.float32), one, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
-        np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
+        physiology.starvation_inv_spread(p), np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
         np.float32(p["conception_postponement"]), 6, np.zeros(1), np.zeros(1), tally,
         np.zeros(kernels.REPRODUCTION_TALLY))
     a, f = age[idx], female[idx]
@@ -144,7 +144,8 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
         people.hunger.copy(), people.gestation.copy(), people.postpartum.copy(), need, able, ladle, in_hall, fill,
         others, workers, PARAMS["max_intake_ratio"].default, kcal, tally.kcal_by_commune, tally.people_by_commune,
         tally.adult_hist, np.ones(2 * len(alive), np.float32), np.ones(n_com), p["bmi_limit_female"],
-        p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0,
+        p["bmi_limit_male"], p["elderly_reserve"], physiology.starvation_inv_spread(p), np.float32(p["child_play_cut"]),
+        physiology.log_hr_per_sd(p), 1.0,
         physiology.monthly_conception(p),
         np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]), 6, np.zeros(n_hh), np.zeros(n_hh),
         np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))

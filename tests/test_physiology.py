@@ -317,7 +317,8 @@ def _reproduce(w, u, p=P):
         w["gestation"], w["postpartum"], need, np.zeros(n, np.float32), np.float32(0.0), np.zeros(1, np.float32),
         np.zeros(1, np.float32), share, share, PARAMS["max_intake_ratio"].default, np.zeros(n, np.float32), np.zeros(1),
         np.zeros(1), np.zeros(kernels.KCAL_BINS), np.concatenate([np.ones(n, np.float32), u]), np.ones(1),
-        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], np.float32(p["child_play_cut"]),
+        p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"], physiology.starvation_inv_spread(p),
+        np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
         physiology.postpartum_infecundity_months(p["breastfeeding_months"]), np.zeros(1), np.zeros(1),
         np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
@@ -447,3 +448,17 @@ def test_the_fed_cycle_gives_the_1950s_age_specific_fertility():
     ppi = physiology.postpartum_infecundity_months(P["breastfeeding_months"])
     for age in (17, 27, 42):
         assert 12.0 / (1.0 / q[age] + 9 + ppi) == pytest.approx(physiology.ASFR[age], rel=1e-5)
+
+
+def test_the_starvation_hazard_falls_off_above_the_limit_over_the_declared_spread():
+    """starvation_spread (issue 15: a declared uncertainty, no longer a constant): 1 / (1 + e^(d / spread))
+    for a man d BMI units above his limit, in the compiled passes as in the vectorised rule."""
+    limit = P["bmi_limit_male"]
+    for spread in (0.25, 0.5, 1.0):
+        p = {**P, "starvation_spread": spread}
+        above = physiology.starvation_hazard(np.array([30.0]), False, np.float32(limit + 1.0), p)[0]
+        assert above == pytest.approx(1 / (1 + np.exp(1.0 / spread)), rel=1e-4)
+    deaths = {spread: small_model(seed=1, end_year=1961, procurement_share=0.6, retreat_rule="calendar",
+                                  starvation_spread=spread).run().monthly_frame()["deaths_starvation"].sum()
+              for spread in (0.25, 1.0)}
+    assert deaths[1.0] > 1.1 * deaths[0.25]  # a wider spread: bodies die further above the limit
