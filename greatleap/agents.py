@@ -13,10 +13,6 @@ from mesa.discrete_space import CellAgent
 
 from greatleap.population import HUNGER_STATES
 
-# A cadre's campaign drive is MOBILISATION_BASE + MOBILISATION_PER_AMBITION x ambition (about 0.94 at the
-# mean ambition of Beta(2, 3), 0.4). assumption: zealous cadres sent more people to the furnaces
-# and dams (Yang Jisheng 2012); the range 0.7-1.3 is not measured.
-MOBILISATION_BASE, MOBILISATION_PER_AMBITION = 0.7, 0.6
 # The traits of the first cadres, Beta(a, b) on 0-1: ambition (mean 0.4), risk aversion (0.5),
 # loyalty to the village (0.6); and the career stake of officials (0.5).
 # assumption: cadres differed in zeal and in loyalty to their villages (Yang Jisheng 2012; Dikötter
@@ -99,8 +95,10 @@ class Cadre(CellAgent):
         return min(p["markup_cap"], raw) * (1.0 - visibility)
 
     def mobilisation(self) -> float:
-        """How hard this cadre drives campaign quotas: zealous cadres send more people."""
-        return MOBILISATION_BASE + MOBILISATION_PER_AMBITION * self.ambition
+        """How hard this cadre drives campaign quotas: zealous cadres send more people
+        (``mobilisation_base`` + ``mobilisation_per_ambition`` x ambition)."""
+        p = self.model.p
+        return p["mobilisation_base"] + p["mobilisation_per_ambition"] * self.ambition
 
     def retention_share(self, purge_risk: float) -> float:
         """Share of the retention floor this cadre defends against the quota (ODD 7.5):

@@ -334,6 +334,18 @@ _PARAM_LIST = [
        source=_A + "some three more hours on a long working day, not all of them useful work; no record "
               "of the hours",
        prior=uniform(1.0, 1.35, "from no more useful work (exhausted, at night) to a third more")),
+    _p("mobilisation_base", 0.7, "x campaign share", 0.0, 2.0, "Campaign drive of an unambitious cadre",
+       "A cadre sends (mobilisation_base + mobilisation_per_ambition x ambition) times the campaign's share "
+       "of his able people to the furnaces and the works (Cadre.mobilisation).", "labour", UNCERTAINTY, "7.2",
+       source=_A + "zealous cadres sent more people to the furnaces and dams (Yang Jisheng 2012); the "
+              "spread between cadres is not measured",
+       prior=uniform(0.4, 1.0, "the least ambitious cadre sends from under half to all of the campaign's share")),
+    _p("mobilisation_per_ambition", 0.6, "x campaign share per unit ambition", 0.0, 2.0,
+       "Campaign drive added by ambition", "What a cadre's ambition (0-1) adds to his campaign drive.",
+       "labour", UNCERTAINTY, "7.2",
+       source=_A + "zealous cadres sent more people to the furnaces and dams (Yang Jisheng 2012); the "
+              "spread between cadres is not measured",
+       prior=uniform(0.0, 1.0, "from no effect of ambition to the most ambitious sending twice the least's")),
     _p("abolish_private_plots", True, "switch", None, None, "Communes abolish private plots",
        "While the communes last (autumn 1958 to the reforms) private plots and sidelines are taken into "
        "the collective: less side food and less field effort.", "labour", LEVER, "7.2"),

@@ -79,7 +79,6 @@ def test_the_named_literals_are_the_values_the_code_used_before():
     from greatleap import agents, coping, labour, production, provinces, world
 
     assert (labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (0.9, 0.1)
-    assert (agents.MOBILISATION_BASE, agents.MOBILISATION_PER_AMBITION) == (0.7, 0.6)
     assert (production.WEATHER_FLOOR, production.WEATHER_CEILING, production.LABOUR_FLOOR,
             production.LABOUR_CEILING, production.AREA_LABOUR_RESPONSE) == (0.3, 1.5, 0.05, 1.1, 0.5)
     assert production.SUMMER_SHARE == 0.3 and world.POPULATION_GROWTH == 0.02
@@ -110,7 +109,9 @@ PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREA
             "retention_base": ("agents.RETENTION_BASE", 0.5), "retention_per_loyalty": ("agents.RETENTION_PER_LOYALTY", 0.5),
             "retention_min": ("agents.RETENTION_MIN", 0.2), "retention_fear": ("agents.RETENTION_FEAR", 1.5),
             "search_zeal_base": ("procurement.SEARCH_ZEAL_BASE", 0.5), "search_fear": ("procurement.SEARCH_FEAR", 2.0),
-            "starvation_spread": ("physiology.STARVATION_SPREAD", 0.5)}  # the constant held 0.5 / HEALTHY_BMI
+            "starvation_spread": ("physiology.STARVATION_SPREAD", 0.5),  # the constant held 0.5 / HEALTHY_BMI
+            "mobilisation_base": ("agents.MOBILISATION_BASE", 0.7),
+            "mobilisation_per_ambition": ("agents.MOBILISATION_PER_AMBITION", 0.6)}
 
 
 def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():

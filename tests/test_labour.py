@@ -189,3 +189,17 @@ def test_longer_coerced_hours_bring_in_a_larger_1958_autumn_harvest():
     long = _frame_through((1958, 10), long_hours_factor=1.3)
     assert short.loc["1957-10", "harvest_true_kg"] == long.loc["1957-10", "harvest_true_kg"] > 0  # before March 1958
     assert long.loc["1958-10", "harvest_true_kg"] > 1.02 * short.loc["1958-10", "harvest_true_kg"]
+
+
+def test_campaign_shares_follow_the_declared_base_and_ambition_drive():
+    """mobilisation_base and mobilisation_per_ambition (issue 15: declared uncertainties)."""
+    furnace = {}
+    for base, per_ambition in ((0.5, 0.5), (1.0, 0.5), (0.5, 1.0)):
+        m = set_month(small_model(furnace_share=0.3, mobilisation_base=base, mobilisation_per_ambition=per_ambition),
+                      (1958, 10))
+        for c, ambition in zip(m.cadres, (0.0, 0.3, 0.6, 1.0)):
+            c.ambition = ambition
+        furnace[base, per_ambition], _ = labour.campaign_shares(m)
+    np.testing.assert_allclose(furnace[0.5, 0.5], 0.3 * (0.5 + 0.5 * np.array([0.0, 0.3, 0.6, 1.0])))
+    assert (furnace[1.0, 0.5] > furnace[0.5, 0.5]).all()
+    assert furnace[0.5, 1.0][0] == furnace[0.5, 0.5][0] and (furnace[0.5, 1.0][1:] > furnace[0.5, 0.5][1:]).all()
