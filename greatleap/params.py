@@ -213,6 +213,11 @@ _PARAM_LIST = [
        "production", UNCERTAINTY, "7.1",
        source=_A + "regions differed in drought and flood from year to year",
        prior=uniform(0.0, 0.1, "from one national weather to a tenth of yields between regions")),
+    _p("area_labour_response", 0.5, "share", 0.0, 1.0, "Response of the sown area to labour",
+       "The sown area responds to field labour with this share of the yield's elasticity (labour_elasticity): "
+       "land is sown even short-handed.", "production", UNCERTAINTY, "7.1",
+       source=_A + "half; Kueh 1984 split the fall of output into area and yield, not their response to labour",
+       prior=uniform(0.2, 0.8, "from a fifth to most of the yield's response")),
 
     # ---- 7.11 capital and land --------------------------------------------------------------
     _p("area_plan_response", 0.25, "elasticity", 0.0, 1.0, "Grain area cut for a believed surplus",
@@ -551,6 +556,11 @@ _PARAM_LIST = [
               "recorded",
        prior=uniform(0.5, 4.0, "after Lushan (purge risk about a half) searches a quarter more to three "
                                "times as intense")),
+    _p("summer_relief", 0.6, "share", 0.0, 1.0, "Procurement of the summer crop",
+       "The summer harvest's quota is this times the share the plan asks of the autumn's: the summer crop "
+       "feeds the lean months.", "procurement", UNCERTAINTY, "7.5",
+       source=_A + "most procurement came from the autumn harvest; no seasonal split was found",
+       prior=uniform(0.3, 1.0, "from a third of the autumn's share to the same")),
     _p("equalise_retention", False, "switch", None, None, "Equalise retention across communes",
        "Counterfactual: after procurement, retained grain is pooled and shared equally per person.",
        "procurement", LEVER, "7.5"),
@@ -938,6 +948,12 @@ _PARAM_LIST = [
               "first and their death rate rose far less than the villages' (Lin & Yang 2000); the size of "
               "the cut is not taken from a record",
        prior=uniform(0.1, 0.5, "from a token cut to half the ration, beyond which the towns would starve too")),
+    _p("resale_application_fill", 0.8, "share of need", 0.0, 1.0, "Food below which a commune asks for resales",
+       "A commune whose grain until the next harvest falls below this share of its need applies for resales "
+       "of the whole shortfall.", "state", UNCERTAINTY, "7.9",
+       source=_A + "resales were applied for and came late and incomplete (the Bijie study); the share is "
+              "not recorded",
+       prior=uniform(0.5, 0.95, "communes apply once their food falls to from half to nearly all of their need")),
 ]
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}

@@ -32,9 +32,6 @@ from greatleap import centre, provinces
 # The harvest month and the two after it. assumption: the purchase drives ran on after each harvest
 # (the autumn drives of 1958 and 1959, Yang Jisheng 2012); their length is not recorded.
 COLLECTION_MONTHS = 3
-# The summer crop feeds the lean months: the plan takes this share of what it takes of the autumn's.
-# assumption: most procurement came from the autumn harvest; no seasonal split was found.
-SUMMER_RELIEF = 0.6
 # No commune is asked for more than this share of its expected harvest.
 # assumption: a ceiling above any recorded provincial share (30-37% nationally in 1959-61, Dikötter 2010).
 MAX_QUOTA_RATE = 0.8
@@ -42,7 +39,7 @@ MAX_QUOTA_RATE = 0.8
 
 def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
     """Per commune, the quota (kg) on this harvest."""
-    season = SUMMER_RELIEF if model.ym[1] == 6 else 1.0
+    season = model.p["summer_relief"] if model.ym[1] == 6 else 1.0
     return season * _annual_rule(model, true_kg, official_kg, share)
 
 

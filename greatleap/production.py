@@ -30,9 +30,6 @@ WEATHER_FLOOR, WEATHER_CEILING = 0.3, 1.5
 # Labour in the fields, relative to the norm, counts inside these bounds for sowing and yield.
 # assumption: some land is sown and tended however few are left; more hands than the norm add little.
 LABOUR_FLOOR, LABOUR_CEILING = 0.05, 1.1
-# Land is sown even short-handed, so area responds this share as much as yield does to labour.
-# assumption: half (Kueh 1984 split the fall into area and yield, not their response to labour).
-AREA_LABOUR_RESPONSE = 0.5
 # The summer crop's share of a normal year's grain. assumption: winter wheat and other summer grain
 # gave well under half of the year's grain; no 1950s seasonal split was verified here.
 SUMMER_SHARE = 0.3
@@ -78,8 +75,8 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
     """Sowing month: land sown follows labour and seed. Returns seed used (kg)."""
     p = model.p
     first = model.ym[1] == crop.sowing[0]
-    # land is sown even short-handed, so area responds half as much as yield
-    by_labour = np.clip(labour, LABOUR_FLOOR, LABOUR_CEILING) ** (AREA_LABOUR_RESPONSE * p["labour_elasticity"])
+    # land is sown even short-handed, so area responds less than yield (area_labour_response)
+    by_labour = np.clip(labour, LABOUR_FLOOR, LABOUR_CEILING) ** (p["area_labour_response"] * p["labour_elasticity"])
     crop.area = by_labour if first else 0.5 * (crop.area + by_labour)
     if model.ym[1] != crop.sowing[-1]:
         return 0.0

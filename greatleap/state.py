@@ -44,9 +44,6 @@ STEEL_KG_PER_WORKER_MONTH = 8.0
 # Months from the retreat to the first imported grain. source: the Emergency Directive of November
 # 1960 and the first imports in January 1961 (Shang Changfeng 2010; calendar.py).
 IMPORT_DELAY_MONTHS = 2
-# A commune applies for resales below this share of its need.
-# assumption: resales were applied for and came late and incomplete (the Bijie study); the share is not recorded.
-RESALE_APPLICATION_FILL = 0.8
 
 
 class State:
@@ -195,10 +192,10 @@ class State:
 
     def request_resales(self, model, food_kg: np.ndarray, need_kg: np.ndarray,
                         report_ratio: np.ndarray, visibility: np.ndarray | None = None) -> None:
-        """Communes below 80% of need until the next harvest apply for the whole shortfall. The
+        """Communes below ``resale_application_fill`` of need until the next harvest apply for the whole shortfall. The
         state believes it only as far as the commune's inflated report allows, unless the famine
         there has become visible (deaths), when it believes what it sees."""
-        short = np.where(food_kg < RESALE_APPLICATION_FILL * need_kg, need_kg - food_kg, 0.0)
+        short = np.where(food_kg < model.p["resale_application_fill"] * need_kg, need_kg - food_kg, 0.0)
         seen = np.zeros(len(short)) if visibility is None else visibility
         pending = {c for _, c, _ in self.pending_resales}
         due = model.t + model.p["resale_delay"]

@@ -80,7 +80,7 @@ def test_the_named_literals_are_the_values_the_code_used_before():
 
     assert (labour.MAX_CAMPAIGN_SHARE, coping.STOPPED_BEFORE_REGISTRATION) == (0.9, 0.1)
     assert (production.WEATHER_FLOOR, production.WEATHER_CEILING, production.LABOUR_FLOOR,
-            production.LABOUR_CEILING, production.AREA_LABOUR_RESPONSE) == (0.3, 1.5, 0.05, 1.1, 0.5)
+            production.LABOUR_CEILING) == (0.3, 1.5, 0.05, 1.1)
     assert production.SUMMER_SHARE == 0.3 and world.POPULATION_GROWTH == 0.02
     assert (agents.AMBITION_BETA, agents.RISK_AVERSION_BETA, agents.LOYALTY_BETA, agents.CAREER_STAKE_BETA,
             agents.REPLACEMENT_BETA, provinces.ZEAL_BETA, provinces.LEADER_LOYALTY_BETA) == (
@@ -111,7 +111,10 @@ PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREA
             "search_zeal_base": ("procurement.SEARCH_ZEAL_BASE", 0.5), "search_fear": ("procurement.SEARCH_FEAR", 2.0),
             "starvation_spread": ("physiology.STARVATION_SPREAD", 0.5),  # the constant held 0.5 / HEALTHY_BMI
             "mobilisation_base": ("agents.MOBILISATION_BASE", 0.7),
-            "mobilisation_per_ambition": ("agents.MOBILISATION_PER_AMBITION", 0.6)}
+            "mobilisation_per_ambition": ("agents.MOBILISATION_PER_AMBITION", 0.6),
+            "area_labour_response": ("production.AREA_LABOUR_RESPONSE", 0.5),
+            "summer_relief": ("procurement.SUMMER_RELIEF", 0.6),
+            "resale_application_fill": ("state.RESALE_APPLICATION_FILL", 0.8)}
 
 
 def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():

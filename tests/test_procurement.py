@@ -228,3 +228,13 @@ def _searched(ym, **params) -> int:
 def test_searches_grow_with_the_declared_zeal_and_after_lushan_with_the_declared_fear():
     assert _searched((1959, 3), search_zeal_base=0.0) < _searched((1959, 3), search_zeal_base=1.0)
     assert _searched((1959, 10), search_fear=0.0) < _searched((1959, 10), search_fear=4.0)
+
+
+def test_the_summer_harvest_is_asked_the_declared_share_of_the_autumns_rate():
+    """summer_relief (issue 15: a declared uncertainty, no longer a constant)."""
+    for relief in (0.3, 0.9):
+        m = set_month(small_model(quota_rule="flexible", summer_relief=relief), (1959, 10))
+        harvest = m.crops[1].share * m.potential
+        autumn = _quota_share(m, harvest)
+        set_month(m, (1959, 6))
+        assert _quota_share(m, harvest) == pytest.approx(relief * autumn)

@@ -144,3 +144,15 @@ def test_the_weather_comes_from_the_disaster_areas_of_the_record():
     assert drop > weather.LOSS_SERIOUS * (serious[1961] - serious[1957])
     sources = (Path(production.__file__).parent / "data" / "SOURCES.md").read_text()
     assert "disaster_area.csv" in sources
+
+
+def test_the_sown_area_responds_to_labour_with_the_declared_share_of_the_yields_elasticity():
+    """area_labour_response (issue 15: a declared uncertainty, no longer a constant)."""
+    area = {}
+    for response in (0.2, 0.8):
+        m = set_month(small_model(area_labour_response=response, labour_elasticity=0.5), (1957, 10))
+        m.communes.seed[:] = 1e9  # seed is no limit
+        production.sow(m, m.crops[0], np.full(m.communes.n, 0.5))  # half the hands
+        area[response] = m.crops[0].area / (m.capital.planned_area * m.capital.ploughing(m))
+        np.testing.assert_allclose(area[response], 0.5 ** (response * 0.5))
+    assert (area[0.8] < area[0.2]).all()

@@ -301,3 +301,15 @@ def test_the_urban_ration_is_cut_sooner_and_deeper_with_its_declared_trigger_and
         assert m.state.ration_factor(m) == pytest.approx(1.0 - cut)
     assert factor[6.0, 0.3] < factor[3.0, 0.3] < 1.0  # a higher trigger cuts at the same stocks
     assert factor[3.0, 0.5] < factor[3.0, 0.3]  # a deeper cap cuts more
+
+
+def test_a_commune_applies_for_resales_below_the_declared_share_of_its_need():
+    """resale_application_fill (issue 15: a declared uncertainty, no longer a constant)."""
+    applied = {}
+    for fill in (0.5, 0.9):
+        m = set_month(small_model(resale_application_fill=fill), (1959, 4))
+        m.state.pending_resales = []
+        need = np.full(m.communes.n, 10_000.0)
+        m.state.request_resales(m, 0.7 * need, need, np.ones(m.communes.n))  # 70% of need in store
+        applied[fill] = len(m.state.pending_resales)
+    assert applied[0.5] == 0 < applied[0.9]
