@@ -14,7 +14,7 @@ Seed is the commune's ``seed`` store (``world.Communes``).
 
 Rules in plain words:
 - Seed: at each harvest the cadre keeps the next sowing's seed before anything else
-  (``production.SEED_RATE``). Unless seed is protected (preset ``seed_protected``), hungry
+  (``seed_rate``). Unless seed is protected (preset ``seed_protected``), hungry
   households eat from it (``seed_eaten_share`` of the store a month at most, as far as their
   shortfall goes), and when a quota presses after collection, the cadre hands over seed in the
   measure he would not defend the village's grain (``Cadre.retention_share``). Seed eaten in a

@@ -38,7 +38,7 @@ def review_cadres(model, reports: np.ndarray, targets: np.ndarray) -> tuple[int,
     criticised = purged = 0
     for official in model.officials:
         group = np.array(official.communes)
-        intensity = model.leaders[model.commune_province[group[0]]].purge_intensity()
+        intensity = model.leaders[model.commune_province[group[0]]].purge_intensity(p)
         k = int(round(p["criticised_share"] * len(group)))
         if k == 0:
             continue

@@ -23,9 +23,6 @@ from numba import vectorize
 from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
 
-# Chance the militia stops a household fleeing before household registration is enforced (1959).
-# assumption: flight to the cities was largely free in 1958 (more than 15 M left; Dikötter 2010).
-STOPPED_BEFORE_REGISTRATION = 0.1
 
 
 def side_food_rates(model, living: np.ndarray, foragers: np.ndarray) -> tuple[float, np.ndarray]:
@@ -106,7 +103,7 @@ def flight(model, hh_hunger: np.ndarray) -> np.ndarray:
     """Households that get away this month (boolean per household)."""
     p = model.p
     trying = (hh_hunger >= 2.0) & (model.rng.random(len(hh_hunger)) < p["flight_propensity"])
-    stopped = p["registration_enforcement"] if model.calendar.registration_on(model.ym) else STOPPED_BEFORE_REGISTRATION
+    stopped = p["registration_enforcement"] if model.calendar.registration_on(model.ym) else p["stopped_before_registration"]
     return trying & (model.rng.random(len(hh_hunger)) >= stopped)
 
 

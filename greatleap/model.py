@@ -147,7 +147,7 @@ class FamineModel(Model):
         grain_kcal = physiology.NORMAL_INTAKE_KCAL - p["non_grain_kcal"]
         per_person = grain_kcal * physiology.DAYS_PER_MONTH / p["kcal_per_kg"] * p["store_months_at_start"]
         hh.stock[:] = per_person * self.household_population()
-        self.communes.seed[:] = production.SEED_RATE * self.crops[1].share * self.potential
+        self.communes.seed[:] = p["seed_rate"] * self.crops[1].share * self.potential
 
     def _materialise(self, idx: np.ndarray) -> None:
         cells = self.grid._cells if hasattr(self.grid, "_cells") else None
@@ -240,7 +240,7 @@ class FamineModel(Model):
         self.ledger.add("lost", rotted)
         hidden = coping.conceal(self, grain)
         com.granary += grain - hidden
-        keep = np.minimum(com.granary, production.SEED_RATE * crop.share * self.potential)
+        keep = np.minimum(com.granary, self.p["seed_rate"] * crop.share * self.potential)
         com.seed += keep
         com.granary -= keep
         feed = self.capital.keep_feed(self, crop.share, grain)  # ODD 7.11

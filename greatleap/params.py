@@ -218,6 +218,12 @@ _PARAM_LIST = [
        "land is sown even short-handed.", "production", UNCERTAINTY, "7.1",
        source=_A + "half; Kueh 1984 split the fall of output into area and yield, not their response to labour",
        prior=uniform(0.2, 0.8, "from a fifth to most of the yield's response")),
+    _p("seed_rate", 0.06, "kg per kg of normal harvest", 0.0, 0.3, "Seed per kg of harvest",
+       "Seed a commune keeps back at each harvest, and needs to sow its full area, per kg of the crop's "
+       "normal harvest.", "production", UNCERTAINTY, "7.1",
+       source=_A + "a few percent of a normal harvest; no 1950s seed rate per kg of harvest was found "
+              "(seed, feed and losses together are often put near a tenth)",
+       prior=uniform(0.03, 0.12, "from a thirtieth to an eighth of a normal harvest")),
 
     # ---- 7.11 capital and land --------------------------------------------------------------
     _p("area_plan_response", 0.25, "elasticity", 0.0, 1.0, "Grain area cut for a believed surplus",
@@ -426,6 +432,12 @@ _PARAM_LIST = [
        source="Kung & Chen 2011 (APSR 105(1)): alternate members procured more; the share among first "
               "secretaries is an assumption",
        prior=uniform(0.1, 0.6, "a tenth to more than half of the leaders")),
+    _p("purge_intensity_base", 0.5, "x national purge risk", 0.0, 2.0, "Purges of the least zealous province",
+       "A province purges low reporters at (this + its leader's zeal) times the national purge risk "
+       "(1 at the mean zeal, 0.5, with the default).", "provinces", UNCERTAINTY, "7.12",
+       source=_A + "Henan, Anhui and Gansu purged far more after Lushan (Yang Jisheng 2012); the spread "
+              "between provinces is not measured",
+       prior=uniform(0.2, 1.0, "the most cautious leader purges a fifth to all of the national rate")),
     _p("provincial_markup", 0.2, "markup per unit zeal", 0.0, 2.0, "Provinces' own markup",
        "Markup a provincial leader adds to his counties' reports, per unit of zeal.",
        "provinces", UNCERTAINTY, "7.12",
@@ -683,6 +695,11 @@ _PARAM_LIST = [
        source=_A + "clans protected their members (Cao, Xu & Zhang 2022) but how much was given is not "
               "recorded; a household gives only out of what would carry it past the next harvest",
        prior=uniform(2.0, 6.0, "from two months to half a year kept back")),
+    _p("stopped_before_registration", 0.1, "probability", 0.0, 1.0, "Flight stopped before registration",
+       "Chance the militia stops a fleeing household before household registration is enforced (1959; "
+       "after it, registration_enforcement).", "coping", UNCERTAINTY, "7.7",
+       source=_A + "flight to the cities was largely free in 1958 (more than 15 M left; Dikötter 2010)",
+       prior=uniform(0.0, 0.3, "from none to three in ten stopped")),
     _p("kin_transfers", 0.25, "share of surplus", 0.0, 1.0, "Kin transfers",
        "Share of a household's surplus sent each month to hungry kin.", "coping", UNCERTAINTY, "7.7",
        source=_A + "kin networks helped in bad years; little could move across collectives in "

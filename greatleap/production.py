@@ -21,9 +21,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Seed kept per kg of normal harvest. assumption: a few percent of a normal harvest; no 1950s seed
-# rate per kg of harvest was found (seed, feed and losses together are often put near a tenth).
-SEED_RATE = 0.06
 # The regional yield factor of the weather stays inside these bounds.
 # assumption: no region loses more than 70% or gains more than 50% of a normal yield in a year.
 WEATHER_FLOOR, WEATHER_CEILING = 0.3, 1.5
@@ -82,7 +79,7 @@ def sow(model, crop: Crop, labour: np.ndarray) -> float:
         return 0.0
     # ODD 7.11: the plan's grain area, as far as the draught animals can plough it
     crop.area = crop.area * model.capital.planned_area * model.capital.ploughing(model)
-    need = SEED_RATE * crop.share * model.potential * crop.area
+    need = p["seed_rate"] * crop.share * model.potential * crop.area
     used = np.minimum(need, model.communes.seed)
     crop.area = np.where(need > 0, crop.area * used / np.maximum(need, 1e-9), crop.area)
     model.communes.seed -= used

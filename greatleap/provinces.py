@@ -36,10 +36,6 @@ MODERATE_ZEAL = 0.1
 # assumption: the literature ranks leaders from the radical to the cautious without a measured
 # distribution (see the module's rules).
 ZEAL_BETA, LEADER_LOYALTY_BETA = (2, 2), (3, 2)
-# A province purges low reporters at (PURGE_INTENSITY_BASE + zeal) times the national purge risk, 1
-# at the mean zeal. assumption: Henan, Anhui and Gansu purged far more after Lushan (Yang Jisheng
-# 2012); the spread is not measured.
-PURGE_INTENSITY_BASE = 0.5
 
 
 class Leader:
@@ -62,9 +58,10 @@ class Leader:
         other provinces added at the last harvest (``agents.outbid``)."""
         return outbid(p["provincial_markup"] * self.zeal, peers_last, p) * (1.0 - visibility)
 
-    def purge_intensity(self) -> float:
-        """How many times the national purge risk this leader's province applies (1 at mean zeal)."""
-        return PURGE_INTENSITY_BASE + self.zeal
+    def purge_intensity(self, p) -> float:
+        """How many times the national purge risk this leader's province applies
+        (``purge_intensity_base`` + zeal: 1 at the mean zeal with the default)."""
+        return p["purge_intensity_base"] + self.zeal
 
     def quota_push(self, p) -> float:
         """The increment the province adds to the quotas it passes down (ODD 7.5)."""

@@ -52,7 +52,7 @@ def test_a_hungry_spring_sows_less():
     for scenario in ("baseline", "seed_protected"):
         m = small_model(scenario=scenario, seed_eaten_share=0.1)  # inside its prior, not the fitted 0.0104
         set_month(m, (1959, 3))
-        m.communes.seed[:] = production.SEED_RATE * m.crops[1].share * m.potential  # a full store
+        m.communes.seed[:] = m.p["seed_rate"] * m.crops[1].share * m.potential  # a full store
         need = np.full(len(m.households), 100.0)
         for _ in range(2):  # March and April: households short of most of their grain
             m.capital.eat_seed(m, need * 0.8, need)

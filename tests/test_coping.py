@@ -273,3 +273,14 @@ def test_a_household_gives_to_kin_only_beyond_its_declared_months_of_reserve():
         hungry[int(hh.kin[0])] = True
         moved = coping.kin_transfers(m, np.full(len(hh), 10.0), hungry)
         assert moved == pytest.approx(0.5 * (1_000.0 - months * 10.0))
+
+
+def test_before_registration_the_militia_stops_the_declared_share_of_those_fleeing():
+    """stopped_before_registration (issue 15: a declared uncertainty, no longer a constant)."""
+    hunger = np.full(2_000, 2.0)  # every household starving
+    fled = {}
+    for stopped in (0.0, 0.6):
+        m = set_month(small_model(flight_propensity=0.5, stopped_before_registration=stopped), (1958, 6))
+        fled[stopped] = int(coping.flight(m, hunger).sum())
+    assert fled[0.0] == pytest.approx(0.5 * 2_000, rel=0.1)
+    assert fled[0.6] == pytest.approx(0.4 * fled[0.0], rel=0.15)

@@ -156,3 +156,18 @@ def test_the_sown_area_responds_to_labour_with_the_declared_share_of_the_yields_
         area[response] = m.crops[0].area / (m.capital.planned_area * m.capital.ploughing(m))
         np.testing.assert_allclose(area[response], 0.5 ** (response * 0.5))
     assert (area[0.8] < area[0.2]).all()
+
+
+def test_communes_keep_and_need_the_declared_seed_per_kg_of_harvest():
+    """seed_rate (issue 15: a declared uncertainty, no longer a constant): the store drawn at the
+    start, and what a full sowing needs (a store of the default rate sows only part at a higher)."""
+    seed, area = {}, {}
+    for rate in (0.06, 0.12):
+        m = small_model(spin_up_months=0, seed_rate=rate)
+        seed[rate] = m.communes.seed.copy()
+        set_month(m, (1957, 10))
+        m.communes.seed[:] = 0.06 * m.crops[0].share * m.potential  # the same store for both
+        production.sow(m, m.crops[0], np.ones(m.communes.n))
+        area[rate] = m.crops[0].area
+    np.testing.assert_allclose(seed[0.12], 2 * seed[0.06])
+    assert (area[0.12] < 0.6 * area[0.06]).all()

@@ -92,3 +92,17 @@ def test_a_zealous_leaders_province_purges_more_of_its_low_reporters():
             total += careers.review_cadres(m, np.ones(m.communes.n), np.ones(m.communes.n))[1]
         purged[zeal] = total
     assert purged[1.0] > 1.5 * purged[0.0]
+
+
+def test_a_province_purges_at_the_declared_base_plus_its_leaders_zeal():
+    """purge_intensity_base (issue 15: a declared uncertainty, no longer a constant)."""
+    from greatleap import careers
+    purged = {}
+    for base in (0.2, 1.0):
+        m = set_month(_model(criticised_share=0.5, purge_prob_after=0.6, purge_intensity_base=base), (1959, 10))
+        for leader in m.leaders:
+            leader.zeal = 0.2
+            assert leader.purge_intensity(m.p) == pytest.approx(base + 0.2)
+        purged[base] = sum(careers.review_cadres(m, np.ones(m.communes.n), np.ones(m.communes.n))[1]
+                           for _ in range(20))
+    assert purged[1.0] > 1.5 * purged[0.2]
