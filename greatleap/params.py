@@ -573,6 +573,12 @@ _PARAM_LIST = [
        "feeds the lean months.", "procurement", UNCERTAINTY, "7.5",
        source=_A + "most procurement came from the autumn harvest; no seasonal split was found",
        prior=uniform(0.3, 1.0, "from a third of the autumn's share to the same")),
+    _p("max_quota_rate", 0.8, "share of the expected harvest", 0.3, 1.0, "Largest quota rate",
+       "No commune is asked for more than this share of its expected harvest, whatever the pushes.",
+       "procurement", UNCERTAINTY, "7.5",
+       source=_A + "a ceiling above any recorded provincial share (30-37% nationally in 1959-61, Dikötter "
+              "2010); no commune-level ceiling is recorded",
+       prior=uniform(0.5, 0.95, "from half to nearly all of a commune's expected harvest")),
     _p("equalise_retention", False, "switch", None, None, "Equalise retention across communes",
        "Counterfactual: after procurement, retained grain is pooled and shared equally per person.",
        "procurement", LEVER, "7.5"),
@@ -971,6 +977,12 @@ _PARAM_LIST = [
        source=_A + "resales were applied for and came late and incomplete (the Bijie study); the share is "
               "not recorded",
        prior=uniform(0.5, 0.95, "communes apply once their food falls to from half to nearly all of their need")),
+    _p("refugee_ration", 0.5, "share of a resident's ration", 0.0, 1.0, "Food of a refugee in the towns",
+       "A refugee from the villages gets this share of a town resident's grain, and the centre supplies it.",
+       "towns", UNCERTAINTY, "7.10",
+       source=_A + "refugees had no ration entitlement and lived by begging and odd jobs (Dikötter 2010); the "
+              "share is kept from before issue 12",
+       prior=uniform(0.2, 0.8, "from a fifth to most of a resident's ration")),
 ]
 
 PARAMS: dict[str, Param] = {p.name: p for p in _PARAM_LIST}

@@ -32,9 +32,6 @@ from greatleap import centre, provinces
 # The harvest month and the two after it. assumption: the purchase drives ran on after each harvest
 # (the autumn drives of 1958 and 1959, Yang Jisheng 2012); their length is not recorded.
 COLLECTION_MONTHS = 3
-# No commune is asked for more than this share of its expected harvest.
-# assumption: a ceiling above any recorded provincial share (30-37% nationally in 1959-61, Dikötter 2010).
-MAX_QUOTA_RATE = 0.8
 
 
 def set_quotas(model, true_kg: np.ndarray, official_kg: np.ndarray, share: float) -> np.ndarray:
@@ -52,15 +49,15 @@ def _annual_rule(model, true_kg, official_kg, share) -> np.ndarray:
     p = model.p
     planned = planned_share(model)
     if p["quota_rule"] == "flexible":
-        return min(planned, MAX_QUOTA_RATE) * true_kg
+        return min(planned, p["max_quota_rate"]) * true_kg
     if model.state.retreated:
-        return min(planned, MAX_QUOTA_RATE) * centre.believed(model, official_kg)
+        return min(planned, p["max_quota_rate"]) * centre.believed(model, official_kg)
     w = p["quota_weight_current"]
     last = centre.believed(model, model.communes.report_last_year) * share
     expected = np.where(last > 0, w * official_kg + (1 - w) * last, official_kg)
     per_person = expected / np.maximum(model.commune_population(), 1)
     relative = per_person / max(per_person.mean(), 1e-9)
-    rate = np.clip(planned * relative ** p["quota_progressivity"], 0.0, MAX_QUOTA_RATE)
+    rate = np.clip(planned * relative ** p["quota_progressivity"], 0.0, p["max_quota_rate"])
     push = np.array([1.0 + model.official_of[c].quota_push(p) for c in range(model.communes.n)])
     push *= 1.0 + provinces.quota_push(model)  # the province's increment, passed down
     if not model.leap_on():

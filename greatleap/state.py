@@ -32,7 +32,6 @@ import numpy as np
 from greatleap import centre, dining
 from greatleap.calendar import month_index
 from greatleap.population import REFUGEE
-from greatleap.towns import REFUGEE_RATION
 
 # Rural people, 1957. source: 646.5 M year-end population (SSB, greatleap/data/historical.csv) less
 # 99 M urban (Dikötter 2010).
@@ -79,7 +78,7 @@ class State:
 
     def base_demand(self, model) -> float:
         """Monthly urban grain demand at the full ration, kg."""
-        return (self.urban + REFUGEE_RATION * self.migrants) * model.p["urban_ration"] / 12.0
+        return (self.urban + model.p["refugee_ration"] * self.migrants) * model.p["urban_ration"] / 12.0
 
     def ration_factor(self, model) -> float:
         """The towns' ration as a share of the full one: full while the centre holds

@@ -33,9 +33,6 @@ import numpy as np
 from greatleap import dining, kernels, physiology, village, world
 from greatleap.population import RECRUITED, REFUGEE, URBAN, People
 
-# A refugee's share of a resident's ration. assumption: refugees had no ration entitlement and lived
-# by begging and odd jobs (Dikötter 2010); the share is kept from before issue 12.
-REFUGEE_RATION = 0.5
 
 
 class TownHouseholds:
@@ -114,7 +111,7 @@ class Towns:
         if len(group) == 0:
             return np.zeros(0, dtype=np.int64)
         keys, first, household = np.unique(group, return_index=True, return_inverse=True)
-        ration = REFUGEE_RATION if registration == REFUGEE else 1.0
+        ration = self.model.p["refugee_ration"] if registration == REFUGEE else 1.0
         homes = self.households.add(region[first].astype(np.int16), ration)
         home = homes[household]
         idx = self.people.add(household=home, commune=self.households.region[home],

@@ -238,3 +238,13 @@ def test_the_summer_harvest_is_asked_the_declared_share_of_the_autumns_rate():
         autumn = _quota_share(m, harvest)
         set_month(m, (1959, 6))
         assert _quota_share(m, harvest) == pytest.approx(relief * autumn)
+
+
+def test_no_commune_is_asked_more_than_the_declared_largest_quota_rate():
+    """max_quota_rate (issue 15: a declared uncertainty, no longer a constant)."""
+    share = {}
+    for ceiling in (0.3, 0.95):
+        m = set_month(small_model(quota_rule="flexible", procurement_share=0.8, max_quota_rate=ceiling), (1959, 10))
+        share[ceiling] = _quota_share(m, m.crops[1].share * m.potential)
+        assert share[ceiling] == pytest.approx(min(procurement.planned_share(m), ceiling))
+    assert share[0.3] < share[0.95]

@@ -98,3 +98,18 @@ def test_villagers_who_flee_live_in_the_towns_as_refugees():
     refugees = (tp.registration[: tp.n] == REFUGEE)
     assert refugees.sum() >= fled  # those alive and those who died since, all once villagers
     assert frame["migrants"].max() > 0
+
+
+def test_refugees_get_and_cost_the_declared_share_of_a_residents_ration():
+    """refugee_ration (issue 15: a declared uncertainty, no longer a constant): what a refugee
+    household is given in the towns, and what the centre counts on supplying for each refugee."""
+    demand = {}
+    for share in (0.2, 0.8):
+        m = small_model(refugee_ration=share)
+        idx = np.flatnonzero(m.people.view("alive"))[:5]
+        region = m.communes.region[m.people.commune[idx]]
+        home = m.towns.households.n
+        m.towns.admit(m.people.take(idx), REFUGEE, np.zeros(len(idx), dtype=np.int64), region)
+        assert m.towns.households.ration[home] == pytest.approx(share)
+        demand[share] = m.state.base_demand(m)
+    assert demand[0.8] - demand[0.2] == pytest.approx(0.6 * 5 * m.p["urban_ration"] / 12.0)
