@@ -71,7 +71,7 @@ from mesa import Agent
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from greatleap import coping, dining, kernels, labour, physiology, reporters  # noqa: E402
-from greatleap.labour import FIELDS, FORAGE, FORAGE_PROPENSITY, FURNACE, IRRIGATION, NONE  # noqa: E402
+from greatleap.labour import FIELDS, FORAGE, FURNACE, IRRIGATION, NONE  # noqa: E402
 from greatleap.physiology import (  # noqa: E402
     ADAPTED, ADAPTED_WASTED, DAYS_PER_MONTH, ELDERLY_FROM, FAMINE_WASTING, GESTATION_MONTHS, KCAL_PER_KG_TISSUE,
     MONTHLY_BASE_HAZARD, WASTING_HR_FROM, N_CHILD_ROWS, ADULT_FROM)
@@ -79,7 +79,6 @@ from greatleap.village import Village, give_birth  # noqa: E402
 
 # The constant tables as Python lists (scalar indexing of a list is ~10x faster than numpy's).
 BASE_HAZARD = [float(x) for x in MONTHLY_BASE_HAZARD]
-FORAGE_BY_HUNGER = [float(x) for x in FORAGE_PROPENSITY]
 PREGNANCY_KCAL = [float(x) for x in physiology.PREGNANCY_KCAL]
 ONE_MONTH = np.float32(1 / 12)  # what the model adds to a float32 age each month
 
@@ -136,7 +135,7 @@ def able_weight(age: float, hunger: int) -> float:
     return 0.0
 
 
-def choose_task(u: float, furnace: float, irrigation: float, hunger: int, able: float) -> int:
+def choose_task(u: float, furnace: float, irrigation: float, hunger: int, able: float, forage_by_hunger) -> int:
     """labour.task_of for one person, given their uniform draw ``u``."""
     if able == 0:
         return NONE
@@ -145,7 +144,7 @@ def choose_task(u: float, furnace: float, irrigation: float, hunger: int, able: 
     if u < furnace + irrigation:
         return IRRIGATION
     rest = (u - furnace - irrigation) / max(1.0 - furnace - irrigation, 1e-6)
-    return FORAGE if rest < FORAGE_BY_HUNGER[hunger] else FIELDS
+    return FORAGE if rest < forage_by_hunger[hunger] else FIELDS
 
 
 def energy_parts(s: int, row: int, bmi: float, height: float, gestation: int) -> tuple[float, float]:
@@ -258,7 +257,7 @@ class Villager(Agent):
         self.able = able = able_weight(age_index(self.age), self.hunger)
         c = self.commune
         u = float(v.draw(dtype=np.float32))  # one draw per person, as Village.work_month
-        self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able)
+        self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able, v.forage_by_hunger)
         s, row = int(self.female), row_of(self.age)
         bmr, base = energy_parts(s, row, self.bmi, self.height, self.gestation)
         cost = bmr * v.task_pal[task]
@@ -395,6 +394,7 @@ class IdiomaticVillage(Village):
         self.task_pal = physiology.task_pal(m.ym[1]).tolist()
         long_hours = m.calendar.long_hours_on(m.ym) and not m.state.retreated
         self.coercion_kcal = float(p["coercion_kcal"]) if long_hours else 0.0
+        self.forage_by_hunger = [float(x) for x in labour.forage_propensity(p)]
         self.present, self.working = [0.0] * n_com, [0.0] * n_com
         self.living, self.starving = [0.0] * n_com, [0.0] * n_com
         t0 = time.perf_counter()

@@ -83,7 +83,8 @@ def _age_index(age):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labour_out, u, furnace,
-         irrigation, task_pal, coerced_kcal, present, working, able_by_task, living, foragers, starving):
+         irrigation, forage_by_hunger, task_pal, coerced_kcal, present, working, able_by_task, living, foragers,
+         starving):
     """Task, able weight and energy need of each living villager. Adds per commune the field
     workers' able weight (``present``), able weight x capacity (``working``), the living, the
     foragers and the starving (last month's state), and per task the able weight."""
@@ -96,7 +97,7 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
         a, c, b, s = _age_index(age[i]), commune[i], bmi[i], np.intp(female[i])
         r = row_of(age[i])
         ab = labour.able_weight_of(a, hunger[i])
-        t = labour.task_of(u[k], furnace[c], irrigation[c], hunger[i], ab)
+        t = labour.task_of(u[k], furnace[c], irrigation[c], forage_by_hunger[hunger[i]], ab)
         bmr, base = energy_parts_of(s, r, b, height[i], gestation[i])
         cost = bmr * task_pal[t]
         capacity = labour.work_capacity(b, kcal[i] / (base + cost))

@@ -35,9 +35,6 @@ _FURNACE_RAMP = {8: 0.1, 9: 0.5, 10: 1.0, 11: 1.0, 12: 0.6}
 # November 1957, 80 M in December, 100 M in January 1958 (0.65, 0.8, 1.0 of the peak); October
 # (30 M there, 0.3) is set lower and the tapering in February-March is an assumption.
 _IRRIGATION_RAMP = {10: 0.1, 11: 0.65, 12: 0.85, 1: 1.0, 2: 0.8, 3: 0.4}
-# Chance a field worker forages instead, by hunger state (fed, hungry, starving, wasted).
-# assumption: foraging grew with hunger (Becker 1996; Dikötter 2010); no count of foragers exists.
-FORAGE_PROPENSITY = np.array([0.0, 0.03, 0.3, 0.5], dtype=np.float32)
 # No commune sends more than this share of its able people to a campaign, however zealous its cadre.
 # assumption: someone stays with the fields, the old and the children.
 MAX_CAMPAIGN_SHARE = 0.9
@@ -75,14 +72,22 @@ def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(furnace * zeal, 0, MAX_CAMPAIGN_SHARE), np.clip(irrigation * zeal, 0, MAX_CAMPAIGN_SHARE)
 
 
+def forage_propensity(p) -> np.ndarray:
+    """Chance a field worker forages instead, by hunger state (fed, hungry, starving, severely
+    wasted): none when fed, ``forage_hungry``, ``forage_starving`` (float32). The severely wasted
+    cannot work (``able_weight_of``): their task is none whatever the last entry says."""
+    return np.array([0.0, p["forage_hungry"], p["forage_starving"], 0.0], dtype=np.float32)
+
+
 @vectorize(cache=True)
-def task_of(u, furnace, irrigation, hunger, able):
+def task_of(u, furnace, irrigation, forage_chance, able):
     """This month's task of one person, from one uniform draw ``u``: the draw falls in the
     commune's furnace share, its irrigation share, or the rest; the rest, rescaled, decides
-    whether a field worker forages instead. Those unable to work have no task."""
+    whether a field worker forages instead (``forage_chance``: ``forage_propensity`` of his hunger
+    state). Those unable to work have no task."""
     rest = (u - furnace - irrigation) / max(1.0 - furnace - irrigation, 1e-6)
     # selects rather than early returns: neighbours' tasks differ, so branches would mispredict
-    task = FORAGE if rest < FORAGE_PROPENSITY[hunger] else FIELDS
+    task = FORAGE if rest < forage_chance else FIELDS
     task = IRRIGATION if u < furnace + irrigation else task
     task = FURNACE if u < furnace else task
     return np.int8(NONE if able == 0 else task)

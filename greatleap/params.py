@@ -357,6 +357,15 @@ _PARAM_LIST = [
        source=_A + "zealous cadres sent more people to the furnaces and dams (Yang Jisheng 2012); the "
               "spread between cadres is not measured",
        prior=uniform(0.0, 1.0, "from no effect of ambition to the most ambitious sending twice the least's")),
+    _p("forage_hungry", 0.03, "probability per month", 0.0, 1.0, "Foraging of the hungry",
+       "Chance a hungry field worker forages instead of working the fields (never when fed).",
+       "labour", UNCERTAINTY, "7.2",
+       source=_A + "foraging grew with hunger (Becker 1996; Dikötter 2010); no count of foragers exists",
+       prior=uniform(0.0, 0.1, "from none to one hungry worker in ten")),
+    _p("forage_starving", 0.3, "probability per month", 0.0, 1.0, "Foraging of the starving",
+       "Chance a starving field worker forages instead of working the fields.", "labour", UNCERTAINTY, "7.2",
+       source=_A + "foraging grew with hunger (Becker 1996; Dikötter 2010); no count of foragers exists",
+       prior=uniform(0.1, 0.6, "from one starving worker in ten to more than half")),
     _p("abolish_private_plots", True, "switch", None, None, "Communes abolish private plots",
        "While the communes last (autumn 1958 to the reforms) private plots and sidelines are taken into "
        "the collective: less side food and less field effort.", "labour", LEVER, "7.2"),

@@ -86,7 +86,8 @@ class Village:
         living, foragers, starving = np.zeros(n_com), np.zeros(n_com), np.zeros(n_com)
         task, able, need = kernels.work(
             alive, people.age, people.female, people.hunger, people.bmi, people.height, people.kcal,
-            people.gestation, people.commune, people.labour, u, furnace, irrigation, physiology.task_pal(m.ym[1]),
+            people.gestation, people.commune, people.labour, u, furnace, irrigation, labour.forage_propensity(m.p),
+            physiology.task_pal(m.ym[1]),
             labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving)
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)

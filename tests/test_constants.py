@@ -117,7 +117,10 @@ PROMOTED = {"catch_up": ("dining.CATCH_UP", 1.15), "overeating": ("dining.OVEREA
             "seed_rate": ("production.SEED_RATE", 0.06),
             "stopped_before_registration": ("coping.STOPPED_BEFORE_REGISTRATION", 0.1),
             "purge_intensity_base": ("provinces.PURGE_INTENSITY_BASE", 0.5),
-            "max_quota_rate": ("procurement.MAX_QUOTA_RATE", 0.8), "refugee_ration": ("towns.REFUGEE_RATION", 0.5)}
+            "max_quota_rate": ("procurement.MAX_QUOTA_RATE", 0.8), "refugee_ration": ("towns.REFUGEE_RATION", 0.5),
+            # labour.FORAGE_PROPENSITY = [0.0, 0.03, 0.3, 0.5] by hunger state (fed, hungry, starving,
+            # severely wasted; the last was never used: the severely wasted cannot work)
+            "forage_hungry": ("labour.FORAGE_PROPENSITY", 0.03), "forage_starving": ("labour.FORAGE_PROPENSITY", 0.3)}
 
 
 def test_the_promoted_assumptions_default_to_the_constants_they_replace_and_are_declared_once():

@@ -107,7 +107,7 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     task_pal = physiology.task_pal(m.ym[1])
     task, able, need = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
                                     people.kcal, people.gestation, people.commune, people.labour.copy(), u,
-                                    furnace, irrigation, task_pal, 0.0, *sums)
+                                    furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums)
     present, working, by_task, living, foragers, starving = sums
     commune = people.commune[alive]
     fields = np.where(task == labour.FIELDS, able, 0.0)
@@ -116,7 +116,8 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     assert (living == np.bincount(commune, minlength=n_com)).all()
     assert (foragers == np.bincount(commune, weights=task == labour.FORAGE, minlength=n_com)).all()
     assert (starving == np.bincount(commune, weights=people.hunger[alive] >= 2, minlength=n_com)).all()
-    assert (task == labour.task_of(u, furnace[commune], irrigation[commune], people.hunger[alive], able)).all()
+    forage = labour.forage_propensity(m.p)[people.hunger[alive]]
+    assert (task == labour.task_of(u, furnace[commune], irrigation[commune], forage, able)).all()
     args = (people.age[alive], people.female[alive], people.bmi[alive], people.height[alive])
     full = physiology.daily_need(*args, task_pal=task_pal[task], gestation=people.gestation[alive])
     capacity = labour.work_capacity(people.bmi[alive], people.kcal[alive] / full)

@@ -203,3 +203,14 @@ def test_campaign_shares_follow_the_declared_base_and_ambition_drive():
     np.testing.assert_allclose(furnace[0.5, 0.5], 0.3 * (0.5 + 0.5 * np.array([0.0, 0.3, 0.6, 1.0])))
     assert (furnace[1.0, 0.5] > furnace[0.5, 0.5]).all()
     assert furnace[0.5, 1.0][0] == furnace[0.5, 0.5][0] and (furnace[0.5, 1.0][1:] > furnace[0.5, 0.5][1:]).all()
+
+
+def test_hungry_and_starving_field_workers_forage_with_the_declared_chances():
+    """forage_hungry and forage_starving (issue 15: declared uncertainties, were FORAGE_PROPENSITY)."""
+    foraging = {}
+    for hungry, starving in ((0.0, 0.0), (0.1, 0.0), (0.0, 0.6)):
+        frame = _frame_through((1960, 6), seed=1, procurement_share=0.6, forage_hungry=hungry,
+                               forage_starving=starving)
+        foraging[hungry, starving] = frame["labour_foraging"].sum()
+    assert foraging[0.0, 0.0] == 0  # the fed never forage
+    assert foraging[0.1, 0.0] > 0 and foraging[0.0, 0.6] > 0
