@@ -4,6 +4,7 @@ Tiny worlds (2-4 communes of 4-5 plots a side, headless), tiny populations: thes
 machinery (seeding, resume, refusal, recovery), not the fit. The tiny spec's runs skip the
 spin-up (``spin_up_months = 0``): the machinery is the same whatever the model's first month."""
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from greatleap.calibration.run import run_calibration, stored_generations
 from greatleap.calibration.spec import parse_calibration_spec
 from greatleap.cli import main
 from greatleap.errors import InputError
+from greatleap.params import PARAMS
 from greatleap.experiments.engines import InlineEngine, LocalEngine
 
 TINY = {"n_communes": 2, "commune_side": 4, "materialise_peasants": False, "spin_up_months": 0}
@@ -237,10 +239,11 @@ def test_the_results_of_a_calibration_are_written(reference):
     assert (summary.p5 <= summary["median"]).all() and (summary["median"] <= summary.p95).all()
     text = report.read_text()
     assert "## Posterior predictive against history" in text and "cells within tolerance" in text
-    # the robust particle: of the 3 nearest the record, the one whose mean path over 2 fresh seeds is nearest
+    # the robust particle: of the 3 nearest the record and the defaults in force (0), the one whose
+    # mean path over 2 fresh seeds is nearest
     screen = pd.read_csv(folder / "robust.csv")
-    assert len(screen) == 3 and (screen.runs == 2).all() and screen.distance.is_monotonic_increasing
-    assert sorted(screen.candidate) == [1, 2, 3]
+    assert len(screen) == 4 and (screen.runs == 2).all() and screen.distance.is_monotonic_increasing
+    assert sorted(screen.candidate) == [0, 1, 2, 3]
     robust = summary.set_index("parameter")["robust"]
     for name in spec.infer:
         assert robust[name] == pytest.approx(screen[name].iloc[0])
@@ -258,7 +261,8 @@ def test_the_robust_screen_ranks_candidates_by_their_mean_path_on_fresh_seeds(re
     spec, folder = reference
     history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
     screen, chosen = robust_screen(history, spec, InlineEngine(), k=2, seeds=2)
-    candidates = nearest_particles(history, 2)
+    defaults = {name: float(PARAMS[name].default) for name in spec.infer}
+    candidates = [defaults] + nearest_particles(history, 2)
     observed = observed_cells(spec.observed)
     fresh = []
     for draw in candidates:
@@ -266,6 +270,26 @@ def test_the_robust_screen_ranks_candidates_by_their_mean_path_on_fresh_seeds(re
         fresh.append(distance({k: np.mean([r[k] for r in runs]) for k in observed}, observed))
     assert list(screen.distance) == pytest.approx(sorted(fresh))
     assert chosen == pytest.approx(candidates[int(np.argmin(fresh))])
+    assert list(screen.sort_values("candidate").distance) == pytest.approx(fresh)  # 0: the defaults in force
+
+
+def test_a_fit_no_better_than_the_defaults_in_force_leaves_them(reference, monkeypatch):
+    """The screen's candidate 0 is the defaults in force: when they are nearer the record on the
+    fresh seeds than every particle, the robust summary is the defaults themselves."""
+    import pyabc
+
+    import greatleap.calibration.results as results
+
+    spec, folder = reference
+    history = pyabc.History("sqlite:///" + str(folder / "history.db"), _id=1)
+    particle = results.nearest_particles(history, 1)[0]
+    # the defaults in force made the particle itself: it must tie, and the defaults (first in the
+    # screen, the stable sort keeps them first) are kept
+    monkeypatch.setattr(results, "PARAMS", {**results.PARAMS, **{
+        name: dataclasses.replace(results.PARAMS[name], default=value) for name, value in particle.items()}})
+    screen, chosen = results.robust_screen(history, spec, InlineEngine(), k=1, seeds=1)
+    assert int(screen.candidate.iloc[0]) == 0 and chosen == pytest.approx(particle)
+    assert screen.distance.iloc[0] == pytest.approx(screen.distance.iloc[1])
 
 
 @pytest.mark.cluster
