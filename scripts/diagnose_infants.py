@@ -7,7 +7,7 @@ runs exactly as ``greatleap run`` runs it for the seed):
    every month, born at a BMI-for-age z (and length-for-age z) of 0, -1 or -2, followed over its
    first year in the order the model applies the rules (``physiology.newborn_bodies``: a month
    grown along its centiles when it eats first, a month old), and a one-month-old and a
-   two-year-old at the median started on their own rows. Before the fix of December 2026 a
+   two-year-old at the median started on their own rows. Before the fix of 2026-12-07 a
    newborn started its first meal a month short and fell 1.65 SD in its first year.
 2. A model (defaults, or ``--set NAME=VALUE``): who is starving when it is built (after its
    unrecorded spin-up year), where each starving infant came from (its birth) and its life month by

@@ -31,15 +31,18 @@ class Diagnosis:
 _D = Diagnosis
 # The centre's early retreat recurs below: the measured fact (docs/calibration.md, the baseline's
 # fit; docs/validation.md fact 17) is written once.
-_EARLY_RETREAT = ("the centre retreats early (median seed March 1959 at the fourth fit's defaults, before the 1959 "
+_EARLY_RETREAT = ("the centre retreats early (median seed April 1959 at the fourth fit's defaults, which the fifth "
+                  "fit did not beat, with the infants' growth fix; before the 1959 "
                   "procurement and Lushan) and Lushan reverses it in no seed, although the fourth fit gives Lushan "
                   "a real rise of the cost (political_cost_lushan 1.63; the 1959 claims, procurement and the 1960 "
                   "peak equal the no-purge run's), so the retreat lasts: quotas become a share of the believed "
                   "harvest and reports fade to the truth")
-_TOO_LARGE = ("the famine is too large at the fourth fit's defaults (13.5% excess deaths over 20 seeds against the "
-              "literature's 2.3-8.5%; registered 41 and 40 per 1000 in 1959-60 against 15 and 25) and the "
-              "registration share is at its floor (0.503, prior 0.5-0.8): likely a brake on deaths for a given "
-              "shortfall is missing (relief, migration, substitutes)")
+_TOO_LARGE = ("the famine is too large at the fourth fit's defaults with the infants' growth fix (14.4% excess "
+              "deaths over 20 seeds against the literature's 2.3-8.5%; registered 39 and 38 per 1000 in 1959-60 "
+              "against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
+              "fit's nearest particles sit at four prior edges (more food outside grain, higher normal mortality, "
+              "earlier deaths of starving men, less registration): likely a brake on deaths for a given shortfall "
+              "is missing (relief, migration, substitutes)")
 
 DIAGNOSES: dict[str, Diagnosis] = {
     # ---- fact 1: timing of mortality
@@ -228,15 +231,15 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "retreat, barely raises the 1960 peak."),
     "f16_lushan_delays_retreat": _D(
         "the political cost Lushan raises (`political_cost_lushan`), `centre.py` (ODD 7.9)",
-        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed March 1959 "
+        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed April 1959 "
         "at the fourth fit's defaults), so a higher cost afterwards cannot delay it (docs/calibration.md)."),
     # ---- fact 17: the retreat
     "f17_retreat_in_1960": _D(
         "the centre's decision to retreat, `centre.py` (ODD 7.9)",
-        "a famine the record's size with a late retreat: the fourth fit keeps `famine_recognition` low (4.33 per "
-        "1000; posterior 2.11-6.86 of a 2-30 prior, the one parameter the data inform), so the centre retreats "
-        "in March 1959 (median seed) and for good: a later retreat would make the model's famine, already too "
-        "large, larger still."),
+        "a famine the record's size with a late retreat: the fits keep `famine_recognition` low (4.33 per "
+        "1000 at the defaults; posterior 2.11-6.86 in the fourth fit and 2.27-9.9 in the fifth, of a 2-30 "
+        "prior, the parameter the data inform most), so the centre retreats in April 1959 (median seed) and "
+        "for good: a later retreat would make the model's famine, already too large, larger still."),
     "f17_retreat_when_stocks_low": _D(
         "the stocks' evidence of failure (`retreat_threshold`), `centre.py`, and the towns first with the "
         "emergency squeeze, `state.py` (ODD 7.9)",
