@@ -639,9 +639,8 @@ def wasting_score(age, female, bmi) -> np.ndarray:
 
 
 def _reference_months(age) -> np.ndarray:
-    """Month of age on the WHO references (their last month for adults), read as ``rows_of``."""
-    months = ((np.asarray(age, dtype=np.float64) + AGE_ROUNDING) * 12).astype(np.intp)
-    return np.minimum(months, REFERENCE_MONTHS)
+    """Month of age on the WHO references (their last month for adults): ``rows_of``'s row."""
+    return np.minimum(rows_of(age), REFERENCE_MONTHS)
 
 
 def height_for_age_z(age, female, height) -> np.ndarray:
