@@ -439,14 +439,18 @@ class IdiomaticVillage(Village):
         hidden = coping.eat_hidden(m, short)
         seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11, as the model's village
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
-        green = coping.eat_green(m, short - hidden - seed, grain_need, self._standing_crop())
+        living = np.array(self.living)
+        starving = np.divide(np.array(self.starving), living, out=np.zeros(len(living)), where=living > 0)
+        meat = m.capital.slaughter(m, short - hidden - seed, grain_need, starving)  # ODD 7.11, as the village
+        m.recorder.record_slaughter(m.capital.slaughtered)
+        green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)
         m.ledger.add("lost", waste)
         in_hall = dining.eating_in_hall(m)
         hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
         covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall
-        pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + green) + side
+        pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + meat + green) + side
         others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
                                              np.array(self.priority_hh) - covered * np.array(self.served_priority_hh),
                                              p["home_priority"])

@@ -22,7 +22,12 @@ Rules in plain words:
 - Draught animals: at each harvest the cadre keeps their feed (``animal_feed_kg`` a head a year,
   the harvest's share of it) from the collective grain, cut in the measure the harvest per
   person falls short of normal: people come first. The herd grows at ``herd_growth`` a year when
-  fed and dies or is slaughtered at up to ``animal_hunger_loss`` a year when not. Ploughing
+  fed, up to what the land keeps (``herd_capacity`` x the herd of January 1957), and dies at up to
+  ``animal_hunger_loss`` a year when not. Hungry households kill and eat the animals as they eat
+  seed, more where more starve: ``animal_slaughter_share`` of the herd a month where all starve,
+  as far as their shortfall goes
+  (``animal_meat_kg`` of grain's worth of food a head); an animal eaten now is land not ploughed
+  at the next sowing, and a lost herd regrows only at ``herd_growth``. Ploughing
   capacity follows the herd: the area sown falls as (herd / normal) ** ``animal_area_elasticity``
   when the herd is below normal.
 - Tools: the furnace campaign melts ``tool_melt_rate`` of the tools a month per share of the
@@ -44,6 +49,12 @@ import numpy as np
 from greatleap import labour
 
 
+# A stock within this share of its normal level counts as normal for technical progress.
+# assumption: a herd a per cent below its 1957 size (a few head eaten in a hungry month) is the
+# year-to-year noise of a working farm, not a farm economy run down.
+NORMAL_STOCK = 0.99
+
+
 class Capital:
     def __init__(self, model):
         n, p = model.communes.n, model.p
@@ -56,19 +67,23 @@ class Capital:
         self.irrigated = np.zeros(n)
         self.damaged = np.zeros(n)
         self.seed_eaten = np.zeros(n)  # this month, kg (read by the recorder)
+        self.slaughtered = np.zeros(n)  # this month, head (read by the recorder)
         self.seed_handed_over = np.zeros(n)
 
     # ---- the year and the month ---------------------------------------------------------
     def new_year(self, model) -> None:
         """January: technical progress of the year, where the farm economy works."""
-        working = (self.animal_ratio() >= 1.0) & (self.tools >= 1.0 - 1e-9)
+        working = (self.animal_ratio() >= NORMAL_STOCK) & (self.tools >= NORMAL_STOCK)
         self.technique *= np.where(working, 1.0 + model.p["yield_trend"], 1.0)
 
     def month(self, model) -> None:
         """The month's change of the herd, the tools and the land."""
         p = model.p
-        self.animals *= 1.0 + (p["herd_growth"] * self.feed_cover
-                               - p["animal_hunger_loss"] * (1.0 - self.feed_cover)) / 12
+        before = self.animals
+        after = before * (1.0 + (p["herd_growth"] * self.feed_cover
+                                 - p["animal_hunger_loss"] * (1.0 - self.feed_cover)) / 12)
+        # a fed herd grows up to what the land keeps and no further (one above it stops growing)
+        self.animals = np.minimum(after, np.maximum(p["herd_capacity"] * self.animals_normal, before))
         cal, ym = model.calendar, model.ym
         if not (cal.furnaces_on(ym) or cal.irrigation_on(ym)):
             furnace = irrigation = 0.0  # no campaign: skip the per-cadre shares
@@ -124,6 +139,22 @@ class Capital:
         eaten = np.minimum(wanted, model.p["seed_eaten_share"] * com.seed)
         com.seed -= eaten
         self.seed_eaten = eaten
+        share = np.divide(eaten, wanted, out=np.zeros(com.n), where=wanted > 0)
+        return short * share[hh.commune]
+
+    def slaughter(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray, starving: np.ndarray) -> np.ndarray:
+        """Hungry households kill and eat draught animals, after the seed; returns kg of grain's
+        worth of food eaten per household. An ox is the means of next year's harvest, not a
+        poor household's lean month: the herd a commune kills grows with the share of its people
+        starving (``starving``, per commune), up to ``animal_slaughter_share`` a month where all
+        starve, as far as the real hunger (the shortfall beyond ``green_hunger`` of need) goes."""
+        com, hh, p = model.communes, model.households, model.p
+        short = np.maximum(shortfall_kg - p["green_hunger"] * need_kg, 0.0)
+        wanted = np.bincount(hh.commune, weights=short, minlength=com.n)
+        meat = p["animal_slaughter_share"] * starving * self.animals * p["animal_meat_kg"]
+        eaten = np.minimum(wanted, meat)
+        self.slaughtered = np.divide(eaten, p["animal_meat_kg"], out=np.zeros(com.n), where=meat > 0)
+        self.animals = self.animals - self.slaughtered
         share = np.divide(eaten, wanted, out=np.zeros(com.n), where=wanted > 0)
         return short * share[hh.commune]
 

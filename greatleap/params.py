@@ -268,6 +268,28 @@ _PARAM_LIST = [
        source="assumption: the fall of large animals from 83.82 M in 1957 to 69.49 M in 1961, 17.1% (SSB "
               "series as given in https://daowen.com/lilun/1179767.html), is a check, not fitted",
        prior=uniform(0.1, 1.0, "from a tenth to the whole herd in a year")),
+    _p("herd_capacity", 1.0, "Jan 1957 herd = 1", 0.5, 2.0, "Herd the land can keep",
+       "Largest herd a commune's straw, grazing and fodder keep, against its herd of January 1957: a fed "
+       "herd grows up to it and no further.", "capital", UNCERTAINTY, "7.11",
+       source="assumption: the herd of 1957 was near what the land kept; large animals had stopped growing "
+              "after the mid-1950s (SSB series, recalled, not verified here), so the 1949-57 growth "
+              "(herd_growth) was a recovery towards a ceiling, not a lasting trend",
+       prior=uniform(1.0, 1.15, "from no room above the 1957 herd to the growth of three more normal years")),
+    _p("animal_slaughter_share", 0.05, "share per month", 0.0, 1.0, "Draught animals eaten by the hungry",
+       "Share of a commune's herd its hungry households kill and eat in a month when all its people "
+       "starve (in proportion to the share starving), as far as their shortfall goes (0: the animals "
+       "are spared).", "capital", UNCERTAINTY, "7.11",
+       source="assumption: accounts of draught animals killed and eaten in the famine villages "
+              "(Dikötter 2010; Yang 2012) set only its sign; no count exists. The fall of large animals "
+              "from 83.82 M in 1957 to 69.49 M in 1961 is a check, not fitted",
+       prior=uniform(0.0, 0.15, "from sparing the herd to eating most of it in a year of general starvation")),
+    _p("animal_meat_kg", 110.0, "kg of grain per head", 0.0, 400.0, "Food in a slaughtered animal",
+       "Food a slaughtered draught animal gives, in kg of grain of the same energy.", "capital",
+       UNCERTAINTY, "7.11",
+       source="assumption: an ox of about 300 kg live weight dresses to about half as carcass, at some "
+              "2,000 kcal/kg: about 300,000 kcal, 110 kg of grain at kcal_per_kg (standard livestock "
+              "figures, not a 1950s Chinese survey)",
+       prior=uniform(50.0, 150.0, "from a small, thin animal to a well-fleshed ox")),
     _p("animal_area_elasticity", 0.3, "elasticity", 0.0, 1.0, "Ploughing capacity of the herd",
        "Percent of the planned area left unsown per percent of the herd below normal.",
        "capital", UNCERTAINTY, "7.11",
@@ -1036,6 +1058,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "seed_protected": {"seed_protected": True},
     "no_tool_melting": {"tool_melting": False},
     "sound_irrigation": {"irrigation_sound_share": 1.0},
+    "animals_spared": {"animal_slaughter_share": 0.0},
     # the state as actors (issue 13)
     "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0, "political_cost_launch": 0.0},
     "no_launch_commitment": {"political_cost_launch": 0.0},
@@ -1072,6 +1095,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "seed_protected": "Seed grain protected",
     "no_tool_melting": "No tools melted",
     "sound_irrigation": "Irrigation works built soundly",
+    "animals_spared": "The hungry spare the draught animals",
     "early_retreat": "The centre admits the shortfall at its first sign",
     "no_launch_commitment": "The Leap launched without condemning the 1956 retreat",
     "no_outbidding": "Counties and provinces do not outbid their peers",

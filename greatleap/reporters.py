@@ -129,6 +129,7 @@ MONTHLY: dict[str, tuple[str, str]] = {
     "seed_eaten_kg": ("kg", "Seed grain eaten by hungry households this month"),
     "seed_handed_over_kg": ("kg", "Seed grain handed over against quotas this month"),
     "animal_feed_kg": ("kg", "Grain kept back at harvest to feed the draught animals"),
+    "animals_slaughtered": ("head", "Draught animals killed and eaten by hungry households this month"),
     "planned_area": ("share of land", "Grain area the plan allows (mean over communes)"),
     "sown_area": ("share of land", "Land under grain, each crop weighted by its share of a year's output"),
     "harvest_area_kg": ("kg", "Normal output of the land harvested this month (the area part of the harvest)"),
@@ -166,7 +167,7 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
              "steel_usable_kg", "fled", "squeeze_kg", "sent_down", "seed_eaten_kg", "seed_handed_over_kg",
-             "animal_feed_kg", "harvest_area_kg")
+             "animal_feed_kg", "animals_slaughtered", "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
                 "seed_eaten_kg", "levied_kg", "resold_kg")
@@ -426,6 +427,11 @@ class Recorder:
             return
         self.stats["seed_eaten_kg"] += float(eaten.sum())
         self.year["seed_eaten_kg"] += eaten
+
+    def record_slaughter(self, head: np.ndarray) -> None:
+        if not self.on:
+            return
+        self.stats["animals_slaughtered"] += float(head.sum())
 
     def _capital(self) -> None:
         """The stocks of capital and land at the end of the month (ODD 7.11)."""

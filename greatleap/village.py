@@ -34,6 +34,7 @@ class Work:
     living: np.ndarray  # per commune, people
     foragers: np.ndarray  # per commune, people foraging
     epidemic: np.ndarray  # per commune, the famine epidemic's factor on other-cause deaths
+    starving: np.ndarray  # per commune, share of the living starving at the month's start
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
@@ -46,7 +47,7 @@ class Work:
         living = self.living - np.bincount(commune, minlength=n)
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour, living, foragers, self.epidemic)
+                    self.field_labour, living, foragers, self.epidemic, self.starving)
 
 
 @dataclass
@@ -92,7 +93,8 @@ class Village:
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
-                    physiology.epidemic_factor(starving, living, m.p))
+                    physiology.epidemic_factor(starving, living, m.p),
+                    np.divide(starving, living, out=np.zeros(n_com), where=living > 0))
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -119,7 +121,9 @@ class Village:
         hidden = coping.eat_hidden(m, short)
         seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
-        green = coping.eat_green(m, short - hidden - seed, grain_need, self._standing_crop())
+        meat = m.capital.slaughter(m, short - hidden - seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
+        m.recorder.record_slaughter(m.capital.slaughtered)
+        green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)
         m.ledger.add("lost", waste)
@@ -127,7 +131,7 @@ class Village:
         in_hall = dining.eating_in_hall(m)
         hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
         covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall  # share of served need the hall met
-        pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + green) + side
+        pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + meat + green) + side
         others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
                                              priority_hh - covered * served_priority_hh, p["home_priority"])
         self._request_resales(grain_need, months_left)

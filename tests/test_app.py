@@ -555,6 +555,9 @@ def test_run_10_seeds_draws_median_and_10_90_bands_through_the_sweep_engine():
         deaths = [f["deaths"].to_numpy() for f in session.ensemble.frames[0]]
         assert len({tuple(d) for d in deaths}) > 1, "ten seeds must differ"
         click(rc, "Reset")
+        deadline = time.monotonic() + 30  # the rebuild runs in a thread, which a busy machine may start late
+        while session.ensemble is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert session.ensemble is None  # it described the old runs
     finally:
         rc.close()

@@ -50,7 +50,9 @@ def test_a_hungry_spring_sows_less():
     """Seed eaten by starving households in the months before sowing is land not sown."""
     areas = {}
     for scenario in ("baseline", "seed_protected"):
-        m = small_model(scenario=scenario, seed_eaten_share=0.1)  # inside its prior, not the fitted 0.0104
+        # herds as drawn, at their norm (a normal year's spin-up may eat a few head); seed_eaten_share
+        # inside its prior, not the fitted 0.0104
+        m = small_model(scenario=scenario, seed_eaten_share=0.1, spin_up_months=0)
         set_month(m, (1959, 3))
         m.communes.seed[:] = m.p["seed_rate"] * m.crops[1].share * m.potential  # a full store
         need = np.full(len(m.households), 100.0)
@@ -82,6 +84,61 @@ def test_starved_animals_plough_less_next_season():
     assert (starved.capital.animals < 0.85 * starved.capital.animals_normal).all()
     assert (fed.capital.animals >= fed.capital.animals_normal).all()  # a fed herd grows
     assert (_sow_autumn(starved) < 0.97 * _sow_autumn(fed)).all()
+
+
+def test_a_fed_herd_regrows_to_what_the_land_keeps_and_no_further():
+    m = small_model(spin_up_months=0)  # herds as drawn, at their norm
+    normal = m.capital.animals_normal
+    m.capital.animals = 0.8 * normal  # a herd the famine ran down, fed again
+    for _ in range(12):
+        m.capital.month(m)
+    np.testing.assert_allclose(m.capital.animals, 0.8 * normal * (1 + m.p["herd_growth"] / 12) ** 12)
+    for _ in range(12 * 10):  # ten more years: it reaches the land's herd and stays there
+        m.capital.month(m)
+    np.testing.assert_allclose(m.capital.animals, m.p["herd_capacity"] * normal)
+    roomy = small_model(spin_up_months=0, herd_capacity=1.1)
+    for _ in range(12):
+        roomy.capital.month(roomy)
+    assert (roomy.capital.animals > normal).all()
+
+
+def _slaughter(model, starving: float) -> tuple[np.ndarray, np.ndarray]:
+    """One hungry month: every household short of most of its grain; (food eaten per household,
+    herd left) with ``starving`` the share of each commune's people starving."""
+    need = np.full(len(model.households), 100.0)
+    food = model.capital.slaughter(model, need * 0.8, need, np.full(model.communes.n, starving))
+    return food, model.capital.animals.copy()
+
+
+def test_starving_villagers_kill_and_eat_their_draught_animals():
+    m = small_model(spin_up_months=0)
+    herd = m.capital.animals.copy()
+    food, left = _slaughter(m, starving=0.5)
+    killed = herd - left
+    np.testing.assert_allclose(killed, m.p["animal_slaughter_share"] * 0.5 * herd)
+    np.testing.assert_allclose(np.bincount(m.households.commune, weights=food), killed * m.p["animal_meat_kg"])
+    np.testing.assert_allclose(m.capital.slaughtered, killed)
+    assert (food > 0).all()
+    # the herd is the next harvest, not a lean month's food: where nobody starves it is spared
+    m = small_model(spin_up_months=0)
+    food, left = _slaughter(m, starving=0.0)
+    np.testing.assert_allclose(left, herd)
+    assert not food.any()
+    spared = small_model(spin_up_months=0, scenario="animals_spared")
+    food, left = _slaughter(spared, starving=0.5)
+    np.testing.assert_allclose(left, herd)
+    assert not food.any()
+
+
+def test_animals_eaten_in_a_famine_are_land_not_ploughed_at_the_next_sowing():
+    areas = {}
+    for scenario in ("baseline", "animals_spared"):
+        m = small_model(spin_up_months=0, scenario=scenario)
+        m.communes.seed[:] = 1e9
+        for _ in range(6):  # a starving half year
+            _slaughter(m, starving=0.5)
+        areas[scenario] = _sow_autumn(m)
+    assert (areas["baseline"] < 0.995 * areas["animals_spared"]).all()
 
 
 def test_a_short_harvest_cuts_the_herds_feed():

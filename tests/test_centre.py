@@ -163,8 +163,10 @@ def _first_retreats(seeds, **params):
 
 
 def test_in_runs_a_higher_political_cost_delays_the_retreat_and_the_tables_say_why():
+    # spring 1959's deaths rise so steeply that three times the cost can be reached in the same
+    # month (seed 2 since the hungry eat their draught animals, issue 14); six times cannot
     low = _first_retreats((1, 2), political_cost=1.0)
-    high = _first_retreats((1, 2), political_cost=3.0)
+    high = _first_retreats((1, 2), political_cost=6.0)
     for (k_low, frame), (k_high, _) in zip(low, high):
         assert np.isfinite(k_low)
         assert np.nan_to_num(k_high, nan=999) > k_low

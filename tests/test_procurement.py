@@ -170,9 +170,10 @@ def test_inflated_reports_raise_the_quotas_set_on_them():
 
 
 def test_an_unpaid_quota_is_collected_for_two_months_after_the_harvest_then_written_off():
-    # a high retention floor leaves part of each quota unpaid at harvest; no searches or emergency
+    # a high retention floor leaves part of each quota unpaid at harvest (300 kg stopped doing so in
+    # seed 1 once the herd ate less of the granary: issue 14's herd ceiling); no searches or emergency
     # levies muddle the count
-    frame = small_model(seed=1, retreat_rule="calendar", retention_floor=300.0, anti_hiding_searches=False,
+    frame = small_model(seed=1, retreat_rule="calendar", retention_floor=350.0, anti_hiding_searches=False,
                         emergency_squeeze=0.0).run().monthly_frame()
     by_month = frame.groupby("month")["procurement_kg"].sum()
     assert by_month[[7, 8, 11, 12]].sum() > 0

@@ -87,6 +87,16 @@ def f2_area_about_half_of_fall(rs):
                    f"the area's part of the fall is {share:.2f}")
 
 
+@check(2, "draught animals 7-27% fewer at the end of 1961 than at the end of 1957 (record: large animals "
+          "83.82 M to 69.49 M, -17%, SSB)")
+def f2_draught_animals_fall_a_sixth(rs):
+    """Draught animals fall about a sixth, 1957-61"""
+    herd = yearly(rs, "baseline", "draught_animals")
+    change = herd.loc[1961] / herd.loc[1957] - 1
+    return Outcome(f"1961 vs 1957 {pct(change)}", in_band(-change, 0.07, 0.27),
+                   f"the herd changed {pct(change)}, not a fall of 7-27%")
+
+
 # ---- fact 3: over-reporting ----------------------------------------------------------------
 @check(3, "1958 reported / true harvest 1.8-2.2 (record: 375/200 published, 425/200 summed)")
 def f3_report_ratio_1958(rs):

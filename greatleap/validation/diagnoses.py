@@ -86,6 +86,12 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "a yield fall as large as the area's: too much of the fall comes through the area; likely the "
         "yield channel is weak (the fit put `labour_elasticity` at 0.246, low in its prior of 0.15-0.7) "
         "or the plan's answer to the believed claims too strong."),
+    "f2_draught_animals_fall_a_sixth": _D(
+        "the herd: its feed kept at harvest, its growth up to what the land keeps and the animals the "
+        "hungry kill and eat, `capital.py` (ODD 7.11)",
+        "a herd that falls about a sixth: where it fails, the herd's loss is too small (too little "
+        "starvation, or the slaughter's share low in its prior) or too large (the slaughter's share high, "
+        "or feed cut too deep)."),
     # ---- fact 3: over-reporting
     "f3_report_ratio_1958": _D(
         "the reporting cascade, `reporting.py` (ODD 7.3), with the provinces' markups, `provinces.py` "
