@@ -34,6 +34,7 @@ class Work:
     living: np.ndarray  # per commune, people
     foragers: np.ndarray  # per commune, people foraging
     epidemic: np.ndarray  # per commune, the famine epidemic's factor on other-cause deaths
+    milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing)
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
@@ -46,7 +47,7 @@ class Work:
         living = self.living - np.bincount(commune, minlength=n)
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour, living, foragers, self.epidemic)
+                    self.field_labour, living, foragers, self.epidemic, self.milk)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Meals:
     others: np.ndarray  # per household, the pot's share of need for those who cannot work
     workers: np.ndarray  # per household, the same for full workers
     hall: np.ndarray  # per household, grain eaten in the hall (kg)
+    milk: np.ndarray | None = None  # per household, the nursing women's milk supply (None: nobody nurses)
 
 
 class Village:
@@ -84,15 +86,17 @@ class Village:
         present, working = np.zeros(n_com), np.zeros(n_com)
         able_by_task = np.zeros(len(labour.TASKS))
         living, foragers, starving = np.zeros(n_com), np.zeros(n_com), np.zeros(n_com)
+        milk, extra = breastfeeding(m, people, alive, len(m.households))
         task, able, need = kernels.work(
             alive, people.age, people.female, people.hunger, people.bmi, people.height, people.kcal,
             people.gestation, people.commune, people.labour, u, furnace, irrigation, labour.forage_propensity(m.p),
             physiology.task_pal(m.ym[1]),
-            labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving)
+            labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving, people.household,
+            people.postpartum, physiology.nursing_above(m.p), extra)
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
-                    physiology.epidemic_factor(starving, living, m.p))
+                    physiology.epidemic_factor(starving, living, m.p), milk)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -107,7 +111,8 @@ class Village:
         ladle = np.float32(dining.ladle(m))
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, ladle, need_hh, served_hh, priority_hh,
-                           served_priority_hh, side, hungry_hh)
+                           served_priority_hh, side, hungry_hh, people.age, work.milk,
+                           physiology.breastfed_months(p))
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 
@@ -131,7 +136,7 @@ class Village:
         others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
                                              priority_hh - covered * served_priority_hh, p["home_priority"])
         self._request_resales(grain_need, months_left)
-        return Meals(ladle, in_hall, hall_fill, others, workers, hall)
+        return Meals(ladle, in_hall, hall_fill, others, workers, hall, work.milk)
 
     def _standing_crop(self):
         m = self.model
@@ -266,10 +271,20 @@ def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray
         np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), base_scale,
         physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
-        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction)
+        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction,
+        np.full(n_households, -1.0, np.float32) if meals.milk is None else meals.milk, physiology.breastfed_months(p))
     keep_only_used_draws(rng, before, n + survivors)
     model.recorder.record_reproduction(place, reproduction, len(conceived))
     return BodiesMonth(starved, other, due, due_ratio, members, hunger, body)
+
+
+def breastfeeding(model, people, alive: np.ndarray, n_households: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the milk supply of its nursing women (-1: none) and the extra need of each
+    (``kernels.nursing``, ``physiology``'s breastfeeding rule), for the month's passes."""
+    p = model.p
+    return kernels.nursing(alive, people.household, people.female, people.age, people.bmi, people.postpartum,
+                           physiology.breastfed_months(p), physiology.nursing_above(p),
+                           np.float32(p["lactation_protected_bmi"]), np.float32(p["bmi_limit_female"]), n_households)
 
 
 def fates_and_survivors_draws(rng, n: int) -> tuple[np.ndarray, dict]:

@@ -68,7 +68,7 @@ def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
         np.ones(2 * len(idx), np.float32), one, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
         physiology.starvation_inv_spread(p), np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
         np.float32(p["conception_postponement"]), 6, np.zeros(1), np.zeros(1), tally,
-        np.zeros(kernels.REPRODUCTION_TALLY))
+        np.zeros(kernels.REPRODUCTION_TALLY), -one, 0)
     a, f = age[idx], female[idx]
     group = np.minimum(a.astype(int) // 5, kernels.AGE_GROUPS_5Y - 1)
     expected = np.bincount(f * kernels.AGE_GROUPS_5Y + group, minlength=2 * kernels.AGE_GROUPS_5Y)
@@ -107,7 +107,8 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     task_pal = physiology.task_pal(m.ym[1])
     task, able, need = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
                                     people.kcal, people.gestation, people.commune, people.labour.copy(), u,
-                                    furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums)
+                                    furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums,
+                                    people.household, people.postpartum, 127, np.zeros(len(m.households), np.float32))
     present, working, by_task, living, foragers, starving = sums
     commune = people.commune[alive]
     fields = np.where(task == labour.FIELDS, able, 0.0)
@@ -149,7 +150,7 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
         physiology.log_hr_per_sd(p), 1.0,
         physiology.monthly_conception(p),
         np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]), 6, np.zeros(n_hh), np.zeros(n_hh),
-        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
+        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY), np.full(n_hh, -1.0, np.float32), 0)
     intake = kcal[alive]
     h, c = people.household[alive], people.commune[alive]
     served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]

@@ -321,7 +321,7 @@ def _reproduce(w, u, p=P):
         np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
         physiology.postpartum_infecundity_months(p["breastfeeding_months"]), np.zeros(1), np.zeros(1),
-        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
+        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY), np.full(1, -1.0, np.float32), 0)
     assert out[-1] == n  # everyone survived
     return out[4], out[5]
 
