@@ -212,3 +212,37 @@ def test_drawing_ahead_then_keeping_only_the_used_draws_leaves_the_generator_as_
     assert ahead.bit_generator.state == drawn.bit_generator.state
     assert (ahead.random(5, dtype=np.float32) == drawn.random(5, dtype=np.float32)).all()
     assert ahead.standard_normal() == drawn.standard_normal()
+
+
+def test_infants_at_the_breast_ask_nothing_of_the_pot_or_the_ration(model):
+    """The household's need for the hall and the pot (and a town household's ration) leaves out its
+    infants at the breast, not those whose household has no nursing woman; a nursing woman's
+    need carries her household's extra."""
+    m, people = model, model.people
+    alive = np.flatnonzero(people.view("alive"))
+    n_hh, n_com = len(m.households), m.communes.n
+    h = people.household[alive]
+    milk = np.where(np.arange(n_hh) % 2 == 0, 1.0, -1.0).astype(np.float32)  # even households nurse
+    need = np.full(len(alive), 1000.0, np.float32)
+    able = np.zeros(len(alive), np.float32)
+    sums = [np.zeros(n_hh) for _ in range(5)]
+    kernels.households(alive, people.household, people.commune, people.hunger, np.zeros(len(alive), np.int8), able,
+                       need, 0.0, np.zeros(n_com), np.float32(0.0), *sums, np.zeros(n_hh, bool), people.age, milk, 6)
+    at_breast = (physiology.rows_of(people.age[alive]) < 6) & (milk[h] >= 0)
+    assert at_breast.sum() > 5 and ((physiology.rows_of(people.age[alive]) < 6) & ~at_breast).sum() > 5
+    np.testing.assert_allclose(sums[0], np.bincount(h, weights=np.where(at_breast, 0.0, 1000.0), minlength=n_hh))
+    # the towns' pass, on the same people as if they lived in a town
+    extra = np.full(n_hh, 505.0, np.float32)
+    nursing = people.female[alive] & (people.age[alive] > 20) & (people.age[alive] < 30)
+    postpartum = np.zeros(people.n, np.int8)
+    postpartum[alive[nursing]] = 12
+    need_hh, priority, entitled = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+    town_need, _ = kernels.town_needs(alive, people.age, people.female, np.zeros(people.n, np.int8), people.bmi,
+                                      people.height, people.gestation, people.household, people.commune, 0.0, need_hh,
+                                      priority, entitled, np.zeros(n_com), np.zeros(n_com), postpartum, 7, extra, milk, 6)
+    base = physiology.daily_need(people.age[alive], people.female[alive], people.bmi[alive], people.height[alive],
+                                 gestation=people.gestation[alive])
+    np.testing.assert_allclose(town_need, base + 505.0 * nursing, rtol=1e-5)
+    np.testing.assert_allclose(need_hh, np.bincount(h, weights=np.where(at_breast, 0.0, town_need), minlength=n_hh),
+                               rtol=1e-5)
+    assert (entitled >= need_hh - 1e-3).all()
