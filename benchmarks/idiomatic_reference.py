@@ -6,11 +6,11 @@ every villager is a ``mesa.Agent`` (``Villager``) holding its own state as plain
 its month is a staged ``step`` run with ``AgentSet.do`` (Mesa 2's ``StagedActivation``, Mesa 3
 style)::
 
-    nurse -> work -> (households pool need and share out grain) -> eat -> live -> conceive -> grow_older
+    work -> (households pool need and share out grain) -> eat -> live -> conceive -> grow_older
 
-``nurse`` counts by household the women nursing and the infants at the breast (breastfeeding,
-``kernels.nursing``), ``work`` draws the task and sets the energy need (Schofield BMR x PAL, work, growth, pregnancy),
-``eat`` takes the hall's portion and a share of the household pot, ``live`` grows or wastes the
+``work`` draws the task, sets the energy need (Schofield BMR x PAL, work, growth, pregnancy) and
+counts by household the nursing women and the infants (breastfeeding, ``kernels.nursing_shares``;
+the households add a nursing woman's milk to her need and leave infants at the breast out), ``eat`` takes the hall's portion and a share of the household pot, ``live`` grows or wastes the
 body, sets the hunger state and draws death, ``conceive`` advances a pregnancy (or loses it) or
 draws a conception, ``grow_older`` ages the villager a month. Each rule is a few lines of scalar
 Python (``math``, ``min``/``max``) written from the compiled rules in ``greatleap.physiology``
@@ -258,14 +258,9 @@ class Villager(Agent):
         self.able = self.need = self.ratio = 0.0
         self.alive = True
 
-    # stage 0: who nurses and who is at the breast, counted by household (kernels.nursing)
-    def nurse(self, v: "IdiomaticVillage") -> None:
-        h = self.household
-        if row_of(self.age) < v.infant_months:
-            v.infants[h] += 1
-        if self.female and self.postpartum > v.nursing_above:
-            v.nursing_women[h] += 1
-            v.supply[h] += milk_supply(self.bmi, v.p["lactation_protected_bmi"], v.p["bmi_limit_female"])
+    def nursing_woman(self, v: "IdiomaticVillage") -> bool:
+        """kernels.NURSING_WOMAN: she gave birth less than the exclusive breastfeeding months ago."""
+        return self.female and self.postpartum > v.nursing_above
 
     def at_breast(self, v: "IdiomaticVillage") -> bool:
         """kernels._at_breast: under the age, and the household has a nursing woman."""
@@ -279,8 +274,12 @@ class Villager(Agent):
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able, v.forage_by_hunger)
         s, row = int(self.female), row_of(self.age)
         bmr, base = energy_parts(s, row, self.bmi, self.height, self.gestation)
-        if self.female and self.postpartum > v.nursing_above:  # she pays for the milk
-            base += v.nursing_extra[self.household]
+        h = self.household  # the household's infants and nursing women (kernels.work, for nursing_shares)
+        if row < v.infant_months:
+            v.infants[h] += 1
+        if self.nursing_woman(v):
+            v.nursing_women[h] += 1
+            v.supply[h] += milk_supply(self.bmi, v.p["lactation_protected_bmi"], v.p["bmi_limit_female"])
         cost = bmr * v.task_pal[task]
         capacity = work_capacity(self.bmi, self.kcal / (base + cost))
         long_hours = v.coercion_kcal if task in (FIELDS, FURNACE, IRRIGATION) else 0.0
@@ -295,6 +294,8 @@ class Villager(Agent):
     # between stages 1 and 2: the household pools its members' needs
     def join_household(self, v: "IdiomaticVillage") -> None:
         h = self.household
+        if self.nursing_woman(v):  # she pays for the milk (kernels.households)
+            self.need = f32(self.need + v.nursing_extra[h])
         need = 0.0 if self.at_breast(v) else self.need  # an infant at the breast needs nothing of the pot
         served = need * (self.able + (1.0 - self.able) * (1.0 - v.ladle))
         v.need_hh[h] += need
@@ -425,17 +426,14 @@ class IdiomaticVillage(Village):
         self.infant_months, self.nursing_above = physiology.breastfed_months(p), physiology.nursing_above(p)
         self.infants, self.nursing_women, self.supply = [0] * n_hh, [0] * n_hh, [0.0] * n_hh
         t0 = time.perf_counter()
-        self.villagers.do("nurse", self)
+        self.villagers.do("work", self)
         self.agent_s += time.perf_counter() - t0
-        self.milk, self.nursing_extra = [-1.0] * n_hh, [0.0] * n_hh
+        self.milk, self.nursing_extra = [-1.0] * n_hh, [0.0] * n_hh  # kernels.nursing_shares
         for h in range(n_hh):
             if self.nursing_women[h]:
                 milk = self.supply[h] / self.nursing_women[h]
                 self.milk[h] = f32(milk)
                 self.nursing_extra[h] = f32(physiology.LACTATION_KCAL * self.infants[h] / self.nursing_women[h] * milk)
-        t0 = time.perf_counter()
-        self.villagers.do("work", self)
-        self.agent_s += time.perf_counter() - t0
         norm = m.communes.workers_normal
         present = np.array(self.present) / norm
         hours = p["long_hours_factor"] if long_hours else 1.0

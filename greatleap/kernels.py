@@ -81,32 +81,58 @@ def _age_index(age):
     return min(int(age + f32(physiology.AGE_ROUNDING)), 100)
 
 
+# A person's part in breastfeeding this month (``work``'s ``role``). definition: codes.
+NOT_NURSING, INFANT, NURSING_WOMAN = 0, 1, 2
+
+
+@njit(cache=True, inline="always")
+def _nursing_role(row, female, postpartum, infant_months, nursing_above):
+    """``INFANT`` under ``infant_months`` months of age, ``NURSING_WOMAN`` while her post-partum
+    counter is above ``nursing_above``, else ``NOT_NURSING``."""
+    return np.int8((row < infant_months) + NURSING_WOMAN * (female & (postpartum > nursing_above)))
+
+
+@njit(cache=True, inline="always")
+def _count_nursing(h, role, bmi, protected_bmi, limit_bmi, infants, women, supply):
+    """Adds a person to her household's infants, nursing women and their milk supply (without a
+    branch: skipping the others costs the passes far more, benchmarks/bench_passes.py)."""
+    nurses = role == NURSING_WOMAN
+    infants[h] += role == INFANT
+    women[h] += nurses
+    supply[h] += nurses * physiology.milk_supply_of(bmi, protected_bmi, limit_bmi)
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
-def nursing(alive, household, female, age, bmi, postpartum, infant_months, nursing_above, protected_bmi,
-            limit_bmi, n_households):
-    """Who feeds whom at the breast (``physiology``'s breastfeeding rule), per household: the mean
-    milk supply of its nursing women (-1 if it has none: its infants eat from the pot) and the
-    extra need of each of them (``LACTATION_KCAL`` per infant at the breast, shared equally, times
-    the milk supply). A woman nurses while ``postpartum`` is above ``nursing_above``; an infant
-    is at the breast under ``infant_months`` months of age if its household has a nursing woman."""
-    infants = np.zeros(n_households, np.float64)
-    women = np.zeros(n_households, np.float64)
-    supply = np.zeros(n_households, np.float64)
-    for k in range(len(alive)):
-        i = alive[k]
-        h = household[i]
-        infants[h] += row_of(age[i]) < infant_months
-        nurses = female[i] & (postpartum[i] > nursing_above)
-        women[h] += nurses
-        supply[h] += nurses * physiology.milk_supply_of(bmi[i], protected_bmi, limit_bmi)
-    milk = np.full(n_households, f32(-1.0), np.float32)
-    extra = np.zeros(n_households, np.float32)
-    for h in range(n_households):
+def nursing_shares(infants, women, supply):
+    """Per household, from its infants, nursing women and the sum of their milk supplies: the mean
+    milk supply (-1 if no woman nurses: its infants eat from the pot) and the extra need of each
+    nursing woman (``LACTATION_KCAL`` per infant at the breast, shared equally, times the milk
+    supply)."""
+    n = len(women)
+    milk = np.full(n, f32(-1.0), np.float32)
+    extra = np.zeros(n, np.float32)
+    for h in range(n):
         if women[h] > 0:  # few households
             m = supply[h] / women[h]
             milk[h] = m
             extra[h] = physiology.LACTATION_KCAL * infants[h] / women[h] * m
     return milk, extra
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def nursing(alive, household, female, age, bmi, postpartum, infant_months, nursing_above, protected_bmi,
+            limit_bmi, n_households):
+    """Who feeds whom at the breast (``physiology``'s breastfeeding rule), per household: the mean
+    milk supply of its nursing women and the extra need of each (``nursing_shares``), in a pass of
+    its own (the towns; the villages count in ``work``)."""
+    infants = np.zeros(n_households, np.float64)
+    women = np.zeros(n_households, np.float64)
+    supply = np.zeros(n_households, np.float64)
+    for k in range(len(alive)):
+        i = alive[k]
+        role = _nursing_role(row_of(age[i]), female[i], postpartum[i], infant_months, nursing_above)
+        _count_nursing(household[i], role, bmi[i], protected_bmi, limit_bmi, infants, women, supply)
+    return nursing_shares(infants, women, supply)
 
 
 @njit(cache=True, inline="always")
@@ -124,15 +150,18 @@ def _nursing_kcal(female, postpartum, nursing_above, extra):
 @njit(cache=True, nogil=True, error_model="numpy")
 def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labour_out, u, furnace,
          irrigation, forage_by_hunger, task_pal, coerced_kcal, present, working, able_by_task, living, foragers,
-         starving, household, postpartum, nursing_above, nursing_extra):
-    """Task, able weight and energy need of each living villager (a nursing woman's need includes
-    her household's ``nursing_extra``). Adds per commune the field workers' able weight
-    (``present``), able weight x capacity (``working``), the living, the foragers and the starving
-    (last month's state), and per task the able weight."""
+         starving, household, postpartum, infant_months, nursing_above, protected_bmi, limit_bmi, infants_hh,
+         women_hh, supply_hh):
+    """Task, able weight, energy need (before a nursing woman's milk: ``households`` adds it) and
+    part in breastfeeding (``role``) of each living villager. Adds per commune the field workers'
+    able weight (``present``), able weight x capacity (``working``), the living, the foragers and
+    the starving (last month's state), per task the able weight, and per household the infants,
+    the nursing women and their milk supply (``nursing_shares``)."""
     n = len(alive)
     task = np.empty(n, np.int8)
     able = np.empty(n, np.float32)
     need = np.empty(n, np.float32)
+    role = np.empty(n, np.int8)
     for k in range(n):
         i = alive[k]
         a, c, b, s = _age_index(age[i]), commune[i], bmi[i], np.intp(female[i])
@@ -140,7 +169,8 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
         ab = labour.able_weight_of(a, hunger[i])
         t = labour.task_of(u[k], furnace[c], irrigation[c], forage_by_hunger[hunger[i]], ab)
         bmr, base = energy_parts_of(s, r, b, height[i], gestation[i])
-        base += _nursing_kcal(female[i], postpartum[i], nursing_above, nursing_extra[household[i]])
+        role[k] = _nursing_role(r, female[i], postpartum[i], infant_months, nursing_above)
+        _count_nursing(household[i], role[k], b, protected_bmi, limit_bmi, infants_hh, women_hh, supply_hh)
         cost = bmr * task_pal[t]
         capacity = labour.work_capacity(b, kcal[i] / (base + cost))
         need[k] = base + cost * capacity + labour.long_hours_of(t, coerced_kcal)
@@ -153,7 +183,7 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
         working[c] += ab * capacity * in_fields
         foragers[c] += t == FORAGE
         starving[c] += hunger[i] >= 2
-    return task, able, need
+    return task, able, need, role
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -194,16 +224,20 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager, ladle,
-               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry, age, milk, infant_months):
+               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry, role, milk, nursing_extra):
     """Per household: energy need; need as the hall's ladle serves it (those who cannot work get
     ``1 - ladle`` of theirs); the need of workers weighted by their able weight (the home rule's
     priority), and the same as served by the hall; food from plots and foraging; members; whether
-    anyone is hungry. Infants at the breast (``milk``, ``infant_months``: ``nursing``) need
-    nothing from the hall or the pot."""
+    anyone is hungry. A nursing woman's need gets her household's ``nursing_extra`` (written back
+    to ``need``); infants at the breast (``role``, ``milk``: ``nursing_shares``) need nothing from
+    the hall or the pot."""
     for k in range(len(alive)):
         i = alive[k]
         h = household[i]
-        x, ab = need[k] * (f32(1.0) - f32(_at_breast(row_of(age[i]), infant_months, milk[h]))), able[k]
+        r = role[k]
+        x = need[k] + nursing_extra[h] * f32(r == NURSING_WOMAN)
+        need[k] = x
+        x, ab = x * (f32(1.0) - f32((r == INFANT) & (milk[h] >= f32(0.0)))), able[k]
         served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle))
         need_hh[h] += x
         served_hh[h] += served

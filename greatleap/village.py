@@ -28,13 +28,15 @@ class Work:
     alive: np.ndarray
     task: np.ndarray
     able: np.ndarray
-    need: np.ndarray  # kcal/day
+    need: np.ndarray  # kcal/day (a nursing woman's milk is added by ``feed``: ``kernels.households``)
     present: np.ndarray  # per commune, hands in the fields relative to the norm
     field_labour: np.ndarray  # per commune, effective field labour relative to the norm
     living: np.ndarray  # per commune, people
     foragers: np.ndarray  # per commune, people foraging
     epidemic: np.ndarray  # per commune, the famine epidemic's factor on other-cause deaths
-    milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing)
+    role: np.ndarray  # each one's part in breastfeeding (kernels.INFANT, NURSING_WOMAN, NOT_NURSING)
+    milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing_shares)
+    nursing_extra: np.ndarray  # per household, each nursing woman's extra need (kcal/day)
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
@@ -47,7 +49,8 @@ class Work:
         living = self.living - np.bincount(commune, minlength=n)
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour, living, foragers, self.epidemic, self.milk)
+                    self.field_labour, living, foragers, self.epidemic, self.role[keep], self.milk,
+                    self.nursing_extra)
 
 
 @dataclass
@@ -86,17 +89,20 @@ class Village:
         present, working = np.zeros(n_com), np.zeros(n_com)
         able_by_task = np.zeros(len(labour.TASKS))
         living, foragers, starving = np.zeros(n_com), np.zeros(n_com), np.zeros(n_com)
-        milk, extra = breastfeeding(m, people, alive, len(m.households))
-        task, able, need = kernels.work(
+        n_hh = len(m.households)
+        infants, women, supply = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+        task, able, need, role = kernels.work(
             alive, people.age, people.female, people.hunger, people.bmi, people.height, people.kcal,
             people.gestation, people.commune, people.labour, u, furnace, irrigation, labour.forage_propensity(m.p),
             physiology.task_pal(m.ym[1]),
             labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving, people.household,
-            people.postpartum, physiology.nursing_above(m.p), extra)
+            people.postpartum, physiology.breastfed_months(m.p), physiology.nursing_above(m.p),
+            np.float32(m.p["lactation_protected_bmi"]), np.float32(m.p["bmi_limit_female"]), infants, women, supply)
+        milk, extra = kernels.nursing_shares(infants, women, supply)
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
-                    physiology.epidemic_factor(starving, living, m.p), milk)
+                    physiology.epidemic_factor(starving, living, m.p), role, milk, extra)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -111,8 +117,7 @@ class Village:
         ladle = np.float32(dining.ladle(m))
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, ladle, need_hh, served_hh, priority_hh,
-                           served_priority_hh, side, hungry_hh, people.age, work.milk,
-                           physiology.breastfed_months(p))
+                           served_priority_hh, side, hungry_hh, work.role, work.milk, work.nursing_extra)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 

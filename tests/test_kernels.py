@@ -105,10 +105,12 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     sums = [np.zeros(n_com), np.zeros(n_com), np.zeros(len(labour.TASKS)), np.zeros(n_com), np.zeros(n_com),
             np.zeros(n_com)]
     task_pal = physiology.task_pal(m.ym[1])
-    task, able, need = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
-                                    people.kcal, people.gestation, people.commune, people.labour.copy(), u,
-                                    furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums,
-                                    people.household, people.postpartum, 127, np.zeros(len(m.households), np.float32))
+    n_hh = len(m.households)
+    task, able, need, _ = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
+                                       people.kcal, people.gestation, people.commune, people.labour.copy(), u,
+                                       furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums,
+                                       people.household, people.postpartum, 0, 127, np.float32(17.0),
+                                       np.float32(10.6), np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh))
     present, working, by_task, living, foragers, starving = sums
     commune = people.commune[alive]
     fields = np.where(task == labour.FIELDS, able, 0.0)
@@ -226,8 +228,10 @@ def test_infants_at_the_breast_ask_nothing_of_the_pot_or_the_ration(model):
     need = np.full(len(alive), 1000.0, np.float32)
     able = np.zeros(len(alive), np.float32)
     sums = [np.zeros(n_hh) for _ in range(5)]
+    role = np.where(physiology.rows_of(people.age[alive]) < 6, kernels.INFANT, kernels.NOT_NURSING).astype(np.int8)
     kernels.households(alive, people.household, people.commune, people.hunger, np.zeros(len(alive), np.int8), able,
-                       need, 0.0, np.zeros(n_com), np.float32(0.0), *sums, np.zeros(n_hh, bool), people.age, milk, 6)
+                       need, 0.0, np.zeros(n_com), np.float32(0.0), *sums, np.zeros(n_hh, bool), role, milk,
+                       np.zeros(n_hh, np.float32))
     at_breast = (physiology.rows_of(people.age[alive]) < 6) & (milk[h] >= 0)
     assert at_breast.sum() > 5 and ((physiology.rows_of(people.age[alive]) < 6) & ~at_breast).sum() > 5
     np.testing.assert_allclose(sums[0], np.bincount(h, weights=np.where(at_breast, 0.0, 1000.0), minlength=n_hh))
