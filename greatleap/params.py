@@ -835,9 +835,10 @@ _PARAM_LIST = [
        "Above this BMI a nursing woman's milk supply is full; below it the supply falls linearly to "
        "nothing at her survival limit (bmi_limit_female).", "physiology", UNCERTAINTY, "7.8",
        source="Prentice 1994 (Body mass index and lactation performance, Eur J Clin Nutr 48 suppl. 3, read "
-              "at archive.unu.edu/unupress/food2/UID10E/uid10e0m.htm): Gambian and other poorly nourished "
-              "mothers keep their milk output; in its discussion Kusin: only below a BMI of 17 is there a "
-              "quantifiable effect. The linear fall to the survival limit is an assumption",
+              "at archive.unu.edu/unupress/food2/UID10E/uid10e0m.htm): poorly nourished mothers keep their "
+              "milk output (Prentice et al. 1983, Hum Nutr Clin Nutr 37:53: Gambian mothers fed 2,291 instead "
+              "of 1,568 kcal/day made no more milk); in its discussion Kusin: only below a BMI of 17 is there "
+              "a quantifiable effect. The linear fall to the survival limit is an assumption",
        prior=uniform(16.0, 18.5, "from WHO's severe thinness (16) to the normal range's floor (18.5)")),
     _p("birth_weight_shortfall", 0.15, "share per shortfall", 0.0, 0.5, "Birth weight lost to hunger",
        "Share of birth weight lost per unit of the mother's intake shortfall (1 - intake/need) in her "

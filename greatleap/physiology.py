@@ -36,7 +36,7 @@ Rules in plain words (sources beside each constant below and in docs/ODD.md, 7.8
   their mother's milk and take nothing from the household pot or the hall; they drink their need
   times the milk supply, which is full while the mother's BMI is above ``lactation_protected_bmi``
   and falls linearly to nothing at her survival limit (``bmi_limit_female``): lactation is
-  protected until the mother is badly wasted (Prentice 1994). The mother pays for the milk: her
+  protected until the mother is badly wasted (Prentice et al. 1983; Prentice 1994). The mother pays for the milk: her
   need rises by 505 kcal/day per infant fed in full (FAO/WHO/UNU 2004), so the household must
   feed her more, or she wastes. The model keeps no link from a child to its mother, so the pairing
   is by household: a woman nurses while her post-partum counter says she gave birth less than
@@ -802,7 +802,7 @@ def newborn_bodies(female, z_length, z_bmi, size) -> tuple[np.ndarray, np.ndarra
     BMI-for-age z-scores, BMI cut by ``size`` (``birth_size_factor``).
 
     A newborn is born at a month's end and eats first the next month, a month old: its first month
-    (at the breast, which the model does not feed) is growth along its centiles. Without it a
+    (at the breast; the milk of later months is ``breastfeeding``'s) is growth along its centiles. Without it a
     newborn would start its first meal on the one-month row with a newborn's body, about 1.2 SD of
     BMI-for-age short (scripts/diagnose_infants.py)."""
     born, month = np.zeros(len(female)), np.full(len(female), 1 / 12)
