@@ -47,6 +47,14 @@ _LASTING_RETREAT = ("the centre retreats early (median seed April 1959) and Lush
                     "that lets a later retreat fit the record, and a re-fit")
 
 
+# Claims that breastfeeding (2026-12-08) stopped making true in one seed of eight: in seed 7 of the
+# check the centre now retreats in September 1958 on its stocks (April 1959 on deaths without it),
+# before the 1958 claims and exports are made; the other seeds hold.
+_BREASTFEEDING_SEED_7 = ("with breastfeeding (2026-12-08; `python -m greatleap.lessons check`, seeds 1-8): {}; in "
+                         "seed 7 the centre retreats in September 1958 on its stocks (in April 1959 on deaths "
+                         "without breastfeeding); the other seeds hold; awaits the re-fit")
+
+
 def _after_refit(measured: str, cause: str = _LASTING_RETREAT) -> str:
     """A pending claim's reason: what the check measured at the current defaults, and why."""
     return (f"after the infants' growth fix, at the fourth fit's defaults (`python -m greatleap.lessons check`, "
@@ -183,7 +191,9 @@ LESSONS: tuple[Lesson, ...] = (
             Claim("officials_add_their_own",
                   "Officials' reports are more than {x} above the sum of their cadres' reports: each level "
                   "adds its own markup.",
-                  officials_over_cadres_1958, ">", 1.05, "above_pct"),
+                  officials_over_cadres_1958, ">", 1.05, "above_pct",
+                  pending=_BREASTFEEDING_SEED_7.format("1.03 in seed 7, 1.08-1.14 in the others (needs above 1.05 "
+                                                      "in each)")),
             Claim("reports_true_by_1962",
                   "By 1962, after the centre's retreat, the reports are back within {x} of the true harvest.",
                   of_run("current", report_ratio_official, 1962), "<", 1.1, "above_pct"),
@@ -359,7 +369,9 @@ LESSONS: tuple[Lesson, ...] = (
         claims=(
             Claim("exports_continue",
                   "In the historical run the state exports grain in both 1958 and 1959, in every seed.",
-                  smaller_export_1958_1959, ">", 0.0, "times"),
+                  smaller_export_1958_1959, ">", 0.0, "times",
+                  pending=_BREASTFEEDING_SEED_7.format("no exports in seed 7, 2,661-3,849 t in the others (needs "
+                                                      "some in each)")),
             Claim("imports_after_retreat",
                   "Imports begin only once the centre has retreated, in every seed.",
                   imports_only_after_retreat, ">", 0.5, "times"),
