@@ -20,7 +20,6 @@ EXPECTED_TO_HOLD = [
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
     "f4_procurement_share_1960_above_030",
-    "f6_zero_exports_reduce_deaths",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
@@ -56,7 +55,15 @@ MOVES = [
 
 # Each mechanism change since the last fit, in order, with the moves it caused (not re-tuned: the
 # next fit re-fits them).
-SINCE_FIT: list[tuple[str, list[Move]]] = []
+SINCE_FIT: list[tuple[str, list[Move]]] = [
+    ("breastfeeding (2026-12-08: infants under six months on their household's nursing women's milk, "
+     "the women needing 505 kcal/day more)", [
+        Move("f6_zero_exports_reduce_deaths", False,
+             "no exports give 1.01 x the baseline's excess deaths, 6 of 8 seeds fewer; with early aid 0.92 x. "
+             "One seed carries it: in seed 6 the run without exports retreats in January 1960 instead of "
+             "October 1959 and has 3.4 x the baseline's excess deaths (the summary's excess, 1,179 against 342)"),
+    ]),
+]
 
 
 def all_moves() -> list[Move]:
