@@ -193,12 +193,13 @@ _GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 
 # pregnancy (0: not pregnant).
 PREGNANCY_KCAL = np.array([0, 85, 85, 85, 285, 285, 285, 475, 475, 475, 475], dtype=np.float32)
 
-# Extra need of a woman breastfeeding one infant in full, kcal/day, in the first six months: milk
-# of 626 kcal/day (749 g/day of 0.67 kcal/g, made at 80% efficiency) less 170 kcal/day from the
-# fat laid down in pregnancy (0.8 kg a month) for well-nourished women (505; undernourished women
-# are advised the whole 675). source: FAO/WHO/UNU 2004, Human energy requirements, ch. 7 (energy
-# requirements of lactation). The model stores no pregnancy fat, so a mother eats the 505 or loses
-# her own tissue.
+# Extra need of a woman breastfeeding one infant in full, kcal/day, in the first six months, for a
+# well-nourished woman. source: FAO/WHO/UNU 2004, Human energy requirements, ch. 7 (energy
+# requirements of lactation): 505. Its making, as recalled and not checked against the report
+# here: milk of about 626 kcal/day (some 750 g/day of 0.67 kcal/g, made at 80% efficiency) less
+# about 170 kcal/day from the fat laid down in pregnancy (0.8 kg a month; the same figures in
+# Butte & King 2005 and the US Institute of Medicine's). The model stores no pregnancy fat, so a
+# mother eats the 505 or loses her own tissue.
 LACTATION_KCAL = 505.0
 
 # Extra cost of each task (labour.TASKS: fields, furnace, irrigation, forage, none) in multiples of
