@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 PASSES = ("work", "town_needs", "households", "eat", "live", "eat_and_live", "reproduce", "eat_live_and_reproduce",
-          "count_living")
+          "count_living", "nursing", "nursing_shares")
 
 
 def timed_by_copies(owner, name: str, reps: int, spent: dict) -> None:

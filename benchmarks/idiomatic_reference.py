@@ -6,10 +6,11 @@ every villager is a ``mesa.Agent`` (``Villager``) holding its own state as plain
 its month is a staged ``step`` run with ``AgentSet.do`` (Mesa 2's ``StagedActivation``, Mesa 3
 style)::
 
-    work  -> (households pool need and share out grain) -> eat -> live -> conceive -> grow_older
+    work -> (households pool need and share out grain) -> eat -> live -> conceive -> grow_older
 
-``work`` draws the task and sets the energy need (Schofield BMR x PAL, work, growth, pregnancy),
-``eat`` takes the hall's portion and a share of the household pot, ``live`` grows or wastes the
+``work`` draws the task, sets the energy need (Schofield BMR x PAL, work, growth, pregnancy) and
+counts by household the nursing women and the infants (breastfeeding, ``kernels.nursing_shares``;
+the households add a nursing woman's milk to her need and leave infants at the breast out), ``eat`` takes the hall's portion and a share of the household pot, ``live`` grows or wastes the
 body, sets the hunger state and draws death, ``conceive`` advances a pregnancy (or loses it) or
 draws a conception, ``grow_older`` ages the villager a month. Each rule is a few lines of scalar
 Python (``math``, ``min``/``max``) written from the compiled rules in ``greatleap.physiology``
@@ -230,6 +231,11 @@ def wasting_hazard_ratio(score: float, log_hr: float) -> float:
     return 1.0 if score >= WASTING_HR_FROM else math.exp(log_hr * (WASTING_HR_FROM - score))
 
 
+def milk_supply(bmi: float, protected_bmi: float, limit_bmi: float) -> float:
+    """physiology.milk_supply_of"""
+    return min(max((bmi - limit_bmi) / max(protected_bmi - limit_bmi, 0.1), 0.0), 1.0)
+
+
 def fecundity(bmi: float, intake_ratio: float, p) -> float:
     """physiology.fecundity_of"""
     ovulating = min(max((bmi - p["amenorrhoea_bmi"]) / physiology.AMENORRHOEA_RAMP, 0.0), 1.0)
@@ -252,6 +258,14 @@ class Villager(Agent):
         self.able = self.need = self.ratio = 0.0
         self.alive = True
 
+    def nursing_woman(self, v: "IdiomaticVillage") -> bool:
+        """kernels.NURSING_WOMAN: she gave birth less than the exclusive breastfeeding months ago."""
+        return self.female and self.postpartum > v.nursing_above
+
+    def at_breast(self, v: "IdiomaticVillage") -> bool:
+        """kernels._at_breast: under the age, and the household has a nursing woman."""
+        return row_of(self.age) < v.infant_months and v.milk[self.household] >= 0.0
+
     # stage 1: this month's task and energy need
     def work(self, v: "IdiomaticVillage") -> None:
         self.able = able = able_weight(age_index(self.age), self.hunger)
@@ -260,6 +274,12 @@ class Villager(Agent):
         self.labour = task = choose_task(u, v.furnace[c], v.irrigation[c], self.hunger, able, v.forage_by_hunger)
         s, row = int(self.female), row_of(self.age)
         bmr, base = energy_parts(s, row, self.bmi, self.height, self.gestation)
+        h = self.household  # the household's infants and nursing women (kernels.work, for nursing_shares)
+        if row < v.infant_months:
+            v.infants[h] += 1
+        if self.nursing_woman(v):
+            v.nursing_women[h] += 1
+            v.supply[h] += milk_supply(self.bmi, v.p["lactation_protected_bmi"], v.p["bmi_limit_female"])
         cost = bmr * v.task_pal[task]
         capacity = work_capacity(self.bmi, self.kcal / (base + cost))
         long_hours = v.coercion_kcal if task in (FIELDS, FURNACE, IRRIGATION) else 0.0
@@ -274,10 +294,13 @@ class Villager(Agent):
     # between stages 1 and 2: the household pools its members' needs
     def join_household(self, v: "IdiomaticVillage") -> None:
         h = self.household
-        served = self.need * (self.able + (1.0 - self.able) * (1.0 - v.ladle))
-        v.need_hh[h] += self.need
+        if self.nursing_woman(v):  # she pays for the milk (kernels.households)
+            self.need = f32(self.need + v.nursing_extra[h])
+        need = 0.0 if self.at_breast(v) else self.need  # an infant at the breast needs nothing of the pot
+        served = need * (self.able + (1.0 - self.able) * (1.0 - v.ladle))
+        v.need_hh[h] += need
         v.served_hh[h] += served
-        v.priority_hh[h] += self.need * self.able
+        v.priority_hh[h] += need * self.able
         v.served_priority_hh[h] += served * self.able
         if self.hunger >= 1:
             v.hungry[h] = True
@@ -290,6 +313,8 @@ class Villager(Agent):
         left = self.need - served * min(fill, 1.0)
         share = v.others[h] + (v.workers[h] - v.others[h]) * self.able
         self.kcal = f32(min(served * fill + left * share, v.p["max_intake_ratio"] * self.need))
+        if self.at_breast(v):  # its mother's milk instead
+            self.kcal = f32(self.need * v.milk[h])
         self.ratio = f32(self.kcal / self.need)
 
     # stage 3: body, hunger, death
@@ -397,9 +422,18 @@ class IdiomaticVillage(Village):
         self.forage_by_hunger = [float(x) for x in labour.forage_propensity(p)]
         self.present, self.working = [0.0] * n_com, [0.0] * n_com
         self.living, self.starving = [0.0] * n_com, [0.0] * n_com
+        n_hh = len(m.households)
+        self.infant_months, self.nursing_above = physiology.breastfed_months(p), physiology.nursing_above(p)
+        self.infants, self.nursing_women, self.supply = [0] * n_hh, [0] * n_hh, [0.0] * n_hh
         t0 = time.perf_counter()
         self.villagers.do("work", self)
         self.agent_s += time.perf_counter() - t0
+        self.milk, self.nursing_extra = [-1.0] * n_hh, [0.0] * n_hh  # kernels.nursing_shares
+        for h in range(n_hh):
+            if self.nursing_women[h]:
+                milk = self.supply[h] / self.nursing_women[h]
+                self.milk[h] = f32(milk)
+                self.nursing_extra[h] = f32(physiology.LACTATION_KCAL * self.infants[h] / self.nursing_women[h] * milk)
         norm = m.communes.workers_normal
         present = np.array(self.present) / norm
         hours = p["long_hours_factor"] if long_hours else 1.0

@@ -81,17 +81,87 @@ def _age_index(age):
     return min(int(age + f32(physiology.AGE_ROUNDING)), 100)
 
 
+# A person's part in breastfeeding this month (``work``'s ``role``). definition: codes.
+NOT_NURSING, INFANT, NURSING_WOMAN = 0, 1, 2
+
+
+@njit(cache=True, inline="always")
+def _nursing_role(row, female, postpartum, infant_months, nursing_above):
+    """``INFANT`` under ``infant_months`` months of age, ``NURSING_WOMAN`` while her post-partum
+    counter is above ``nursing_above``, else ``NOT_NURSING``."""
+    return np.int8((row < infant_months) + NURSING_WOMAN * (female & (postpartum > nursing_above)))
+
+
+@njit(cache=True, inline="always")
+def _count_nursing(h, role, bmi, protected_bmi, limit_bmi, infants, women, supply):
+    """Adds a person to her household's infants, nursing women and their milk supply (without a
+    branch: skipping the others costs the passes far more, benchmarks/bench_passes.py)."""
+    nurses = role == NURSING_WOMAN
+    infants[h] += role == INFANT
+    women[h] += nurses
+    supply[h] += nurses * physiology.milk_supply_of(bmi, protected_bmi, limit_bmi)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def nursing_shares(infants, women, supply):
+    """Per household, from its infants, nursing women and the sum of their milk supplies: the mean
+    milk supply (-1 if no woman nurses: its infants eat from the pot) and the extra need of each
+    nursing woman (``LACTATION_KCAL`` per infant at the breast, shared equally, times the milk
+    supply)."""
+    n = len(women)
+    milk = np.full(n, f32(-1.0), np.float32)
+    extra = np.zeros(n, np.float32)
+    for h in range(n):
+        if women[h] > 0:  # few households
+            m = supply[h] / women[h]
+            milk[h] = m
+            extra[h] = physiology.LACTATION_KCAL * infants[h] / women[h] * m
+    return milk, extra
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def nursing(alive, household, female, age, bmi, postpartum, infant_months, nursing_above, protected_bmi,
+            limit_bmi, n_households):
+    """Who feeds whom at the breast (``physiology``'s breastfeeding rule), per household: the mean
+    milk supply of its nursing women and the extra need of each (``nursing_shares``), in a pass of
+    its own (the towns; the villages count in ``work``)."""
+    infants = np.zeros(n_households, np.float64)
+    women = np.zeros(n_households, np.float64)
+    supply = np.zeros(n_households, np.float64)
+    for k in range(len(alive)):
+        i = alive[k]
+        role = _nursing_role(row_of(age[i]), female[i], postpartum[i], infant_months, nursing_above)
+        _count_nursing(household[i], role, bmi[i], protected_bmi, limit_bmi, infants, women, supply)
+    return nursing_shares(infants, women, supply)
+
+
+@njit(cache=True, inline="always")
+def _at_breast(row, infant_months, milk):
+    """An infant lives on milk: under the age and its household has a nursing woman."""
+    return (row < infant_months) & (milk >= f32(0.0))
+
+
+@njit(cache=True, inline="always")
+def _nursing_kcal(female, postpartum, nursing_above, extra):
+    """The extra need of a nursing woman (0 for anyone else)."""
+    return extra * f32(female & (postpartum > nursing_above))
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labour_out, u, furnace,
          irrigation, forage_by_hunger, task_pal, coerced_kcal, present, working, able_by_task, living, foragers,
-         starving):
-    """Task, able weight and energy need of each living villager. Adds per commune the field
-    workers' able weight (``present``), able weight x capacity (``working``), the living, the
-    foragers and the starving (last month's state), and per task the able weight."""
+         starving, household, postpartum, infant_months, nursing_above, protected_bmi, limit_bmi, infants_hh,
+         women_hh, supply_hh):
+    """Task, able weight, energy need (before a nursing woman's milk: ``households`` adds it) and
+    part in breastfeeding (``role``) of each living villager. Adds per commune the field workers'
+    able weight (``present``), able weight x capacity (``working``), the living, the foragers and
+    the starving (last month's state), per task the able weight, and per household the infants,
+    the nursing women and their milk supply (``nursing_shares``)."""
     n = len(alive)
     task = np.empty(n, np.int8)
     able = np.empty(n, np.float32)
     need = np.empty(n, np.float32)
+    role = np.empty(n, np.int8)
     for k in range(n):
         i = alive[k]
         a, c, b, s = _age_index(age[i]), commune[i], bmi[i], np.intp(female[i])
@@ -99,6 +169,8 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
         ab = labour.able_weight_of(a, hunger[i])
         t = labour.task_of(u[k], furnace[c], irrigation[c], forage_by_hunger[hunger[i]], ab)
         bmr, base = energy_parts_of(s, r, b, height[i], gestation[i])
+        role[k] = _nursing_role(r, female[i], postpartum[i], infant_months, nursing_above)
+        _count_nursing(household[i], role[k], b, protected_bmi, limit_bmi, infants_hh, women_hh, supply_hh)
         cost = bmr * task_pal[t]
         capacity = labour.work_capacity(b, kcal[i] / (base + cost))
         need[k] = base + cost * capacity + labour.long_hours_of(t, coerced_kcal)
@@ -111,17 +183,19 @@ def work(alive, age, female, hunger, bmi, height, kcal, gestation, commune, labo
         working[c] += ab * capacity * in_fields
         foragers[c] += t == FORAGE
         starving[c] += hunger[i] >= 2
-    return task, able, need
+    return task, able, need, role
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def town_needs(alive, age, female, hunger, bmi, height, gestation, household, region, work_pal,
-               need_hh, priority_hh, entitled_hh, living, starving):
+               need_hh, priority_hh, entitled_hh, living, starving, postpartum, nursing_above, nursing_extra,
+               milk, infant_months):
     """Energy need and able weight of each living town resident (those able to work are at work,
-    ``work_pal`` x BMR); adds per household the need, the workers' (able-weighted) need and the
-    ration's entitlement (the need of a body of the age's median BMI, the grade's fixed amount, or
-    more for a heavier body: a full ration leaves nobody short), and per town the living and the
-    starving."""
+    ``work_pal`` x BMR; a nursing woman's need includes her household's ``nursing_extra``); adds
+    per household the need, the workers' (able-weighted) need and the ration's entitlement (the
+    need of a body of the age's median BMI, the grade's fixed amount, or more for a heavier body: a
+    full ration leaves nobody short), infants at the breast left out, and per town the living and
+    the starving."""
     n = len(alive)
     able = np.empty(n, np.float32)
     need = np.empty(n, np.float32)
@@ -130,16 +204,19 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
         a, s = _age_index(age[i]), np.intp(female[i])
         ab = labour.able_weight_of(a, hunger[i])
         r = row_of(age[i])
-        bmr, base = energy_parts_of(s, r, bmi[i], height[i], gestation[i])
-        working = f32(work_pal) * (ab > 0)
-        x = base + bmr * working
-        need[k], able[k] = x, ab
         h = household[i]
-        need_hh[h] += x
+        bmr, base = energy_parts_of(s, r, bmi[i], height[i], gestation[i])
+        nursing_kcal = _nursing_kcal(female[i], postpartum[i], nursing_above, nursing_extra[h])
+        working = f32(work_pal) * (ab > 0)
+        x = base + nursing_kcal + bmr * working
+        need[k], able[k] = x, ab
+        from_pot = f32(1.0) - f32(_at_breast(r, infant_months, milk[h]))  # infants at the breast: 0
+        need_hh[h] += x * from_pot
         priority_hh[h] += x * ab
         ref_bmr, ref_base = energy_parts_of(s, r, f32(1.0) / physiology.ROWS[s, r, physiology.C_INV_M], height[i],
                                              gestation[i])
-        entitled_hh[h] += max(ref_base + ref_bmr * working, x)  # a full ration covers anyone's need
+        # a full ration covers anyone's need
+        entitled_hh[h] += max(ref_base + nursing_kcal + ref_bmr * working, x) * from_pot
         living[region[i]] += 1
         starving[region[i]] += hunger[i] >= 2
     return need, able
@@ -147,15 +224,20 @@ def town_needs(alive, age, female, hunger, bmi, height, gestation, household, re
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def households(alive, household, commune, hunger, task, able, need, plots_kcal, per_forager, ladle,
-               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry):
+               need_hh, served_hh, priority_hh, served_priority_hh, side_hh, hungry, role, milk, nursing_extra):
     """Per household: energy need; need as the hall's ladle serves it (those who cannot work get
     ``1 - ladle`` of theirs); the need of workers weighted by their able weight (the home rule's
     priority), and the same as served by the hall; food from plots and foraging; members; whether
-    anyone is hungry."""
+    anyone is hungry. A nursing woman's need gets her household's ``nursing_extra`` (written back
+    to ``need``); infants at the breast (``role``, ``milk``: ``nursing_shares``) need nothing from
+    the hall or the pot."""
     for k in range(len(alive)):
         i = alive[k]
         h = household[i]
-        x, ab = need[k], able[k]
+        r = role[k]
+        x = need[k] + nursing_extra[h] * f32(r == NURSING_WOMAN)
+        need[k] = x
+        x, ab = x * (f32(1.0) - f32((r == INFANT) & (milk[h] >= f32(0.0)))), able[k]
         served = x * (ab + (f32(1.0) - ab) * (f32(1.0) - ladle))
         need_hh[h] += x
         served_hh[h] += served
@@ -170,15 +252,16 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
                            need, able, ladle, hall_hh, hall_fill, others_ratio, workers_ratio, max_ratio, kcal_out,
                            kcal_by_commune, people_by_commune, adult_hist, u, epidemic, limit_female, limit_male,
                            elderly_reserve, inv_spread, play_cut, log_hr_per_sd, base_scale, conception_by_age, amenorrhoea_bmi,
-                           postponement, ppi_months, members, hunger_sum, tally, reproduction):
+                           postponement, ppi_months, members, hunger_sum, tally, reproduction, milk, infant_months):
     """The month's meal, the body after it, each person's fate and, for those who live, their
     pregnancies, in one pass (one read of each person instead of three).
 
     The meal: each person eats the hall's portion (need x the ladle's weight x the commune's
     fill, for households eating in the hall) and a share of the household pot: the need the hall
     left, times the household's ratio for those who cannot work, moving towards its ratio for
-    workers with the able weight (``dining.home_shares``); at most ``max_ratio`` x need. Adds
-    intake per commune and the adults' (15+) intake histogram.
+    workers with the able weight (``dining.home_shares``); at most ``max_ratio`` x need. An
+    infant at the breast (``nursing``) drinks its need x its household's ``milk`` supply instead.
+    Adds intake per commune and the adults' (15+) intake histogram.
 
     The body: BMI and height after the month (written back), hunger state, and the fate from one
     uniform draw ``u[k]`` (``physiology.death_cause``): inanition near the survival limit, or
@@ -217,6 +300,9 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         left = x - served * min(fill, f32(1.0))
         share = others_ratio[hh] + (workers_ratio[hh] - others_ratio[hh]) * ab
         y = f32(min(served * fill + left * share, max_ratio * x))
+        s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
+        m = milk[hh]
+        y = f32(x * m) if _at_breast(r, infant_months, m) else y  # a select, not a branch
         kcal_out[i] = y
         ratio[k] = y / x
         kcal_by_commune[c] += y
@@ -226,7 +312,6 @@ def eat_live_and_reproduce(alive, household, commune, female, age, bmi, height, 
         adults += adult
         adult_hist[min(int(y), len(adult_hist) - 1)] += adult
         # ---- the body and its fate ----
-        s, r, a = np.intp(female[i]), row_of(age[i]), _age_index(age[i])
         b, h = body_after(s, r, bmi[i], height[i], y, x, play_cut)
         bmi[i], height[i] = b, h
         r = next_row(r)  # the body is a month older now: scored against the age it has reached

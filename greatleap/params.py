@@ -840,6 +840,28 @@ _PARAM_LIST = [
        source="Bongaarts & Potter 1983 (Fertility, Biology and Behavior) for the infecund months; the "
               "duration in rural China is an assumption",
        prior=uniform(12.0, 30.0, "a year to two and a half")),
+    _p("breastfeeding", True, "switch", None, None, "Infants at the breast",
+       "Infants under the exclusive breastfeeding age live on the milk of their household's nursing "
+       "women, who need 505 kcal/day more per infant fed; off, infants eat from the household pot like "
+       "anyone and their mothers need no more.", "physiology", LEVER, "7.8",
+       source="FAO/WHO/UNU 2004 (Human energy requirements, ch. 7): 505 kcal/day for a well-nourished "
+              "woman in the first six months; Prentice 1994 (Eur J Clin Nutr 48 suppl. 3: lactation is "
+              "protected until maternal malnutrition is severe)"),
+    _p("exclusive_breastfeeding_months", 6.0, "months", 0.0, 12.0, "Months at the breast only",
+       "Infants younger than this live on their mother's milk alone (rounded up to whole months; at most "
+       "the post-partum infecundity plus one).", "physiology", UNCERTAINTY, "7.8",
+       source=_A + "the WHO recommends six months; in the rural China of the 1950s breastfeeding lasted long "
+              "(breastfeeding_months) but when gruel began is not recorded here",
+       prior=uniform(3.0, 8.0, "from rice gruel at three months to milk alone for two-thirds of a year")),
+    _p("lactation_protected_bmi", 17.0, "kg/m2", 11.0, 21.0, "Milk protected down to BMI",
+       "Above this BMI a nursing woman's milk supply is full; below it the supply falls linearly to "
+       "nothing at her survival limit (bmi_limit_female).", "physiology", UNCERTAINTY, "7.8",
+       source="Prentice 1994 (Body mass index and lactation performance, Eur J Clin Nutr 48 suppl. 3, read "
+              "at archive.unu.edu/unupress/food2/UID10E/uid10e0m.htm): poorly nourished mothers keep their "
+              "milk output (Prentice et al. 1983, Hum Nutr Clin Nutr 37:53: Gambian mothers fed 2,291 instead "
+              "of 1,568 kcal/day made no more milk); in its discussion Kusin: only below a BMI of 17 is there "
+              "a quantifiable effect. The linear fall to the survival limit is an assumption",
+       prior=uniform(16.0, 18.5, "from WHO's severe thinness (16) to the normal range's floor (18.5)")),
     _p("birth_weight_shortfall", 0.15, "share per shortfall", 0.0, 0.5, "Birth weight lost to hunger",
        "Share of birth weight lost per unit of the mother's intake shortfall (1 - intake/need) in her "
        "last month of pregnancy.", "physiology", UNCERTAINTY, "7.8",

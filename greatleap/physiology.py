@@ -32,6 +32,20 @@ Rules in plain words (sources beside each constant below and in docs/ODD.md, 7.8
   A pregnancy lasts nine months; the fetus is lost if the mother's body fails. After a birth,
   breastfeeding keeps the mother infecund for months (Bongaarts & Potter 1983). Birth weight
   falls with the mother's shortfall late in pregnancy (Dutch hunger winter, Stein et al. 2004).
+- Breastfeeding (``breastfeeding``): infants under ``exclusive_breastfeeding_months`` live on
+  their mother's milk and take nothing from the household pot or the hall; they drink their need
+  times the milk supply, which is full while the mother's BMI is above ``lactation_protected_bmi``
+  and falls linearly to nothing at her survival limit (``bmi_limit_female``): lactation is
+  protected until the mother is badly wasted (Prentice et al. 1983; Prentice 1994). The mother pays for the milk: her
+  need rises by 505 kcal/day per infant fed in full (FAO/WHO/UNU 2004), so the household must
+  feed her more, or she wastes. The model keeps no link from a child to its mother, so the pairing
+  is by household: a woman nurses while her post-partum counter says she gave birth less than
+  ``exclusive_breastfeeding_months`` ago (at most her post-partum infecundity: exclusive
+  breastfeeding itself keeps a woman amenorrhoeic); the household's nursing women feed the
+  household's infants under that age at the mean of their milk supplies and share the cost
+  equally; a nursing woman whose infant died costs nothing more, and an infant whose household has
+  no nursing woman (its mother died) eats from the pot like anyone, the historical fate of
+  orphaned infants.
 """
 
 from __future__ import annotations
@@ -178,6 +192,15 @@ _GROWTH_KCAL_PER_KG_BIRTH, _GROWTH_KCAL_PER_KG_LATER = 26_000 / 4.184, 10_000 / 
 # Extra need in pregnancy, kcal/day, by trimester (source: FAO/WHO/UNU 2004, chapter 6): index = month of
 # pregnancy (0: not pregnant).
 PREGNANCY_KCAL = np.array([0, 85, 85, 85, 285, 285, 285, 475, 475, 475, 475], dtype=np.float32)
+
+# Extra need of a woman breastfeeding one infant in full, kcal/day, in the first six months, for a
+# well-nourished woman. source: FAO/WHO/UNU 2004, Human energy requirements, ch. 7 (energy
+# requirements of lactation): 505. Its making, as recalled and not checked against the report
+# here: milk of about 626 kcal/day (some 750 g/day of 0.67 kcal/g, made at 80% efficiency) less
+# about 170 kcal/day from the fat laid down in pregnancy (0.8 kg a month; the same figures in
+# Butte & King 2005 and the US Institute of Medicine's). The model stores no pregnancy fat, so a
+# mother eats the 505 or loses her own tissue.
+LACTATION_KCAL = 505.0
 
 # Extra cost of each task (labour.TASKS: fields, furnace, irrigation, forage, none) in multiples of
 # BMR at full effort: peak-season field work brings a light day's 1.45 to 1.85, the middle of FAO's
@@ -577,6 +600,43 @@ def fecundity_of(bmi, intake_ratio, amenorrhoea_bmi, postponement):
     return ovulating * (f32(1.0) - f32(postponement) * short)
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def milk_supply_of(bmi, protected_bmi, limit_bmi):
+    """Share of a full milk supply a nursing woman gives: all of it above ``protected_bmi``
+    (``lactation_protected_bmi``), falling linearly to none at her survival limit ``limit_bmi``
+    (``bmi_limit_female``)."""
+    return _clip01((bmi - f32(limit_bmi)) / max(f32(protected_bmi) - f32(limit_bmi), f32(0.1)))
+
+
+def breastfed_months(p) -> int:
+    """Months of age under which an infant lives on milk (0: ``breastfeeding`` off): the
+    ``exclusive_breastfeeding_months`` rounded up, at most one more than the post-partum
+    infecundity (a woman nurses while her counter runs; exclusive breastfeeding keeps her
+    amenorrhoeic)."""
+    if not p["breastfeeding"]:
+        return 0
+    ppi = postpartum_infecundity_months(p["breastfeeding_months"])
+    return int(min(math.ceil(p["exclusive_breastfeeding_months"]), ppi + 1))
+
+
+def nursing_above(p) -> int:
+    """A woman nurses while her post-partum counter is above this: it is set to the infecund
+    months at a birth and counts down from the next month, so a woman k months past a birth holds
+    ppi + 1 - k, and nurses for k < ``breastfed_months`` (never when it is 0)."""
+    return postpartum_infecundity_months(p["breastfeeding_months"]) + 1 - breastfed_months(p)
+
+
+def milk_supply(bmi, p) -> np.ndarray:
+    """``milk_supply_of`` for arrays."""
+    return _milk(np.asarray(bmi, np.float32), np.float32(p["lactation_protected_bmi"]),
+                 np.float32(p["bmi_limit_female"]))
+
+
+@vectorize(cache=True)
+def _milk(bmi, protected_bmi, limit_bmi):
+    return milk_supply_of(bmi, protected_bmi, limit_bmi)
+
+
 # ---- array forms (tests, set-up, the reporters) ------------------------------------------------------
 def _sex(female) -> np.ndarray:
     return np.asarray(female).astype(np.intp)
@@ -743,7 +803,7 @@ def newborn_bodies(female, z_length, z_bmi, size) -> tuple[np.ndarray, np.ndarra
     BMI-for-age z-scores, BMI cut by ``size`` (``birth_size_factor``).
 
     A newborn is born at a month's end and eats first the next month, a month old: its first month
-    (at the breast, which the model does not feed) is growth along its centiles. Without it a
+    (at the breast; the milk of later months is ``breastfeeding``'s) is growth along its centiles. Without it a
     newborn would start its first meal on the one-month row with a newborn's body, about 1.2 SD of
     BMI-for-age short (scripts/diagnose_infants.py)."""
     born, month = np.zeros(len(female)), np.full(len(female), 1 / 12)

@@ -143,15 +143,18 @@ class Towns:
         hh, n_hh = self.households, len(self.households)
         need_hh, priority_hh, entitled = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
         living, starving = np.zeros(self.n_regions), np.zeros(self.n_regions)
+        milk, extra = village.breastfeeding(m, people, alive, n_hh)
         need, able = kernels.town_needs(alive, people.age, people.female, people.hunger, people.bmi, people.height,
                                         people.gestation, people.household, people.commune,
-                                        physiology.TOWN_WORK_PAL, need_hh, priority_hh, entitled, living, starving)
+                                        physiology.TOWN_WORK_PAL, need_hh, priority_hh, entitled, living, starving,
+                                        people.postpartum, physiology.nursing_above(p), extra, milk,
+                                        physiology.breastfed_months(p))
         other = p["town_other_food"]
         pot = entitled * (other + (1.0 - other) * hh.ration[:n_hh] * min(max(fill, 0.0), 1.0))
         others, workers = dining.home_shares(pot, need_hh, priority_hh, p["home_priority"])
         tally = m.recorder.food_tally(self.n_regions)
         meals = village.Meals(np.float32(0.0), np.zeros(n_hh, np.float32), np.zeros(self.n_regions, np.float32),
-                              others, workers, np.zeros(n_hh))  # no halls in the towns
+                              others, workers, np.zeros(n_hh), milk)  # no halls in the towns
         month = village.bodies_month(m, people, "urban", n_hh, alive, need, able, meals, tally,
                                      physiology.epidemic_factor(starving, living, p),
                                      p["baseline_mortality"] * p["urban_mortality"])

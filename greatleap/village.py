@@ -28,13 +28,16 @@ class Work:
     alive: np.ndarray
     task: np.ndarray
     able: np.ndarray
-    need: np.ndarray  # kcal/day
+    need: np.ndarray  # kcal/day (a nursing woman's milk is added by ``feed``: ``kernels.households``)
     present: np.ndarray  # per commune, hands in the fields relative to the norm
     field_labour: np.ndarray  # per commune, effective field labour relative to the norm
     living: np.ndarray  # per commune, people
     foragers: np.ndarray  # per commune, people foraging
     epidemic: np.ndarray  # per commune, the famine epidemic's factor on other-cause deaths
     starving: np.ndarray  # per commune, share of the living starving at the month's start
+    role: np.ndarray  # each one's part in breastfeeding (kernels.INFANT, NURSING_WOMAN, NOT_NURSING)
+    milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing_shares)
+    nursing_extra: np.ndarray  # per household, each nursing woman's extra need (kcal/day)
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
@@ -47,7 +50,8 @@ class Work:
         living = self.living - np.bincount(commune, minlength=n)
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
-                    self.field_labour, living, foragers, self.epidemic, self.starving)
+                    self.field_labour, living, foragers, self.epidemic, self.starving, self.role[keep], self.milk,
+                    self.nursing_extra)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Meals:
     others: np.ndarray  # per household, the pot's share of need for those who cannot work
     workers: np.ndarray  # per household, the same for full workers
     hall: np.ndarray  # per household, grain eaten in the hall (kg)
+    milk: np.ndarray | None = None  # per household, the nursing women's milk supply (None: nobody nurses)
 
 
 class Village:
@@ -85,16 +90,21 @@ class Village:
         present, working = np.zeros(n_com), np.zeros(n_com)
         able_by_task = np.zeros(len(labour.TASKS))
         living, foragers, starving = np.zeros(n_com), np.zeros(n_com), np.zeros(n_com)
-        task, able, need = kernels.work(
+        n_hh = len(m.households)
+        infants, women, supply = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+        task, able, need, role = kernels.work(
             alive, people.age, people.female, people.hunger, people.bmi, people.height, people.kcal,
             people.gestation, people.commune, people.labour, u, furnace, irrigation, labour.forage_propensity(m.p),
             physiology.task_pal(m.ym[1]),
-            labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving)
+            labour.coerced_kcal(m), present, working, able_by_task, living, foragers, starving, people.household,
+            people.postpartum, physiology.breastfed_months(m.p), physiology.nursing_above(m.p),
+            np.float32(m.p["lactation_protected_bmi"]), np.float32(m.p["bmi_limit_female"]), infants, women, supply)
+        milk, extra = kernels.nursing_shares(infants, women, supply)
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
                     physiology.epidemic_factor(starving, living, m.p),
-                    np.divide(starving, living, out=np.zeros(n_com), where=living > 0))
+                    np.divide(starving, living, out=np.zeros(n_com), where=living > 0), role, milk, extra)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -109,7 +119,7 @@ class Village:
         ladle = np.float32(dining.ladle(m))
         kernels.households(alive, people.household, people.commune, people.hunger, work.task, work.able,
                            work.need, plots, per_forager, ladle, need_hh, served_hh, priority_hh,
-                           served_priority_hh, side, hungry_hh)
+                           served_priority_hh, side, hungry_hh, work.role, work.milk, work.nursing_extra)
         grain_need = np.maximum(need_hh - side, 0.0) * DAYS_PER_MONTH / p["kcal_per_kg"]
         m.recorder.record_kin(coping.kin_transfers(m, grain_need, hungry_hh))
 
@@ -135,7 +145,7 @@ class Village:
         others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
                                              priority_hh - covered * served_priority_hh, p["home_priority"])
         self._request_resales(grain_need, months_left)
-        return Meals(ladle, in_hall, hall_fill, others, workers, hall)
+        return Meals(ladle, in_hall, hall_fill, others, workers, hall, work.milk)
 
     def _standing_crop(self):
         m = self.model
@@ -270,10 +280,20 @@ def bodies_month(model, people, place: str, n_households: int, alive: np.ndarray
         np.float32(p["child_play_cut"]),
         physiology.log_hr_per_sd(p), base_scale,
         physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]),
-        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction)
+        physiology.postpartum_infecundity_months(p["breastfeeding_months"]), members, hunger, body, reproduction,
+        np.full(n_households, -1.0, np.float32) if meals.milk is None else meals.milk, physiology.breastfed_months(p))
     keep_only_used_draws(rng, before, n + survivors)
     model.recorder.record_reproduction(place, reproduction, len(conceived))
     return BodiesMonth(starved, other, due, due_ratio, members, hunger, body)
+
+
+def breastfeeding(model, people, alive: np.ndarray, n_households: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per household, the milk supply of its nursing women (-1: none) and the extra need of each
+    (``kernels.nursing``, ``physiology``'s breastfeeding rule), for the month's passes."""
+    p = model.p
+    return kernels.nursing(alive, people.household, people.female, people.age, people.bmi, people.postpartum,
+                           physiology.breastfed_months(p), physiology.nursing_above(p),
+                           np.float32(p["lactation_protected_bmi"]), np.float32(p["bmi_limit_female"]), n_households)
 
 
 def fates_and_survivors_draws(rng, n: int) -> tuple[np.ndarray, dict]:

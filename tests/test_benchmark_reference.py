@@ -82,6 +82,8 @@ def test_scalar_rules_match_vectorised(inputs):
     _close([ref.wasting_hazard_ratio(float(z), log_hr) for z in score], physiology.wasting_hazard_ratio(score, p))
     _close([ref.fecundity(float(b), float(r), p) for b, r in zip(d["bmi"], d["ratio"])],
            physiology.fecundity(d["bmi"], d["ratio"], p))
+    _close([ref.milk_supply(float(b), p["lactation_protected_bmi"], p["bmi_limit_female"]) for b in d["bmi"]],
+           physiology.milk_supply(d["bmi"], p))
 
 
 def test_reference_matches_village_for_the_whole_run():

@@ -68,7 +68,7 @@ def test_the_body_pass_tallies_exposure_nutrition_and_hunger_of_the_month():
         np.ones(2 * len(idx), np.float32), one, p["bmi_limit_female"], p["bmi_limit_male"], p["elderly_reserve"],
         physiology.starvation_inv_spread(p), np.float32(p["child_play_cut"]), physiology.log_hr_per_sd(p), 1.0, physiology.monthly_conception(p), np.float32(p["amenorrhoea_bmi"]),
         np.float32(p["conception_postponement"]), 6, np.zeros(1), np.zeros(1), tally,
-        np.zeros(kernels.REPRODUCTION_TALLY))
+        np.zeros(kernels.REPRODUCTION_TALLY), -one, 0)
     a, f = age[idx], female[idx]
     group = np.minimum(a.astype(int) // 5, kernels.AGE_GROUPS_5Y - 1)
     expected = np.bincount(f * kernels.AGE_GROUPS_5Y + group, minlength=2 * kernels.AGE_GROUPS_5Y)
@@ -105,9 +105,12 @@ def test_work_pass_sums_are_those_of_its_own_people(model):
     sums = [np.zeros(n_com), np.zeros(n_com), np.zeros(len(labour.TASKS)), np.zeros(n_com), np.zeros(n_com),
             np.zeros(n_com)]
     task_pal = physiology.task_pal(m.ym[1])
-    task, able, need = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
-                                    people.kcal, people.gestation, people.commune, people.labour.copy(), u,
-                                    furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums)
+    n_hh = len(m.households)
+    task, able, need, _ = kernels.work(alive, people.age, people.female, people.hunger, people.bmi, people.height,
+                                       people.kcal, people.gestation, people.commune, people.labour.copy(), u,
+                                       furnace, irrigation, labour.forage_propensity(m.p), task_pal, 0.0, *sums,
+                                       people.household, people.postpartum, 0, 127, np.float32(17.0),
+                                       np.float32(10.6), np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh))
     present, working, by_task, living, foragers, starving = sums
     commune = people.commune[alive]
     fields = np.where(task == labour.FIELDS, able, 0.0)
@@ -149,7 +152,7 @@ def test_the_meal_serves_the_hall_portion_and_shares_the_pot(model):
         physiology.log_hr_per_sd(p), 1.0,
         physiology.monthly_conception(p),
         np.float32(p["amenorrhoea_bmi"]), np.float32(p["conception_postponement"]), 6, np.zeros(n_hh), np.zeros(n_hh),
-        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY))
+        np.zeros(kernels.BODY_TALLY), np.zeros(kernels.REPRODUCTION_TALLY), np.full(n_hh, -1.0, np.float32), 0)
     intake = kcal[alive]
     h, c = people.household[alive], people.commune[alive]
     served = need * (able + (1 - able) * (1 - ladle)) * in_hall[h]
@@ -211,3 +214,39 @@ def test_drawing_ahead_then_keeping_only_the_used_draws_leaves_the_generator_as_
     assert ahead.bit_generator.state == drawn.bit_generator.state
     assert (ahead.random(5, dtype=np.float32) == drawn.random(5, dtype=np.float32)).all()
     assert ahead.standard_normal() == drawn.standard_normal()
+
+
+def test_infants_at_the_breast_ask_nothing_of_the_pot_or_the_ration(model):
+    """The household's need for the hall and the pot (and a town household's ration) leaves out its
+    infants at the breast, not those whose household has no nursing woman; a nursing woman's
+    need carries her household's extra."""
+    m, people = model, model.people
+    alive = np.flatnonzero(people.view("alive"))
+    n_hh, n_com = len(m.households), m.communes.n
+    h = people.household[alive]
+    milk = np.where(np.arange(n_hh) % 2 == 0, 1.0, -1.0).astype(np.float32)  # even households nurse
+    need = np.full(len(alive), 1000.0, np.float32)
+    able = np.zeros(len(alive), np.float32)
+    sums = [np.zeros(n_hh) for _ in range(5)]
+    role = np.where(physiology.rows_of(people.age[alive]) < 6, kernels.INFANT, kernels.NOT_NURSING).astype(np.int8)
+    kernels.households(alive, people.household, people.commune, people.hunger, np.zeros(len(alive), np.int8), able,
+                       need, 0.0, np.zeros(n_com), np.float32(0.0), *sums, np.zeros(n_hh, bool), role, milk,
+                       np.zeros(n_hh, np.float32))
+    at_breast = (physiology.rows_of(people.age[alive]) < 6) & (milk[h] >= 0)
+    assert at_breast.sum() > 5 and ((physiology.rows_of(people.age[alive]) < 6) & ~at_breast).sum() > 5
+    np.testing.assert_allclose(sums[0], np.bincount(h, weights=np.where(at_breast, 0.0, 1000.0), minlength=n_hh))
+    # the towns' pass, on the same people as if they lived in a town
+    extra = np.full(n_hh, 505.0, np.float32)
+    nursing = people.female[alive] & (people.age[alive] > 20) & (people.age[alive] < 30)
+    postpartum = np.zeros(people.n, np.int8)
+    postpartum[alive[nursing]] = 12
+    need_hh, priority, entitled = np.zeros(n_hh), np.zeros(n_hh), np.zeros(n_hh)
+    town_need, _ = kernels.town_needs(alive, people.age, people.female, np.zeros(people.n, np.int8), people.bmi,
+                                      people.height, people.gestation, people.household, people.commune, 0.0, need_hh,
+                                      priority, entitled, np.zeros(n_com), np.zeros(n_com), postpartum, 7, extra, milk, 6)
+    base = physiology.daily_need(people.age[alive], people.female[alive], people.bmi[alive], people.height[alive],
+                                 gestation=people.gestation[alive])
+    np.testing.assert_allclose(town_need, base + 505.0 * nursing, rtol=1e-5)
+    np.testing.assert_allclose(need_hh, np.bincount(h, weights=np.where(at_breast, 0.0, town_need), minlength=n_hh),
+                               rtol=1e-5)
+    assert (entitled >= need_hh - 1e-3).all()

@@ -39,18 +39,26 @@ from greatleap.lessons.measures import (cadres_purged, comparison_retreats_no_ea
 from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, validate
 
 
-# Why most pending claims wait (measured after the infants' growth fix of 2026-12-07, at the fourth
-# fit's defaults, which the fifth fit did not beat; `python -m greatleap.lessons check`, seeds 1-8, and
-# docs/validation.md): one cause, written once.
+# Why most pending claims wait (measured with the draught animals' herd and breastfeeding of
+# 2026-12-08, at the fourth fit's defaults, which the fifth fit did not beat; `python -m
+# greatleap.lessons check`, seeds 1-8, and docs/validation.md): one cause, written once.
 _LASTING_RETREAT = ("the centre retreats early (median seed April 1959) and Lushan reverses the retreat "
                     "in no seed, so the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths "
                     "that lets a later retreat fit the record, and a re-fit")
 
 
+# Claims that breastfeeding (2026-12-08) stopped making true in one seed of eight: in seed 7 of the
+# check the centre now retreats in September 1958 on its stocks (April 1959 on deaths without it),
+# before the 1958 claims and exports are made; the other seeds hold (still so with the herd).
+_BREASTFEEDING_SEED_7 = ("with the draught animals' herd and breastfeeding (2026-12-08; `python -m greatleap.lessons "
+                         "check`, seeds 1-8): {}; in seed 7 the centre retreats in September 1958 on its stocks (in "
+                         "April 1959 on deaths without breastfeeding); the other seeds hold; awaits the re-fit")
+
+
 def _after_refit(measured: str, cause: str = _LASTING_RETREAT) -> str:
     """A pending claim's reason: what the check measured at the current defaults, and why."""
-    return (f"after the infants' growth fix, at the fourth fit's defaults (`python -m greatleap.lessons check`, "
-            f"seeds 1-8): {measured}; {cause}")
+    return (f"with the draught animals' herd and breastfeeding (2026-12-08), at the fourth fit's defaults "
+            f"(`python -m greatleap.lessons check`, seeds 1-8): {measured}; {cause}")
 
 
 # ---- claims ----------------------------------------------------------------------------------
@@ -176,14 +184,16 @@ LESSONS: tuple[Lesson, ...] = (
                   "In 1958 the harvest officials report upward is more than {x} above the true harvest, "
                   "in every seed we tried.",
                   of_run("current", report_ratio_official, 1958), ">", 1.4, "above_pct",
-                  pending=_after_refit("1.38-1.49 over seeds 1-8, below 1.4 in seeds 6 and 7 (needs above 1.4 in each); "
+                  pending=_after_refit("1.13-1.51 over seeds 1-8, below 1.4 in seeds 6 (1.38) and 7 (1.13) (needs above 1.4 in each); "
                                        "holds on the unseen seeds 101-108 at the dashboard's size",
                                        "the 1958 claims are still short of the record's (1.55 at the province at "
                                        "the default size, record 1.88); awaits a mechanism and a re-fit")),
             Claim("officials_add_their_own",
                   "Officials' reports are more than {x} above the sum of their cadres' reports: each level "
                   "adds its own markup.",
-                  officials_over_cadres_1958, ">", 1.05, "above_pct"),
+                  officials_over_cadres_1958, ">", 1.05, "above_pct",
+                  pending=_BREASTFEEDING_SEED_7.format("1.03 in seed 7, 1.08-1.14 in the others (needs above 1.05 "
+                                                      "in each)")),
             Claim("reports_true_by_1962",
                   "By 1962, after the centre's retreat, the reports are back within {x} of the true harvest.",
                   of_run("current", report_ratio_official, 1962), "<", 1.1, "above_pct"),
@@ -195,7 +205,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "With honest reports, deaths from starvation fall by more than {x} "
                   "(all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending=_after_refit("0.97 with honest reports (needs under 0.5)",
+                  pending=_after_refit("0.91 with honest reports (needs under 0.5)",
                                        "the centre's obligations and emergency squeeze take grain whatever the "
                                        "reports, and seed, herds, tools and land run down either way; awaits a "
                                        "mechanism and a re-fit")),
@@ -238,7 +248,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "With \"Quotas a share of the true harvest\", deaths from starvation fall by more "
                   "than {x} (all seeds we tried, added together).",
                   runs_pair("comparison", "current", starvation_deaths), "<", 0.5, "below_pct", over="sum_ratio",
-                  pending=_after_refit("1.07 with flexible quotas (needs under 0.5)",
+                  pending=_after_refit("1.08 with flexible quotas (needs under 0.5)",
                                        "after the retreat quotas are a share of the believed harvest under either "
                                        "rule, so the rule changes little; awaits a mechanism and a re-fit")),
         ),
@@ -310,7 +320,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "The 1959 reports are more than {x} higher, against the true harvest, than without the "
                   "purge, in every seed.",
                   runs_ratio("current", "comparison", report_ratio_official, 1959), ">", 1.02, "above_pct",
-                  pending=_after_refit("1.018-1.042, below 1.02 in seed 3 (needs above 1.02 in each seed)")),
+                  pending=_after_refit("1.013-1.045, below 1.02 in seed 5 (needs above 1.02 in each seed)")),
             Claim("more_starvation",
                   "Deaths from starvation are more than {x} higher with the purge (all seeds we tried, "
                   "added together).",
@@ -359,7 +369,9 @@ LESSONS: tuple[Lesson, ...] = (
         claims=(
             Claim("exports_continue",
                   "In the historical run the state exports grain in both 1958 and 1959, in every seed.",
-                  smaller_export_1958_1959, ">", 0.0, "times"),
+                  smaller_export_1958_1959, ">", 0.0, "times",
+                  pending=_BREASTFEEDING_SEED_7.format("no exports in seed 7, 2.7-4.9 t in the others (needs "
+                                                      "some in each)")),
             Claim("imports_after_retreat",
                   "Imports begin only once the centre has retreated, in every seed.",
                   imports_only_after_retreat, ">", 0.5, "times"),
@@ -367,7 +379,7 @@ LESSONS: tuple[Lesson, ...] = (
                   "Without exports the state's granaries hold more grain in the first half of 1959, in "
                   "every seed.",
                   state_stock_first_half_1959_comparison_minus_current, ">", 0.0, "times",
-                  pending=_after_refit("negative in seed 1 (-1.0 t); holds on the unseen seeds 101-108 at the dashboard's size")),
+                  pending=_after_refit("negative in seeds 1, 2 and 7 (-2.5 t, -0.01 t and -1.2 t), and in seeds 103 and 105 of the unseen 101-108 at the dashboard's size")),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
                   comparison_retreats_no_earlier, ">", 0.5, "times"),

@@ -19,8 +19,6 @@ EXPECTED_TO_HOLD = [
     "f2_output_stays_low_1961",
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
-    "f4_procurement_share_1960_above_030",
-    "f6_zero_exports_reduce_deaths",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
@@ -56,7 +54,19 @@ MOVES = [
 
 # Each mechanism change since the last fit, in order, with the moves it caused (not re-tuned: the
 # next fit re-fits them).
-SINCE_FIT: list[tuple[str, list[Move]]] = []
+SINCE_FIT: list[tuple[str, list[Move]]] = [
+    ("the draught animals' herd capped at what the land keeps and eaten by the starving (issue 14), then "
+     "breastfeeding (issue 12: infants under six months on their household's nursing women's milk, the "
+     "women needing 505 kcal/day more), 2026-12-08; the herd alone moved no check on the list", [
+        Move("f6_zero_exports_reduce_deaths", False,
+             "with both, no exports give 0.99 x the baseline's excess deaths, 7 of 8 seeds fewer (with early aid "
+             "0.87 x); with the herd alone 0.91 x, 6 of 8; breastfeeding alone gave 1.01 x, with one seed carrying "
+             "it (seed 6 without exports retreats in January 1960 instead of October 1959)"),
+        Move("f4_procurement_share_1960_above_030", False,
+             "with both, the 1960 share is 0.298 (0.306 with the herd alone; it was added at 0.302, by a narrow "
+             "margin)"),
+    ]),
+]
 
 
 def all_moves() -> list[Move]:
