@@ -3,7 +3,8 @@
 Rules in plain words:
 - Able people are those aged 12-69 who are not severely wasted; 12-14 and 60-69 count half.
 - Each month the cadre sends a share of the able to the backyard furnaces (autumn 1958) and to
-  winter irrigation works (winters 1957-60), more if he is zealous. Hungry people spend time
+  winter irrigation works (winters 1957-60), more if he is zealous and more if his province's
+  leader is (``provinces.campaign_drive``, ODD 7.12). Hungry people spend time
   foraging. Everyone else works the fields.
 - From March 1958 to mid-1960, until the centre retreats, cadres drive those at work to coerced
   long hours (lever ``long_hours``): ``coercion_kcal`` more energy burned a day, and
@@ -20,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numba import vectorize
 
-from greatleap import physiology
+from greatleap import physiology, provinces
 
 f32 = np.float32
 
@@ -61,7 +62,8 @@ def able_weight(age: np.ndarray, hunger: np.ndarray) -> np.ndarray:
 def campaign_shares(model) -> tuple[np.ndarray, np.ndarray]:
     """Per commune: share of the able sent to furnaces and to irrigation works this month."""
     p, ym = model.p, model.ym
-    zeal = np.array([c.mobilisation() for c in model.cadres])
+    # the cadre's own drive times his province leader's (ODD 7.12)
+    zeal = np.array([c.mobilisation() for c in model.cadres]) * provinces.campaign_drive(model)
     furnace = irrigation = 0.0
     if p["backyard_furnaces"] and model.calendar.furnaces_on(ym):
         furnace = p["furnace_share"] * _FURNACE_RAMP.get(ym[1], 1.0)

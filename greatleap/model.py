@@ -66,7 +66,11 @@ class FamineModel(Model):
         _, _, ids = world.commune_layout(p["n_communes"], p["commune_side"])
         self.plot_ids, self._grid = ids, None
         self.fertility_map = fertility = world.draw_fertility(self.rng, ids, p)
-        participation = world.draw_hall_participation(self.rng, p)
+        # ODD 7.12: the provinces' leaders first (a generator of their own), whose zeal sets the
+        # province's hall participation
+        self.leaders, self.commune_province = provinces.build(self)
+        participation = world.draw_hall_participation(self.rng, p, provinces.hall_drive(
+            self.leaders, self.commune_province, p))
         self.households = hh = world.build_households(self, ids, p, participation)
         self.people = world.build_people(self, hh, p)
         self.communes = com = world.Communes(p["n_communes"])
@@ -84,7 +88,6 @@ class FamineModel(Model):
         com.workers_normal = np.maximum(np.bincount(people.view("commune"), weights=able, minlength=com.n), 1.0)
         com.report_last_year = self.potential.copy()
         self._build_cadres_and_officials(ids)
-        self.leaders, self.commune_province = provinces.build(self)  # ODD 7.12
         self.peasant_agents: dict[int, Peasant] = {}
         share = p["urban_share"]
         self.towns = towns.Towns(self, int(round(people.n * share / (1.0 - share))))

@@ -490,6 +490,25 @@ _PARAM_LIST = [
               "(Kung & Chen 2011; Meng, Qian & Yared 2015)",
        prior=uniform(0.0, 0.3, "none to 30% per unit stake")),
 
+    _p("leader_hall_drive", 0.5, "share of households per unit zeal", 0.0, 2.0, "Halls driven by the leader",
+       "A province's hall participation is hall_participation plus this times its leader's zeal above the "
+       "mean (0.5): radical provinces put nearly everyone in the halls, cautious ones fewer (0: the same "
+       "participation everywhere).", "provinces", UNCERTAINTY, "7.12",
+       source="assumption: participation in the halls differed widely between provinces and was highest in "
+              "the radical ones (Henan, Sichuan, Anhui near all households, Shandong and the north-east far "
+              "fewer by the end of 1959: Yang Jisheng 2012, recalled, not verified here); the slope per unit "
+              "zeal is not measured. The link between participation and deaths across communes (validation "
+              "fact 15) is a check, not fitted",
+       prior=uniform(0.0, 1.0, "from one participation everywhere to half the households between the most "
+                               "and the least zealous leader")),
+    _p("leader_campaign_drive", 1.0, "x per unit zeal", 0.0, 3.0, "Campaigns driven by the leader",
+       "A province's cadres send (1 + this x its leader's zeal above the mean, 0.5) times their own share "
+       "of the able to the furnaces and the water works (0: the leader adds nothing).",
+       "provinces", UNCERTAINTY, "7.12",
+       source="assumption: radical provinces mobilised more of their people for steel and water "
+              "conservancy (Yang Jisheng 2012; Dikötter 2010); the size per unit zeal is not measured",
+       prior=uniform(0.0, 2.0, "from the same mobilisation everywhere to none under the most cautious leader")),
+
     # ---- 7.4 careers and purges -------------------------------------------------------------
     _p("lushan_purge", True, "switch", None, None, "Lushan anti-rightist purge",
        "After the Lushan Conference (Aug 1959) low reporters are purged far more often.",

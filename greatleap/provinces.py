@@ -11,6 +11,11 @@ Rules in plain words:
   probability ``leader_alternate_share`` (Kung & Chen 2011: alternate members, hoping for
   promotion, procured more and their provinces died more); loyalty to the centre ~ Beta(3, 2)
   (an assumption).
+- The leader's zeal sets how hard his province runs the communes' campaigns: its hall
+  participation is the national mean plus ``leader_hall_drive`` times his zeal above the mean
+  (radical provinces put nearly everyone in the halls, cautious ones fewer; each commune keeps its
+  own spread around its province's level), and its cadres send (1 + ``leader_campaign_drive`` x
+  his zeal above the mean) times their own share of the able to the furnaces and the water works.
 - The leader's stake, the mean of his zeal and his alternate status, sets what he adds to the
   campaign: his own markup on the counties' reports before they go to the centre
   (``provincial_markup`` per unit zeal, raised towards the other provinces' last markups,
@@ -36,6 +41,7 @@ MODERATE_ZEAL = 0.1
 # assumption: the literature ranks leaders from the radical to the cautious without a measured
 # distribution (see the module's rules).
 ZEAL_BETA, LEADER_LOYALTY_BETA = (2, 2), (3, 2)
+MEAN_ZEAL = ZEAL_BETA[0] / sum(ZEAL_BETA)  # definition: the mean of that Beta, 0.5
 
 
 class Leader:
@@ -67,15 +73,25 @@ class Leader:
         """The increment the province adds to the quotas it passes down (ODD 7.5)."""
         return p["provincial_quota_push"] * self.stake
 
+    def hall_drive(self, p) -> float:
+        """What the leader adds to his province's share of households in the halls (ODD 7.6)."""
+        return p["leader_hall_drive"] * (self.zeal - MEAN_ZEAL)
+
+    def campaign_drive(self, p) -> float:
+        """How many times their own share of the able his cadres send to the campaigns (ODD 7.2)."""
+        return max(1.0 + p["leader_campaign_drive"] * (self.zeal - MEAN_ZEAL), 0.0)
+
 
 def build(model) -> tuple[list[Leader], np.ndarray]:
-    """The provinces' leaders and, per commune, its province."""
+    """The provinces' leaders and, per commune, its province: consecutive counties (groups of
+    ``communes_per_official`` communes, one official each) form the provinces. Needs only the
+    parameters and the model's generator, so that the leaders exist before the households are
+    drawn (their zeal sets hall participation)."""
     p = model.p
-    n_officials = len(model.officials)
-    n = max(1, min(p["n_provinces"], n_officials))
-    of_official = (np.arange(n_officials) * n) // max(n_officials, 1)
-    commune_province = np.array([of_official[model.official_of[c].group] for c in range(model.communes.n)],
-                                dtype=np.int64)
+    county = np.arange(p["n_communes"]) // p["communes_per_official"]
+    n_counties = int(county[-1]) + 1
+    n = max(1, min(p["n_provinces"], n_counties))
+    commune_province = ((county * n) // n_counties).astype(np.int64)
     seed_seq = getattr(model.rng.bit_generator, "seed_seq", None)
     rng = np.random.default_rng(seed_seq.spawn(1)[0] if seed_seq is not None else None)
     leaders = []
@@ -86,6 +102,16 @@ def build(model) -> tuple[list[Leader], np.ndarray]:
             zeal, alternate = MODERATE_ZEAL, False
         leaders.append(Leader(k, zeal, alternate, loyalty))
     return leaders, commune_province
+
+
+def hall_drive(leaders: list[Leader], commune_province: np.ndarray, p) -> np.ndarray:
+    """Per commune, what its province's leader adds to its hall participation."""
+    return np.array([leader.hall_drive(p) for leader in leaders])[commune_province]
+
+
+def campaign_drive(model) -> np.ndarray:
+    """Per commune, the factor its province's leader puts on its cadre's campaign mobilisation."""
+    return np.array([leader.campaign_drive(model.p) for leader in model.leaders])[model.commune_province]
 
 
 def quota_push(model) -> np.ndarray:

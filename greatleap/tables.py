@@ -191,12 +191,15 @@ def official_table(model) -> pd.DataFrame:
 def province_table(model) -> pd.DataFrame:
     """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
     each level, procurement and its share, the grain moved in and out (emergency levies for the
-    towns, resales, the net outflow), retention per head, the leader's traits."""
+    towns, resales, the net outflow), retention per head, hall participation (which the leader's zeal
+    raises, ODD 7.12), the leader's traits."""
     c = commune_table(model)
     if c.empty:
         return c
+    c = c.assign(hall_people=c["hall_participation"] * c["population"])
     keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
-            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg"]
+            "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg",
+            "hall_people"]
     t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
     true = t["true_kg"].where(t["true_kg"] > 0)
     t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
@@ -205,6 +208,7 @@ def province_table(model) -> pd.DataFrame:
     t["report_ratio_province"] = t["reported_province_kg"] / true
     t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
     t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
+    t["hall_participation"] = t.pop("hall_people") / t["population"].clip(lower=1)
     return t
 
 

@@ -117,9 +117,10 @@ def stable_age_weights(growth: float = POPULATION_GROWTH) -> np.ndarray:
     return w / w.sum()
 
 
-def draw_hall_participation(rng, p) -> np.ndarray:
-    """Per commune, the share of households that will eat in its dining hall."""
-    return np.clip(rng.normal(p["hall_participation"], HALL_PARTICIPATION_SD, p["n_communes"]), 0.0, 1.0)
+def draw_hall_participation(rng, p, drive: np.ndarray) -> np.ndarray:
+    """Per commune, the share of households that will eat in its dining hall: the national mean
+    plus its province's ``drive`` (``provinces.hall_drive``) and the commune's own spread."""
+    return np.clip(rng.normal(p["hall_participation"], HALL_PARTICIPATION_SD, p["n_communes"]) + drive, 0.0, 1.0)
 
 
 def build_households(model, ids: np.ndarray, p, participation: np.ndarray) -> Households:

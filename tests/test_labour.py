@@ -195,8 +195,9 @@ def test_campaign_shares_follow_the_declared_base_and_ambition_drive():
     """mobilisation_base and mobilisation_per_ambition (issue 15: declared uncertainties)."""
     furnace = {}
     for base, per_ambition in ((0.5, 0.5), (1.0, 0.5), (0.5, 1.0)):
-        m = set_month(small_model(furnace_share=0.3, mobilisation_base=base, mobilisation_per_ambition=per_ambition),
-                      (1958, 10))
+        # the cadre's own part only: his province leader's (leader_campaign_drive) is tests/test_provinces.py's
+        m = set_month(small_model(furnace_share=0.3, mobilisation_base=base, mobilisation_per_ambition=per_ambition,
+                                  leader_campaign_drive=0.0), (1958, 10))
         for c, ambition in zip(m.cadres, (0.0, 0.3, 0.6, 1.0)):
             c.ambition = ambition
         furnace[base, per_ambition], _ = labour.campaign_shares(m)

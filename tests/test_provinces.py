@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import set_month, small_model
 
-from greatleap import procurement, reporting
+from greatleap import labour, procurement, reporting
 
 
 def _model(**params):
@@ -63,6 +63,34 @@ def test_a_provinces_markup_adds_on_top_of_its_counties():
     np.testing.assert_allclose(reporting.provincial_reports(m, county), county)
 
 
+def test_a_zealous_leaders_province_eats_in_the_halls_more():
+    # the same world drawn without and with the leaders' drive: each commune's own spread is the same draw
+    flat, driven = _model(leader_hall_drive=0.0), _model(leader_hall_drive=1.0)
+    above_mean = np.array([leader.zeal - 0.5 for leader in driven.leaders])[driven.commune_province]
+    assert np.ptp(above_mean) > 0.05  # the two leaders differ
+    before, after = flat.communes.hall_participation, driven.communes.hall_participation
+    inside = (after > 0) & (after < 1) & (before > 0) & (before < 1)
+    assert inside.sum() >= 4
+    np.testing.assert_allclose(after[inside] - before[inside], above_mean[inside])
+    # households follow their commune's share: more eat in the halls under the zealous leader
+    zealous = (above_mean > 0)[driven.households.commune]
+    assert (driven.households.in_hall >= flat.households.in_hall)[zealous].all()
+    assert (driven.households.in_hall <= flat.households.in_hall)[~zealous].all()
+    moderate = _model(leader_hall_drive=1.0, moderate_leaders=True)
+    assert moderate.communes.hall_participation.mean() < flat.communes.hall_participation.mean() - 0.2
+
+
+def test_a_zealous_leaders_cadres_send_more_to_the_campaigns():
+    m = set_month(_model(leader_campaign_drive=1.0), (1958, 10))  # the furnaces at their height
+    zealous = _zealous_and_moderate(m)
+    furnace, _ = labour.campaign_shares(m)
+    m.p["leader_campaign_drive"] = 0.0
+    flat, _ = labour.campaign_shares(m)
+    assert flat.min() > 0 and furnace.max() < labour.MAX_CAMPAIGN_SHARE
+    np.testing.assert_allclose(furnace[zealous], 1.5 * flat[zealous])
+    np.testing.assert_allclose(furnace[~zealous], 0.5 * flat[~zealous])
+
+
 def test_moderate_leaders_lead_every_province():
     m = _model(moderate_leaders=True)
     assert all(leader.zeal == pytest.approx(0.1) and not leader.alternate for leader in m.leaders)
@@ -78,6 +106,11 @@ def test_the_province_table_has_each_province_each_year_with_its_leader():
     np.testing.assert_allclose(t.groupby("year")["true_kg"].sum(), a["harvest_true_kg"])
     np.testing.assert_allclose(t.groupby("year")["reported_province_kg"].sum(), a["harvest_reported_province_kg"])
     assert (a.loc[1958, "harvest_reported_province_kg"] > a.loc[1958, "harvest_reported_official_kg"])
+    # hall participation, which the leader's zeal raises: the population-weighted commune shares
+    c = m.commune_table()
+    weighted = (c["hall_participation"] * c["population"]).groupby([c["year"], c["province"]]).sum()
+    people = c.groupby(["year", "province"])["population"].sum()
+    np.testing.assert_allclose(t.set_index(["year", "province"])["hall_participation"], weighted / people)
 
 
 def test_a_zealous_leaders_province_purges_more_of_its_low_reporters():
