@@ -32,14 +32,14 @@ _D = Diagnosis
 # The centre's early retreat recurs below: the measured fact (docs/calibration.md, the baseline's
 # fit; docs/validation.md fact 17) is written once.
 _EARLY_RETREAT = ("the centre retreats early (median seed April 1959 at the fourth fit's defaults, which the fifth "
-                  "fit did not beat, with the infants' growth fix; before the 1959 "
-                  "procurement and Lushan) and Lushan reverses it in no seed, although the fourth fit gives Lushan "
-                  "a real rise of the cost (political_cost_lushan 1.63; the 1959 claims, procurement and the 1960 "
-                  "peak equal the no-purge run's), so the retreat lasts: quotas become a share of the believed "
-                  "harvest and reports fade to the truth")
-_TOO_LARGE = ("the famine is too large at the fourth fit's defaults with the infants' growth fix, the herd and "
-              "breastfeeding (14.0% excess deaths over 20 seeds against the literature's 2.3-8.5%; registered 29 "
-              "and 35 per 1000 in 1959-60 against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
+                  "fit did not beat, with the infants' growth fix, the herd, breastfeeding and the leaders' drive; "
+                  "before the 1959 procurement and Lushan) and Lushan reverses it in only 2 of 20 seeds (September "
+                  "1959; in none before the leaders' drive), although the fourth fit gives Lushan a real rise of the "
+                  "cost (political_cost_lushan 1.63), so in most seeds the retreat lasts: quotas become a share of "
+                  "the believed harvest and reports fade to the truth")
+_TOO_LARGE = ("the famine is too large at the fourth fit's defaults with the infants' growth fix, the herd, "
+              "breastfeeding and the leaders' drive (16.3% excess deaths over 20 seeds against the literature's "
+              "2.3-8.5%; registered 30 and 39 per 1000 in 1959-60 against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
               "fit's nearest particles sit at four prior edges (more food outside grain, higher normal mortality, "
               "earlier deaths of starving men, less registration): likely a brake on deaths for a given shortfall "
               "is missing (relief, migration, substitutes)")
