@@ -23,11 +23,11 @@ Rules in plain words:
   the harvest's share of it) from the collective grain, cut in the measure the harvest per
   person falls short of normal: people come first. The herd grows at ``herd_growth`` a year when
   fed, up to what the land keeps (``herd_capacity`` x the herd of January 1957), and dies at up to
-  ``animal_hunger_loss`` a year when not. Hungry households kill and eat the animals as they eat
+  ``animal_hunger_loss`` a year when not. Hungry households kill and eat the animals after the
   seed, more where more starve: ``animal_slaughter_share`` of the herd a month where all starve,
-  as far as their shortfall goes
-  (``animal_meat_kg`` of grain's worth of food a head); an animal eaten now is land not ploughed
-  at the next sowing, and a lost herd regrows only at ``herd_growth``. Ploughing
+  as far as their shortfall goes (``animal_meat_kg`` of grain's worth of food a head); an animal
+  eaten now is land not ploughed at the next sowing, and a lost herd regrows only at
+  ``herd_growth``. Ploughing
   capacity follows the herd: the area sown falls as (herd / normal) ** ``animal_area_elasticity``
   when the herd is below normal.
 - Tools: the furnace campaign melts ``tool_melt_rate`` of the tools a month per share of the
