@@ -14,14 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 EXPECTED_TO_HOLD = [
+    "f1_cdr_peaks_in_1960",
     "f2_area_about_half_of_fall",
+    "f2_draught_animals_fall_a_sixth",
     "f2_no_quick_recovery",
     "f2_output_stays_low_1961",
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
+    "f5_deaths_in_lower_tail",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
+    "f13_both_remove_most_of_fall",
+    "f14_peak_without_exit_channel",
     "f15_stocks_exhausted_spring_1959",
     "f17_mortality_falls_after_retreat",
 ]
@@ -65,6 +70,24 @@ SINCE_FIT: list[tuple[str, list[Move]]] = [
         Move("f4_procurement_share_1960_above_030", False,
              "with both, the 1960 share is 0.298 (0.306 with the herd alone; it was added at 0.302, by a narrow "
              "margin)"),
+    ]),
+    ("the provincial leaders' drive of the halls and the campaigns (issue 13, 2026-12-08): five checks that now "
+     "hold at the tests' size and at the default size (docs/validation.md) and fail under a wrong model "
+     "(tests/test_validation.py's mutations)", [
+        Move("f1_cdr_peaks_in_1960", True,
+             "peak 1960 (45.1 per 1000), 5 of 8 seeds; fails with the baseline replaced by weather only or policy "
+             "only; default size: 12 of 20 seeds"),
+        Move("f2_draught_animals_fall_a_sixth", True,
+             "-22.3% 1957-61 (record -17%); fails with the baseline replaced by weather only"),
+        Move("f5_deaths_in_lower_tail", True,
+             "bottom/top quarter death rate 2.36; fails with the baseline replaced by weather only (it held under "
+             "every wrong model when it was last off the list)"),
+        Move("f13_both_remove_most_of_fall", True,
+             "removes 70.2% of a 19.0-point fall (default size 60.7%); fails with every counterfactual replaced "
+             "by the baseline or by weather only"),
+        Move("f14_peak_without_exit_channel", True,
+             "peak 1960 with the exit right kept; fails with every counterfactual replaced by weather only or "
+             "policy only"),
     ]),
 ]
 
