@@ -7,6 +7,7 @@ prints a click-to-counter round trip). Target: <= 250 ms per month.
 
     .venv/bin/python benchmarks/bench_dashboard.py [--months 72] [--compare honest_reporting]
     .venv/bin/python benchmarks/bench_dashboard.py --ensemble 10   # only "Run 10 seeds", timed
+    .venv/bin/python benchmarks/bench_dashboard.py --open-groups   # with every slider drawn
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ def main() -> None:
     parser.add_argument("--compare", default=None, help="also run this scenario side by side")
     parser.add_argument("--ensemble", type=int, default=0, metavar="N",
                         help="time only the dashboard's ensemble of N seeds (2 worker processes)")
+    parser.add_argument("--open-groups", action="store_true",
+                        help="unfold 'Policy levers' and 'Uncertain assumptions' first, as a teacher "
+                             "exploring the settings would (every slider is then redrawn with the page)")
     args = parser.parse_args()
     if args.ensemble:
         from greatleap.visualization.session import Session
@@ -51,9 +55,14 @@ def main() -> None:
     session = Session(compare=args.compare)
     _, rc = solara.render(app.Page(session=session), handle_error=False)
     step_button = rc.find(v.Btn, children=["Step"]).widget
+    groups = ("Policy levers", "Uncertain assumptions") if args.open_groups else ()
+    for title in groups:
+        (button,) = [w for w in rc.find(v.Btn).widgets if title in w.children]
+        button.click()
     model = session.model
+    sliders = len(rc.find(v.Slider).widgets)
     print(f"default size: {model.p['n_communes']} communes of {model.p['commune_side']}^2 plots, "
-          f"{len(model.agents)} agents, {len(session.runs)} run(s)")
+          f"{len(model.agents)} agents, {len(session.runs)} run(s), {sliders} sliders drawn")
 
     total, step_only, grid_only, chart_only = [], [], [], []
     for _ in range(min(args.months, session.total_steps)):
