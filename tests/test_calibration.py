@@ -217,6 +217,12 @@ def test_write_defaults_sets_each_inferred_default_to_the_named_summary(tmp_path
     before, after = PARAMS_PY.read_text().splitlines(), text.splitlines()
     assert sum(a != b for a, b in zip(before, after)) == 2  # nothing else moved
     compile(text, "params.py", "exec")
+    # what the command reports as changed: only the defaults that differ from those in force
+    from greatleap.calibration.results import moved_defaults
+    from greatleap.params import PARAMS
+
+    assert moved_defaults(changed) == ["non_grain_kcal", "resale_delay"]
+    assert moved_defaults({"non_grain_kcal": PARAMS["non_grain_kcal"].default, "resale_delay": 4}) == ["resale_delay"]
     with pytest.raises(InputError, match="summary.csv"):
         write_defaults(tmp_path, "median", params_py=target)
     with pytest.raises(InputError, match="no robust summary"):  # a screen that did not run

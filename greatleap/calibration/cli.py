@@ -54,10 +54,13 @@ def calibrate(spec_path: str, workers, force_workers, scheduler, scheduler_file,
         engine.close()
     click.echo(f"posterior written to {report}")
     if write_defaults:
+        from greatleap.calibration.results import moved_defaults
         from greatleap.calibration.results import write_defaults as write_params
 
-        changed = write_params(spec.output, write_defaults)
-        click.echo(f"greatleap/params.py: {len(changed)} defaults set to the posterior {write_defaults}; now run "
+        written = write_params(spec.output, write_defaults)
+        moved = moved_defaults(written)  # a robust screen may keep the defaults in force
+        click.echo(f"greatleap/params.py: {len(written)} defaults set to the posterior {write_defaults}, "
+                   f"{len(moved)} of them changed ({', '.join(moved) or 'none'}); now run "
                    "scripts/gen_odd_tables.py and `greatleap calibration-docs`")
 
 

@@ -350,6 +350,14 @@ def rounded(name: str, value: float) -> Any:
     return float(f"{value:.3g}")
 
 
+def moved_defaults(written: dict[str, Any]) -> list[str]:
+    """The parameters whose ``written`` default differs from the one in force when this process
+    loaded ``greatleap.params`` (before ``write_defaults`` rewrote the file)."""
+    from greatleap.params import PARAMS
+
+    return [name for name, value in written.items() if PARAMS[name].default != value]
+
+
 def write_defaults(folder, stat: str, params_py: Path = PARAMS_PY) -> dict[str, Any]:
     """Set each inferred parameter's default in ``params_py`` to the posterior ``stat`` (median,
     mean, best or robust), rounded to three significant figures. Returns ``{name: new default}``."""
