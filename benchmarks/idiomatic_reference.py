@@ -473,8 +473,7 @@ class IdiomaticVillage(Village):
         hidden = coping.eat_hidden(m, short)
         seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11, as the model's village
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
-        living = np.array(self.living)
-        starving = np.divide(np.array(self.starving), living, out=np.zeros(len(living)), where=living > 0)
+        starving = physiology.starving_share(np.array(self.starving), np.array(self.living))
         meat = m.capital.slaughter(m, short - hidden - seed, grain_need, starving)  # ODD 7.11, as the village
         m.recorder.record_slaughter(m.capital.slaughtered)
         green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())

@@ -127,36 +127,30 @@ class Capital:
         return fed
 
     def eat_seed(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray) -> np.ndarray:
-        """Hungry households eat seed grain; returns kg eaten per household. Only real hunger
-        opens the seed store: the shortfall beyond the share of need that also drives people to
-        strip the fields (``green_hunger``)."""
-        com, hh = model.communes, model.households
-        short = np.maximum(shortfall_kg - model.p["green_hunger"] * need_kg, 0.0)
+        """Hungry households eat seed grain; returns kg eaten per household."""
+        com = model.communes
+        short, wanted = _real_hunger(model, shortfall_kg, need_kg)
         if model.p["seed_protected"]:
             self.seed_eaten = np.zeros(com.n)
             return np.zeros_like(short)
-        wanted = np.bincount(hh.commune, weights=short, minlength=com.n)
         eaten = np.minimum(wanted, model.p["seed_eaten_share"] * com.seed)
         com.seed -= eaten
         self.seed_eaten = eaten
-        share = np.divide(eaten, wanted, out=np.zeros(com.n), where=wanted > 0)
-        return short * share[hh.commune]
+        return _shared_out(model, short, wanted, eaten)
 
     def slaughter(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray, starving: np.ndarray) -> np.ndarray:
         """Hungry households kill and eat draught animals, after the seed; returns kg of grain's
         worth of food eaten per household. An ox is the means of next year's harvest, not a
         poor household's lean month: the herd a commune kills grows with the share of its people
         starving (``starving``, per commune), up to ``animal_slaughter_share`` a month where all
-        starve, as far as the real hunger (the shortfall beyond ``green_hunger`` of need) goes."""
-        com, hh, p = model.communes, model.households, model.p
-        short = np.maximum(shortfall_kg - p["green_hunger"] * need_kg, 0.0)
-        wanted = np.bincount(hh.commune, weights=short, minlength=com.n)
+        starve, as far as their real hunger goes."""
+        p = model.p
+        short, wanted = _real_hunger(model, shortfall_kg, need_kg)
         meat = p["animal_slaughter_share"] * starving * self.animals * p["animal_meat_kg"]
         eaten = np.minimum(wanted, meat)
-        self.slaughtered = np.divide(eaten, p["animal_meat_kg"], out=np.zeros(com.n), where=meat > 0)
+        self.slaughtered = np.divide(eaten, p["animal_meat_kg"], out=np.zeros(model.communes.n), where=meat > 0)
         self.animals = self.animals - self.slaughtered
-        share = np.divide(eaten, wanted, out=np.zeros(com.n), where=wanted > 0)
-        return short * share[hh.commune]
+        return _shared_out(model, short, wanted, eaten)
 
     def hand_over_seed(self, model) -> np.ndarray:
         """Harvest, after collection: the cadre pays a quota still owed out of the seed store,
@@ -172,3 +166,18 @@ class Capital:
         com.quota -= give
         self.seed_handed_over = give
         return give
+
+
+def _real_hunger(model, shortfall_kg: np.ndarray, need_kg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Only real hunger opens the seed store and the stalls: per household, the shortfall beyond
+    the share of need that also drives people to strip the fields (``green_hunger``), and its sum
+    per commune."""
+    hh, com = model.households, model.communes
+    short = np.maximum(shortfall_kg - model.p["green_hunger"] * need_kg, 0.0)
+    return short, np.bincount(hh.commune, weights=short, minlength=com.n)
+
+
+def _shared_out(model, short: np.ndarray, wanted: np.ndarray, eaten: np.ndarray) -> np.ndarray:
+    """Per household, its part of what its commune ``eaten`` (kg) of the ``wanted`` shortfalls."""
+    share = np.divide(eaten, wanted, out=np.zeros(model.communes.n), where=wanted > 0)
+    return short * share[model.households.commune]

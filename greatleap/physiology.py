@@ -786,11 +786,15 @@ def _fecund(bmi, ratio, limit, postponement):
     return fecundity_of(bmi, ratio, limit, postponement)
 
 
+def starving_share(starving: np.ndarray, living: np.ndarray) -> np.ndarray:
+    """Per commune (or town), the share of its living people starving or worse last month."""
+    return np.divide(starving, living, out=np.zeros(len(living)), where=living > 0)
+
+
 def epidemic_factor(starving: np.ndarray, living: np.ndarray, p) -> np.ndarray:
     """Per commune (or town), the famine epidemic's factor on other-cause deaths: 1 +
     ``famine_epidemic`` x the share of its people starving or worse last month."""
-    share = np.divide(starving, living, out=np.zeros(len(living)), where=living > 0)
-    return (1.0 + p["famine_epidemic"] * share).astype(np.float32)
+    return (1.0 + p["famine_epidemic"] * starving_share(starving, living)).astype(np.float32)
 
 
 def birth_size_factor(mother_ratio, p) -> np.ndarray:

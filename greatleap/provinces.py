@@ -104,20 +104,24 @@ def build(model) -> tuple[list[Leader], np.ndarray]:
     return leaders, commune_province
 
 
+def _per_commune(leaders: list[Leader], commune_province: np.ndarray, of_leader) -> np.ndarray:
+    """Per commune, ``of_leader(leader)`` of its province's leader."""
+    return np.array([of_leader(leader) for leader in leaders])[commune_province]
+
+
 def hall_drive(leaders: list[Leader], commune_province: np.ndarray, p) -> np.ndarray:
     """Per commune, what its province's leader adds to its hall participation."""
-    return np.array([leader.hall_drive(p) for leader in leaders])[commune_province]
+    return _per_commune(leaders, commune_province, lambda leader: leader.hall_drive(p))
 
 
 def campaign_drive(model) -> np.ndarray:
     """Per commune, the factor its province's leader puts on its cadre's campaign mobilisation."""
-    return np.array([leader.campaign_drive(model.p) for leader in model.leaders])[model.commune_province]
+    return _per_commune(model.leaders, model.commune_province, lambda leader: leader.campaign_drive(model.p))
 
 
 def quota_push(model) -> np.ndarray:
     """Per commune, the province's quota increment."""
-    pushes = np.array([leader.quota_push(model.p) for leader in model.leaders])
-    return pushes[model.commune_province]
+    return _per_commune(model.leaders, model.commune_province, lambda leader: leader.quota_push(model.p))
 
 
 def provincial_reports(model, official_kg: np.ndarray, visibility: np.ndarray, fade: float) -> np.ndarray:

@@ -103,8 +103,8 @@ class Village:
         present, effective = labour.field_labour_of(m, present, working)
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
-                    physiology.epidemic_factor(starving, living, m.p),
-                    np.divide(starving, living, out=np.zeros(n_com), where=living > 0), role, milk, extra)
+                    physiology.epidemic_factor(starving, living, m.p), physiology.starving_share(starving, living),
+                    role, milk, extra)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
