@@ -168,6 +168,22 @@ def test_a_calibration_killed_midway_resumes_to_the_same_posterior(reference, tm
     assert (pd.read_csv(folder / "robust.csv").runs == 1).all()  # the light screen ran, in the command
 
 
+def test_counting_stored_generations_never_writes_to_a_history_being_made(tmp_path):
+    """The count is read while another process creates the history (the kill test polls it): it
+    must not write. pyabc's History creates every missing table on opening, which raced the
+    calibration's own creation of its schema (CI, 2026-12-08: the command died before its first
+    generation)."""
+    import sqlite3
+
+    db = tmp_path / "history.db"
+    with sqlite3.connect(db) as con:  # the schema half made: one table so far
+        con.execute("CREATE TABLE version (version_num VARCHAR(32))")
+    con.close()
+    before = db.read_bytes()
+    assert stored_generations(tmp_path) == 0
+    assert db.read_bytes() == before
+
+
 # ---- recovery of known parameters ----------------------------------------------------------------
 TRUTH = {"death_registration": 0.72, "official_markup": 0.5}
 SMALL = {"n_communes": 4, "commune_side": 5, "materialise_peasants": False}

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Callable
 
@@ -34,14 +36,20 @@ def db_url(folder: Path) -> str:
 
 
 def stored_generations(folder: Path) -> int:
-    """How many finished generations ``folder``'s history holds (0: none, or no history)."""
-    if not (folder / DB_NAME).exists():
+    """How many finished generations ``folder``'s history holds (0: none, or no history).
+
+    Read with a read-only connection, never through ``pyabc.History``: opening one creates every
+    missing table, a write that races another process creating the same history (a watcher
+    polling a running calibration, as the kill test does)."""
+    db = folder / DB_NAME
+    if not db.exists():
         return 0
     try:
-        h = pyabc.History(db_url(folder), create=False, _id=1)
-        return int(h.max_t) + 1 if h.max_t is not None and h.max_t >= 0 else 0
-    except Exception:  # noqa: BLE001 - a history killed before its first commit: start afresh
+        with closing(sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)) as con:
+            (max_t,) = con.execute("SELECT MAX(t) FROM populations WHERE abc_smc_id = 1").fetchone()
+    except sqlite3.Error:  # a history killed before its first commit, or its schema still being made
         return 0
+    return int(max_t) + 1 if max_t is not None and max_t >= 0 else 0
 
 
 def check_folder(spec: CalibrationSpec) -> bool:
