@@ -35,7 +35,8 @@ state an agent keeps (need, intake ratio, intake, BMI) is rounded to float32 as 
 it, so each rule starts from the same numbers; inside a rule the arithmetic is float64 here and
 float32 there, so results agree to about 1e-6 relative, and a death, hunger-state or conception
 outcome could in principle flip only for a value within a float32 rounding of its threshold. In practice every discrete outcome
-matches for the whole run, 1957-62 (``tests/test_benchmark_reference.py`` checks alive/dead,
+matches for the whole run, 1957-62, but for a rare hunger state whose wasting score is such a tie
+(``hunger_flips_at_threshold``; ``tests/test_benchmark_reference.py`` checks alive/dead,
 births, deaths by cause, hunger states, tasks and ages month by month at a small size; this
 script does so at 10k and 100k).
 
@@ -640,6 +641,22 @@ def month_state(model) -> dict:
             "kcal_mean": s["kcal_mean"], "rural": int(alive.sum())}
 
 
+# The wasting scores at which the hunger state changes (physiology.hunger_state_of).
+HUNGER_SCORE_THRESHOLDS = np.array([-1.0, -2.0, -3.0])
+
+
+def hunger_flips_at_threshold(model, sa: dict, sb: dict, tol: float = 1e-4) -> bool:
+    """True if every villager whose hunger state differs between the two runs has a wasting score
+    within ``tol`` of a threshold: the float32 rounding tie the module's docstring allows (first
+    seen in July 1961 at seed 3 of the whole-run test, a score of -0.999996 against -0.9999997)."""
+    flips = np.flatnonzero(sa["hunger"] != sb["hunger"])
+    if len(flips) == 0:
+        return True
+    people = model.people
+    score = physiology.wasting_score(people.age[flips], people.female[flips], people.bmi[flips])
+    return bool((np.abs(score[:, None] - HUNGER_SCORE_THRESHOLDS).min(axis=1) < tol).all())
+
+
 def compare(n_communes: int, side: int, months: int, warmup: int, seed: int = 1, **params) -> dict:
     """Run both villages side by side from identical state; time them and compare results."""
     a, b = twin_models(n_communes, side, warmup, seed, **params)
@@ -664,6 +681,7 @@ def compare(n_communes: int, side: int, months: int, warmup: int, seed: int = 1,
             "kcal_vec": sa["kcal_mean"], "kcal_ref": sb["kcal_mean"],
             "alive_identical": bool(same_n and (sa["alive"] == sb["alive"]).all()),
             "hunger_identical": bool(same_n and (sa["hunger"] == sb["hunger"]).all()),
+            "hunger_flips_at_threshold": bool(same_n and hunger_flips_at_threshold(a, sa, sb)),
             "task_identical": bool(same_n and (sa["task"] == sb["task"])[sa["alive"]].all()),
             "age_identical": bool(same_n and (sa["age"] == sb["age"]).all()),
             "violence_vec": sa["deaths_violence"], "violence_ref": sb["deaths_violence"],

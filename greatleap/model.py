@@ -65,10 +65,13 @@ class FamineModel(Model):
         p = self.p
         _, _, ids = world.commune_layout(p["n_communes"], p["commune_side"])
         self.plot_ids, self._grid = ids, None
-        self.fertility_map = fertility = world.draw_fertility(self.rng, ids, p)
         # ODD 7.12: the provinces' leaders first (a generator of their own), whose zeal sets the
-        # province's hall participation
+        # province's hall participation, then their lands, which set the communes' fertility
+        self.province_rng = provinces.generator(self.rng)
         self.leaders, self.commune_province = provinces.build(self)
+        self.lands = provinces.Lands(self.province_rng, self.commune_province, p)
+        fertility = world.draw_fertility(self.rng, ids, p)
+        self.fertility_map = fertility = fertility * self.lands.fertility[self.commune_province[np.maximum(ids, 0)]]
         participation = world.draw_hall_participation(self.rng, p, provinces.hall_drive(
             self.leaders, self.commune_province, p))
         self.households = hh = world.build_households(self, ids, p, participation)

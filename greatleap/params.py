@@ -457,6 +457,33 @@ _PARAM_LIST = [
     _p("moderate_leaders", False, "switch", None, None, "Moderate provincial leaders",
        "Every province is led by the moderate type (zeal 0.1, not an alternate member).",
        "provinces", LEVER, "7.12"),
+    # what the provinces are, apart from their leaders: land, weather and towns
+    _p("province_fertility_sd", 0.2, "log-sd", 0.0, 0.6, "Spread of grain per head between provinces",
+       "Each province's normal grain output per head is the national one times exp(N(0, this)), "
+       "rescaled so that the provinces' mean (weighted by communes) stays 1; each commune keeps its own "
+       "spread around its province (0: provinces alike in land).", "provinces", UNCERTAINTY, "7.12",
+       source=_A + "grain per head differed about twofold between provinces in 1957, from the north-west "
+              "and the south-west to the north-east and the Yangtze rice provinces (Ash 2006, China "
+              "Quarterly 188, provincial tables; recalled, not verified here), a log-sd near 0.2; the "
+              "model's provinces are abstract, so the spread is a prior, never fitted to provinces",
+       prior=uniform(0.05, 0.35, "from nearly alike to a threefold range between provinces")),
+    _p("weather_province_share", 0.5, "share of variance", 0.0, 1.0, "Weather shared within a province",
+       "Share of the regional weather spread (weather_regional_sd) that a whole province shares each "
+       "year; the rest falls county by county (0: every county its own weather; 1: one weather per "
+       "province).", "provinces", UNCERTAINTY, "7.12",
+       source=_A + "droughts and floods covered provinces at a time (the North China Plain's drought of "
+              "1959-60; the excessively wet provinces of Houser, Sands & Xiao); how the spread divides "
+              "between provinces and counties is not measured",
+       prior=uniform(0.0, 1.0, "from county weather only to one weather per province")),
+    _p("province_urban_sd", 0.4, "log-sd", 0.0, 1.5, "Spread of urban shares between provinces",
+       "Town households are placed in a province's counties in proportion to their villagers times "
+       "exp(N(0, this)) (mean 1 over provinces): provinces differ in their share of town residents, "
+       "which sets their part of the emergency levies for the towns when grain is not moved between "
+       "provinces (ODD 7.9; 0: the same urban share everywhere).", "provinces", UNCERTAINTY, "7.12",
+       source=_A + "urban shares in 1957 ranged from under a tenth (Anhui, Guizhou, Sichuan) to about a "
+              "third (Liaoning) around the national 15% (SSB population statistics; recalled, not "
+              "verified here), a log-sd near 0.4",
+       prior=uniform(0.1, 0.7, "from nearly alike to a fourfold range between provinces")),
     _p("leader_alternate_share", 0.35, "share", 0.0, 1.0, "Leaders hoping for promotion",
        "Share of provincial leaders who are alternate members of the Central Committee.",
        "provinces", UNCERTAINTY, "7.12",
@@ -1107,6 +1134,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_urban_priority": {"urban_priority": False, "emergency_squeeze": 0.0},
     "retreat_ends_squeeze": {"squeeze_after_retreat": False},
     "moderate_leaders": {"moderate_leaders": True},
+    "alike_provinces": {"province_fertility_sd": 0.0, "weather_province_share": 0.0, "province_urban_sd": 0.0},
     "no_interprovincial_transfers": {"interprovincial_transfers": False},
 }
 
@@ -1143,6 +1171,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_urban_priority": "Towns not fed first (no squeeze)",
     "retreat_ends_squeeze": "The retreat ends the levies for the towns",
     "moderate_leaders": "Every province led by a moderate",
+    "alike_provinces": "Provinces alike in land, weather and towns",
     "no_interprovincial_transfers": "No grain moved between provinces",
 }
 

@@ -7,7 +7,8 @@ Rules in plain words:
   which follows labour at sowing time, the plan's grain area (``planning``), the draught animals'
   ploughing capacity and the seed kept back (ODD 7.11), times a yield factor, which follows
   effective labour in the crop's growing months (elasticity ``labour_elasticity``), times the
-  region's weather that year (``weather``: published disaster areas), times the close-planting
+  region's weather that year (``weather``: published disaster areas; part of each year's spread
+  between regions is shared by a whole province, ODD 7.12), times the close-planting
   penalty on fields sown during the campaign, times the technique of normal farming, tools and
   irrigated or damaged land (``capital``). Kueh (1984) found half the fall came through area and
   half through yield; the run tables split the model's fall the same way.
@@ -20,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from greatleap import provinces
 
 # The regional yield factor of the weather stays inside these bounds.
 # assumption: no region loses more than 70% or gains more than 50% of a normal yield in a year.
@@ -64,8 +67,12 @@ def regional_weather(model, year: int) -> np.ndarray:
     p = model.p
     national = 1.0 + p["weather_scale"] * (model.calendar.weather.get(year, 1.0) - 1.0)
     regions = model.communes.region
-    noise = model.rng.normal(0.0, p["weather_regional_sd"], regions.max() + 1)
-    return np.clip(national + noise[regions], WEATHER_FLOOR, WEATHER_CEILING)
+    county = model.rng.normal(0.0, p["weather_regional_sd"], regions.max() + 1)
+    # ODD 7.12: a share of the regional spread falls on a whole province at once
+    province = p["weather_regional_sd"] * provinces.weather_shocks(model)
+    shared = p["weather_province_share"]
+    noise = np.sqrt(1.0 - shared) * county[regions] + np.sqrt(shared) * province[model.commune_province]
+    return np.clip(national + noise, WEATHER_FLOOR, WEATHER_CEILING)
 
 
 def sow(model, crop: Crop, labour: np.ndarray) -> float:

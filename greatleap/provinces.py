@@ -23,8 +23,16 @@ Rules in plain words:
   quota increment passed down to every county (``provincial_quota_push`` per unit stake), and the
   intensity of the purge of low reporters (0.5 + zeal times the national purge risk; an
   assumption: Henan, Anhui and Gansu purged far more after Lushan, Yang Jisheng 2012).
-- Counterfactual ``moderate_leaders``: every province is led by the moderate type (zeal 0.1, no
-  alternate member).
+- Provinces differ apart from their leaders (``Lands``, drawn after the leaders from the same
+  generator): in land, a province's normal grain per head is exp(N(0, ``province_fertility_sd``))
+  times the national (rescaled to a mean of 1, so the nation's normal harvest is unchanged); in
+  weather, a share ``weather_province_share`` of the regional spread of each year's weather is
+  one draw for the whole province (``production.regional_weather``); in towns, town households are
+  placed in a province's counties in proportion to their villagers times exp(N(0,
+  ``province_urban_sd``)), so a province's share of the towns' levies (ODD 7.9) follows its towns.
+  All three spreads are assumptions with priors; none is fitted to a provincial series.
+- Counterfactuals ``moderate_leaders``: every province is led by the moderate type (zeal 0.1, no
+  alternate member); ``alike_provinces``: provinces alike in land, weather and towns.
 - Per-month work is per province and county, never per person.
 """
 
@@ -85,15 +93,13 @@ class Leader:
 def build(model) -> tuple[list[Leader], np.ndarray]:
     """The provinces' leaders and, per commune, its province: consecutive counties (groups of
     ``communes_per_official`` communes, one official each) form the provinces. Needs only the
-    parameters and the model's generator, so that the leaders exist before the households are
-    drawn (their zeal sets hall participation)."""
-    p = model.p
+    parameters and the provinces' generator (``model.province_rng``), so that the leaders exist
+    before the households are drawn (their zeal sets hall participation)."""
+    p, rng = model.p, model.province_rng
     county = np.arange(p["n_communes"]) // p["communes_per_official"]
     n_counties = int(county[-1]) + 1
     n = max(1, min(p["n_provinces"], n_counties))
     commune_province = ((county * n) // n_counties).astype(np.int64)
-    seed_seq = getattr(model.rng.bit_generator, "seed_seq", None)
-    rng = np.random.default_rng(seed_seq.spawn(1)[0] if seed_seq is not None else None)
     leaders = []
     for k in range(n):
         zeal, alternate = float(rng.beta(*ZEAL_BETA)), bool(rng.random() < p["leader_alternate_share"])
@@ -102,6 +108,44 @@ def build(model) -> tuple[list[Leader], np.ndarray]:
             zeal, alternate = MODERATE_ZEAL, False
         leaders.append(Leader(k, zeal, alternate, loyalty))
     return leaders, commune_province
+
+
+def generator(model_rng: np.random.Generator) -> np.random.Generator:
+    """The provinces' own random generator, spawned from the model's: what is drawn for the
+    provinces (leaders, lands, their weather) leaves the rest of the run's stream as it was."""
+    seed_seq = getattr(model_rng.bit_generator, "seed_seq", None)
+    return np.random.default_rng(seed_seq.spawn(1)[0] if seed_seq is not None else None)
+
+
+class Lands:
+    """What a province is apart from its leader, drawn once after the leaders (ODD 7.12):
+
+    - ``fertility``: its normal grain output per head, relative (``province_fertility_sd``; mean 1
+      over communes, so the nation's normal harvest stays as the communes draw it);
+    - ``urban_weight``: how many town residents it holds per villager, relative
+      (``province_urban_sd``; mean 1 over provinces; the towns place their households by it).
+    Each province's weather is drawn with the nation's each year (``weather_shocks``)."""
+
+    def __init__(self, rng: np.random.Generator, commune_province: np.ndarray, p):
+        n = int(commune_province.max()) + 1
+        fertility = np.exp(p["province_fertility_sd"] * rng.standard_normal(n))
+        self.fertility = fertility / np.average(fertility, weights=np.bincount(commune_province, minlength=n))
+        urban = np.exp(p["province_urban_sd"] * rng.standard_normal(n))
+        self.urban_weight = urban / urban.mean()
+
+
+def province_of_region(model) -> np.ndarray:
+    """Per region (county, the index of its town), its province."""
+    com = model.communes
+    out = np.zeros(int(com.region.max()) + 1 if com.n else 1, dtype=np.int64)
+    out[com.region] = model.commune_province
+    return out
+
+
+def weather_shocks(model) -> np.ndarray:
+    """Per province, this year's standard-normal weather shock (its part of the regional spread,
+    ``weather_province_share``, is applied in ``production.regional_weather``)."""
+    return model.province_rng.standard_normal(len(model.leaders))
 
 
 def _per_commune(leaders: list[Leader], commune_province: np.ndarray, of_leader) -> np.ndarray:

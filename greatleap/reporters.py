@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import centre, kernels, procurement, production
+from greatleap import centre, kernels, procurement, production, provinces
 from greatleap.kernels import AGE_GROUPS_5Y
 from greatleap.labour import FURNACE
 from greatleap.state import STEEL_KG_PER_WORKER_MONTH
@@ -170,7 +170,7 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "animal_feed_kg", "animals_slaughtered", "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
-                "seed_eaten_kg", "levied_kg", "resold_kg")
+                "seed_eaten_kg", "levied_kg", "resold_kg", "weather")
 PER_1000_A_YEAR = 12_000.0  # monthly counts per head -> annual rate per 1000
 RECORDING_LEVELS = ("all", "series", "none")
 # What the "series" level records each month: enough for the four national tuning series
@@ -238,6 +238,8 @@ class Recorder:
     - ``ages``           this year's sums by place, sex and five-year age group (person-months,
                          deaths), births by place and mother's group, bodies by place and band
     - ``age_rows``, ``body_rows``  the age and body tables' rows of the years closed so far
+    - ``province_rows``  per year closed and province, what its communes' rows cannot say (its
+                         town residents at the year's end)
 
     With ``level="none"`` it records nothing and the data collector collects no rows: the run
     itself is unchanged, which is how observation is shown to be passive. With ``level="series"``
@@ -263,6 +265,7 @@ class Recorder:
         self.ages = self._empty_ages()
         self.age_rows: list[dict] = []
         self.body_rows: list[dict] = []
+        self.province_rows: list[dict] = []
         self.body_month = {place: np.zeros(kernels.BODY_TALLY) for place in PLACES}
 
     def _empty_year(self) -> dict[str, np.ndarray]:
@@ -404,6 +407,7 @@ class Recorder:
             s["procurement_kg"] += float(taken.sum())
             return
         self.year["province_kg"] += province_kg
+        self.year["weather"][:] = self.model.weather  # one weather a year: the harvest's
         s["harvest_reported_cadre_kg"] += float(cadre_kg.sum())
         s["harvest_reported_official_kg"] += float(official_kg.sum())
         s["quota_kg"] += float(quota.sum())
@@ -580,6 +584,7 @@ class Recorder:
         months = np.maximum(year["person_months"], 1)
         pop = year["person_months"] / 12
         alive = m.commune_population()
+        fertility = m.fertility_by_commune / np.maximum(np.bincount(m.households.commune, minlength=com.n), 1)
         for c in range(com.n):
             official = m.official_of[c]
             leader = m.leaders[m.commune_province[c]]
@@ -589,6 +594,7 @@ class Recorder:
                 "leader_loyalty": leader.loyalty, "reported_province_kg": float(year["province_kg"][c]),
                 "official_career_stake": official.career_stake,
                 "hall_participation": float(com.hall_participation[c]),
+                "fertility": float(fertility[c]), "weather": float(year["weather"][c]),
                 "population": float(pop[c]), "population_end": float(alive[c]), "deaths": float(year["deaths"][c]),
                 "starvation_deaths": float(year["starvation_deaths"][c]), "births": float(year["births"][c]),
                 "cdr": float(year["deaths"][c] * 1000 / max(pop[c], 1)),
@@ -602,10 +608,20 @@ class Recorder:
                 "cadre_ambition": m.cadres[c].ambition, "cadre_purged_count": m.cadres[c].purged_count,
                 **self._capital_row(c),
             })
+        self._close_provinces()
         self._close_ages()
         self.closed_year = self.year_of_sums
         self.year = self._empty_year()
         self.year_of_sums = m.ym[0]
+
+    def _close_provinces(self) -> None:
+        m = self.model
+        people = m.towns.people
+        of_region = provinces.province_of_region(m)
+        region = np.minimum(people.view("commune")[people.view("alive")], len(of_region) - 1)
+        town = np.bincount(of_region[region], minlength=len(m.leaders))
+        self.province_rows += [{"year": self.year_of_sums, "province": k, "town_population_end": float(town[k])}
+                               for k in range(len(m.leaders))]
 
     def _capital_row(self, c: int) -> dict:
         """A commune's capital and land at the end of the year, and the year's flows (ODD 7.11)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import centre, dining
+from greatleap import centre, dining, provinces
 from greatleap.calendar import month_index
 from greatleap.population import REFUGEE
 
@@ -172,7 +172,7 @@ class State:
             return claims / claims.sum()
         people = self.towns.people
         alive = people.view("alive") & (people.view("registration") != REFUGEE)
-        province_of_region = np.array([model.commune_province[o.communes[0]] for o in model.officials])
+        province_of_region = provinces.province_of_region(model)
         region = np.minimum(people.view("commune")[alive], len(province_of_region) - 1)
         towns = np.bincount(province_of_region[region], minlength=len(model.leaders)).astype(float)
         if towns.sum() <= 0:

@@ -192,14 +192,17 @@ def province_table(model) -> pd.DataFrame:
     """Per year and province: population, deaths, CDR, births, the true harvest and the claims at
     each level, procurement and its share, the grain moved in and out (emergency levies for the
     towns, resales, the net outflow), retention per head, hall participation (which the leader's zeal
-    raises, ODD 7.12), the leader's traits."""
+    raises, ODD 7.12), the leader's traits, and what the province is apart from its leader: its
+    normal grain per head relative to the nation (``fertility``), the year's weather factor and its
+    towns' share of its people at the year's end (``urban_share``)."""
     c = commune_table(model)
     if c.empty:
         return c
-    c = c.assign(hall_people=c["hall_participation"] * c["population"])
-    keys = ["population", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
+    c = c.assign(hall_people=c["hall_participation"] * c["population"],
+                 fertility_people=c["fertility"] * c["population"], weather_people=c["weather"] * c["population"])
+    keys = ["population", "population_end", "deaths", "starvation_deaths", "births", "true_kg", "reported_cadre_kg",
             "reported_official_kg", "reported_province_kg", "quota_kg", "procured_kg", "levied_kg", "resold_kg",
-            "hall_people"]
+            "hall_people", "fertility_people", "weather_people"]
     t = c.groupby(["year", "province", "leader_zeal", "leader_alternate", "leader_loyalty"])[keys].sum().reset_index()
     true = t["true_kg"].where(t["true_kg"] > 0)
     t["cdr"] = t["deaths"] * 1000 / t["population"].clip(lower=1)
@@ -209,6 +212,11 @@ def province_table(model) -> pd.DataFrame:
     t["net_outflow_kg"] = t["procured_kg"] - t["resold_kg"]
     t["retained_per_capita_kg"] = (t["true_kg"] - t["procured_kg"]) / t["population"].clip(lower=1)
     t["hall_participation"] = t.pop("hall_people") / t["population"].clip(lower=1)
+    t["fertility"] = t.pop("fertility_people") / t["population"].clip(lower=1)
+    t["weather"] = t.pop("weather_people") / t["population"].clip(lower=1)
+    towns = pd.DataFrame(model.recorder.province_rows, columns=["year", "province", "town_population_end"])
+    t = t.merge(towns, on=["year", "province"], how="left")
+    t["urban_share"] = t["town_population_end"] / (t["town_population_end"] + t["population_end"]).clip(lower=1)
     return t
 
 

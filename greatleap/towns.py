@@ -5,7 +5,8 @@ Rules in plain words:
 - Town residents are people like the villagers (``population.People``, the same physiology):
   they grow, waste, conceive, give birth and die by the rules of ``physiology``, applied by the
   same compiled passes. Each belongs to a town household and to the town of a region (the
-  region's communes' town); children take their mother's registration, as the household
+  region's communes' town; at the start, in proportion to the region's villagers times its
+  province's urban weight, ODD 7.12); children take their mother's registration, as the household
   registration system of the 1950s had it.
 - Registered residents (urban-born, and the peasants recruited into industry in 1958) get a
   graded ration: a fixed entitlement graded by age, sex and work, here the energy need of a
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import dining, kernels, physiology, village, world
+from greatleap import dining, kernels, physiology, provinces, village, world
 from greatleap.population import RECRUITED, REFUGEE, URBAN, People
 
 
@@ -78,7 +79,7 @@ class Towns:
             sizes = 1 + rng.poisson(p["household_size"] - 1, residents)  # more than enough households
             sizes = sizes[: int(np.searchsorted(np.cumsum(sizes), residents)) + 1]
             sizes[-1] -= sizes.sum() - residents
-            homes = self.households.add(rng.integers(0, self.n_regions, len(sizes)), 1.0)
+            homes = self.households.add(rng.choice(self.n_regions, len(sizes), p=self._placement(model)), 1.0)
             household = np.repeat(homes, sizes)
             ages, female = world.draw_persons(rng, residents)
             self.people.add(age=ages, female=female, household=household,
@@ -86,6 +87,14 @@ class Towns:
                             **world.draw_bodies(rng, ages, female, p))
         self.counts = np.zeros(4)
         self._recount()
+
+    def _placement(self, model) -> np.ndarray:
+        """Per region, the chance that a town household of the start lives in its town: the
+        region's villagers times its province's urban weight (ODD 7.12), so provinces differ in
+        their urban share and the nation's stays ``urban_share``."""
+        villagers = np.bincount(model.communes.region, weights=model.commune_population(), minlength=self.n_regions)
+        weight = villagers * model.lands.urban_weight[provinces.province_of_region(model)]
+        return weight / weight.sum()
 
     # ---- who lives here ---------------------------------------------------------------------
     def _recount(self) -> None:

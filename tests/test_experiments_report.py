@@ -38,6 +38,8 @@ def test_report_draws_figures_and_tables_of_a_two_parameter_grid(small_sweep, ca
     assert {"leader_zeal", "leader_alternate", "cdr_1959_61", "report_ratio_1958",
             "peak_procurement_share"} <= set(provinces.columns)
     assert provinces["cdr_1959_61"].notna().all() and (provinces["report_ratio_1958"] >= 1).all()
+    # what the provinces are apart from their leaders: land around the nation's, towns (ODD 7.12)
+    assert provinces["fertility"].between(0.3, 3).all() and provinces["urban_share_start"].between(0, 1).all()
     assert "| scenario | leader | provinces |" in (report / "provinces.md").read_text()
     assert (report / "provinces.png").stat().st_size > 5_000
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from conftest import set_month, small_model
 
-from greatleap import labour, procurement, reporting
+from greatleap import labour, procurement, production, provinces, reporting
+from greatleap import params as params_module
 
 
 def _model(**params):
@@ -24,8 +25,11 @@ def test_consecutive_counties_form_the_provinces():
         assert len(set(m.commune_province[o.communes])) == 1
 
 
+ALIKE = {"province_fertility_sd": 0.0, "weather_province_share": 0.0, "province_urban_sd": 0.0}
+
+
 def test_provinces_draw_their_leaders_without_disturbing_the_rest_of_the_run():
-    one, two = _model(n_provinces=1), _model()
+    one, two = _model(n_provinces=1, **ALIKE), _model(**ALIKE)
     assert [c.ambition for c in one.cadres] == [c.ambition for c in two.cadres]
     assert one.step() is None and two.step() is None
     np.testing.assert_array_equal(one.people.view("bmi"), two.people.view("bmi"))
@@ -139,3 +143,66 @@ def test_a_province_purges_at_the_declared_base_plus_its_leaders_zeal():
         purged[base] = sum(careers.review_cadres(m, np.ones(m.communes.n), np.ones(m.communes.n))[1]
                            for _ in range(20))
     assert purged[1.0] > 1.5 * purged[0.2]
+
+
+# ---- what a province is apart from its leader: land, weather, towns (ODD 7.12) -----------------
+def _four(**params):
+    return small_model(seed=5, **{"n_communes": 16, "communes_per_official": 2, "n_provinces": 4,
+                                  "spin_up_months": 0, **params})
+
+
+def _per_province(m, per_commune):
+    return np.bincount(m.commune_province, weights=per_commune) / np.bincount(m.commune_province)
+
+
+def test_provinces_differ_in_grain_per_head_around_the_nations():
+    alike, unlike = _four(province_fertility_sd=0.0), _four(province_fertility_sd=0.3)
+    np.testing.assert_array_equal(alike.lands.fertility, 1.0)
+    factor = unlike.lands.fertility
+    assert factor.max() / factor.min() > 1.2
+    np.testing.assert_allclose(np.average(factor[unlike.commune_province]), 1.0)  # the nation's mean kept
+    # each commune's normal output per head is its own draw times its province's factor
+    per_head = lambda m: m.potential / np.maximum(m.commune_population(), 1)  # noqa: E731
+    np.testing.assert_allclose(_per_province(unlike, per_head(unlike) / per_head(alike)), factor, rtol=1e-9)
+
+
+def test_a_province_shares_part_of_its_weather():
+    def spread(m):
+        w = production.regional_weather(m, 1959)
+        within = np.mean([np.ptp(w[m.commune_province == k]) for k in range(len(m.leaders))])
+        return within, np.ptp(_per_province(m, w))
+
+    within, between = spread(_four(weather_province_share=1.0, weather_regional_sd=0.1))
+    assert within == 0.0 and between > 0.02  # one weather per province
+    within, _ = spread(_four(weather_province_share=0.0, weather_regional_sd=0.1))
+    assert within > 0.02  # every county its own weather
+
+
+def test_provinces_with_more_towns_hold_more_of_the_town_residents():
+    m = _four(province_urban_sd=1.0, commune_side=10)
+    weight = m.lands.urban_weight
+    assert weight.max() / weight.min() > 2
+    people = m.towns.people
+    town = np.bincount(provinces.province_of_region(m)[people.view("commune")[people.view("alive")]],
+                       minlength=len(m.leaders))
+    per_villager = town / np.bincount(m.commune_province, weights=m.commune_population())
+    assert np.argmax(per_villager) == np.argmax(weight) and np.argmin(per_villager) == np.argmin(weight)
+    national = m.towns.population() / (m.towns.population() + m.rural_population())
+    assert national == pytest.approx(m.p["urban_share"], abs=0.005)  # the nation's share kept
+
+
+def test_the_province_table_shows_each_provinces_land_weather_and_towns():
+    m = _four(end_year=1958, materialise_peasants=False, province_fertility_sd=0.3, province_urban_sd=1.0).run()
+    t = m.province_table()
+    first = t[t["year"] == 1957].set_index("province")
+    assert np.corrcoef(first["fertility"], m.lands.fertility)[0, 1] > 0.9
+    assert np.corrcoef(first["urban_share"], m.lands.urban_weight)[0, 1] > 0.8
+    assert t["weather"].between(0.3, 1.5).all() and t.groupby("year")["weather"].nunique().min() > 1
+    c = m.commune_table()  # the run ends in December 1958: the model still holds 1958's weather
+    np.testing.assert_allclose(c[c["year"] == 1958].sort_values("commune")["weather"], m.weather)
+
+
+def test_alike_provinces_differ_only_in_their_leaders():
+    m = _four(**params_module.scenario("alike_provinces"))
+    np.testing.assert_array_equal(m.lands.fertility, 1.0)
+    np.testing.assert_array_equal(m.lands.urban_weight, 1.0)

@@ -277,18 +277,28 @@ LEADER_KINDS = ("zealous alternate member", "zealous", "moderate alternate membe
 def province_summary(provinces: pd.DataFrame) -> pd.DataFrame:
     """One row per run and province: the leader's traits, the village death rate per 1000 a year
     over 1959-61 (the years the run covers), the 1958 claimed/true ratio of the province's report to
-    the centre and the highest yearly procurement share."""
+    the centre, the highest yearly procurement share, and the province's land (normal grain per head
+    relative to the nation's) and urban share in the run's first year."""
     keys = [c for c in KEY_COLUMNS if c in provinces] + ["province", "leader_zeal", "leader_alternate", "leader_loyalty"]
     famine = provinces[provinces["year"].isin(FAMINE_YEARS)].groupby(keys)[["deaths", "population"]].sum()
     y1958 = provinces[provinces["year"] == 1958].groupby(keys)[["reported_province_kg", "true_kg"]].sum()
     out = provinces.groupby(keys)[["procurement_share"]].max().rename(columns={"procurement_share": "peak_procurement_share"})
     out["cdr_1959_61"] = famine["deaths"] * 1000 / famine["population"].where(famine["population"] > 0)
     out["report_ratio_1958"] = y1958["reported_province_kg"] / y1958["true_kg"].where(y1958["true_kg"] > 0)
+    lands = [c for c in ("fertility", "urban_share") if c in provinces]  # absent from stores made before 2026-12-08
+    if lands:
+        first = provinces[provinces["year"] == provinces["year"].min()].groupby(keys)[lands].first()
+        out[[LAND_COLUMNS[c] for c in lands]] = first[lands]
     out = out.reset_index()
     zealous = out["leader_zeal"] >= 0.5
     alternate = out["leader_alternate"] > 0
     out["leader_kind"] = np.select([zealous & alternate, zealous, alternate], LEADER_KINDS[:3], LEADER_KINDS[3])
-    return out[[*keys, "leader_kind", "cdr_1959_61", "report_ratio_1958", "peak_procurement_share"]]
+    return out[[*keys, "leader_kind", "cdr_1959_61", "report_ratio_1958", "peak_procurement_share",
+                *(LAND_COLUMNS[c] for c in lands)]]
+
+
+# What a province is apart from its leader, as of the run's first year (ODD 7.12).
+LAND_COLUMNS = {"fertility": "fertility", "urban_share": "urban_share_start"}
 
 
 PROVINCE_MEASURES = {"leader_zeal": "zeal", "cdr_1959_61": "village deaths per 1000 a year, 1959-61",

@@ -42,8 +42,8 @@ from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, valida
 # Why most pending claims wait (measured with the draught animals' herd, breastfeeding and the
 # provincial leaders' drive of 2026-12-08, at the fourth fit's defaults, which the fifth fit did not beat; `python -m
 # greatleap.lessons check`, seeds 1-8, and docs/validation.md): one cause, written once.
-_LASTING_RETREAT = ("the centre retreats early (median seed April 1959) and Lushan reverses the retreat "
-                    "in no seed, so the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths "
+_LASTING_RETREAT = ("the centre retreats early (median seed March 1959 at the default size since the provinces "
+                    "differ, April before) and Lushan reverses the retreat in no seed, so the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths "
                     "that lets a later retreat fit the record, and a re-fit")
 
 
@@ -396,7 +396,11 @@ LESSONS: tuple[Lesson, ...] = (
                                        "101-108 at the dashboard's size")),
             Claim("retreat_no_earlier",
                   "Without exports the centre retreats no earlier than in the historical run, in every seed.",
-                  comparison_retreats_no_earlier, ">", 0.5, "times"),
+                  comparison_retreats_no_earlier, ">", 0.5, "times",
+                  pending=("with provinces that differ in land, weather and towns (2026-12-08; `python -m "
+                           "greatleap.lessons check`, seeds 1-8): in seed 7 the run without exports retreats "
+                           "in November 1958, the historical run in January 1959, both on deaths (the poorer "
+                           "province starves from the autumn of 1958); the other seeds hold; awaits the re-fit")),
             Claim("never_retreat_deadlier",
                   "With \"Retreat trigger\" set to never, deaths from starvation in 1961\u201362 are more "
                   "than {x} times those of the historical run (all seeds we tried, added together).",

@@ -31,15 +31,16 @@ class Diagnosis:
 _D = Diagnosis
 # The centre's early retreat recurs below: the measured fact (docs/calibration.md, the baseline's
 # fit; docs/validation.md fact 17) is written once.
-_EARLY_RETREAT = ("the centre retreats early (median seed April 1959 at the fourth fit's defaults, which the fifth "
-                  "fit did not beat, with the infants' growth fix, the herd, breastfeeding and the leaders' drive; "
-                  "before the 1959 procurement and Lushan) and Lushan reverses it in only 2 of 20 seeds (September "
-                  "1959; in none before the leaders' drive), although the fourth fit gives Lushan a real rise of the "
-                  "cost (political_cost_lushan 1.63), so in most seeds the retreat lasts: quotas become a share of "
-                  "the believed harvest and reports fade to the truth")
+_EARLY_RETREAT = ("the centre retreats early (median seed March 1959 at the fourth fit's defaults, which the fifth "
+                  "fit did not beat, with the infants' growth fix, the herd, breastfeeding, the leaders' drive and "
+                  "provinces that differ in land, weather and towns; before the 1959 procurement and Lushan) and "
+                  "Lushan reverses it in no seed of 20 (in 2, in September 1959, before the provinces differed), "
+                  "although the fourth fit gives Lushan a real rise of the cost (political_cost_lushan 1.63), so the "
+                  "retreat lasts: quotas become a share of the believed harvest and reports fade to the truth")
 _TOO_LARGE = ("the famine is too large at the fourth fit's defaults with the infants' growth fix, the herd, "
-              "breastfeeding and the leaders' drive (16.3% excess deaths over 20 seeds against the literature's "
-              "2.3-8.5%; registered 30 and 39 per 1000 in 1959-60 against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
+              "breastfeeding, the leaders' drive and provinces that differ (14.9% excess deaths over 20 seeds, "
+              "16.3% before the provinces differed, against the literature's 2.3-8.5%; registered about 37 per "
+              "1000 in both 1959 and 1960 against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
               "fit's nearest particles sit at four prior edges (more food outside grain, higher normal mortality, "
               "earlier deaths of starving men, less registration): likely a brake on deaths for a given shortfall "
               "is missing (relief, migration, substitutes)")
@@ -237,14 +238,14 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "retreat, barely raises the 1960 peak."),
     "f16_lushan_delays_retreat": _D(
         "the political cost Lushan raises (`political_cost_lushan`), `centre.py` (ODD 7.9)",
-        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed April 1959 "
+        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed March 1959 "
         "at the fourth fit's defaults), so a higher cost afterwards cannot delay it (docs/calibration.md)."),
     # ---- fact 17: the retreat
     "f17_retreat_in_1960": _D(
         "the centre's decision to retreat, `centre.py` (ODD 7.9)",
         "a famine the record's size with a late retreat: the fits keep `famine_recognition` low (4.33 per "
         "1000 at the defaults; posterior 2.11-6.86 in the fourth fit and 2.27-9.9 in the fifth, of a 2-30 "
-        "prior, the parameter the data inform most), so the centre retreats in April 1959 (median seed) and "
+        "prior, the parameter the data inform most), so the centre retreats in March 1959 (median seed) and "
         "for good: a later retreat would make the model's famine, already too large, larger still."),
     "f17_retreat_when_stocks_low": _D(
         "the stocks' evidence of failure (`retreat_threshold`), `centre.py`, and the towns first with the "

@@ -21,7 +21,6 @@ EXPECTED_TO_HOLD = [
     "f2_output_stays_low_1961",
     "f3_report_ratio_near_1_by_1960",
     "f3_many_local_markups",
-    "f5_deaths_in_lower_tail",
     "f10_weather_only_output_fall",
     "f10_weather_only_little_mortality",
     "f10_policy_only_most_deaths",
@@ -88,6 +87,14 @@ SINCE_FIT: list[tuple[str, list[Move]]] = [
         Move("f14_peak_without_exit_channel", True,
              "peak 1960 with the exit right kept; fails with every counterfactual replaced by weather only or "
              "policy only"),
+    ]),
+    ("provinces that differ in land, weather and towns (issue 13, 2026-12-08: `province_fertility_sd` 0.2, "
+     "`weather_province_share` 0.5, `province_urban_sd` 0.4); excess deaths 17.4% of the population at the "
+     "tests' size, median first retreat April 1959", [
+        Move("f5_deaths_in_lower_tail", False,
+             "still holds (bottom/top quarter death rate 2.80), but now also under every wrong model "
+             "(tests/test_validation.py's seven mutations): the poorer province's communes retain least and die "
+             "most in any run, weather only included, so it cannot fail"),
     ]),
 ]
 
