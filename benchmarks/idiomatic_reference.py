@@ -476,7 +476,7 @@ class IdiomaticVillage(Village):
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
         starving = physiology.starving_share(np.array(self.starving), np.array(self.living))
         meat = m.capital.slaughter(m, short - hidden - seed, grain_need, starving)  # ODD 7.11, as the village
-        m.recorder.record_slaughter(m.capital.slaughtered)
+        m.recorder.record_slaughter(m.capital)
         green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)

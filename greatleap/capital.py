@@ -5,8 +5,9 @@ work here does not grow with the number of peasants.
 State variables:
 - ``planned_area``   share of the land the plan lets the grain crops be sown on (``planning``)
 - ``technique``      yield level of normal farming against 1957 (varieties, fertiliser, skills)
-- ``animals``        draught animals (head); ``animals_normal`` the herd of January 1957
-- ``feed_cover``     share of the herd's feed the cadre kept back at the last harvest
+- ``draught``, ``pigs``  the two herds (``Herd``: head, the January 1957 head, the share of their
+                     feed kept back at the last harvest, head eaten this month); ``animals`` and
+                     ``animals_normal`` are the draught herd's
 - ``tools``          farm tools against the normal stock (1 = normal)
 - ``irrigated``      share of the land newly and soundly irrigated since 1957
 - ``damaged``        share of the land waterlogged or salinised by badly built works
@@ -30,6 +31,14 @@ Rules in plain words:
   ``herd_growth``. Ploughing
   capacity follows the herd: the area sown falls as (herd / normal) ** ``animal_area_elasticity``
   when the herd is below normal.
+- Pigs (``pigs_per_capita``, SSB 1957) are a herd by the same rules with their own parameters,
+  but eat no grain from the granary: they live on by-products (bran, chaff, vines, scraps), which
+  the starving eat themselves, so a month's feed is the share of the commune not starving. Fed,
+  they grow fast (``pig_growth``) up to ``pig_capacity`` x the January 1957 herd; unfed, they are
+  lost fast (``pig_hunger_loss``); and they are eaten by the starving before the draught animals
+  (``pig_slaughter_share``, ``pig_meat_kg``): a pig is food, an ox the next harvest. Pigs were the
+  farms' fertiliser: the yield follows (pigs / normal) ** ``manure_elasticity`` when the herd is
+  below normal, so a herd eaten in the famine is manure missing from the fields for years after.
 - Tools: the furnace campaign melts ``tool_melt_rate`` of the tools a month per share of the
   able at the furnaces (pots, hoes, doors); tools wear out and industry replaces them over
   ``tool_life`` years, so a loss closes at that pace. Labour's product (the yield) follows
@@ -44,6 +53,8 @@ Rules in plain words:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from greatleap import labour
@@ -55,20 +66,92 @@ from greatleap import labour
 NORMAL_STOCK = 0.99
 
 
+@dataclass(frozen=True)
+class HerdKind:
+    """The names of one kind of herd's parameters (``params.py``, ODD 7.11); ``feed_kg`` None for
+    a herd that eats no grain from the granary."""
+    per_capita: str
+    feed_kg: str | None
+    growth: str
+    hunger_loss: str
+    capacity: str
+    slaughter_share: str
+    meat_kg: str
+
+
+DRAUGHT = HerdKind("animals_per_capita", "animal_feed_kg", "herd_growth", "animal_hunger_loss", "herd_capacity",
+                   "animal_slaughter_share", "animal_meat_kg")
+PIGS = HerdKind("pigs_per_capita", None, "pig_growth", "pig_hunger_loss", "pig_capacity",
+                "pig_slaughter_share", "pig_meat_kg")
+
+
+class Herd:
+    """One kind of animal per commune: ``head``, ``normal`` (the head of January 1957),
+    ``feed_cover`` (the share of its feed kept back at the last harvest) and ``slaughtered``
+    (head eaten this month, read by the recorder)."""
+
+    def __init__(self, kind: HerdKind, p, villagers: np.ndarray):
+        self.kind = kind
+        self.head = p[kind.per_capita] * villagers
+        self.normal = self.head.copy()
+        self.feed_cover = np.ones(len(villagers))
+        self.slaughtered = np.zeros(len(villagers))
+
+    def ratio(self) -> np.ndarray:
+        return np.divide(self.head, self.normal, out=np.ones_like(self.head), where=self.normal > 0)
+
+    def month(self, p) -> None:
+        """Growth when fed, loss when not; a fed herd grows up to what the land keeps and no further
+        (one above it stops growing)."""
+        k = self.kind
+        after = self.head * (1.0 + (p[k.growth] * self.feed_cover - p[k.hunger_loss] * (1.0 - self.feed_cover)) / 12)
+        self.head = np.minimum(after, np.maximum(p[k.capacity] * self.normal, self.head))
+
+    def feed(self, p, crop_share: float, granary: np.ndarray, harvest: np.ndarray) -> np.ndarray:
+        """Harvest: the herd's feed until the next harvest, cut in the measure the harvest
+        (``harvest``, against normal) falls short; returns kg fed per commune."""
+        need = self.head * p[self.kind.feed_kg] * crop_share
+        fed = np.minimum(granary, need * np.clip(harvest, 0.0, 1.0))
+        self.feed_cover = np.divide(fed, need, out=np.ones_like(need), where=need > 0)
+        return fed
+
+    def kill(self, p, wanted: np.ndarray, starving: np.ndarray) -> np.ndarray:
+        """Hungry households kill and eat the herd, more where more starve: up to
+        ``slaughter_share`` of it a month where all starve, as far as ``wanted`` (kg of grain's
+        worth, per commune) goes. Returns kg eaten per commune."""
+        k = self.kind
+        meat = p[k.slaughter_share] * starving * self.head * p[k.meat_kg]
+        eaten = np.minimum(wanted, meat)
+        self.slaughtered = np.divide(eaten, p[k.meat_kg], out=np.zeros_like(eaten), where=meat > 0)
+        self.head = self.head - self.slaughtered
+        return eaten
+
+
 class Capital:
     def __init__(self, model):
         n, p = model.communes.n, model.p
         self.planned_area = np.ones(n)
         self.technique = np.ones(n)
-        self.animals = p["animals_per_capita"] * model.commune_population().astype(float)
-        self.animals_normal = self.animals.copy()
-        self.feed_cover = np.ones(n)
+        villagers = model.commune_population().astype(float)
+        self.draught, self.pigs = Herd(DRAUGHT, p, villagers), Herd(PIGS, p, villagers)
         self.tools = np.ones(n)
         self.irrigated = np.zeros(n)
         self.damaged = np.zeros(n)
         self.seed_eaten = np.zeros(n)  # this month, kg (read by the recorder)
-        self.slaughtered = np.zeros(n)  # this month, head (read by the recorder)
         self.seed_handed_over = np.zeros(n)
+
+    # the draught herd's head, as the farm tables and the map name it
+    @property
+    def animals(self) -> np.ndarray:
+        return self.draught.head
+
+    @animals.setter
+    def animals(self, head: np.ndarray) -> None:
+        self.draught.head = head
+
+    @property
+    def animals_normal(self) -> np.ndarray:
+        return self.draught.normal
 
     # ---- the year and the month ---------------------------------------------------------
     def new_year(self, model) -> None:
@@ -79,11 +162,8 @@ class Capital:
     def month(self, model) -> None:
         """The month's change of the herd, the tools and the land."""
         p = model.p
-        before = self.animals
-        after = before * (1.0 + (p["herd_growth"] * self.feed_cover
-                                 - p["animal_hunger_loss"] * (1.0 - self.feed_cover)) / 12)
-        # a fed herd grows up to what the land keeps and no further (one above it stops growing)
-        self.animals = np.minimum(after, np.maximum(p["herd_capacity"] * self.animals_normal, before))
+        self.draught.month(p)
+        self.pigs.month(p)
         cal, ym = model.calendar, model.ym
         if not (cal.furnaces_on(ym) or cal.irrigation_on(ym)):
             furnace = irrigation = 0.0  # no campaign: skip the per-cadre shares
@@ -99,30 +179,28 @@ class Capital:
 
     # ---- what the fields get from the stocks --------------------------------------------
     def animal_ratio(self) -> np.ndarray:
-        return np.divide(self.animals, self.animals_normal, out=np.ones_like(self.animals),
-                         where=self.animals_normal > 0)
+        return self.draught.ratio()
 
     def ploughing(self, model) -> np.ndarray:
         """Per commune, the share of the planned area the herd can plough (1 at a normal herd)."""
         return np.minimum(1.0, self.animal_ratio()) ** model.p["animal_area_elasticity"]
 
     def yield_factor(self, model) -> np.ndarray:
-        """Per commune, what tools and land do to the yield (1 in 1957)."""
+        """Per commune, what tools, land and the pigs' manure do to the yield (1 in 1957)."""
         p = model.p
         return (self.tools ** p["tool_elasticity"] * (1.0 + p["irrigation_gain"] * self.irrigated)
-                * (1.0 - p["land_damage_loss"] * self.damaged))
+                * (1.0 - p["land_damage_loss"] * self.damaged)
+                * np.minimum(1.0, self.pigs.ratio()) ** p["manure_elasticity"])
 
     # ---- grain the stocks take or give ----------------------------------------------------
     def keep_feed(self, model, crop_share: float, grain: np.ndarray) -> np.ndarray:
-        """Harvest: the herd's feed until the next harvest, from the collective grain, cut in
-        the measure the harvest (``grain``, kg) falls short of normal output per person.
-        Returns kg fed (eaten) per commune."""
+        """Harvest: the draught animals' feed until the next harvest, from the collective grain, cut
+        in the measure the harvest (``grain``, kg) falls short of normal output per person. Returns
+        kg fed (eaten) per commune."""
         com, p = model.communes, model.p
-        need = self.animals * p["animal_feed_kg"] * crop_share
         normal = model.potential * crop_share * model.commune_population() / model.people_at_start
         harvest = np.divide(grain, normal, out=np.zeros(com.n), where=normal > 0)
-        fed = np.minimum(com.granary, need * np.clip(harvest, 0.0, 1.0))
-        self.feed_cover = np.divide(fed, need, out=np.ones(com.n), where=need > 0)
+        fed = self.draught.feed(p, crop_share, com.granary, harvest)  # the pigs eat no grain
         com.granary -= fed
         return fed
 
@@ -139,18 +217,17 @@ class Capital:
         return _shared_out(model, short, wanted, eaten)
 
     def slaughter(self, model, shortfall_kg: np.ndarray, need_kg: np.ndarray, starving: np.ndarray) -> np.ndarray:
-        """Hungry households kill and eat draught animals, after the seed; returns kg of grain's
-        worth of food eaten per household. An ox is the means of next year's harvest, not a
-        poor household's lean month: the herd a commune kills grows with the share of its people
-        starving (``starving``, per commune), up to ``animal_slaughter_share`` a month where all
-        starve, as far as their real hunger goes."""
-        p = model.p
+        """Hungry households kill and eat their animals after the seed, the pigs before the draught
+        animals; returns kg of grain's worth of food eaten per household. An ox is the means of
+        next year's harvest, not a poor household's lean month: the animals a commune kills grow
+        with the share of its people starving (``starving``, per commune), as far as their real
+        hunger goes (``Herd.kill``). The pigs live on by-products (bran, chaff, vines, scraps),
+        which the starving eat themselves: the pigs' feed this month is the share not starving."""
+        self.pigs.feed_cover = 1.0 - starving
         short, wanted = _real_hunger(model, shortfall_kg, need_kg)
-        meat = p["animal_slaughter_share"] * starving * self.animals * p["animal_meat_kg"]
-        eaten = np.minimum(wanted, meat)
-        self.slaughtered = np.divide(eaten, p["animal_meat_kg"], out=np.zeros(model.communes.n), where=meat > 0)
-        self.animals = self.animals - self.slaughtered
-        return _shared_out(model, short, wanted, eaten)
+        pork = self.pigs.kill(model.p, wanted, starving)
+        beef = self.draught.kill(model.p, wanted - pork, starving)
+        return _shared_out(model, short, wanted, pork + beef)
 
     def hand_over_seed(self, model) -> np.ndarray:
         """Harvest, after collection: the cadre pays a quota still owed out of the seed store,

@@ -295,6 +295,52 @@ _PARAM_LIST = [
        "capital", UNCERTAINTY, "7.11",
        source="assumption: people and hoes stand in for part of the lost draught power",
        prior=uniform(0.0, 0.8, "from hoes replacing oxen to most land needing them")),
+    # pigs: a second herd by the draught animals' rules (capital.Herd), and the farms' manure
+    _p("pigs_per_capita", 0.267, "head/person", 0.0, 1.0, "Pigs per villager",
+       "Pigs per rural person in January 1957 (0: no pigs, the model before 2026-12-08).",
+       "capital", SETUP, "7.11",
+       source="SSB livestock series (recalled, not verified here): 145.9 M pigs at the end of 1957 over "
+              "547 M rural people; about 88 M in 1955 (the Library of Congress country study of China "
+              "gives the same)"),
+    _p("pig_growth", 0.3, "per year", 0.0, 1.0, "Growth of a fed pig herd",
+       "Net growth of the pig herd a year (litters less slaughter for the market and normal deaths) "
+       "when fully fed.", "capital", UNCERTAINTY, "7.11",
+       source="SSB livestock series (recalled, not verified here): pigs recovered from 75.5 M at the end "
+              "of 1961 to 131.8 M at the end of 1963, about 32% a year",
+       prior=uniform(0.15, 0.45, "around the recovery of 1962-63")),
+    _p("pig_hunger_loss", 0.6, "per year", 0.0, 1.0, "Pigs lost when unfed",
+       "Share of the pig herd that dies or is slaughtered in a year without its feed (less for a partial "
+       "cut).", "capital", UNCERTAINTY, "7.11",
+       source="assumption: a pig without feed is killed or dies within months; the fall of pigs from "
+              "145.9 M (1957) to 75.5 M (1961), about half (SSB, recalled), is a check, not fitted",
+       prior=uniform(0.2, 1.0, "from a fifth to the whole herd in a year")),
+    _p("pig_capacity", 1.0, "Jan 1957 herd = 1", 0.5, 2.0, "Pig herd the feed can keep",
+       "Largest pig herd a commune's by-products and scraps keep, against its herd of January 1957.",
+       "capital", UNCERTAINTY, "7.11",
+       source="assumption: the 1957 herd, grown by two thirds since 1955 after the 1956 relaxation, was "
+              "near what the villages' feed kept",
+       prior=uniform(1.0, 1.3, "from no room above the 1957 herd to a further third")),
+    _p("pig_slaughter_share", 0.15, "share per month", 0.0, 1.0, "Pigs eaten by the hungry",
+       "Share of a commune's pigs its hungry households kill and eat in a month when all its people starve "
+       "(in proportion to the share starving), as far as their shortfall goes, before the draught animals "
+       "(0: the pigs are spared).", "capital", UNCERTAINTY, "7.11",
+       source="assumption: pigs are food animals, eaten before the oxen; no count exists; the halving of the "
+              "pig herd 1957-61 is a check, not fitted",
+       prior=uniform(0.0, 0.4, "from sparing the pigs to eating nearly all of them in a lean season")),
+    _p("pig_meat_kg", 30.0, "kg of grain per head", 0.0, 150.0, "Food in a slaughtered pig",
+       "Food a slaughtered pig gives, in kg of grain of the same energy.", "capital", UNCERTAINTY, "7.11",
+       source="assumption: a lean village pig of about 60 kg live weight gives some 40 kg of fatty meat and "
+              "offal at about 2,500 kcal/kg, some 100,000 kcal: 30 kg of grain at kcal_per_kg (standard "
+              "livestock figures, not a 1950s Chinese survey)",
+       prior=uniform(15.0, 50.0, "from a starved piglet to a fattened village pig")),
+    _p("manure_elasticity", 0.1, "elasticity", 0.0, 0.5, "Yield lost with the pigs' manure",
+       "Percent of the yield lost per percent of the pig herd below normal: pig manure was the farms' "
+       "fertiliser (0: the manure does not matter).", "capital", UNCERTAINTY, "7.11",
+       source="assumption: organic manure, pig manure first, supplied nearly all of the nutrients of 1950s "
+              "Chinese farming (\"a pig is a small organic fertiliser factory\", Mao 1959); fields withered "
+              "for lack of fertiliser by 1961-62 (Dikötter 2010, ch. 17); the elasticity is not measured",
+       prior=uniform(0.0, 0.25, "from manure replaced by other fertilisers to a quarter of the yield lost with "
+                                "the herd")),
     _p("tool_melting", True, "switch", None, None, "Tools melted in the furnaces",
        "The backyard-furnace campaign melts farm tools and pots.", "capital", LEVER, "7.11",
        source="tools, pots and doors went into the furnaces in autumn 1958 (Dikötter 2010; shared notes, "
@@ -1127,6 +1173,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "no_tool_melting": {"tool_melting": False},
     "sound_irrigation": {"irrigation_sound_share": 1.0},
     "animals_spared": {"animal_slaughter_share": 0.0},
+    "pigs_spared": {"pig_slaughter_share": 0.0},
     # the state as actors (issue 13)
     "early_retreat": {"political_cost": 0.1, "political_cost_lushan": 0.0, "political_cost_launch": 0.0},
     "no_launch_commitment": {"political_cost_launch": 0.0},
@@ -1165,6 +1212,7 @@ SCENARIO_TITLES: dict[str, str] = {
     "no_tool_melting": "No tools melted",
     "sound_irrigation": "Irrigation works built soundly",
     "animals_spared": "The hungry spare the draught animals",
+    "pigs_spared": "The hungry spare the pigs",
     "early_retreat": "The centre admits the shortfall at its first sign",
     "no_launch_commitment": "The Leap launched without condemning the 1956 retreat",
     "no_outbidding": "Counties and provinces do not outbid their peers",

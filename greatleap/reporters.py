@@ -124,12 +124,15 @@ MONTHLY: dict[str, tuple[str, str]] = {
     # capital and land (ODD 7.11): stocks at the end of the month, flows this month
     "draught_animals": ("head", "Draught animals in the communes"),
     "draught_animals_index": ("Jan 1957 = 1", "Draught animals against the herd of January 1957"),
+    "pigs": ("head", "Pigs in the communes"),
+    "pigs_index": ("Jan 1957 = 1", "Pigs against the herd of January 1957 (the farms' manure)"),
     "tools_index": ("normal = 1", "Farm tools against the normal stock (mean over communes)"),
     "seed_stock_kg": ("kg", "Seed grain kept for the next sowing"),
     "seed_eaten_kg": ("kg", "Seed grain eaten by hungry households this month"),
     "seed_handed_over_kg": ("kg", "Seed grain handed over against quotas this month"),
-    "animal_feed_kg": ("kg", "Grain kept back at harvest to feed the draught animals"),
+    "animal_feed_kg": ("kg", "Grain kept back at harvest to feed the draught animals and the pigs"),
     "animals_slaughtered": ("head", "Draught animals killed and eaten by hungry households this month"),
+    "pigs_slaughtered": ("head", "Pigs killed and eaten by hungry households this month"),
     "planned_area": ("share of land", "Grain area the plan allows (mean over communes)"),
     "sown_area": ("share of land", "Land under grain, each crop weighted by its share of a year's output"),
     "harvest_area_kg": ("kg", "Normal output of the land harvested this month (the area part of the harvest)"),
@@ -167,7 +170,7 @@ _COUNTERS = ("births", "births_rural", "births_urban", "births_low_weight", "con
              "procurement_kg", "grain_seized_kg", "cadres_criticised", "cadres_purged", "exports_kg",
              "imports_kg", "resales_kg", "kin_transfers_kg", "hall_eaten_kg", "steel_kg",
              "steel_usable_kg", "fled", "squeeze_kg", "sent_down", "seed_eaten_kg", "seed_handed_over_kg",
-             "animal_feed_kg", "animals_slaughtered", "harvest_area_kg")
+             "animal_feed_kg", "animals_slaughtered", "pigs_slaughtered", "harvest_area_kg")
 _PER_COMMUNE = ("deaths", "starvation_deaths", "births", "person_months", "kcal_sum", "true_kg",
                 "cadre_kg", "official_kg", "province_kg", "quota_kg", "procured_kg", "purged", "area_kg",
                 "seed_eaten_kg", "levied_kg", "resold_kg", "weather")
@@ -432,10 +435,11 @@ class Recorder:
         self.stats["seed_eaten_kg"] += float(eaten.sum())
         self.year["seed_eaten_kg"] += eaten
 
-    def record_slaughter(self, head: np.ndarray) -> None:
+    def record_slaughter(self, capital) -> None:
         if not self.on:
             return
-        self.stats["animals_slaughtered"] += float(head.sum())
+        self.stats["animals_slaughtered"] += float(capital.draught.slaughtered.sum())
+        self.stats["pigs_slaughtered"] += float(capital.pigs.slaughtered.sum())
 
     def _capital(self) -> None:
         """The stocks of capital and land at the end of the month (ODD 7.11)."""
@@ -443,6 +447,8 @@ class Recorder:
         c = m.capital
         s["draught_animals"] = float(c.animals.sum())
         s["draught_animals_index"] = float(c.animals.sum() / max(c.animals_normal.sum(), 1e-9))
+        s["pigs"] = float(c.pigs.head.sum())
+        s["pigs_index"] = float(c.pigs.head.sum() / max(c.pigs.normal.sum(), 1e-9)) if c.pigs.normal.sum() > 0 else 1.0
         s["tools_index"] = float(c.tools.mean())
         s["seed_stock_kg"] = float(m.communes.seed.sum())
         s["planned_area"] = float(c.planned_area.mean())
@@ -626,7 +632,8 @@ class Recorder:
     def _capital_row(self, c: int) -> dict:
         """A commune's capital and land at the end of the year, and the year's flows (ODD 7.11)."""
         m, cap = self.model, self.model.capital
-        return {"draught_animals": float(cap.animals[c]), "tools_index": float(cap.tools[c]),
+        return {"draught_animals": float(cap.animals[c]), "pigs": float(cap.pigs.head[c]),
+                "tools_index": float(cap.tools[c]),
                 "seed_stock_kg": float(m.communes.seed[c]), "seed_eaten_kg": float(self.year["seed_eaten_kg"][c]),
                 "planned_area": float(cap.planned_area[c]), "harvest_area_kg": float(self.year["area_kg"][c]),
                 "irrigated_share": float(cap.irrigated[c]), "damaged_share": float(cap.damaged[c]),

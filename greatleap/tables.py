@@ -76,8 +76,9 @@ def _tuning_ratios(a: pd.DataFrame) -> dict[str, pd.Series]:
             "procurement_share": a["procurement_kg"] / a["harvest_true_kg"]}
 
 
-CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "animals_slaughtered", "harvest_area_kg")
-CAPITAL_STOCKS = ("draught_animals", "draught_animals_index", "tools_index", "seed_stock_kg", "planned_area",
+CAPITAL_FLOWS = ("seed_eaten_kg", "seed_handed_over_kg", "animal_feed_kg", "animals_slaughtered", "pigs_slaughtered",
+                 "harvest_area_kg")
+CAPITAL_STOCKS = ("draught_animals", "draught_animals_index", "pigs", "pigs_index", "tools_index", "seed_stock_kg", "planned_area",
                   "irrigated_share", "damaged_share", "technique_index")
 
 

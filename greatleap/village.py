@@ -132,7 +132,7 @@ class Village:
         seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
         meat = m.capital.slaughter(m, short - hidden - seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
-        m.recorder.record_slaughter(m.capital.slaughtered)
+        m.recorder.record_slaughter(m.capital)
         green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)

@@ -77,7 +77,7 @@ def test_a_pressing_quota_takes_seed_unless_it_is_protected():
 def test_starved_animals_plough_less_next_season():
     fed, starved = small_model(spin_up_months=0), small_model(spin_up_months=0)  # herds as drawn, at their norm
     fed.communes.seed[:] = starved.communes.seed[:] = 1e9
-    starved.capital.feed_cover[:] = 0.0  # the harvest left nothing for the herd
+    starved.capital.draught.feed_cover[:] = 0.0  # the harvest left nothing for the herd
     for _ in range(6):
         fed.capital.month(fed)
         starved.capital.month(starved)
@@ -116,8 +116,9 @@ def test_starving_villagers_kill_and_eat_their_draught_animals():
     food, left = _slaughter(m, starving=0.5)
     killed = herd - left
     np.testing.assert_allclose(killed, m.p["animal_slaughter_share"] * 0.5 * herd)
-    np.testing.assert_allclose(np.bincount(m.households.commune, weights=food), killed * m.p["animal_meat_kg"])
-    np.testing.assert_allclose(m.capital.slaughtered, killed)
+    pork = m.capital.pigs.slaughtered * m.p["pig_meat_kg"]  # the pigs went first (tested below)
+    np.testing.assert_allclose(np.bincount(m.households.commune, weights=food), killed * m.p["animal_meat_kg"] + pork)
+    np.testing.assert_allclose(m.capital.draught.slaughtered, killed)
     assert (food > 0).all()
     # the herd is the next harvest, not a lean month's food: where nobody starves it is spared
     m = small_model(spin_up_months=0)
@@ -127,7 +128,8 @@ def test_starving_villagers_kill_and_eat_their_draught_animals():
     spared = small_model(spin_up_months=0, scenario="animals_spared")
     food, left = _slaughter(spared, starving=0.5)
     np.testing.assert_allclose(left, herd)
-    assert not food.any()
+    pork = spared.capital.pigs.slaughtered * spared.p["pig_meat_kg"]  # only the pigs are eaten
+    np.testing.assert_allclose(np.bincount(spared.households.commune, weights=food), pork)
 
 
 def test_animals_eaten_in_a_famine_are_land_not_ploughed_at_the_next_sowing():
@@ -141,14 +143,57 @@ def test_animals_eaten_in_a_famine_are_land_not_ploughed_at_the_next_sowing():
     assert (areas["baseline"] < 0.995 * areas["animals_spared"]).all()
 
 
+def test_starving_villagers_eat_their_pigs_before_their_draught_animals():
+    m = small_model(spin_up_months=0)
+    pigs, oxen = m.capital.pigs.head.copy(), m.capital.animals.copy()
+    need = np.full(len(m.households), 100.0)
+    short = m.p["green_hunger"] * need + 0.5  # real hunger of half a kilo a household: a pig's worth covers it
+    food = m.capital.slaughter(m, short, need, np.ones(m.communes.n))
+    np.testing.assert_allclose(food, 0.5)
+    assert (m.capital.pigs.head < pigs).all()
+    np.testing.assert_allclose(m.capital.animals, oxen)  # the oxen spared while a pig is left
+    spared = small_model(spin_up_months=0, scenario="pigs_spared")
+    spared.capital.slaughter(spared, short, need, np.ones(spared.communes.n))
+    np.testing.assert_allclose(spared.capital.pigs.head, pigs)
+    assert (spared.capital.animals < oxen).all()  # without the pigs, the oxen go
+
+
+def test_the_starving_eat_the_pigs_feed_and_the_herd_falls_then_regrows():
+    m = small_model(spin_up_months=0, scenario="pigs_spared")  # no pig eaten: only their feed is taken
+    normal = m.capital.pigs.normal.copy()
+    need = np.full(len(m.households), 100.0)
+    for _ in range(6):  # half a year in which everyone starves and eats the bran and the vines
+        m.capital.slaughter(m, need, need, np.ones(m.communes.n))
+        m.capital.month(m)
+    np.testing.assert_allclose(m.capital.pigs.head, normal * (1 - m.p["pig_hunger_loss"] / 12) ** 6)
+    low = m.capital.pigs.head.copy()
+    for _ in range(12):  # a fed year: the pigs breed back
+        m.capital.slaughter(m, 0 * need, need, np.zeros(m.communes.n))
+        m.capital.month(m)
+    np.testing.assert_allclose(m.capital.pigs.head, np.minimum(low * (1 + m.p["pig_growth"] / 12) ** 12,
+                                                               m.p["pig_capacity"] * normal))
+    assert (m.capital.pigs.head > low).all()
+
+
+def test_fewer_pigs_are_less_manure_and_a_lower_yield():
+    m = small_model(spin_up_months=0)
+    full = m.capital.yield_factor(m).copy()
+    normal = m.capital.pigs.normal.copy()
+    m.capital.pigs.head = 0.5 * normal
+    np.testing.assert_allclose(m.capital.yield_factor(m), full * 0.5 ** m.p["manure_elasticity"])
+    assert m.p["manure_elasticity"] > 0
+    m.capital.pigs.head = 1.2 * normal  # more pigs than normal: no more yield than normal farming gives
+    np.testing.assert_allclose(m.capital.yield_factor(m), full)
+
+
 def test_a_short_harvest_cuts_the_herds_feed():
     m = small_model(spin_up_months=0)  # herds as drawn, at their norm
     normal = m.potential * m.crops[1].share
     m.communes.granary[:] = normal
     m.capital.keep_feed(m, m.crops[1].share, normal)
-    np.testing.assert_allclose(m.capital.feed_cover, 1.0)
+    np.testing.assert_allclose(m.capital.draught.feed_cover, 1.0)
     m.capital.keep_feed(m, m.crops[1].share, 0.5 * normal)
-    np.testing.assert_allclose(m.capital.feed_cover, 0.5, rtol=0.05)
+    np.testing.assert_allclose(m.capital.draught.feed_cover, 0.5, rtol=0.05)
 
 
 def _furnace_autumn(scenario: str):
@@ -261,7 +306,7 @@ def test_the_report_draws_the_capital_stocks_when_the_sweep_kept_them():
     monthly = m.monthly_frame().assign(run_id=0, scenario="baseline")
     files = capital_figure(_Store(monthly), "capital")
     assert set(files) == {"capital.png", "capital.svg"} and all(len(b) > 1000 for b in files.values())
-    assert capital_figure(_Store(monthly.drop(columns=["draught_animals_index", "tools_index", "seed_stock_kg",
+    assert capital_figure(_Store(monthly.drop(columns=["draught_animals_index", "pigs_index", "tools_index", "seed_stock_kg",
                                                        "sown_area", "damaged_share"])), "capital") == {}
 
 

@@ -37,7 +37,7 @@ MAIN_SERIES = ["cdr", "kcal_mean", "procurement_share", "population"]
 MAIN_OUTCOMES = ["excess_deaths", "peak_cdr", "report_ratio_1958", "peak_procurement_share",
                  "area_share_of_output_fall"]
 # capital and land (ODD 7.11): drawn in capital.png when the sweep kept them
-CAPITAL_SERIES = ["draught_animals_index", "tools_index", "seed_stock_kg", "sown_area", "damaged_share"]
+CAPITAL_SERIES = ["draught_animals_index", "pigs_index", "tools_index", "seed_stock_kg", "sown_area", "damaged_share"]
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 NOT_OUTCOMES = set(KEY_COLUMNS) | {"status", "error", "elapsed_s", "cpu_s"}
 

@@ -42,8 +42,8 @@ from greatleap.params import PARAMS, SCENARIO_TITLES, SCENARIOS, resolve, valida
 # Why most pending claims wait (measured with the draught animals' herd, breastfeeding and the
 # provincial leaders' drive of 2026-12-08, at the fourth fit's defaults, which the fifth fit did not beat; `python -m
 # greatleap.lessons check`, seeds 1-8, and docs/validation.md): one cause, written once.
-_LASTING_RETREAT = ("the centre retreats early (median seed March 1959 at the default size since the provinces "
-                    "differ, April before) and Lushan reverses the retreat in no seed, so the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths "
+_LASTING_RETREAT = ("the centre retreats early (median seed April 1959 at the default size) and Lushan reverses "
+                    "the retreat in no seed, so the Leap's pressure is off before the 1959 harvest; awaits a brake on deaths "
                     "that lets a later retreat fit the record, and a re-fit")
 
 

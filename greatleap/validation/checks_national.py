@@ -97,6 +97,16 @@ def f2_draught_animals_fall_a_sixth(rs):
                    f"the herd changed {pct(change)}, not a fall of 7-27%")
 
 
+@check(2, "pigs 30-65% fewer at the end of 1961 than at the end of 1957 (record: 145.9 M to 75.5 M, -48%, SSB "
+          "livestock series, recalled)")
+def f2_pigs_fall_by_half(rs):
+    """Pigs fall by about half, 1957-61"""
+    herd = yearly(rs, "baseline", "pigs")
+    change = herd.loc[1961] / herd.loc[1957] - 1
+    return Outcome(f"1961 vs 1957 {pct(change)}", in_band(-change, 0.30, 0.65),
+                   f"the pigs changed {pct(change)}, not a fall of 30-65%")
+
+
 # ---- fact 3: over-reporting ----------------------------------------------------------------
 @check(3, "1958 reported / true harvest 1.8-2.2 (record: 375/200 published, 425/200 summed)")
 def f3_report_ratio_1958(rs):

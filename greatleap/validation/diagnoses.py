@@ -31,16 +31,17 @@ class Diagnosis:
 _D = Diagnosis
 # The centre's early retreat recurs below: the measured fact (docs/calibration.md, the baseline's
 # fit; docs/validation.md fact 17) is written once.
-_EARLY_RETREAT = ("the centre retreats early (median seed March 1959 at the fourth fit's defaults, which the fifth "
-                  "fit did not beat, with the infants' growth fix, the herd, breastfeeding, the leaders' drive and "
-                  "provinces that differ in land, weather and towns; before the 1959 procurement and Lushan) and "
+_EARLY_RETREAT = ("the centre retreats early (median seed April 1959 at the fourth fit's defaults, which the fifth "
+                  "fit did not beat, with the infants' growth fix, the herd, breastfeeding, the leaders' drive, "
+                  "provinces that differ in land, weather and towns, and pigs; before the 1959 procurement and "
+                  "Lushan) and "
                   "Lushan reverses it in no seed of 20 (in 2, in September 1959, before the provinces differed), "
                   "although the fourth fit gives Lushan a real rise of the cost (political_cost_lushan 1.63), so the "
                   "retreat lasts: quotas become a share of the believed harvest and reports fade to the truth")
 _TOO_LARGE = ("the famine is too large at the fourth fit's defaults with the infants' growth fix, the herd, "
-              "breastfeeding, the leaders' drive and provinces that differ (14.9% excess deaths over 20 seeds, "
-              "16.3% before the provinces differed, against the literature's 2.3-8.5%; registered about 37 per "
-              "1000 in both 1959 and 1960 against 15 and 25) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
+              "breastfeeding, the leaders' drive, provinces that differ and pigs (17.2% excess deaths over 20 "
+              "seeds, 14.9% before the pigs, 16.3% before the provinces differed, against the literature's "
+              "2.3-8.5%; registered about 35, 44, 32 and 26 per 1000 in 1959-62 against 15, 25, 14 and 10) and the registration share is at its floor (0.503, prior 0.5-0.8); the fifth "
               "fit's nearest particles sit at four prior edges (more food outside grain, higher normal mortality, "
               "earlier deaths of starving men, less registration): likely a brake on deaths for a given shortfall "
               "is missing (relief, migration, substitutes)")
@@ -93,6 +94,11 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "a herd that falls about a sixth: where it fails, the herd's loss is too small (too little "
         "starvation, or the slaughter's share low in its prior) or too large (the slaughter's share high, "
         "or feed cut too deep)."),
+    "f2_pigs_fall_by_half": _D(
+        "the pigs: their by-products eaten by the starving, their growth up to what the feed keeps and the "
+        "pigs the hungry kill and eat before the oxen, `capital.py` (ODD 7.11)",
+        "a pig herd that halves: where it fails, the herd falls too little (too few starving for too short a "
+        "time, or a fast regrowth, `pig_growth`, in 1961) or too much."),
     # ---- fact 3: over-reporting
     "f3_report_ratio_1958": _D(
         "the reporting cascade, `reporting.py` (ODD 7.3), with the provinces' markups, `provinces.py` "
@@ -238,14 +244,14 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "retreat, barely raises the 1960 peak."),
     "f16_lushan_delays_retreat": _D(
         "the political cost Lushan raises (`political_cost_lushan`), `centre.py` (ODD 7.9)",
-        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed March 1959 "
+        "a retreat still to come at Lushan: the centre retreats before August 1959 (median seed April 1959 "
         "at the fourth fit's defaults), so a higher cost afterwards cannot delay it (docs/calibration.md)."),
     # ---- fact 17: the retreat
     "f17_retreat_in_1960": _D(
         "the centre's decision to retreat, `centre.py` (ODD 7.9)",
         "a famine the record's size with a late retreat: the fits keep `famine_recognition` low (4.33 per "
         "1000 at the defaults; posterior 2.11-6.86 in the fourth fit and 2.27-9.9 in the fifth, of a 2-30 "
-        "prior, the parameter the data inform most), so the centre retreats in March 1959 (median seed) and "
+        "prior, the parameter the data inform most), so the centre retreats in April 1959 (median seed) and "
         "for good: a later retreat would make the model's famine, already too large, larger still."),
     "f17_retreat_when_stocks_low": _D(
         "the stocks' evidence of failure (`retreat_threshold`), `centre.py`, and the towns first with the "

@@ -17,6 +17,7 @@ EXPECTED_TO_HOLD = [
     "f1_cdr_peaks_in_1960",
     "f2_area_about_half_of_fall",
     "f2_draught_animals_fall_a_sixth",
+    "f2_pigs_fall_by_half",
     "f2_no_quick_recovery",
     "f2_output_stays_low_1961",
     "f3_report_ratio_near_1_by_1960",
@@ -95,6 +96,13 @@ SINCE_FIT: list[tuple[str, list[Move]]] = [
              "still holds (bottom/top quarter death rate 2.80), but now also under every wrong model "
              "(tests/test_validation.py's seven mutations): the poorer province's communes retain least and die "
              "most in any run, weather only included, so it cannot fail"),
+    ]),
+    ("pigs, eaten by the starving before the oxen, their by-products eaten too, and their manure missing from "
+     "the fields (issue 14, 2026-12-08); excess deaths 19.4% of the population at the tests' size, median first "
+     "retreat April 1959", [
+        Move("f2_pigs_fall_by_half", True,
+             "a new check: -37.2% 1957-61 (record -48%; default size -34.1%); fails under a wrong model "
+             "(tests/test_validation.py's mutations)"),
     ]),
 ]
 

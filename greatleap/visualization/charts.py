@@ -53,7 +53,8 @@ PANELS = [
     ("The centre's retreat decision", [("evidence_deaths", "evidence: deaths"), ("evidence_stocks", "evidence: stocks"),
                                        ("political_cost", "political cost")], "x the retreat threshold"),
     # capital and land (ODD 7.11): what the campaigns ran down and what the plan cut
-    ("Farm capital and land", [("draught_animals_index", "draught animals"), ("tools_index", "tools"),
+    ("Farm capital and land", [("draught_animals_index", "draught animals"), ("pigs_index", "pigs"),
+                               ("tools_index", "tools"),
                                ("planned_area", "planned grain area"), ("sown_area", "sown grain area"),
                                ("damaged_share", "damaged land")], "against 1957 (1 = normal)"),
 ]
