@@ -175,6 +175,52 @@ def test_controls_are_generated_from_params_with_their_defaults(dashboard):
             assert (widget.min, widget.max) == (p.low, p.high)
 
 
+def months_work(rc, monkeypatch, months: int = 3) -> dict[str, int]:
+    """What `months` clicks on Step cost the page, counted, not timed: reacton's render passes,
+    the argument values they visit (each pass walks every drawn element's arguments, lists
+    included, whether or not its component ran again), and how many times a settings control
+    ran."""
+    import reacton.core
+
+    from greatleap.visualization import controls
+
+    counts = {"passes": 0, "visited": 0, "controls": 0}
+
+    def counting(name, f):
+        def counted(*args, **kwargs):
+            counts[name] += 1
+            return f(*args, **kwargs)
+        return counted
+
+    context = reacton.core._RenderContext
+    with monkeypatch.context() as patch:
+        patch.setattr(context, "_render_once", counting("passes", context._render_once))
+        patch.setattr(context, "_visit_children_values", counting("visited", context._visit_children_values))
+        patch.setattr(controls.ParamControl, "f", counting("controls", controls.ParamControl.f))
+        for _ in range(months):
+            click(rc, "Step")
+    return counts
+
+
+def test_open_settings_groups_cost_a_month_almost_nothing(dashboard, monkeypatch):
+    """A month's redraw must not grow with the controls a teacher has unfolded (issue 16: with
+    "Policy levers" and "Uncertain assumptions" open a Step took 773 ms instead of 89 ms: each
+    slider carried a tick list with an entry per position, 180,000 in all, walked by every
+    render pass, and a Step made three passes)."""
+    _, rc = dashboard
+    folded = months_work(rc, monkeypatch)
+    open_groups(rc)
+    assert len(rc.find(v.Slider).widgets) > 100
+    opened = months_work(rc, monkeypatch)
+    assert opened["controls"] == 0, "a month re-ran the settings controls, which depend only on the settings"
+    assert opened["passes"] == folded["passes"] == 3, "each Step must draw the page in one render pass"
+    # a pass still walks the unfolded controls' own arguments, about 60 values a control (was 1,300,
+    # the tick lists); what must not come back is anything that grows with a slider's range
+    controls = len(control_params(LEVER) + control_params(UNCERTAINTY))
+    per_control = (opened["visited"] - folded["visited"]) / 3 / controls
+    assert per_control < 200, f"a month visits {per_control:,.0f} more values per unfolded control"
+
+
 def test_every_scenario_title_is_offered(dashboard):
     _, rc = dashboard
     offered = rc.find(v.Select, label="Scenario").widget.items

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import reacton.core
 import solara
 from solara.components.echarts import EchartsWidget
 
@@ -87,6 +88,16 @@ def wait_until_drawn(session: Session, tick: int, timeout: float = 2.0) -> None:
     deadline = time.monotonic() + timeout
     while session.drawn < tick and time.monotonic() < deadline:
         time.sleep(0.005)
+
+
+def redraw(tick: solara.Reactive[int], render_context) -> None:
+    """Move the page's counter (`tick`: a month stepped, a rebuild, an ensemble done) on, so that
+    every view following it draws anew, in one render pass.
+    Solara fires each subscriber (the banner, map and charts; the transport; the ensemble note;
+    a lesson card) in a batch of its own, which ends in a pass of its own, and each pass of
+    reacton's renderer walks the whole page, unfolded settings included: a Step made three."""
+    with render_context:  # one batch round them all: the pass runs once, as it closes
+        tick.set(tick.value + 1)
 
 
 @solara.component
@@ -184,6 +195,7 @@ def EnsembleControl(session: Session, tick: solara.Reactive[int], blocked: bool)
     """"Run 10 seeds": the current settings (and the comparison) over seeds 1-10 in worker
     processes, with a progress bar; the charts then draw each series' median and 10-90% band."""
     tick.value  # subscribe: the note follows rebuilds (which drop the ensemble)
+    render_context = reacton.core.get_render_context()  # for the work thread (redraw)
     progress = solara.use_reactive((0, 0))
     requests = solara.use_reactive(0)
     failure = solara.use_reactive(None)
@@ -198,7 +210,7 @@ def EnsembleControl(session: Session, tick: solara.Reactive[int], blocked: bool)
             logger.exception("the ensemble failed (scenario %s)", session.scenario)
             failure.set("The ensemble stopped with an error; the details are in the server's log.")
         finally:
-            tick.set(tick.value + 1)
+            redraw(tick, render_context)
 
     task = solara.lab.use_task(work, dependencies=[requests.value], prefer_threaded=True)
     running = requests.value > 0 and task.pending
@@ -292,6 +304,7 @@ def Page(session: Session | None = None):
     session = solara.use_memo(lambda: session or Session(), dependencies=[])  # one per browser tab
     solara.use_effect(lambda: session.close, dependencies=[])  # on tab close: free its models
     tick = solara.use_reactive(0)
+    render_context = reacton.core.get_render_context()  # for the threads' redraws (redraw)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(4)
     layer = solara.use_reactive("Hunger")
@@ -346,7 +359,7 @@ def Page(session: Session | None = None):
                 error.set(("The model stopped with an error while it was being built. The details are in "
                            "the server's log; change the settings and press Reset to try again.", None))
         finally:
-            tick.set(tick.value + 1)  # redraw the new runs first, then take the loading bar away
+            redraw(tick, render_context)  # redraw the new runs first, then take the loading bar away
             if requests.value == me:
                 building.set(False)
 
@@ -362,7 +375,7 @@ def Page(session: Session | None = None):
             error.set(("The model stopped with an error. The details are in the server's log; "
                        "press Reset to start again.", None))
         finally:
-            tick.set(tick.value + 1)
+            redraw(tick, render_context)
 
     def play_loop():
         # runs in a thread while `playing`; paced to the speed slider, never faster than the model.

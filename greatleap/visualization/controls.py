@@ -39,6 +39,16 @@ def shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def slider_high(p: Param) -> Any:
+    """The slider's upper end: the parameter's, or the dashboard's cap on it (world size)."""
+    return min(p.high, UI_CAPS.get(p.name, p.high)) if p.type is int else p.high
+
+
+def range_html(low: Any, high: Any) -> str:
+    """A slider's two ends, written under its track at the left and right."""
+    return f"<span>{html.escape(shown(low))}</span><span>{html.escape(shown(high))}</span>"
+
+
 # Vuetify puts a slider's label on the same line as the track, which leaves long labels a stub of
 # a slider; we hide that label (it stays the slider's accessible name) and write our own line above,
 # with the current value and unit, and the parameter's meaning as a hover tooltip.
@@ -46,6 +56,8 @@ CSS = """
 .gl-param .v-input__slider .v-input__slot > .v-label { display: none; }
 .gl-param .v-input__slider { margin-top: 0; }
 .gl-param-label { font-size: 13px; margin-top: 6px; }
+.gl-param-range { display: flex; justify-content: space-between; font-size: 11px; color: #555;
+                  margin-top: -4px; }
 """
 
 
@@ -65,13 +77,17 @@ def ParamControl(p: Param, value: Any, on_change):
         with solara.Column(gap="0px", classes=["gl-param"]):
             solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"{p.label}: {shown(value)} {p.unit}"),
                         classes=["gl-param-label"], attributes={"title": p.meaning})
+            high = slider_high(p)
+            # No tick_labels: solara's "end_points" is a list with one entry per slider position
+            # (50,001 for a step of 2e-5), 180,000 over the settings, which the browser draws as
+            # ticks and reacton walks on every render pass, a month's included, even though these
+            # controls do not run again: open groups made a Step cost 9x more (issue 16).
             if p.type is int:
-                solara.SliderInt(label=p.label, value=int(value), min=p.low,
-                                 max=min(p.high, UI_CAPS.get(p.name, p.high)), on_value=set_value,
-                                 tick_labels="end_points")
+                solara.SliderInt(label=p.label, value=int(value), min=p.low, max=high, on_value=set_value)
             else:
-                solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=p.high, step=slider_step(p),
-                                   on_value=set_value, tick_labels="end_points")
+                solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=high, step=slider_step(p),
+                                   on_value=set_value)
+            solara.HTML(tag="div", unsafe_innerHTML=range_html(p.low, high), classes=["gl-param-range"])
 
 
 @solara.component
