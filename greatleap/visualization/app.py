@@ -24,7 +24,7 @@ from greatleap.lessons.text import shown
 from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import chart_height, echarts_option
-from greatleap.visualization.controls import Settings, setup_values
+from greatleap.visualization.controls import SettingsApart, setup_values
 from greatleap.visualization.info import info_html as INFO_HTML
 from greatleap.visualization.inspector import cell_at, describe
 from greatleap.visualization.info import preset_description
@@ -475,7 +475,7 @@ def Page(session: Session | None = None):
                     solara.Warning("Settings changed: press Reset to start again with them.", dense=True)
                 if shown_error:
                     solara.Error(shown_error, classes=["gl-error"])
-            Settings(values)
+            SettingsApart(values)
             Downloads(session)
             solara.HTML(tag="p", unsafe_innerHTML=ABOUT, style="font-size: 12px; color: #444")
             with solara.Details(summary="Info: what is it, how it works, things to notice and try"):

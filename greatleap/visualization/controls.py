@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import ipyvuetify
+import reacton
 import solara
 
 from greatleap.params import LEVER, PARAMS, SETUP, UNCERTAINTY, Param
@@ -127,9 +129,26 @@ def Settings(values: solara.Reactive[dict]):
     ParamGroup("Uncertain assumptions", control_params(UNCERTAINTY), current, on_change)
 
 
+@solara.component
+def SettingsApart(values: solara.Reactive[dict]):
+    """`Settings`, drawn by a reacton render of its own into one box of the page. Each render pass
+    of the page (one a month) walks every widget in its tree, re-reading every argument, even of
+    components that did not run again: with both groups unfolded that is some 600 widgets, which
+    doubled a Step. Apart, the settings are drawn only when the settings (or a fold) change, and a
+    month's pass meets one box here. The values are the page's, so the page still sees them."""
+    box = solara.use_memo(lambda: ipyvuetify.Html(tag="div", class_="gl-settings"), dependencies=[])
+
+    def mount():
+        _, context = reacton.render(Settings(values), container=box, handle_error=False)
+        return context.close
+
+    solara.use_effect(mount, dependencies=[])
+    solara.Column(children=[box], gap="0px")
+
+
 def setup_values(values: dict) -> dict:
     """The world's size and extent, which a scenario preset must not change."""
     return {k: v for k, v in values.items() if PARAMS[k].kind == SETUP}
 
 
-__all__ = ["Settings", "ParamControl", "setup_values", "SIZE_CONTROLS", "UNCERTAINTY"]
+__all__ = ["Settings", "SettingsApart", "ParamControl", "setup_values", "SIZE_CONTROLS", "UNCERTAINTY"]
