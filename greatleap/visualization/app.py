@@ -2,8 +2,9 @@
 
 Every browser tab renders its own `Page`, which builds its own `Session` (its own models): a
 model built at import time would be shared, and stepped, by every student in the room.
-Only `LiveView` reads the step counter, so a step redraws the banner, the map(s) and the charts
-but not the fifty-odd controls.
+The views that show the month (`LiveView`, the transport, the ensemble note, a lesson card) follow
+the page's counter, bumped once per Step in one render pass (`redraw`); the settings are drawn by a
+render of their own (`controls.SettingsApart`), which a month never walks.
 """
 
 from __future__ import annotations

@@ -96,8 +96,8 @@ def ParamControl(p: Param, value: Any, on_change):
 def ParamGroup(title: str, params: list[Param], values: dict, on_change):
     """Controls of one kind, folded away until opened, with a heading per mechanism.
 
-    Folded groups render nothing (solara.Details would build its hidden children anyway): each
-    month's redraw walks the whole widget tree, and seventy sliders made a step cost 3x more."""
+    Folded groups render nothing (solara.Details would build its hidden children anyway): the
+    browser then holds no hidden sliders, and moving one slider redraws fewer widgets."""
     is_open, set_open = solara.use_state(False)
     with solara.Card(margin=0, elevation=1, classes=["gl-group"]):
         solara.Button(title, icon_name="mdi-chevron-up" if is_open else "mdi-chevron-down", text=True,
