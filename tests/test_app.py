@@ -236,6 +236,17 @@ def test_moving_a_slider_does_not_walk_a_list_as_long_as_its_range(dashboard, mo
     assert per_control < 500, f"moving one slider visits {per_control:,.0f} values per control drawn"
 
 
+def test_closing_the_page_closes_the_settings_drawn_apart():
+    """The settings have a render of their own (controls.SettingsApart): it must close with the
+    page, or every tab a class opens would leave its 600 widgets on the server."""
+    _, rc = solara.render(app.Page(session=Session()), handle_error=False)
+    open_groups(rc)
+    sliders = rc.find(v.Slider).widgets
+    assert len(sliders) > 100 and all(w.comm is not None for w in sliders)
+    rc.close()
+    assert not [w for w in sliders if w.comm is not None]
+
+
 def test_every_scenario_title_is_offered(dashboard):
     _, rc = dashboard
     offered = rc.find(v.Select, label="Scenario").widget.items
