@@ -135,7 +135,10 @@ def SettingsApart(values: solara.Reactive[dict]):
     of the page (one a month) walks every widget in its tree, re-reading every argument, even of
     components that did not run again: with both groups unfolded that is some 600 widgets, which
     doubled a Step. Apart, the settings are drawn only when the settings (or a fold) change, and a
-    month's pass meets one box here. The values are the page's, so the page still sees them."""
+    month's pass meets one box here. The values are the page's, so the page still sees them.
+    Being a root of its own, the tree sees none of the page's contexts (solara.create_context
+    providers, the route) and its errors reach whoever set the values: the settings use no
+    context, and their rendering only reads `values`."""
     box = solara.use_memo(lambda: ipyvuetify.Html(tag="div", class_="gl-settings"), dependencies=[])
 
     def mount():
