@@ -175,6 +175,78 @@ def test_controls_are_generated_from_params_with_their_defaults(dashboard):
             assert (widget.min, widget.max) == (p.low, p.high)
 
 
+def render_work(rc, monkeypatch, action) -> dict[str, int]:
+    """What `action()` costs the page, counted, not timed: reacton's render passes (of the page
+    and of the settings' own render), the argument values they visit (each pass walks every
+    element of its tree, lists included, whether or not its component ran again), and how many
+    times a settings control ran."""
+    import reacton.core
+
+    from greatleap.visualization import controls
+
+    counts = {"passes": 0, "visited": 0, "controls": 0}
+
+    def counting(name, f):
+        def counted(*args, **kwargs):
+            counts[name] += 1
+            return f(*args, **kwargs)
+        return counted
+
+    context = reacton.core._RenderContext
+    with monkeypatch.context() as patch:
+        patch.setattr(context, "_render_once", counting("passes", context._render_once))
+        patch.setattr(context, "_visit_children_values", counting("visited", context._visit_children_values))
+        patch.setattr(controls.ParamControl, "f", counting("controls", controls.ParamControl.f))
+        action()
+    return counts
+
+
+def three_months(rc):
+    for _ in range(3):
+        click(rc, "Step")
+
+
+def test_open_settings_groups_cost_a_month_nothing(dashboard, monkeypatch):
+    """A month's redraw must not grow with the controls a teacher has unfolded (issue 16: with
+    "Policy levers" and "Uncertain assumptions" open a Step took 773 ms instead of 89 ms). The
+    settings are drawn by a render of their own, which a month does not touch, and a Step draws
+    the page in one render pass (it made three, each walking every control)."""
+    _, rc = dashboard
+    folded = render_work(rc, monkeypatch, lambda: three_months(rc))
+    open_groups(rc)
+    assert len(rc.find(v.Slider).widgets) > 100
+    opened = render_work(rc, monkeypatch, lambda: three_months(rc))
+    assert opened["controls"] == 0, "a month re-ran the settings controls, which depend only on the settings"
+    assert opened["passes"] == folded["passes"] == 3, "each Step must draw the page in one render pass"
+    assert opened["visited"] == folded["visited"], \
+        f"3 Steps visit {opened['visited']:,} values with the groups open, {folded['visited']:,} folded"
+
+
+def test_moving_a_slider_does_not_walk_a_list_as_long_as_its_range(dashboard, monkeypatch):
+    """A slider's arguments stay a few values: solara's tick_labels="end_points" made a list with
+    an entry per slider position (50,001 for a step of 2e-5, 180,000 over the settings), which
+    every render pass walked and the browser drew as ticks."""
+    _, rc = dashboard
+    open_groups(rc)
+    slider = rc.find(v.Slider, label=PARAMS["purge_prob_before"].label).widget
+    moved = render_work(rc, monkeypatch, lambda: setattr(slider, "v_model", slider.max))
+    assert moved["controls"] >= 1, "the moved slider's control must run again"
+    controls = len(control_params(LEVER) + control_params(UNCERTAINTY))
+    per_control = moved["visited"] / controls  # 146 on 8 December 2026; 4,723 with the tick lists
+    assert per_control < 500, f"moving one slider visits {per_control:,.0f} values per control drawn"
+
+
+def test_closing_the_page_closes_the_settings_drawn_apart():
+    """The settings have a render of their own (controls.SettingsApart): it must close with the
+    page, or every tab a class opens would leave its 600 widgets on the server."""
+    _, rc = solara.render(app.Page(session=Session()), handle_error=False)
+    open_groups(rc)
+    sliders = rc.find(v.Slider).widgets
+    assert len(sliders) > 100 and all(w.comm is not None for w in sliders)
+    rc.close()
+    assert not [w for w in sliders if w.comm is not None]
+
+
 def test_every_scenario_title_is_offered(dashboard):
     _, rc = dashboard
     offered = rc.find(v.Select, label="Scenario").widget.items

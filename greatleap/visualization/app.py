@@ -2,8 +2,9 @@
 
 Every browser tab renders its own `Page`, which builds its own `Session` (its own models): a
 model built at import time would be shared, and stepped, by every student in the room.
-Only `LiveView` reads the step counter, so a step redraws the banner, the map(s) and the charts
-but not the fifty-odd controls.
+The views that show the month (`LiveView`, the transport, the ensemble note, a lesson card) follow
+the page's counter, bumped once per Step in one render pass (`redraw`); the settings are drawn by a
+render of their own (`controls.SettingsApart`), which a month never walks.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import reacton.core
 import solara
 from solara.components.echarts import EchartsWidget
 
@@ -23,7 +25,7 @@ from greatleap.lessons.text import shown
 from greatleap.params import PARAMS, SCENARIO_TITLES, SETUP, validate
 from greatleap.visualization.chart_png import charts_png
 from greatleap.visualization.charts import chart_height, echarts_option
-from greatleap.visualization.controls import Settings, setup_values
+from greatleap.visualization.controls import SettingsApart, setup_values
 from greatleap.visualization.info import info_html as INFO_HTML
 from greatleap.visualization.inspector import cell_at, describe
 from greatleap.visualization.info import preset_description
@@ -87,6 +89,16 @@ def wait_until_drawn(session: Session, tick: int, timeout: float = 2.0) -> None:
     deadline = time.monotonic() + timeout
     while session.drawn < tick and time.monotonic() < deadline:
         time.sleep(0.005)
+
+
+def redraw(tick: solara.Reactive[int], render_context) -> None:
+    """Move the page's counter (`tick`: a month stepped, a rebuild, an ensemble done) on, so that
+    every view following it draws anew, in one render pass.
+    Solara fires each subscriber (the banner, map and charts; the transport; the ensemble note;
+    a lesson card) in a batch of its own, which ends in a pass of its own, and each pass of
+    reacton's renderer walks the whole page, unfolded settings included: a Step made three."""
+    with render_context:  # one batch round them all: the pass runs once, as it closes
+        tick.set(tick.value + 1)
 
 
 @solara.component
@@ -184,6 +196,7 @@ def EnsembleControl(session: Session, tick: solara.Reactive[int], blocked: bool)
     """"Run 10 seeds": the current settings (and the comparison) over seeds 1-10 in worker
     processes, with a progress bar; the charts then draw each series' median and 10-90% band."""
     tick.value  # subscribe: the note follows rebuilds (which drop the ensemble)
+    render_context = reacton.core.get_render_context()  # for the work thread (redraw)
     progress = solara.use_reactive((0, 0))
     requests = solara.use_reactive(0)
     failure = solara.use_reactive(None)
@@ -198,7 +211,7 @@ def EnsembleControl(session: Session, tick: solara.Reactive[int], blocked: bool)
             logger.exception("the ensemble failed (scenario %s)", session.scenario)
             failure.set("The ensemble stopped with an error; the details are in the server's log.")
         finally:
-            tick.set(tick.value + 1)
+            redraw(tick, render_context)
 
     task = solara.lab.use_task(work, dependencies=[requests.value], prefer_threaded=True)
     running = requests.value > 0 and task.pending
@@ -292,6 +305,7 @@ def Page(session: Session | None = None):
     session = solara.use_memo(lambda: session or Session(), dependencies=[])  # one per browser tab
     solara.use_effect(lambda: session.close, dependencies=[])  # on tab close: free its models
     tick = solara.use_reactive(0)
+    render_context = reacton.core.get_render_context()  # for the threads' redraws (redraw)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(4)
     layer = solara.use_reactive("Hunger")
@@ -346,7 +360,7 @@ def Page(session: Session | None = None):
                 error.set(("The model stopped with an error while it was being built. The details are in "
                            "the server's log; change the settings and press Reset to try again.", None))
         finally:
-            tick.set(tick.value + 1)  # redraw the new runs first, then take the loading bar away
+            redraw(tick, render_context)  # redraw the new runs first, then take the loading bar away
             if requests.value == me:
                 building.set(False)
 
@@ -362,7 +376,7 @@ def Page(session: Session | None = None):
             error.set(("The model stopped with an error. The details are in the server's log; "
                        "press Reset to start again.", None))
         finally:
-            tick.set(tick.value + 1)
+            redraw(tick, render_context)
 
     def play_loop():
         # runs in a thread while `playing`; paced to the speed slider, never faster than the model.
@@ -462,7 +476,7 @@ def Page(session: Session | None = None):
                     solara.Warning("Settings changed: press Reset to start again with them.", dense=True)
                 if shown_error:
                     solara.Error(shown_error, classes=["gl-error"])
-            Settings(values)
+            SettingsApart(values)
             Downloads(session)
             solara.HTML(tag="p", unsafe_innerHTML=ABOUT, style="font-size: 12px; color: #444")
             with solara.Details(summary="Info: what is it, how it works, things to notice and try"):

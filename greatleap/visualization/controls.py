@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import ipyvuetify
+import reacton
 import solara
 
 from greatleap.params import LEVER, PARAMS, SETUP, UNCERTAINTY, Param
@@ -39,6 +41,16 @@ def shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def slider_high(p: Param) -> Any:
+    """The slider's upper end: the parameter's, or the dashboard's cap on it (world size)."""
+    return min(p.high, UI_CAPS.get(p.name, p.high)) if p.type is int else p.high
+
+
+def range_html(low: Any, high: Any) -> str:
+    """A slider's two ends, written under its track at the left and right."""
+    return f"<span>{html.escape(shown(low))}</span><span>{html.escape(shown(high))}</span>"
+
+
 # Vuetify puts a slider's label on the same line as the track, which leaves long labels a stub of
 # a slider; we hide that label (it stays the slider's accessible name) and write our own line above,
 # with the current value and unit, and the parameter's meaning as a hover tooltip.
@@ -46,6 +58,8 @@ CSS = """
 .gl-param .v-input__slider .v-input__slot > .v-label { display: none; }
 .gl-param .v-input__slider { margin-top: 0; }
 .gl-param-label { font-size: 13px; margin-top: 6px; }
+.gl-param-range { display: flex; justify-content: space-between; font-size: 11px; color: #555;
+                  margin-top: -4px; }
 """
 
 
@@ -65,21 +79,25 @@ def ParamControl(p: Param, value: Any, on_change):
         with solara.Column(gap="0px", classes=["gl-param"]):
             solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"{p.label}: {shown(value)} {p.unit}"),
                         classes=["gl-param-label"], attributes={"title": p.meaning})
+            high = slider_high(p)
+            # No tick_labels: solara's "end_points" is a list with one entry per slider position
+            # (50,001 for a step of 2e-5), 180,000 over the settings, which the browser draws as
+            # ticks and reacton walks on every render pass, a month's included, even though these
+            # controls do not run again: open groups made a Step cost 9x more (issue 16).
             if p.type is int:
-                solara.SliderInt(label=p.label, value=int(value), min=p.low,
-                                 max=min(p.high, UI_CAPS.get(p.name, p.high)), on_value=set_value,
-                                 tick_labels="end_points")
+                solara.SliderInt(label=p.label, value=int(value), min=p.low, max=high, on_value=set_value)
             else:
-                solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=p.high, step=slider_step(p),
-                                   on_value=set_value, tick_labels="end_points")
+                solara.SliderFloat(label=p.label, value=float(value), min=p.low, max=high, step=slider_step(p),
+                                   on_value=set_value)
+            solara.HTML(tag="div", unsafe_innerHTML=range_html(p.low, high), classes=["gl-param-range"])
 
 
 @solara.component
 def ParamGroup(title: str, params: list[Param], values: dict, on_change):
     """Controls of one kind, folded away until opened, with a heading per mechanism.
 
-    Folded groups render nothing (solara.Details would build its hidden children anyway): each
-    month's redraw walks the whole widget tree, and seventy sliders made a step cost 3x more."""
+    Folded groups render nothing (solara.Details would build its hidden children anyway): the
+    browser then holds no hidden sliders, and moving one slider redraws fewer widgets."""
     is_open, set_open = solara.use_state(False)
     with solara.Card(margin=0, elevation=1, classes=["gl-group"]):
         solara.Button(title, icon_name="mdi-chevron-up" if is_open else "mdi-chevron-down", text=True,
@@ -111,9 +129,29 @@ def Settings(values: solara.Reactive[dict]):
     ParamGroup("Uncertain assumptions", control_params(UNCERTAINTY), current, on_change)
 
 
+@solara.component
+def SettingsApart(values: solara.Reactive[dict]):
+    """`Settings`, drawn by a reacton render of its own into one box of the page. Each render pass
+    of the page (one a month) walks every widget in its tree, re-reading every argument, even of
+    components that did not run again: with both groups unfolded that is some 600 widgets, which
+    doubled a Step. Apart, the settings are drawn only when the settings (or a fold) change, and a
+    month's pass meets one box here. The values are the page's, so the page still sees them.
+    Being a root of its own, the tree sees none of the page's contexts (solara.create_context
+    providers, the route) and its errors reach whoever set the values: the settings use no
+    context, and their rendering only reads `values`."""
+    box = solara.use_memo(lambda: ipyvuetify.Html(tag="div", class_="gl-settings"), dependencies=[])
+
+    def mount():
+        _, context = reacton.render(Settings(values), container=box, handle_error=False)
+        return context.close
+
+    solara.use_effect(mount, dependencies=[])
+    solara.Column(children=[box], gap="0px")
+
+
 def setup_values(values: dict) -> dict:
     """The world's size and extent, which a scenario preset must not change."""
     return {k: v for k, v in values.items() if PARAMS[k].kind == SETUP}
 
 
-__all__ = ["Settings", "ParamControl", "setup_values", "SIZE_CONTROLS", "UNCERTAINTY"]
+__all__ = ["Settings", "SettingsApart", "ParamControl", "setup_values", "SIZE_CONTROLS", "UNCERTAINTY"]
