@@ -95,6 +95,7 @@ def test_the_dashboard_builds_html_only_from_constants_or_escaped_text():
             if "html.escape" in arg.split(")")[0] + arg or re.match(r"[A-Z_]+[,)]", arg) \
                     or arg.startswith(("legend_html(", 'f"<b>{MECHANISM_TITLES', '(\n',
                                        "monitors_html(",  # escapes every label and value it shows
+                                       "range_html(",  # a slider's two ends, escaped
                                        "as_html(",  # the package's own lesson files, as Markdown
                                        "INFO_HTML(")):  # the README's sections; preset texts escaped
                 continue
