@@ -87,24 +87,26 @@ def f2_area_about_half_of_fall(rs):
                    f"the area's part of the fall is {share:.2f}")
 
 
+def _herd_falls(rs, column: str, what: str, low: float, high: float) -> Outcome:
+    """The baseline's herd ``column`` at the end of 1961 against 1957: a fall of ``low``-``high``."""
+    herd = yearly(rs, "baseline", column)
+    change = herd.loc[1961] / herd.loc[1957] - 1
+    return Outcome(f"1961 vs 1957 {pct(change)}", in_band(-change, low, high),
+                   f"the {what} changed {pct(change)}, not a fall of {low:.0%}-{high:.0%}")
+
+
 @check(2, "draught animals 7-27% fewer at the end of 1961 than at the end of 1957 (record: large animals "
           "83.82 M to 69.49 M, -17%, SSB)")
 def f2_draught_animals_fall_a_sixth(rs):
     """Draught animals fall about a sixth, 1957-61"""
-    herd = yearly(rs, "baseline", "draught_animals")
-    change = herd.loc[1961] / herd.loc[1957] - 1
-    return Outcome(f"1961 vs 1957 {pct(change)}", in_band(-change, 0.07, 0.27),
-                   f"the herd changed {pct(change)}, not a fall of 7-27%")
+    return _herd_falls(rs, "draught_animals", "herd", 0.07, 0.27)
 
 
 @check(2, "pigs 30-65% fewer at the end of 1961 than at the end of 1957 (record: 145.9 M to 75.5 M, -48%, SSB "
           "livestock series, recalled)")
 def f2_pigs_fall_by_half(rs):
     """Pigs fall by about half, 1957-61"""
-    herd = yearly(rs, "baseline", "pigs")
-    change = herd.loc[1961] / herd.loc[1957] - 1
-    return Outcome(f"1961 vs 1957 {pct(change)}", in_band(-change, 0.30, 0.65),
-                   f"the pigs changed {pct(change)}, not a fall of 30-65%")
+    return _herd_falls(rs, "pigs", "pigs", 0.30, 0.65)
 
 
 # ---- fact 3: over-reporting ----------------------------------------------------------------
