@@ -114,6 +114,21 @@ f12_flexible_quotas_cut_deaths = excess_check(
     "quotas a share of the true harvest", "flexible_quotas", "fewer", 0.75)
 
 
+@check(12, "across communes (ranks within each seed), normal grain per head correlates positively (at least "
+           "+0.05) with the 1959-61 death rate (Meng, Qian & Yared 2015: under inflexible, progressive "
+           "procurement the more productive places died more)")
+def f12_productive_places_die_more(rs):
+    """The more productive places die more"""
+    c = rs.communes("baseline")
+    c = c[c["year"].isin(FAMINE_YEARS)]
+    f = c.groupby(["seed", "commune"]).agg(deaths=("deaths", "sum"), population=("population", "sum"),
+                                           fertility=("fertility", "first")).reset_index()
+    f["cdr"] = f["deaths"] / f["population"].clip(lower=1)
+    rho = within_rank_corr(f, "fertility", "cdr", ["seed"])
+    return Outcome(f"rank correlation {rho:+.2f}", rho >= 0.05,
+                   f"normal grain per head and the famine's death rate correlate {rho:+.2f}")
+
+
 # ---- facts 20 and 21: flight and kin ---------------------------------------------------------
 # The reference here is lax registration, not the baseline: both runs change the flight levers.
 BLOCKED_FLIGHT_BOUND = 1.05

@@ -188,6 +188,13 @@ DIAGNOSES: dict[str, Diagnosis] = {
         "procurement share (docs/validation.md); likely because after the early retreat quotas carry no "
         "official's push, so in 1959-60 the stake no longer moves procurement."),
     # ---- fact 12: inflexible procurement
+    "f12_productive_places_die_more": _D(
+        "progressive quotas set on claims and last year's deliveries, inflexible to the realised harvest, "
+        "`procurement.py` (ODD 7.5), against the places' normal grain per head (the provinces' lands, "
+        "`provinces.py`, ODD 7.12)",
+        "procurement that takes more from the productive places than their harvests can bear: where it "
+        "fails, the poorer places die first because their retention is lowest (fact 5), so the quota's "
+        "progressivity (`quota_progressivity`) does not outweigh the smaller reserves of the poor."),
     "f12_flexible_quotas_cut_deaths": _D(
         "the inflexible quota rule, `procurement.py` (ODD 7.5), against quotas a share of the true harvest",
         "a quota rule that decides the famine: the centre's obligations and the emergency squeeze "
