@@ -99,8 +99,7 @@ class Towns:
     # ---- who lives here ---------------------------------------------------------------------
     def _recount(self) -> None:
         people = self.people
-        alive = people.view("alive")
-        self.counts = np.bincount(people.view("registration")[alive], minlength=4).astype(float)
+        self.counts = kernels.count_living(people.view("alive"), people.view("registration"), 4).astype(float)
 
     def registered(self) -> float:
         """Residents with an urban ration: urban-born and recruited."""
@@ -137,7 +136,7 @@ class Towns:
         urban = np.flatnonzero(alive & (registration == URBAN))
         leaving = np.concatenate([recruits, urban])[:n]
         bodies = people.take(leaving)
-        people.alive[leaving] = False
+        people.remove(leaving)
         self._recount()
         return bodies
 
@@ -182,6 +181,6 @@ class Towns:
         if len(idx) == 0:
             return
         people = self.people
-        people.alive[idx] = False
+        people.remove(idx)
         self.model.register.register_other(len(idx))
         self.model.recorder.record_deaths(people, idx, cause, "urban")

@@ -38,10 +38,13 @@ class Work:
     role: np.ndarray  # each one's part in breastfeeding (kernels.INFANT, NURSING_WOMAN, NOT_NURSING)
     milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing_shares)
     nursing_extra: np.ndarray  # per household, each nursing woman's extra need (kcal/day)
+    changes: int = -1  # ``people.changes`` when the work was assigned
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
         labour stays as it was: the work was done)."""
+        if people.changes == self.changes:  # nobody died or left since: no pass over the living
+            return self
         keep = people.alive[self.alive]
         if keep.all():
             return self
@@ -51,7 +54,7 @@ class Work:
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
                     self.field_labour, living, foragers, self.epidemic, self.starving, self.role[keep], self.milk,
-                    self.nursing_extra)
+                    self.nursing_extra, people.changes)
 
 
 @dataclass
@@ -104,7 +107,7 @@ class Village:
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
                     physiology.epidemic_factor(starving, living, m.p), physiology.starving_share(starving, living),
-                    role, milk, extra)
+                    role, milk, extra, people.changes)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -191,7 +194,7 @@ class Village:
             return
         m, people = self.model, self.model.people
         idx = idx[people.alive[idx]]  # nobody dies twice
-        people.alive[idx] = False
+        people.remove(idx)
         by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
         if cause == "starvation":
             self.recent_starvation_deaths[m.t % 12] += by_commune
@@ -215,7 +218,7 @@ class Village:
         """People leave the villages for the towns, their bodies with them."""
         m, people = self.model, self.model.people
         m.towns.admit(people.take(idx), registration, group, m.communes.region[people.commune[idx]])
-        people.alive[idx] = False
+        people.remove(idx)
         m.release_peasants(idx)
 
     def _recruit_and_send_down(self) -> None:
