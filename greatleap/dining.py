@@ -116,6 +116,8 @@ def hall_kcal_fill(model, hall_kg_hh: np.ndarray, served_kcal_hh: np.ndarray) ->
     """Per commune, the hall's grain eaten as a share of the need it serves, in energy (what a
     diner gets: need x ladle weight x this share)."""
     com, hh = model.communes, model.households
+    if not model.halls_open():  # nobody ate in a hall: nothing to divide
+        return np.zeros(com.n, np.float32)
     eaten = np.bincount(hh.commune, weights=grain_to_kcal_per_day(model, hall_kg_hh), minlength=com.n)
     served = np.bincount(hh.commune, weights=np.where(hh.in_hall, served_kcal_hh, 0.0), minlength=com.n)
     return np.divide(eaten, served, out=np.zeros(com.n), where=served > 0).astype(np.float32)

@@ -143,12 +143,19 @@ class Village:
 
         in_hall = dining.eating_in_hall(m)
         hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
-        covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall  # share of served need the hall met
         pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + meat + green) + side
-        others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
-                                             priority_hh - covered * served_priority_hh, p["home_priority"])
+        left, left_workers = self._left_after_hall(need_hh, priority_hh, served_hh, served_priority_hh, in_hall,
+                                                   hall_fill)
+        others, workers = dining.home_shares(pot, left, left_workers, p["home_priority"])
         self._request_resales(grain_need, months_left)
         return Meals(ladle, in_hall, hall_fill, others, workers, hall, work.milk)
+
+    def _left_after_hall(self, need_hh, priority_hh, served_hh, served_priority_hh, in_hall, hall_fill):
+        """Per household, the need the hall left to the pot, and the same weighted by able weight."""
+        if not self.model.halls_open():  # nothing served: all of it (x - 0 x served is x)
+            return need_hh, priority_hh
+        covered = np.minimum(hall_fill, 1.0)[self.model.households.commune] * in_hall  # share of served need met
+        return need_hh - covered * served_hh, priority_hh - covered * served_priority_hh
 
     def _standing_crop(self):
         m = self.model
