@@ -47,7 +47,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from greatleap import labour
+from greatleap import labour, sums
 
 
 # A stock within this share of its normal level counts as normal for technical progress.
@@ -179,14 +179,11 @@ def _real_hunger(model, shortfall_kg: np.ndarray, need_kg: np.ndarray) -> tuple[
 
 @njit(cache=True, error_model="numpy")
 def _beyond_green_hunger(shortfall_kg, need_kg, green_hunger, commune, n_communes):
-    """``_real_hunger`` in one pass over the households (sums in household order, as
-    ``np.bincount``)."""
-    short, wanted = np.empty(len(shortfall_kg)), np.zeros(n_communes)
+    """``_real_hunger`` in one pass over the households (numpy took four), then its sums."""
+    short = np.empty(len(shortfall_kg))
     for j in range(len(shortfall_kg)):
-        x = max(shortfall_kg[j] - green_hunger * need_kg[j], 0.0)
-        short[j] = x
-        wanted[commune[j]] += x
-    return short, wanted
+        short[j] = max(shortfall_kg[j] - green_hunger * need_kg[j], 0.0)
+    return short, sums.by_group(short, commune, n_communes)
 
 
 def _shared_out(model, short: np.ndarray, wanted: np.ndarray, eaten: np.ndarray) -> np.ndarray:

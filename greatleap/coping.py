@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, vectorize
 
+from greatleap import sums
 from greatleap.labour import FORAGE
 from greatleap.physiology import DAYS_PER_MONTH
 
@@ -65,12 +66,12 @@ def eat_green(model, shortfall_kg: np.ndarray, need_kg: np.ndarray, crop) -> np.
     com, hh, p = model.communes, model.households, model.p
     # only real hunger drives people to strip the fields: a shortfall beyond green_hunger of need
     want = np.maximum(shortfall_kg - p["green_hunger"] * need_kg, 0.0) / p["green_efficiency"]
-    demand = np.bincount(hh.commune, weights=want, minlength=com.n)
+    demand = sums.by_group(want, hh.commune, com.n)
     standing = model.expected(crop)
     cap = p["green_max_share"] * standing / p["green_crop_loss"]
     fill = np.divide(np.minimum(demand, cap), demand, out=np.zeros(com.n), where=demand > 0)
     taken = want * fill[hh.commune]
-    crop.green_eaten += np.bincount(hh.commune, weights=taken, minlength=com.n) * p["green_crop_loss"]
+    crop.green_eaten += sums.by_group(taken, hh.commune, com.n) * p["green_crop_loss"]
     return taken * p["green_efficiency"]
 
 
@@ -80,7 +81,7 @@ def conceal(model, harvest_kg: np.ndarray) -> np.ndarray:
     loyalty = np.array([c.loyalty for c in model.cadres])
     hidden = model.p["concealment"] * loyalty * harvest_kg
     hh_pop = model.household_population().astype(float)
-    com_pop = np.bincount(hh.commune, weights=hh_pop, minlength=com.n)
+    com_pop = sums.by_group(hh_pop, hh.commune, com.n)
     per_person = np.divide(hidden, com_pop, out=np.zeros(com.n), where=com_pop > 0)
     hh.hidden += per_person[hh.commune] * hh_pop
     return np.where(com_pop > 0, hidden, 0.0)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from greatleap import sums
 from greatleap.coping import grain_to_kcal_per_day
 
 
@@ -44,13 +45,13 @@ def share_out_granary(model) -> None:
     hh_pop = model.household_population().astype(float)
     if model.halls_open():
         weight = np.where(hh.in_hall, 0.0, hh_pop)
-        com_pop = np.bincount(hh.commune, weights=hh_pop, minlength=com.n)
-        outside = np.bincount(hh.commune, weights=weight, minlength=com.n)
+        com_pop = sums.by_group(hh_pop, hh.commune, com.n)
+        outside = sums.by_group(weight, hh.commune, com.n)
         moving = com.granary * np.divide(outside, com_pop, out=np.zeros(com.n), where=com_pop > 0)
     else:
         weight = hh_pop
         moving = com.granary.copy()
-    com_weight = np.bincount(hh.commune, weights=weight, minlength=com.n)
+    com_weight = sums.by_group(weight, hh.commune, com.n)
     per_unit = np.divide(moving, com_weight, out=np.zeros(com.n), where=com_weight > 0)
     hh.stock += per_unit[hh.commune] * weight
     com.granary -= np.where(com_weight > 0, moving, 0.0)
@@ -60,7 +61,7 @@ def open_halls(model) -> None:
     """Participating households hand their stores to the hall."""
     com, hh = model.communes, model.households
     handed = np.where(hh.in_hall, hh.stock, 0.0)
-    com.granary += np.bincount(hh.commune, weights=handed, minlength=com.n)
+    com.granary += sums.by_group(handed, hh.commune, com.n)
     hh.stock -= handed
 
 
@@ -96,7 +97,7 @@ def hall_meals(model, need_kg_hh: np.ndarray, served_share_hh: np.ndarray,
     if not model.halls_open():
         return np.zeros(len(hh)), np.zeros(com.n), np.zeros(com.n)
     served_need = np.where(hh.in_hall, need_kg_hh * served_share_hh, 0.0)
-    demand = np.bincount(hh.commune, weights=served_need, minlength=com.n)
+    demand = sums.by_group(served_need, hh.commune, com.n)
     if model.free_eating_on():
         wanted = demand * p["free_eating"]
         # people eat up to ``overeating`` times need; the rest of the excess is thrown away
@@ -118,8 +119,8 @@ def hall_kcal_fill(model, hall_kg_hh: np.ndarray, served_kcal_hh: np.ndarray) ->
     com, hh = model.communes, model.households
     if not model.halls_open():  # nobody ate in a hall: nothing to divide
         return np.zeros(com.n, np.float32)
-    eaten = np.bincount(hh.commune, weights=grain_to_kcal_per_day(model, hall_kg_hh), minlength=com.n)
-    served = np.bincount(hh.commune, weights=np.where(hh.in_hall, served_kcal_hh, 0.0), minlength=com.n)
+    eaten = sums.by_group(grain_to_kcal_per_day(model, hall_kg_hh), hh.commune, com.n)
+    served = sums.by_group(np.where(hh.in_hall, served_kcal_hh, 0.0), hh.commune, com.n)
     return np.divide(eaten, served, out=np.zeros(com.n), where=served > 0).astype(np.float32)
 
 

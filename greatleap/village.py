@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import coping, dining, kernels, labour, physiology, reporting
+from greatleap import coping, dining, kernels, labour, physiology, reporting, sums
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
 from greatleap.population import FEMALE_SHARE, RECRUITED, REFUGEE, RURAL
@@ -166,8 +166,8 @@ class Village:
 
     def _request_resales(self, grain_need_month: np.ndarray, months_left: int) -> None:
         m, hh, com = self.model, self.model.households, self.model.communes
-        need = np.bincount(hh.commune, weights=grain_need_month, minlength=com.n) * months_left
-        food = com.granary + np.bincount(hh.commune, weights=hh.stock + hh.hidden, minlength=com.n)
+        need = sums.by_group(grain_need_month, hh.commune, com.n) * months_left
+        food = com.granary + sums.by_group(hh.stock + hh.hidden, hh.commune, com.n)
         m.state.request_resales(m, food, need, com.report_ratio_last_year, reporting.visibility(m))
 
     # ---- body, birth and death ------------------------------------------------------------
