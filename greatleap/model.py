@@ -11,7 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
-from greatleap import provinces, registration, reporters, reporting, tables, towns, world
+from greatleap import provinces, registration, reporters, reporting, sums, tables, towns, world
 from greatleap.agents import (AMBITION_BETA, CAREER_STAKE_BETA, LOYALTY_BETA, RISK_AVERSION_BETA, Cadre,
                               Official, Peasant)
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
@@ -355,6 +355,17 @@ class FamineModel(Model):
             counts.flags.writeable = False
             cached = self._living_counts[group] = (people, key, counts)
         return cached[2]
+
+    def remember_living(self, per_household: np.ndarray) -> None:
+        """The living villagers per household (whole numbers), known without counting (the
+        month's survivors and newborns, less those who fled): kept as the counts ``_living_by``
+        would make now, so that the next to ask does not pass over every person again."""
+        people, hh, n_com = self.people, self.households, self.communes.n
+        per_commune = sums.by_group(per_household, hh.commune, n_com)  # whole numbers: exact sums
+        for group, n_groups, counts in (("household", len(hh), per_household), ("commune", n_com, per_commune)):
+            counts = counts.astype(np.int64)
+            counts.flags.writeable = False
+            self._living_counts[group] = (people, (group, people.changes, n_groups), counts)
 
     def rural_population(self) -> int:
         return int(np.count_nonzero(self.people.view("alive")))

@@ -188,8 +188,11 @@ class Village:
         members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
         if m.peasants_materialised:
             m._materialise(babies)
-        self._flee(members, hunger)
+        self._flee(members, hunger)  # members: 0 in the households gone
+        before = people.changes
         self._recruit_and_send_down()
+        if people.changes == before:  # nobody recruited or sent down: members are the living
+            m.remember_living(members)
         kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
 
     def _homes(self, mothers: np.ndarray):
@@ -211,12 +214,14 @@ class Village:
 
     def _flee(self, members: np.ndarray, hunger_sum: np.ndarray) -> None:
         """Households hungry on average beyond "starving" may flee (``coping.flight``) to the
-        towns, where they live as refugees without a ration of their own."""
+        towns, where they live as refugees without a ration of their own. ``members`` (per
+        household, the living) loses those who fled."""
         m, people = self.model, self.model.people
         hunger = np.divide(hunger_sum, members, out=np.zeros(len(members)), where=members > 0)
         gone = coping.flight(m, hunger)
         if not gone.any():
             return
+        members[gone] = 0.0  # every member leaves
         leaving = kernels.living_in(people.view("alive"), people.view("household"), gone)
         self._leave(leaving, REFUGEE, group=people.household[leaving])
         m.recorder.record_flight(leaving)
