@@ -1,10 +1,10 @@
 """Sums of household values by commune (and the like), compiled.
 
 ``np.bincount(group, weights=values)`` adds each value to its group's total in memory, in index
-order. Households come commune by commune, so each addition waits for the one before to reach
-memory and come back: about 3 ns a household (benchmarks: docs/performance.md). ``by_group``
-adds the same values in the same order, to the last bit, but keeps the running total of the
-current group in a register while the group repeats (0.5 ns a household).
+order. Households come in runs of one commune (a row of its plots), so each addition waits for
+the one before to be stored and read back: about 2 ns a household (docs/performance.md).
+``by_group`` adds the same values in the same order, to the last bit, but keeps the running
+total of the current group in a register while the group repeats (0.5-0.6 ns a household).
 """
 
 from __future__ import annotations
