@@ -53,9 +53,17 @@ def side_food_kcal(model, alive_idx: np.ndarray, task: np.ndarray) -> np.ndarray
 
 def eat_hidden(model, shortfall_kg: np.ndarray) -> np.ndarray:
     """Households eat hidden grain to cover a shortfall (kg); returns kg eaten."""
-    hh = model.households
-    eaten = np.minimum(hh.hidden, np.maximum(shortfall_kg, 0.0))
-    hh.hidden -= eaten
+    return _eat_from_hiding(model.households.hidden, np.asarray(shortfall_kg, np.float64))
+
+
+@njit(cache=True, error_model="numpy")
+def _eat_from_hiding(hidden, shortfall_kg):
+    """``eat_hidden``'s rule, one household at a time: the shortfall, as far as ``hidden`` goes."""
+    eaten = np.empty(len(hidden))
+    for j in range(len(hidden)):
+        e = min(hidden[j], max(shortfall_kg[j], 0.0))
+        eaten[j] = e
+        hidden[j] -= e
     return eaten
 
 

@@ -31,8 +31,9 @@ def test_count_living_equals_bincount_of_the_living(seed):
 
 def test_the_counts_of_the_living_kept_between_changes_equal_a_fresh_count_every_month():
     """``FamineModel._living_by`` keeps its counts until someone arrives or leaves, and the village
-    hands it the month's survivors, newborns and those who fled (``remember_living``): each month,
-    at the month's end and after the searches, they must be what counting everyone gives."""
+    hands it the month's survivors, newborns and those who fled (``remember_living``); the towns
+    count arrivals and departures by registration: each month, at the month's end and after the
+    searches, they must be what counting everyone gives."""
     from conftest import small_model
 
     from greatleap import procurement
@@ -50,6 +51,9 @@ def test_the_counts_of_the_living_kept_between_changes_equal_a_fresh_count_every
         for group, n in (("household", len(model.households)), ("commune", model.communes.n)):
             fresh = kernels.count_living(people.view("alive"), people.view(group), n)
             assert (model._living_by(group, n) == fresh).all(), (model.ym, group)
+        towns = model.towns.people  # and the towns' counts by registration, kept as people come and go
+        fresh = kernels.count_living(towns.view("alive"), towns.view("registration"), 4)
+        assert (model.towns.counts == fresh).all(), model.ym
 
     procurement.search_households = search_and_check
     try:
