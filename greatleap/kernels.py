@@ -420,6 +420,19 @@ def living_in(alive, household, chosen):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def living_aged(alive, age, youngest, too_old):
+    """Indices of the living (a mask) aged from ``youngest`` to below ``too_old``, and how many
+    are living, in one pass (no index of all the living, no gathers)."""
+    found = np.empty(len(alive), np.int64)
+    n = living = 0
+    for i in range(len(alive)):
+        found[n] = i
+        n += alive[i] & (age[i] >= youngest) & (age[i] < too_old)
+        living += alive[i]
+    return found[:n], living
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def count_living(alive, group, n_groups):
     """How many of the living (a mask) are in each group. People mostly come in runs of the same
     household and commune, so each run is counted in a register and stored once."""

@@ -129,14 +129,17 @@ class Village:
         months_left = dining.months_to_next_harvest(m.ym[1])
         served_share = np.divide(served_hh, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
         hall, waste, _ = dining.hall_meals(m, grain_need, served_share, months_left)
-        home = dining.household_meals(m, grain_need - hall, months_left)
-        short = grain_need - hall - home
+        after_hall = grain_need - hall
+        home = dining.household_meals(m, after_hall, months_left)
+        short = after_hall - home  # what is still short after each source, computed once each
         hidden = coping.eat_hidden(m, short)
-        seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11
+        after_hidden = short - hidden
+        seed = m.capital.eat_seed(m, after_hidden, grain_need)  # ODD 7.11
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
-        meat = m.capital.slaughter(m, short - hidden - seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
+        after_seed = after_hidden - seed
+        meat = m.capital.slaughter(m, after_seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
         m.recorder.record_slaughter(m.capital.slaughtered)
-        green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
+        green = coping.eat_green(m, after_seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)
         m.ledger.add("lost", waste)
@@ -238,9 +241,8 @@ class Village:
         start, end = cal.recruitment
         if start <= m.ym <= end and m.p["industrial_recruitment"] > 0:
             months = month_index(end) - month_index(start) + 1
-            alive = np.flatnonzero(people.view("alive"))
-            young = alive[(people.age[alive] >= RECRUITED_AGES[0]) & (people.age[alive] < RECRUITED_AGES[1])]
-            share = m.p["industrial_recruitment"] / months * len(alive) / max(len(young), 1)
+            young, living = kernels.living_aged(people.view("alive"), people.view("age"), *RECRUITED_AGES)
+            share = m.p["industrial_recruitment"] / months * living / max(len(young), 1)
             leaving = young[m.rng.random(len(young)) < share]
             self._leave(leaving, RECRUITED, group=leaving)  # a dormitory place each
             m.state.recruit(len(leaving))
