@@ -469,15 +469,18 @@ class IdiomaticVillage(Village):
         months_left = dining.months_to_next_harvest(m.ym[1])
         served_share = np.divide(served_hh, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
         hall, waste, _ = dining.hall_meals(m, grain_need, served_share, months_left)
-        home = dining.household_meals(m, grain_need - hall, months_left)
-        short = grain_need - hall - home
+        after_hall = grain_need - hall
+        home = dining.household_meals(m, after_hall, months_left)
+        short = after_hall - home  # what is still short after each source, computed once each
         hidden = coping.eat_hidden(m, short)
-        seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11, as the model's village
+        after_hidden = short - hidden
+        seed = m.capital.eat_seed(m, after_hidden, grain_need)  # ODD 7.11, as the model's village
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
         starving = physiology.starving_share(np.array(self.starving), np.array(self.living))
-        meat = m.capital.slaughter(m, short - hidden - seed, grain_need, starving)  # ODD 7.11, as the village
+        after_seed = after_hidden - seed
+        meat = m.capital.slaughter(m, after_seed, grain_need, starving)  # ODD 7.11, as the village
         m.recorder.record_slaughter(m.capital)
-        green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
+        green = coping.eat_green(m, after_seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)
         m.ledger.add("lost", waste)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from greatleap import sums
 from greatleap.coping import grain_to_kcal_per_day
 
 
@@ -44,13 +45,13 @@ def share_out_granary(model) -> None:
     hh_pop = model.household_population().astype(float)
     if model.halls_open():
         weight = np.where(hh.in_hall, 0.0, hh_pop)
-        com_pop = np.bincount(hh.commune, weights=hh_pop, minlength=com.n)
-        outside = np.bincount(hh.commune, weights=weight, minlength=com.n)
+        com_pop = sums.by_group(hh_pop, hh.commune, com.n)
+        outside = sums.by_group(weight, hh.commune, com.n)
         moving = com.granary * np.divide(outside, com_pop, out=np.zeros(com.n), where=com_pop > 0)
     else:
         weight = hh_pop
         moving = com.granary.copy()
-    com_weight = np.bincount(hh.commune, weights=weight, minlength=com.n)
+    com_weight = sums.by_group(weight, hh.commune, com.n)
     per_unit = np.divide(moving, com_weight, out=np.zeros(com.n), where=com_weight > 0)
     hh.stock += per_unit[hh.commune] * weight
     com.granary -= np.where(com_weight > 0, moving, 0.0)
@@ -60,16 +61,26 @@ def open_halls(model) -> None:
     """Participating households hand their stores to the hall."""
     com, hh = model.communes, model.households
     handed = np.where(hh.in_hall, hh.stock, 0.0)
-    com.granary += np.bincount(hh.commune, weights=handed, minlength=com.n)
+    com.granary += sums.by_group(handed, hh.commune, com.n)
     hh.stock -= handed
 
 
 def household_meals(model, short_kg_hh: np.ndarray, months_left: int) -> np.ndarray:
     """Grain (kg) each household eats from its own store this month, towards the grain it still
     needs after the hall (for hall members: gifts from kin and anything else they hold)."""
-    hh = model.households
-    eat = np.minimum(model.p["catch_up"] * np.maximum(short_kg_hh, 0.0), hh.stock / months_left)
-    hh.stock -= eat
+    return _eat_from_store(model.households.stock, np.asarray(short_kg_hh, np.float64), model.p["catch_up"],
+                           months_left)
+
+
+@njit(cache=True, error_model="numpy")
+def _eat_from_store(stock, short_kg_hh, catch_up, months_left):
+    """``household_meals``' rule, one household at a time (numpy made five passes): at most
+    ``catch_up`` x the shortfall and a ``months_left``-th of the store; taken from ``stock``."""
+    eat = np.empty(len(stock))
+    for j in range(len(stock)):
+        e = min(catch_up * max(short_kg_hh[j], 0.0), stock[j] / months_left)
+        eat[j] = e
+        stock[j] -= e
     return eat
 
 
@@ -96,7 +107,7 @@ def hall_meals(model, need_kg_hh: np.ndarray, served_share_hh: np.ndarray,
     if not model.halls_open():
         return np.zeros(len(hh)), np.zeros(com.n), np.zeros(com.n)
     served_need = np.where(hh.in_hall, need_kg_hh * served_share_hh, 0.0)
-    demand = np.bincount(hh.commune, weights=served_need, minlength=com.n)
+    demand = sums.by_group(served_need, hh.commune, com.n)
     if model.free_eating_on():
         wanted = demand * p["free_eating"]
         # people eat up to ``overeating`` times need; the rest of the excess is thrown away
@@ -116,8 +127,10 @@ def hall_kcal_fill(model, hall_kg_hh: np.ndarray, served_kcal_hh: np.ndarray) ->
     """Per commune, the hall's grain eaten as a share of the need it serves, in energy (what a
     diner gets: need x ladle weight x this share)."""
     com, hh = model.communes, model.households
-    eaten = np.bincount(hh.commune, weights=grain_to_kcal_per_day(model, hall_kg_hh), minlength=com.n)
-    served = np.bincount(hh.commune, weights=np.where(hh.in_hall, served_kcal_hh, 0.0), minlength=com.n)
+    if not model.halls_open():  # nobody ate in a hall: nothing to divide
+        return np.zeros(com.n, np.float32)
+    eaten = sums.by_group(grain_to_kcal_per_day(model, hall_kg_hh), hh.commune, com.n)
+    served = sums.by_group(np.where(hh.in_hall, served_kcal_hh, 0.0), hh.commune, com.n)
     return np.divide(eaten, served, out=np.zeros(com.n), where=served > 0).astype(np.float32)
 
 

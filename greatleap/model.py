@@ -11,7 +11,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from greatleap import capital, careers, coping, dining, kernels, labour, physiology, planning, procurement, production
-from greatleap import provinces, registration, reporters, reporting, tables, towns, world
+from greatleap import provinces, registration, reporters, reporting, sums, tables, towns, world
 from greatleap.agents import (AMBITION_BETA, CAREER_STAKE_BETA, LOYALTY_BETA, RISK_AVERSION_BETA, Cadre,
                               Official, Peasant)
 from greatleap.calendar import HISTORICAL, MONTH_NAMES, Calendar, month_index
@@ -48,6 +48,7 @@ class FamineModel(Model):
         self.start = (self.p["start_year"], 1)
         self.n_months = (self.p["end_year"] - self.p["start_year"] + 1) * 12
         self.halls_were_open = False  # last month's state, to open or close the halls on a change
+        self._living_counts: dict[str, tuple] = {}  # _living_by's last counts
         self.first_t = -self.p["spin_up_months"]  # the first month run: < 0 while spinning up
         self.t, self.ym = self.first_t - 1, self.start
         self._build_world()
@@ -337,15 +338,37 @@ class FamineModel(Model):
         return production.expected_crop(self, crop, self.weather)
 
     def household_population(self) -> np.ndarray:
-        people = self.people
-        return kernels.count_living(people.view("alive"), people.view("household"), len(self.households))
+        return self._living_by("household", len(self.households))
 
     def commune_population(self) -> np.ndarray:
+        return self._living_by("commune", self.communes.n)
+
+    def _living_by(self, group: str, n_groups: int) -> np.ndarray:
+        """The living villagers per household or commune (read-only). Several mechanisms ask each
+        month, mostly with nobody born, dead or gone in between: a count is kept until the next
+        arrival or departure (``People.changes``) instead of passing over every person again."""
         people = self.people
-        return kernels.count_living(people.view("alive"), people.view("commune"), self.communes.n)
+        key = (group, people.changes, n_groups)
+        cached = self._living_counts.get(group)
+        if cached is None or cached[0] is not people or cached[1] != key:
+            counts = kernels.count_living(people.view("alive"), people.view(group), n_groups)
+            counts.flags.writeable = False
+            cached = self._living_counts[group] = (people, key, counts)
+        return cached[2]
+
+    def remember_living(self, per_household: np.ndarray) -> None:
+        """The living villagers per household (whole numbers), known without counting (the
+        month's survivors and newborns, less those who fled): kept as the counts ``_living_by``
+        would make now, so that the next to ask does not pass over every person again."""
+        people, hh, n_com = self.people, self.households, self.communes.n
+        per_commune = sums.by_group(per_household, hh.commune, n_com)  # whole numbers: exact sums
+        for group, n_groups, counts in (("household", len(hh), per_household), ("commune", n_com, per_commune)):
+            counts = counts.astype(np.int64)
+            counts.flags.writeable = False
+            self._living_counts[group] = (people, (group, people.changes, n_groups), counts)
 
     def rural_population(self) -> int:
-        return int(self.people.view("alive").sum())
+        return int(np.count_nonzero(self.people.view("alive")))
 
     def population(self) -> int:
         return self.rural_population() + self.towns.population()

@@ -56,6 +56,9 @@ class People:
 
     def __init__(self, capacity: int):
         self.n = 0  # slots used
+        # bumped whenever someone arrives or leaves (``add``, ``remove``): counts of the living
+        # made since the last bump still hold (``FamineModel.household_population``)
+        self.changes = 0
         for name, dtype in _FIELDS.items():
             setattr(self, name, np.zeros(capacity, dtype=dtype))
 
@@ -92,7 +95,13 @@ class People:
         self.postpartum[idx] = postpartum
         self.registration[idx] = registration
         self.n += k
+        self.changes += 1
         return idx
+
+    def remove(self, idx: np.ndarray) -> None:
+        """People ``idx`` die or leave: their slots stay, no longer alive."""
+        self.alive[idx] = False
+        self.changes += 1
 
     def view(self, name: str) -> np.ndarray:
         """The used part of one array (a view, writes go through)."""

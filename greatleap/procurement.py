@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from greatleap import centre, provinces
+from greatleap import centre, provinces, sums
 
 # The harvest month and the two after it. assumption: the purchase drives ran on after each harvest
 # (the autumn drives of 1958 and 1959, Yang Jisheng 2012); their length is not recorded.
@@ -79,7 +79,7 @@ def collect(model, months_to_harvest: int) -> np.ndarray:
     owed = com.quota
     if not owed.any():
         return np.zeros(com.n)
-    house = np.bincount(hh.commune, weights=hh.stock, minlength=com.n)
+    house = sums.by_group(hh.stock, hh.commune, com.n)
     available = np.maximum(com.granary + house - retention_floor(model, months_to_harvest), 0.0)
     take = np.minimum(owed, available)
     from_granary = np.minimum(take, com.granary)
@@ -115,7 +115,7 @@ def search_households(model) -> tuple[np.ndarray, np.ndarray]:
         searched = model.rng.random(len(hh)) < intensity[hh.commune]
         grab = np.where(searched, hh.hidden * p["search_seizure"], 0.0)
         hh.hidden -= grab
-        seized = np.bincount(hh.commune, weights=grab, minlength=com.n)
+        seized = sums.by_group(grab, hh.commune, com.n)
         alive = np.flatnonzero(people.view("alive"))
         in_searched = searched[people.household[alive]]
         risk = p["search_violence"] * intensity[people.commune[alive]]
@@ -129,7 +129,7 @@ def equalise_retention(model) -> None:
     """Counterfactual: pool retained grain and share it equally per person across communes."""
     com, hh = model.communes, model.households
     pop = model.commune_population().astype(float)
-    house = np.bincount(hh.commune, weights=hh.stock, minlength=com.n)
+    house = sums.by_group(hh.stock, hh.commune, com.n)
     held = com.granary + house
     if pop.sum() <= 0 or held.sum() <= 0:
         return

@@ -99,8 +99,12 @@ class Towns:
     # ---- who lives here ---------------------------------------------------------------------
     def _recount(self) -> None:
         people = self.people
-        alive = people.view("alive")
-        self.counts = np.bincount(people.view("registration")[alive], minlength=4).astype(float)
+        self.counts = kernels.count_living(people.view("alive"), people.view("registration"), 4).astype(float)
+
+    def _count(self, idx: np.ndarray, sign: int) -> None:
+        """People ``idx`` arrive (+1) or leave (-1): the counts by registration follow without a
+        pass over every resident (whole numbers: the same as ``_recount``)."""
+        self.counts += sign * np.bincount(self.people.registration[idx], minlength=4)
 
     def registered(self) -> float:
         """Residents with an urban ration: urban-born and recruited."""
@@ -125,7 +129,7 @@ class Towns:
         home = homes[household]
         idx = self.people.add(household=home, commune=self.households.region[home],
                               registration=registration, **bodies)
-        self._recount()
+        self._count(idx, +1)
         return idx
 
     def send_down(self, n: int) -> dict[str, np.ndarray]:
@@ -137,8 +141,8 @@ class Towns:
         urban = np.flatnonzero(alive & (registration == URBAN))
         leaving = np.concatenate([recruits, urban])[:n]
         bodies = people.take(leaving)
-        people.alive[leaving] = False
-        self._recount()
+        people.remove(leaving)
+        self._count(leaving, -1)
         return bodies
 
     # ---- the towns' month --------------------------------------------------------------------
@@ -170,9 +174,8 @@ class Towns:
         m.recorder.record_bodies("urban", month.body)
         self.kill(month.starved, "starvation")
         self.kill(month.other, "baseline")
-        village.give_birth(m, people, "urban", month.due, month.due_ratio, self._homes)
+        self._count(village.give_birth(m, people, "urban", month.due, month.due_ratio, self._homes), +1)
         kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
-        self._recount()
 
     def _homes(self, mothers: np.ndarray):
         people = self.people
@@ -182,6 +185,7 @@ class Towns:
         if len(idx) == 0:
             return
         people = self.people
-        people.alive[idx] = False
+        people.remove(idx)
+        self._count(idx, -1)
         self.model.register.register_other(len(idx))
         self.model.recorder.record_deaths(people, idx, cause, "urban")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from greatleap import coping, dining, kernels, labour, physiology, reporting
+from greatleap import coping, dining, kernels, labour, physiology, reporting, sums
 from greatleap.calendar import month_index
 from greatleap.physiology import DAYS_PER_MONTH
 from greatleap.population import FEMALE_SHARE, RECRUITED, REFUGEE, RURAL
@@ -38,10 +38,13 @@ class Work:
     role: np.ndarray  # each one's part in breastfeeding (kernels.INFANT, NURSING_WOMAN, NOT_NURSING)
     milk: np.ndarray  # per household, its nursing women's milk supply (-1: none; kernels.nursing_shares)
     nursing_extra: np.ndarray  # per household, each nursing woman's extra need (kcal/day)
+    changes: int = -1  # ``people.changes`` when the work was assigned
 
     def still_alive(self, people) -> "Work":
         """The same month's work, without those who died since it was assigned (the fields'
         labour stays as it was: the work was done)."""
+        if people.changes == self.changes:  # nobody died or left since: no pass over the living
+            return self
         keep = people.alive[self.alive]
         if keep.all():
             return self
@@ -51,7 +54,7 @@ class Work:
         foragers = self.foragers - np.bincount(commune, weights=self.task[~keep] == labour.FORAGE, minlength=n)
         return Work(self.alive[keep], self.task[keep], self.able[keep], self.need[keep], self.present,
                     self.field_labour, living, foragers, self.epidemic, self.starving, self.role[keep], self.milk,
-                    self.nursing_extra)
+                    self.nursing_extra, people.changes)
 
 
 @dataclass
@@ -104,7 +107,7 @@ class Village:
         m.recorder.record_labour(able_by_task)
         return Work(alive, task, able, need, present, effective, living, foragers,
                     physiology.epidemic_factor(starving, living, m.p), physiology.starving_share(starving, living),
-                    role, milk, extra)
+                    role, milk, extra, people.changes)
 
     # ---- food ---------------------------------------------------------------------------
     def feed(self, work: Work) -> Meals:
@@ -126,26 +129,36 @@ class Village:
         months_left = dining.months_to_next_harvest(m.ym[1])
         served_share = np.divide(served_hh, need_hh, out=np.zeros(n_hh), where=need_hh > 0)
         hall, waste, _ = dining.hall_meals(m, grain_need, served_share, months_left)
-        home = dining.household_meals(m, grain_need - hall, months_left)
-        short = grain_need - hall - home
+        after_hall = grain_need - hall
+        home = dining.household_meals(m, after_hall, months_left)
+        short = after_hall - home  # what is still short after each source, computed once each
         hidden = coping.eat_hidden(m, short)
-        seed = m.capital.eat_seed(m, short - hidden, grain_need)  # ODD 7.11
+        after_hidden = short - hidden
+        seed = m.capital.eat_seed(m, after_hidden, grain_need)  # ODD 7.11
         m.recorder.record_seed_eaten(m.capital.seed_eaten)
-        meat = m.capital.slaughter(m, short - hidden - seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
+        after_seed = after_hidden - seed
+        meat = m.capital.slaughter(m, after_seed, grain_need, work.starving)  # ODD 7.11: no ledger entry, not grain
         m.recorder.record_slaughter(m.capital)
-        green = coping.eat_green(m, short - hidden - seed - meat, grain_need, self._standing_crop())
+        green = coping.eat_green(m, after_seed - meat, grain_need, self._standing_crop())
         m.ledger.add("produced", green)
         m.ledger.add("eaten", hall + home + hidden + seed + green)
         m.ledger.add("lost", waste)
 
         in_hall = dining.eating_in_hall(m)
         hall_fill = dining.hall_kcal_fill(m, hall, served_hh)
-        covered = np.minimum(hall_fill, 1.0)[hh.commune] * in_hall  # share of served need the hall met
         pot = coping.grain_to_kcal_per_day(m, home + hidden + seed + meat + green) + side
-        others, workers = dining.home_shares(pot, need_hh - covered * served_hh,
-                                             priority_hh - covered * served_priority_hh, p["home_priority"])
+        left, left_workers = self._left_after_hall(need_hh, priority_hh, served_hh, served_priority_hh, in_hall,
+                                                   hall_fill)
+        others, workers = dining.home_shares(pot, left, left_workers, p["home_priority"])
         self._request_resales(grain_need, months_left)
         return Meals(ladle, in_hall, hall_fill, others, workers, hall, work.milk)
+
+    def _left_after_hall(self, need_hh, priority_hh, served_hh, served_priority_hh, in_hall, hall_fill):
+        """Per household, the need the hall left to the pot, and the same weighted by able weight."""
+        if not self.model.halls_open():  # nothing served: all of it (x - 0 x served is x)
+            return need_hh, priority_hh
+        covered = np.minimum(hall_fill, 1.0)[self.model.households.commune] * in_hall  # share of served need met
+        return need_hh - covered * served_hh, priority_hh - covered * served_priority_hh
 
     def _standing_crop(self):
         m = self.model
@@ -156,8 +169,8 @@ class Village:
 
     def _request_resales(self, grain_need_month: np.ndarray, months_left: int) -> None:
         m, hh, com = self.model, self.model.households, self.model.communes
-        need = np.bincount(hh.commune, weights=grain_need_month, minlength=com.n) * months_left
-        food = com.granary + np.bincount(hh.commune, weights=hh.stock + hh.hidden, minlength=com.n)
+        need = sums.by_group(grain_need_month, hh.commune, com.n) * months_left
+        food = com.granary + sums.by_group(hh.stock + hh.hidden, hh.commune, com.n)
         m.state.request_resales(m, food, need, com.report_ratio_last_year, reporting.visibility(m))
 
     # ---- body, birth and death ------------------------------------------------------------
@@ -178,8 +191,11 @@ class Village:
         members += np.bincount(people.household[babies], minlength=len(m.households))  # newborns are fed
         if m.peasants_materialised:
             m._materialise(babies)
-        self._flee(members, hunger)
+        self._flee(members, hunger)  # members: 0 in the households gone
+        before = people.changes
         self._recruit_and_send_down()
+        if people.changes == before:  # nobody recruited or sent down: members are the living
+            m.remember_living(members)
         kernels.grow_older(people.view("alive"), people.view("age"), np.float32(1 / 12))
 
     def _homes(self, mothers: np.ndarray):
@@ -191,7 +207,7 @@ class Village:
             return
         m, people = self.model, self.model.people
         idx = idx[people.alive[idx]]  # nobody dies twice
-        people.alive[idx] = False
+        people.remove(idx)
         by_commune = np.bincount(people.commune[idx], minlength=m.communes.n)
         if cause == "starvation":
             self.recent_starvation_deaths[m.t % 12] += by_commune
@@ -201,12 +217,14 @@ class Village:
 
     def _flee(self, members: np.ndarray, hunger_sum: np.ndarray) -> None:
         """Households hungry on average beyond "starving" may flee (``coping.flight``) to the
-        towns, where they live as refugees without a ration of their own."""
+        towns, where they live as refugees without a ration of their own. ``members`` (per
+        household, the living) loses those who fled."""
         m, people = self.model, self.model.people
         hunger = np.divide(hunger_sum, members, out=np.zeros(len(members)), where=members > 0)
         gone = coping.flight(m, hunger)
         if not gone.any():
             return
+        members[gone] = 0.0  # every member leaves
         leaving = kernels.living_in(people.view("alive"), people.view("household"), gone)
         self._leave(leaving, REFUGEE, group=people.household[leaving])
         m.recorder.record_flight(leaving)
@@ -215,7 +233,7 @@ class Village:
         """People leave the villages for the towns, their bodies with them."""
         m, people = self.model, self.model.people
         m.towns.admit(people.take(idx), registration, group, m.communes.region[people.commune[idx]])
-        people.alive[idx] = False
+        people.remove(idx)
         m.release_peasants(idx)
 
     def _recruit_and_send_down(self) -> None:
@@ -223,9 +241,8 @@ class Village:
         start, end = cal.recruitment
         if start <= m.ym <= end and m.p["industrial_recruitment"] > 0:
             months = month_index(end) - month_index(start) + 1
-            alive = np.flatnonzero(people.view("alive"))
-            young = alive[(people.age[alive] >= RECRUITED_AGES[0]) & (people.age[alive] < RECRUITED_AGES[1])]
-            share = m.p["industrial_recruitment"] / months * len(alive) / max(len(young), 1)
+            young, living = kernels.living_aged(people.view("alive"), people.view("age"), *RECRUITED_AGES)
+            share = m.p["industrial_recruitment"] / months * living / max(len(young), 1)
             leaving = young[m.rng.random(len(young)) < share]
             self._leave(leaving, RECRUITED, group=leaving)  # a dormitory place each
             m.state.recruit(len(leaving))

@@ -35,7 +35,7 @@ ODD = ROOT / "docs" / "ODD.md"
 MECHANISM_MODULES = (
     "agents", "calendar", "capital", "careers", "centre", "coping", "dining", "kernels", "labour",
     "ledger", "model", "physiology", "planning", "population", "procurement", "production",
-    "provinces", "registration", "reporting", "state", "towns", "village", "weather", "world",
+    "provinces", "registration", "reporting", "state", "sums", "towns", "village", "weather", "world",
 )
 # ... and the others, which change no run's dynamics: parameters (sourced by ``source=``),
 # observation, validation targets, input checks, files and the command line.

@@ -29,6 +29,44 @@ def test_count_living_equals_bincount_of_the_living(seed):
     assert (kernels.count_living(alive, group, 40) == expected).all()
 
 
+def test_the_counts_of_the_living_kept_between_changes_equal_a_fresh_count_every_month():
+    """``FamineModel._living_by`` keeps its counts until someone arrives or leaves, and the village
+    hands it the month's survivors, newborns and those who fled (``remember_living``); the towns
+    count arrivals and departures by registration: each month, at the month's end and after the
+    searches, they must be what counting everyone gives."""
+    from conftest import small_model
+
+    from greatleap import procurement
+
+    m = small_model(seed=3, n_communes=6)
+    searches = procurement.search_households
+
+    def search_and_check(model):
+        out = searches(model)
+        check(model)
+        return out
+
+    def check(model):
+        people = model.people
+        for group, n in (("household", len(model.households)), ("commune", model.communes.n)):
+            fresh = kernels.count_living(people.view("alive"), people.view(group), n)
+            assert (model._living_by(group, n) == fresh).all(), (model.ym, group)
+        towns = model.towns.people  # and the towns' counts by registration, kept as people come and go
+        fresh = kernels.count_living(towns.view("alive"), towns.view("registration"), 4)
+        assert (model.towns.counts == fresh).all(), model.ym
+
+    procurement.search_households = search_and_check
+    try:
+        remembered = 0
+        while m.running:
+            m.step()
+            remembered += m._living_counts["household"][1][1] == m.people.changes  # before check counts
+            check(m)
+    finally:
+        procurement.search_households = searches
+    assert remembered > 36  # most months end without a count
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1))
 def test_living_in_lists_exactly_the_living_of_chosen_households(seed):
