@@ -6,8 +6,8 @@ State variables:
 - ``planned_area``   share of the land the plan lets the grain crops be sown on (``planning``)
 - ``technique``      yield level of normal farming against 1957 (varieties, fertiliser, skills)
 - ``draught``, ``pigs``  the two herds (``Herd``: head, the January 1957 head, the share of their
-                     feed kept back at the last harvest, head eaten this month); ``animals`` and
-                     ``animals_normal`` are the draught herd's
+                     feed they get, head eaten this month); ``animals`` and ``animals_normal`` are
+                     the draught herd's
 - ``tools``          farm tools against the normal stock (1 = normal)
 - ``irrigated``      share of the land newly and soundly irrigated since 1957
 - ``damaged``        share of the land waterlogged or salinised by badly built works
@@ -88,8 +88,9 @@ PIGS = HerdKind("pigs_per_capita", None, "pig_growth", "pig_hunger_loss", "pig_c
 
 class Herd:
     """One kind of animal per commune: ``head``, ``normal`` (the head of January 1957),
-    ``feed_cover`` (the share of its feed kept back at the last harvest) and ``slaughtered``
-    (head eaten this month, read by the recorder)."""
+    ``feed_cover`` (the share of its feed it gets: the draught animals' grain kept back at the last
+    harvest, the pigs' by-products left by the starving this month) and ``slaughtered`` (head eaten
+    this month, read by the recorder)."""
 
     def __init__(self, kind: HerdKind, p, villagers: np.ndarray):
         self.kind = kind
