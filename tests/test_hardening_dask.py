@@ -40,14 +40,21 @@ def worker_pids(scheduler_file: Path) -> list[int]:
         return list(client.run(os.getpid).values())
 
 
-def sweep_command(spec: Path, scheduler_file: Path, task: str = "model") -> list[str]:
+def sweep_command(spec: Path, scheduler_file: Path) -> list[str]:
     return [sys.executable, "-m", "greatleap", "sweep", str(spec), "--scheduler-file", str(scheduler_file),
-            "--quiet", "--task", f"test_sweep_tasks:{task}"]
+            "--quiet", "--task", "test_sweep_tasks:model"]
 
 
-def start_sweep(spec: Path, scheduler_file: Path, task: str = "model") -> subprocess.Popen:
-    return subprocess.Popen(sweep_command(spec, scheduler_file, task), env=ENV, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def start_sweep(spec: Path, scheduler_file: Path) -> subprocess.Popen:
+    return subprocess.Popen(sweep_command(spec, scheduler_file), env=ENV, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_in_a_terminal)
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The sweep takes Ctrl+C as it does in a terminal, however the suite was started: a suite
+    started in the background (`cmd &` in a script) inherits SIGINT ignored, Python then installs no
+    handler, and the interrupt test's sweep ran on to the end (2026-12-08)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_parts(proc: subprocess.Popen, out: Path, n: int) -> int:
@@ -75,7 +82,7 @@ def count(fault: str) -> None:
 def test_client_interrupted_mid_sweep_stops_cleanly_and_a_rerun_completes(dask_cluster, small_sweep, tmp_path):
     spec = tasks.write_spec(tmp_path / "spec.toml", tmp_path / "out")
     pids = worker_pids(dask_cluster)
-    proc = start_sweep(spec, dask_cluster, "model_slowly")
+    proc = start_sweep(spec, dask_cluster)
     at = wait_for_parts(proc, tmp_path / "out", 1)
     # the workers are paused while Ctrl+C reaches the client, so that the interrupt lands mid-sweep
     # whatever the machine's speed: a run takes a fraction of a second, and the rest of the sweep
@@ -92,8 +99,7 @@ def test_client_interrupted_mid_sweep_stops_cleanly_and_a_rerun_completes(dask_c
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, (out, err)
     assert one_clear_line(err) == "interrupted"
-    done = subprocess.run(sweep_command(spec, dask_cluster, "model_slowly"), env=ENV, capture_output=True, text=True,
-                          timeout=180)
+    done = subprocess.run(sweep_command(spec, dask_cluster), env=ENV, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert "16 runs, " in done.stdout and "already done" in done.stdout and at < 16
     tasks.assert_each_run_once(tmp_path / "out", 16)

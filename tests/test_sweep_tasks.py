@@ -26,15 +26,6 @@ def model(params: dict, seed: int) -> dict:
     return run_one(params, seed)
 
 
-def model_slowly(params: dict, seed: int) -> dict:
-    """The real model, a run taking at least half a second: a test that interrupts a sweep after its
-    first part cannot lose the race to the rest of the sweep on a fast or a busy machine (16 runs
-    of ``model`` took under 0.5 s on 2 workers, and the interrupt of the Dask test once came after
-    the last of them, in a suite sharing its 2 cores with benchmarks, 2026-12-08)."""
-    time.sleep(0.5)
-    return model(params, seed)
-
-
 def stand_in(params: dict, seed: int) -> dict:
     """A fast deterministic function of (params, seed) with run_one's shape."""
     rng = np.random.default_rng(seed)
