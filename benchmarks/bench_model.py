@@ -205,8 +205,11 @@ def measure_phases(size: str, months: int, warmup: int = 0) -> dict:
         t0 = time.process_time()
         model.step()
         total += time.process_time() - t0
-    # the recorder's month ends with the data collector's row, timed on its own above
+    # nested phases, each timed on its own above: the recorder's month ends with the data
+    # collector's row, and the towns live their month inside the towns-and-trade phase (counted
+    # twice before 2026-12-08, which made "other" negative)
     spent["recorder.finish_month"] -= spent.get("datacollector.collect", 0.0)
+    spent["model._towns_and_trade"] -= spent.get("towns.live_month", 0.0)
     spent["other (clock, alive index, ...)"] = total - sum(spent.values())
     return {"size": size, "total_s": total, "peasant_months": pm,
             "phases": {k: v for k, v in sorted(spent.items(), key=lambda kv: -kv[1])},
