@@ -448,7 +448,8 @@ class Recorder:
         s["draught_animals"] = float(c.animals.sum())
         s["draught_animals_index"] = float(c.animals.sum() / max(c.animals_normal.sum(), 1e-9))
         s["pigs"] = float(c.pigs.head.sum())
-        s["pigs_index"] = float(c.pigs.head.sum() / max(c.pigs.normal.sum(), 1e-9)) if c.pigs.normal.sum() > 0 else 1.0
+        normal = c.pigs.normal.sum()  # no pigs at all (pigs_per_capita 0): a herd at its norm
+        s["pigs_index"] = float(c.pigs.head.sum() / normal) if normal > 0 else 1.0
         s["tools_index"] = float(c.tools.mean())
         s["seed_stock_kg"] = float(m.communes.seed.sum())
         s["planned_area"] = float(c.planned_area.mean())
